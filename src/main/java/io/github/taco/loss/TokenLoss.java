@@ -1,0 +1,29 @@
+package io.github.taco.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * L2, the token-level contrastive loss (SPEC §4): for each text i and token of interest p,
+ * softmax cross-entropy over the videos j of s(x_j, y_i^p) with target i, weighted by w_ip
+ * (SPEC §3, Σ_p w_ip = 1). Texts without a token of interest are left out of the mean.
+ */
+public final class TokenLoss {
+    private TokenLoss() {}
+
+    /**
+     * @param tokenScores  [K, n, K] = s(x_j, y_i^p) indexed [i, p, j]
+     * @param tokenWeights [K, n] = w_ip, 0 for tokens that are not of interest (and padding)
+     */
+    public static NDArray compute(NDArray tokenScores, NDArray tokenWeights) {
+        long k = tokenScores.getShape().get(0);
+        long kv = tokenScores.getShape().get(2);
+        if (k != kv) {
+            throw new IllegalArgumentException("L2 needs as many videos as texts, got " + k + " and " + kv);
+        }
+        NDArray eye = Identity.of(tokenScores.getManager(), (int) k).expandDims(1); // [K, 1, K]
+        NDArray logProbOfTarget = tokenScores.logSoftmax(2).mul(eye).sum(new int[] {2}); // [K, n]
+        NDArray perText = logProbOfTarget.mul(tokenWeights).sum(new int[] {1}).neg(); // [K]
+        float texts = tokenWeights.sum(new int[] {1}).gt(0f).sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+        return perText.sum().div(Math.max(texts, 1f));
+    }
+}

@@ -1,0 +1,61 @@
+package io.github.taco.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One post-LayerNorm transformer layer as in BERT ({@code modeling_bert.py}'s BertLayer):
+ * multi-head self-attention with an additive key-padding mask, residual + LayerNorm, then a GELU
+ * feed-forward, residual + LayerNorm. Field names follow the checkpoint's tensor names.
+ */
+final class BertLayer {
+    private final Nn.Linear query;
+    private final Nn.Linear key;
+    private final Nn.Linear value;
+    private final Nn.Linear attentionOutputDense;
+    private final Nn.LayerNorm attentionOutputLayerNorm;
+    private final Nn.Linear intermediateDense;
+    private final Nn.Linear outputDense;
+    private final Nn.LayerNorm outputLayerNorm;
+    private final int heads;
+    private final int headSize;
+    private final double dropout;
+
+    BertLayer(Weights w, String prefix, TacoConfig c) {
+        int d = c.hiddenSize;
+        query = Nn.Linear.create(w, prefix + ".attention.self.query", d, d);
+        key = Nn.Linear.create(w, prefix + ".attention.self.key", d, d);
+        value = Nn.Linear.create(w, prefix + ".attention.self.value", d, d);
+        attentionOutputDense = Nn.Linear.create(w, prefix + ".attention.output.dense", d, d);
+        attentionOutputLayerNorm = Nn.LayerNorm.create(w, prefix + ".attention.output.LayerNorm", d, c.layerNormEps);
+        intermediateDense = Nn.Linear.create(w, prefix + ".intermediate.dense", d, c.intermediateSize);
+        outputDense = Nn.Linear.create(w, prefix + ".output.dense", c.intermediateSize, d);
+        outputLayerNorm = Nn.LayerNorm.create(w, prefix + ".output.LayerNorm", d, c.layerNormEps);
+        heads = c.numAttentionHeads;
+        headSize = c.headSize();
+        dropout = c.dropout;
+    }
+
+    /**
+     * @param h        [B, n, d] hidden states
+     * @param maskAdd  [B, 1, 1, n] additive key mask ({@link Nn#additiveMask})
+     */
+    NDArray forward(NDArray h, NDArray maskAdd, boolean training) {
+        long b = h.getShape().get(0);
+        long n = h.getShape().get(1);
+        NDArray q = splitHeads(query.apply(h), b, n);
+        NDArray k = splitHeads(key.apply(h), b, n);
+        NDArray v = splitHeads(value.apply(h), b, n);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize)).add(maskAdd);
+        NDArray probs = Nn.dropout(scores.softmax(-1), dropout, training);
+        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, (long) heads * headSize);
+        NDArray attn = Nn.dropout(attentionOutputDense.apply(context), dropout, training);
+        NDArray a = attentionOutputLayerNorm.apply(attn.add(h));
+        NDArray inter = Nn.gelu(intermediateDense.apply(a));
+        NDArray out = Nn.dropout(outputDense.apply(inter), dropout, training);
+        return outputLayerNorm.apply(out.add(a));
+    }
+
+    private NDArray splitHeads(NDArray x, long b, long n) {
+        return x.reshape(b, n, heads, headSize).transpose(0, 2, 1, 3);
+    }
+}

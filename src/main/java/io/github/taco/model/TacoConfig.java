@@ -1,0 +1,189 @@
+package io.github.taco.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Every size and option needed to rebuild a TACo model (SPEC §1–§4). Saved as a checkpoint's
+ * {@code config.json}; the field names are what a PyTorch user reads there.
+ *
+ * <p>Presets: {@link #paper(int)} (BERT-base sizes, SPEC §6) and {@link #cpu(int)} (a small model
+ * that trains on two CPU cores).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class TacoConfig {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    // ---- sizes shared by the three modules (one hidden size d, as in the paper) ----
+    /** d: width of every transformer layer and of the joint embedding space. */
+    public int hiddenSize = 256;
+    public int numAttentionHeads = 4;
+    public int intermediateSize = 1024;
+    public double layerNormEps = 1e-12;
+    /** Dropout of embeddings, attention probabilities and layer outputs while training. */
+    public double dropout = 0.1;
+    /** Std of the normal initialisation of weights and embeddings (BERT's initializer_range). */
+    public double initializerRange = 0.02;
+
+    // ---- text encoder f_t ----
+    public int textLayers = 4;
+    public int vocabSize = 30522;
+    /** Rows of the text position table (512 as BERT, so a Hugging Face checkpoint loads). */
+    public int maxTextPositions = 512;
+    public int typeVocabSize = 2;
+    /** Tokens per caption including [CLS]/[SEP] (30 for YouCook2/MSR-VTT, 256 for ActivityNet). */
+    public int maxTokens = 30;
+
+    // ---- video encoder f_v ----
+    /** D: dimension of the pre-extracted frame features. */
+    public int featureDim = 512;
+    public int videoLayers = 1;
+    /** Frames per clip (48 for YouCook2/MSR-VTT, 256 for ActivityNet). */
+    public int maxFrames = 48;
+
+    // ---- fusion f_m ----
+    public int fusionLayers = 2;
+
+    // ---- scores (SPEC §2) ----
+    /** "dot" (the paper, τ = 1) or "cosine" (L2-normalised vectors divided by {@link #temperature}). */
+    public String similarity = "dot";
+    public double temperature = 0.05;
+
+    // ---- objective (SPEC §4) ----
+    /** λ, the weight of the token-level loss L2. */
+    public double lambda = 0.5;
+    /** Loss switches for the ablations of the paper's Table 3. */
+    public boolean useL1 = true;
+    public boolean useL2 = true;
+    public boolean useL3 = true;
+    /** Also the video→text direction in L1 (averaged with text→video). */
+    public boolean l1VideoToText = false;
+    /** Negative selection of L3: "cascade" (default), "random" or "full". */
+    public String negatives = "cascade";
+    /** K', the number of hard negatives per anchor in L3 (capped at K−1). */
+    public int kPrime = 8;
+    /** Tokens of interest (SPEC §3): none, noun, verb, noun+verb, det+adp, all. */
+    public String tagSet = "noun+verb";
+
+    // ---- inference (SPEC §5) ----
+    public double weightS1 = 1.0;
+    public double weightS2 = 0.5;
+    public double weightS3 = 1.0;
+
+    public TacoConfig() {}
+
+    /** BERT-base sizes (SPEC §1, §6): d=768, 12 heads, 12 text layers, 1 video layer, 2 fusion layers. */
+    public static TacoConfig paper(int featureDim) {
+        TacoConfig c = new TacoConfig();
+        c.hiddenSize = 768;
+        c.numAttentionHeads = 12;
+        c.intermediateSize = 3072;
+        c.textLayers = 12;
+        c.videoLayers = 1;
+        c.fusionLayers = 2;
+        c.featureDim = featureDim;
+        return c;
+    }
+
+    /** A small model for two CPU cores: d=256, 4 heads, text/video/fusion layers 4/1/2. */
+    public static TacoConfig cpu(int featureDim) {
+        TacoConfig c = new TacoConfig();
+        c.featureDim = featureDim;
+        return c;
+    }
+
+    /** A preset by name: "paper" or "cpu". */
+    public static TacoConfig preset(String name, int featureDim) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "paper" -> paper(featureDim);
+            case "cpu" -> cpu(featureDim);
+            default -> throw new IllegalArgumentException("Unknown preset '" + name + "': use 'paper' or 'cpu'");
+        };
+    }
+
+    public int headSize() {
+        return hiddenSize / numAttentionHeads;
+    }
+
+    public boolean cosine() {
+        return similarity.equals("cosine");
+    }
+
+    /** Rows of the fusion position table: the text tokens followed by the frames. */
+    public int fusionPositions() {
+        return maxTokens + maxFrames;
+    }
+
+    /** Throws an IllegalArgumentException naming the first field that cannot build a model. */
+    public TacoConfig validate() {
+        positive("hiddenSize", hiddenSize);
+        positive("numAttentionHeads", numAttentionHeads);
+        if (hiddenSize % numAttentionHeads != 0) {
+            throw new IllegalArgumentException("hiddenSize (" + hiddenSize + ") must be a multiple of numAttentionHeads (" + numAttentionHeads + ")");
+        }
+        positive("intermediateSize", intermediateSize);
+        positive("vocabSize", vocabSize);
+        positive("featureDim", featureDim);
+        positive("maxFrames", maxFrames);
+        positive("maxTokens", maxTokens);
+        positive("kPrime", kPrime);
+        if (textLayers < 0 || videoLayers < 0 || fusionLayers < 0) {
+            throw new IllegalArgumentException("layer counts must be >= 0");
+        }
+        if (maxTokens > maxTextPositions) {
+            throw new IllegalArgumentException("maxTokens (" + maxTokens + ") exceeds maxTextPositions (" + maxTextPositions + ")");
+        }
+        if (!similarity.equals("dot") && !similarity.equals("cosine")) {
+            throw new IllegalArgumentException("similarity must be 'dot' or 'cosine', got '" + similarity + "'");
+        }
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
+        if (!negatives.equals("cascade") && !negatives.equals("random") && !negatives.equals("full")) {
+            throw new IllegalArgumentException("negatives must be cascade, random or full, got '" + negatives + "'");
+        }
+        if (dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (!useL1 && !useL2 && !useL3) {
+            throw new IllegalArgumentException("at least one of useL1, useL2, useL3 must be true");
+        }
+        return this;
+    }
+
+    private static void positive(String field, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(field + " must be > 0, got " + v);
+        }
+    }
+
+    public TacoConfig copy() {
+        return JSON.convertValue(this, TacoConfig.class);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TacoConfig fromJson(String json) throws IOException {
+        return JSON.readValue(json, TacoConfig.class).validate();
+    }
+
+    public static TacoConfig read(Path file) throws IOException {
+        try {
+            return fromJson(Files.readString(file));
+        } catch (IllegalArgumentException | IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+}

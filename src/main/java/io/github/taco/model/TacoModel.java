@@ -1,0 +1,246 @@
+package io.github.taco.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.data.Batch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The TACo model (SPEC §1) and its three scores (SPEC §2): s1 (sentence level), the token-level
+ * score s and its weighted sum s2, and the fused score s3.
+ *
+ * <p>Arrays follow one convention: texts index rows (i), videos index columns (j), so
+ * {@code s1[i, j] = s1(v_j, t_i)}. Every method is a pure function of its inputs and the weights;
+ * create the inputs in a per-batch {@link NDManager} and close it after the step.
+ */
+public final class TacoModel implements AutoCloseable {
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+    /** Added to padded frames' similarities so that they never win a max (SPEC §2). */
+    private static final float PAD_PENALTY = -1e9f;
+
+    private final TacoConfig config;
+    private final Weights weights;
+    private final TextEncoder text;
+    private final VideoEncoder video;
+    private final FusionEncoder fusion;
+    private volatile boolean training;
+
+    /** A freshly initialised model (weights ~ N(0, initializerRange²), biases 0, LayerNorm 1/0). */
+    public TacoModel(TacoConfig config, NDManager parent, long seed) {
+        this.config = config.copy().validate();
+        this.weights = new Weights(parent, seed, config.initializerRange);
+        this.text = new TextEncoder(weights, this.config);
+        this.video = new VideoEncoder(weights, this.config);
+        this.fusion = new FusionEncoder(weights, this.config);
+    }
+
+    public TacoConfig config() {
+        return config.copy();
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    /** Dropout on (training) or off (evaluation, search). Off by default. */
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** A batch as engine arrays, created in {@code manager} (the caller's per-batch scope). */
+    public record Inputs(NDArray features, NDArray frameMask, NDArray tokenIds, NDArray tokenMask, NDArray tokenWeights) {
+        public static Inputs of(Batch b, NDManager manager) {
+            long[] ids = new long[b.tokenIds().length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = b.tokenIds()[i];
+            }
+            return new Inputs(
+                    manager.create(b.features(), new Shape(b.size(), b.maxFrames(), b.featureDim())),
+                    manager.create(b.frameMask(), new Shape(b.size(), b.maxFrames())),
+                    manager.create(ids, new Shape(b.size(), b.maxTokens())),
+                    manager.create(b.tokenMask(), new Shape(b.size(), b.maxTokens())),
+                    manager.create(b.tokenWeights(), new Shape(b.size(), b.maxTokens())));
+        }
+    }
+
+    // ---------------------------------------------------------------- encoders
+
+    /** y = f_t(ids): [Kt, n, d]. */
+    public NDArray encodeText(NDArray tokenIds, NDArray tokenMask) {
+        if (tokenIds.getShape().get(1) > config.maxTextPositions) {
+            throw new IllegalArgumentException("tokenIds has " + tokenIds.getShape().get(1) + " positions, the model has " + config.maxTextPositions);
+        }
+        return text.forward(tokenIds, tokenMask, training);
+    }
+
+    /** x = f_v(F): [Kv, m, d]. */
+    public NDArray encodeVideo(NDArray features, NDArray frameMask) {
+        Shape s = features.getShape();
+        if (s.get(2) != config.featureDim) {
+            throw new IllegalArgumentException("features have dimension " + s.get(2) + ", the model expects featureDim=" + config.featureDim);
+        }
+        if (s.get(1) > config.maxFrames) {
+            throw new IllegalArgumentException("features have " + s.get(1) + " frames, the model has maxFrames=" + config.maxFrames);
+        }
+        return video.forward(features, frameMask, training);
+    }
+
+    // ---------------------------------------------------------------- scores (SPEC §2)
+
+    /** The sentence-level video vector: mean of the valid frames of x (L2-normalised for cosine): [Kv, d]. */
+    public NDArray videoVectors(NDArray x, NDArray frameMask) {
+        NDArray m = frameMask.expandDims(2);
+        NDArray mean = x.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}));
+        return config.cosine() ? l2normalize(mean) : mean;
+    }
+
+    /** The sentence-level text vector y[0] ([CLS]), L2-normalised for cosine: [Kt, d]. */
+    public NDArray textVectors(NDArray y) {
+        NDArray cls = y.get(new NDIndex(":, 0, :"));
+        return config.cosine() ? l2normalize(cls) : cls;
+    }
+
+    /** s1[i, j] = textVec_i · videoVec_j (divided by τ for cosine): [Kt, Kv]. */
+    public NDArray s1(NDArray textVectors, NDArray videoVectors) {
+        return scale(textVectors.matMul(videoVectors.transpose()));
+    }
+
+    /**
+     * The token-level score s(x_j, y_i^p) = max over valid frames k of x_j^k · y_i^p, for every
+     * token p of every text i and every video j: [Kt, n, Kv]. Padded frames never win the max.
+     */
+    public NDArray tokenScores(NDArray y, NDArray x, NDArray frameMask) {
+        long kt = y.getShape().get(0);
+        long n = y.getShape().get(1);
+        long kv = x.getShape().get(0);
+        long m = x.getShape().get(1);
+        long d = y.getShape().get(2);
+        NDArray tokens = config.cosine() ? l2normalize(y) : y;
+        NDArray frames = config.cosine() ? l2normalize(x) : x;
+        NDArray sim = tokens.reshape(kt * n, d).matMul(frames.reshape(kv * m, d).transpose()).reshape(kt, n, kv, m);
+        NDArray penalty = frameMask.sub(1f).mul(-PAD_PENALTY).reshape(1, 1, kv, m);
+        return scale(sim.add(penalty).max(new int[] {3}));
+    }
+
+    /** s2[i, j] = Σ_p w_ip · s(x_j, y_i^p) (0 for a text without tokens of interest): [Kt, Kv]. */
+    public NDArray s2(NDArray tokenScores, NDArray tokenWeights) {
+        return tokenScores.mul(tokenWeights.expandDims(2)).sum(new int[] {1});
+    }
+
+    /**
+     * s3 for the pairs (text textIdx[p], video videoIdx[p]): runs the fusion on each pair. [P].
+     */
+    public NDArray s3(NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask, int[] textIdx, int[] videoIdx) {
+        if (textIdx.length != videoIdx.length) {
+            throw new IllegalArgumentException("textIdx and videoIdx differ in length");
+        }
+        NDManager mgr = y.getManager();
+        NDArray ti = mgr.create(toLong(textIdx));
+        NDArray vi = mgr.create(toLong(videoIdx));
+        return fusion.forward(y.get(new NDIndex("{}", ti)), tokenMask.get(new NDIndex("{}", ti)),
+                x.get(new NDIndex("{}", vi)), frameMask.get(new NDIndex("{}", vi)), training);
+    }
+
+    private NDArray scale(NDArray scores) {
+        return config.cosine() ? scores.div((float) config.temperature) : scores;
+    }
+
+    private static NDArray l2normalize(NDArray a) {
+        // eps keeps an all-zero vector finite (its score is then 0).
+        return a.div(a.norm(new int[] {-1}, true).add(1e-12f));
+    }
+
+    private static long[] toLong(int[] a) {
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i];
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /** Writes {@code config.json} and {@code model.safetensors} into {@code dir}, each atomically. */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        weights.save(dir.resolve(WEIGHTS_FILE));
+        Weights.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
+    }
+
+    /** Rebuilds a model from a folder written by {@link #save}. */
+    public static TacoModel load(Path dir, NDManager parent) throws IOException {
+        Path cfg = dir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(cfg)) {
+            throw new IOException(dir + " is not a taco checkpoint: " + CONFIG_FILE + " is missing");
+        }
+        TacoModel model = new TacoModel(TacoConfig.read(cfg), parent, 0);
+        try {
+            model.weights.load(dir.resolve(WEIGHTS_FILE));
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /**
+     * Loads a Hugging Face {@code BertModel} checkpoint folder ({@code config.json} +
+     * {@code model.safetensors}, names with or without a {@code bert.} prefix; pooler and heads
+     * ignored) into the text encoder. Its sizes must match this model's: see {@link #bertSizes}.
+     */
+    public void loadPretrainedText(Path bertDir) throws IOException {
+        weights.load(bertDir.resolve(WEIGHTS_FILE), TacoModel::bertName, "text.");
+    }
+
+    /** Copies the text-encoder sizes of a Hugging Face BERT {@code config.json} into {@code c}. */
+    public static TacoConfig bertSizes(Path bertDir, TacoConfig c) throws IOException {
+        Path file = bertDir.resolve(CONFIG_FILE);
+        JsonNode n = new ObjectMapper().readTree(file.toFile());
+        for (String f : List.of("hidden_size", "num_attention_heads", "intermediate_size", "num_hidden_layers", "vocab_size")) {
+            if (!n.hasNonNull(f)) {
+                throw new IOException(file + ": field '" + f + "' is missing");
+            }
+        }
+        if (n.hasNonNull("hidden_act") && !n.get("hidden_act").asText().equals("gelu")) {
+            throw new IOException(file + ": hidden_act '" + n.get("hidden_act").asText() + "' is not supported (only gelu with erf)");
+        }
+        TacoConfig r = c.copy();
+        r.hiddenSize = n.get("hidden_size").asInt();
+        r.numAttentionHeads = n.get("num_attention_heads").asInt();
+        r.intermediateSize = n.get("intermediate_size").asInt();
+        r.textLayers = n.get("num_hidden_layers").asInt();
+        r.vocabSize = n.get("vocab_size").asInt();
+        r.maxTextPositions = n.path("max_position_embeddings").asInt(512);
+        r.typeVocabSize = n.path("type_vocab_size").asInt(2);
+        r.layerNormEps = n.path("layer_norm_eps").asDouble(1e-12);
+        return r.validate();
+    }
+
+    /** Hugging Face BertModel tensor name → this model's name, or null to skip it. */
+    static String bertName(String hf) {
+        String s = hf.startsWith("bert.") ? hf.substring(5) : hf;
+        if (s.startsWith("embeddings.") || s.startsWith("encoder.")) {
+            return s.endsWith("position_ids") ? null : "text." + s;
+        }
+        return null; // pooler.*, cls.* (pre-training heads)
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

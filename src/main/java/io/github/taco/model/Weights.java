@@ -1,0 +1,182 @@
+package io.github.taco.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * The model's trainable tensors by their checkpoint name (SPEC §1), like a PyTorch
+ * {@code state_dict}. Modules keep references to these arrays; the optimizer walks them by name.
+ *
+ * <p>Initialisation is drawn from a seeded {@link Random} on the Java side, so a seed gives the same
+ * model on every engine and device.
+ */
+public final class Weights implements AutoCloseable {
+    private final NDManager manager;
+    private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+    private final Random init;
+    private final double std;
+
+    public Weights(NDManager parent, long seed, double std) {
+        this.manager = parent.newSubManager();
+        this.init = new Random(seed);
+        this.std = std;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** A weight ~ N(0, std²): linear weights and embedding tables. */
+    NDArray normal(String name, long... shape) {
+        float[] v = new float[(int) new Shape(shape).size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (init.nextGaussian() * std);
+        }
+        return add(name, manager.create(v, new Shape(shape)));
+    }
+
+    NDArray zeros(String name, long... shape) {
+        return add(name, manager.zeros(new Shape(shape), DataType.FLOAT32));
+    }
+
+    NDArray ones(String name, long... shape) {
+        return add(name, manager.ones(new Shape(shape), DataType.FLOAT32));
+    }
+
+    private NDArray add(String name, NDArray a) {
+        if (tensors.containsKey(name)) {
+            throw new IllegalStateException("duplicate tensor name " + name);
+        }
+        a.setName(name);
+        a.setRequiresGradient(true);
+        tensors.put(name, a);
+        return a;
+    }
+
+    public NDArray get(String name) {
+        NDArray a = tensors.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no tensor named " + name);
+        }
+        return a;
+    }
+
+    /** Names in creation order (the order of the checkpoint file). */
+    public List<String> names() {
+        return Collections.unmodifiableList(new ArrayList<>(tensors.keySet()));
+    }
+
+    public Map<String, NDArray> asMap() {
+        return Collections.unmodifiableMap(tensors);
+    }
+
+    public long parameterCount() {
+        return tensors.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    /** Writes every tensor as float32 safetensors, atomically (temp file, then rename). */
+    public void save(Path file) throws IOException {
+        NDList list = new NDList();
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            list.add(e.getValue());
+        }
+        AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+    }
+
+    /**
+     * Reads tensors from a safetensors file into this model. {@code rename} maps a file's tensor
+     * name to a model name (or null to ignore it, e.g. a BERT pooler). Every model tensor whose name
+     * starts with {@code requiredPrefix} must be present with the same shape.
+     *
+     * @return the model names that were loaded
+     */
+    public List<String> load(Path file, Function<String, String> rename, String requiredPrefix) throws IOException {
+        List<String> loaded = new ArrayList<>();
+        try (NDManager tmp = manager.newSubManager();
+                InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            NDList list;
+            try {
+                list = NDList.decode(tmp, in);
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": not a readable safetensors file (" + e.getMessage() + ")", e);
+            }
+            for (NDArray src : list) {
+                String name = rename.apply(src.getName());
+                if (name == null) {
+                    continue;
+                }
+                NDArray dst = tensors.get(name);
+                if (dst == null) {
+                    throw new IOException(file + ": tensor '" + src.getName() + "' has no place in this model (as '" + name + "')");
+                }
+                if (!dst.getShape().equals(src.getShape())) {
+                    throw new IOException(file + ": tensor '" + src.getName() + "' has shape " + src.getShape() + ", the model expects " + dst.getShape());
+                }
+                // set() copies the values into the existing array, so modules' references stay valid.
+                dst.set(src.toType(DataType.FLOAT32, false).toFloatArray());
+                loaded.add(name);
+            }
+        }
+        for (String name : tensors.keySet()) {
+            if (name.startsWith(requiredPrefix) && !loaded.contains(name)) {
+                throw new IOException(file + ": tensor '" + name + "' is missing");
+            }
+        }
+        return loaded;
+    }
+
+    /** Loads a file written by {@link #save} (names as they are). */
+    public void load(Path file) throws IOException {
+        load(file, Function.identity(), "");
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Atomic writes: a temp file in the same folder, then a rename over the target. */
+    public static final class AtomicFiles {
+        private AtomicFiles() {}
+
+        public interface Writer {
+            void write(OutputStream out) throws IOException;
+        }
+
+        public static void write(Path target, Writer writer) throws IOException {
+            Path dir = target.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+                    writer.write(out);
+                }
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+
+        public static void writeString(Path target, String text) throws IOException {
+            write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+}

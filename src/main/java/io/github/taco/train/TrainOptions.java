@@ -1,0 +1,38 @@
+package io.github.taco.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * Optimisation settings of a run (SPEC §6); saved in a checkpoint's {@code trainer_state.json}
+ * so {@code --resume} continues with the same schedule.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class TrainOptions {
+    public long steps = 1000;
+    public int batchSize = 128;
+    public double learningRate = 1e-4;
+    public long warmupSteps = 100;
+    public double weightDecay = 1e-5;
+    /** Global gradient-norm clipping; 0 turns it off. */
+    public double clipNorm = 0;
+    public double beta1 = 0.9;
+    public double beta2 = 0.999;
+    public double eps = 1e-8;
+    public long seed = 42;
+    /** Write a checkpoint every N steps (0: only at the end). */
+    public long checkpointEvery = 0;
+
+    public LearningRateSchedule schedule() {
+        return new LearningRateSchedule(learningRate, warmupSteps, steps);
+    }
+
+    public TrainOptions validate() {
+        if (steps <= 0) throw new IllegalArgumentException("steps must be > 0");
+        if (batchSize < 2) throw new IllegalArgumentException("batchSize must be >= 2 (contrastive losses need negatives)");
+        if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0");
+        if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps must be >= 0");
+        if (weightDecay < 0) throw new IllegalArgumentException("weightDecay must be >= 0");
+        if (clipNorm < 0) throw new IllegalArgumentException("clipNorm must be >= 0");
+        return this;
+    }
+}

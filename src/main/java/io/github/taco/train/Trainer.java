@@ -1,0 +1,188 @@
+package io.github.taco.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.taco.data.Batch;
+import io.github.taco.loss.PhaseTimer;
+import io.github.taco.loss.TacoObjective;
+import io.github.taco.model.TacoModel;
+import io.github.taco.model.Weights;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * The training loop's core: one optimisation step on a batch, and exact checkpoints.
+ *
+ * <p>Exact resume: every random choice of step s (dropout masks, random negatives, the batch)
+ * is derived from (seed, s), so a run restarted from the checkpoint of step s continues with the
+ * same losses as a run that never stopped.
+ */
+public final class Trainer implements AutoCloseable {
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String STATE_FILE = "trainer_state.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Supplies the batch of a step; must be a pure function of the step for exact resume. */
+    @FunctionalInterface
+    public interface BatchSource {
+        Batch batch(long step);
+    }
+
+    /** Losses of one step as plain numbers (NaN for a term that is switched off). */
+    public record StepResult(long step, double loss, double l1, double l2, double l3, double learningRate, double gradNorm) {}
+
+    /** Thrown when a loss is NaN or infinite; the weights are left as they were before the step. */
+    public static final class NonFiniteLossException extends RuntimeException {
+        public final long step;
+
+        NonFiniteLossException(long step, String what) {
+            super("loss became " + what + " at step " + step + "; the weights of step " + step + " are unchanged");
+            this.step = step;
+        }
+    }
+
+    private final TacoModel model;
+    private final TrainOptions options;
+    private final TacoObjective objective;
+    private final AdamW optimizer;
+    private final LearningRateSchedule schedule;
+    private final PhaseTimer timer = new PhaseTimer();
+    private long step;
+
+    public Trainer(TacoModel model, TrainOptions options) {
+        this.model = model;
+        this.options = options.validate();
+        this.objective = new TacoObjective(model);
+        this.optimizer = new AdamW(model.weights(), options.beta1, options.beta2, options.eps, options.weightDecay);
+        this.schedule = options.schedule();
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public TacoModel model() {
+        return model;
+    }
+
+    public TrainOptions options() {
+        return options;
+    }
+
+    public PhaseTimer timer() {
+        return timer;
+    }
+
+    /** One step: forward, L, backward, AdamW update. */
+    public StepResult train(Batch batch) {
+        Engine.getInstance().setRandomSeed((int) (options.seed * 1_000_003L + step));
+        Random random = new Random(options.seed * 1_000_033L + step);
+        model.setTraining(true);
+        try (NDManager scope = model.weights().manager().newSubManager()) {
+            TacoModel.Inputs in = TacoModel.Inputs.of(batch, scope);
+            TacoObjective.Terms terms;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                terms = objective.compute(in, random, timer);
+                gc.backward(terms.total());
+            }
+            timer.lap("backward");
+            double loss = terms.total().getFloat();
+            if (!Double.isFinite(loss)) {
+                optimizer.zeroGradients();
+                throw new NonFiniteLossException(step, Double.isNaN(loss) ? "NaN" : "infinite");
+            }
+            double lr = schedule.at(step);
+            double norm = options.clipNorm > 0 ? optimizer.gradientNorm() : Double.NaN;
+            double scale = options.clipNorm > 0 && norm > options.clipNorm ? options.clipNorm / norm : 1.0;
+            optimizer.step(lr, scale);
+            timer.lap("optimizer");
+            StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm);
+            step++;
+            return r;
+        } finally {
+            model.setTraining(false);
+        }
+    }
+
+    private static double value(NDArray a) {
+        return a == null ? Double.NaN : a.getFloat();
+    }
+
+    /**
+     * Writes a complete checkpoint folder atomically: everything goes into a temporary sibling
+     * folder that is then renamed over {@code dir}, so a crash never leaves a half-written one.
+     *
+     * @param extras further files to copy in (e.g. the vocabulary and the training IDF), by name
+     */
+    public void save(Path dir, Map<String, Path> extras) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
+        try {
+            model.save(tmp);
+            optimizer.save(tmp.resolve(OPTIMIZER_FILE));
+            ObjectNode state = JSON.createObjectNode();
+            state.put("step", step);
+            state.set("options", JSON.valueToTree(options));
+            Weights.AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
+            for (Map.Entry<String, Path> e : extras.entrySet()) {
+                Files.copy(e.getValue(), tmp.resolve(e.getKey()));
+            }
+            Path old = null;
+            if (Files.exists(abs)) {
+                old = abs.resolveSibling("." + abs.getFileName() + ".old" + System.nanoTime());
+                Files.move(abs, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (old != null) {
+                deleteTree(old);
+            }
+        } finally {
+            if (Files.exists(tmp)) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    /**
+     * Rebuilds model, optimizer state and step from a checkpoint folder written by {@link #save}.
+     * {@code override} (may be null) replaces the saved options, e.g. to train for more steps.
+     */
+    public static Trainer resume(Path dir, NDManager manager, TrainOptions override) throws IOException {
+        Path stateFile = dir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(stateFile)) {
+            throw new IOException(dir + " cannot be resumed: " + STATE_FILE + " is missing (is it a model-only checkpoint?)");
+        }
+        var state = JSON.readTree(stateFile.toFile());
+        TrainOptions options = override != null ? override : JSON.treeToValue(state.get("options"), TrainOptions.class);
+        TacoModel model = TacoModel.load(dir, manager);
+        Trainer t = new Trainer(model, options);
+        t.step = state.get("step").asLong();
+        t.optimizer.load(dir.resolve(OPTIMIZER_FILE), t.step);
+        return t;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+}
