@@ -88,14 +88,17 @@ public final class AdamW implements AutoCloseable {
                 NDArray m = mean.get(e.getKey());
                 NDArray v = variance.get(e.getKey());
                 scope.tempAttachAll(m, v); // temporaries derived from m, v belong to this step
-                NDArray grad = gradScale == 1 ? g : g.mul((float) gradScale);
-                m.muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
-                v.muli((float) beta2).addi(grad.square().mul((float) (1 - beta2)));
-                NDArray update = m.div(c1).div(v.div(c2).sqrt().add((float) eps));
+                if (gradScale != 1) {
+                    g.muli((float) gradScale);
+                }
+                // PyTorch's Adam formula with in-place ops: few temporaries, as large buffers cost page faults.
+                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                NDArray denom = v.sqrt().muli((float) (1 / Math.sqrt(c2))).addi((float) eps);
                 if (weightDecay > 0 && p.getShape().dimension() > 1) {
                     p.muli((float) (1 - lr * weightDecay));
                 }
-                p.subi(update.mul((float) lr));
+                p.subi(m.div(denom).muli((float) (lr / c1)));
                 g.subi(g); // zero in place: PyTorch accumulates gradients across backward calls
             }
         }

@@ -1,0 +1,63 @@
+package io.github.taco.cli;
+
+import io.github.taco.bench.TrainBenchmark;
+import io.github.taco.model.TacoConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code taco bench ...}: measured performance figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: time a training step on random batches of real size.",
+        subcommands = {BenchCommand.Train.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'taco bench train'.");
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Times training steps and prints ms/step split into text encoder, video encoder, L1+L2,",
+                    "cascade selection, fusion, backward and optimizer; pairs/s; peak RSS.",
+                    "Example: taco bench train --preset cpu --steps 5"})
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--preset", description = "cpu, paper or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+        String preset;
+
+        @Option(names = "--batch", description = "K, pairs per batch (default: 64 for cpu, 128 for paper).")
+        Integer batch;
+
+        @Option(names = "--kprime", description = "K', hard negatives per anchor (default: 4 for cpu, 8 for paper).")
+        Integer kPrime;
+
+        @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+        int steps;
+
+        @Option(names = "--warmup", description = "Untimed steps first (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+        int warmup;
+
+        @Option(names = "--feature-dim", description = "D of the random features (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
+        int featureDim;
+
+        @Override
+        public Integer call() {
+            if (preset.equals("cpu") || preset.equals("both")) {
+                TacoConfig c = TacoConfig.cpu(featureDim);
+                c.kPrime = kPrime != null ? kPrime : 4;
+                System.out.print(TrainBenchmark.run("cpu preset", c, batch != null ? batch : 64, warmup, steps).report());
+            }
+            if (preset.equals("paper") || preset.equals("both")) {
+                TacoConfig c = TacoConfig.paper(featureDim);
+                c.kPrime = kPrime != null ? kPrime : 8;
+                System.out.print(TrainBenchmark.run("paper sizes", c, batch != null ? batch : 128, warmup, steps).report());
+            }
+            if (!preset.matches("cpu|paper|both")) {
+                throw new IllegalArgumentException("--preset must be cpu, paper or both, got '" + preset + "'");
+            }
+            return 0;
+        }
+    }
+}
