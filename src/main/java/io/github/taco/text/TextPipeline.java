@@ -204,7 +204,7 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
                 }
                 LOG.warn("text cache {} has {} captions, expected {}; recomputing", file, cached.size(), captions.size());
             } catch (IOException | RuntimeException e) {
-                LOG.warn("text cache {} is unreadable ({}); recomputing", file, e.getMessage());
+                LOG.warn("text cache {} is unreadable ({}); recomputing", file, e.getMessage() == null ? e.toString() : e.getMessage());
             }
         }
         lastCacheHit = false;
