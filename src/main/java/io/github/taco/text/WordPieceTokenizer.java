@@ -67,6 +67,13 @@ public final class WordPieceTokenizer implements AutoCloseable {
         this.sourceBytes = sourceBytes;
         this.source = source;
         this.unkToken = unkToken;
+        // EncodedText promises [CLS] first and [SEP] last; a tokenizer.json without that template would break it.
+        String[] probe = truncating.encode("a").getTokens();
+        if (probe.length < 2 || !probe[0].equals("[CLS]") || !probe[probe.length - 1].equals("[SEP]")) {
+            close();
+            throw new IOException(source + ": tokenizer does not add [CLS] ... [SEP] (post_processor missing?), got "
+                    + java.util.Arrays.toString(probe));
+        }
     }
 
     private static Map<String, String> options(int maxLength, boolean truncate) {

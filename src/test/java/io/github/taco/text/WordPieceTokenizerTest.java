@@ -129,6 +129,15 @@ class WordPieceTokenizerTest {
         Path json = Files.writeString(tmp.resolve("tokenizer.json"), "{not json");
         IOException badJson = assertThrows(IOException.class, () -> WordPieceTokenizer.load(json, 30));
         assertTrue(badJson.getMessage().contains("tokenizer.json"), badJson.getMessage());
+        // a tokenizer.json that adds no [CLS]/[SEP] would break EncodedText's layout
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(WordPieceTokenizer.bertTokenizerJson(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a"), "test"));
+        node.putNull("post_processor");
+        Path noTemplate = tmp.resolve("plain/tokenizer.json");
+        Files.createDirectories(noTemplate.getParent());
+        Files.write(noTemplate, node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        IOException tmpl = assertThrows(IOException.class, () -> WordPieceTokenizer.load(noTemplate.getParent(), 30));
+        assertTrue(tmpl.getMessage().contains("plain") && tmpl.getMessage().contains("[CLS]"), tmpl.getMessage());
         IllegalArgumentException len = assertThrows(IllegalArgumentException.class,
                 () -> WordPieceTokenizer.load(TextPipeline.defaultVocabulary(), 1));
         assertTrue(len.getMessage().contains("maxLength"));
