@@ -16,11 +16,12 @@ import picocli.CommandLine.Parameters;
         name = "text",
         mixinStandardHelpOptions = true,
         description = {
-            "Tokenize and tag a caption and show its tokens of interest and weights (SPEC §3).",
-            "Prints one row per word piece: index, piece, vocabulary id, word id, Universal POS tag,",
-            "whether it is a token of interest, and its weight (the weights of a caption sum to 1).",
+            "Tokenize and tag a caption; show its tokens of interest and weights (SPEC §3).",
+            "One row per word piece: index, piece, vocabulary id, word id, Universal POS",
+            "tag, token-of-interest flag and weight (a caption's weights sum to 1).",
             "",
-            "Example:  taco text \"add the chopped tomatoes to the pan and stir\" --idf run/idf.json"
+            "Example:",
+            "  taco text \"add the chopped tomatoes to the pan and stir\" --idf run/idf.json"
         })
 public final class TextCommand implements Callable<Integer> {
 

@@ -113,6 +113,10 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         /** @throws IOException if the tokenizer file cannot be read (the message names it) */
         public TextPipeline build() throws IOException {
             Path path = tokenizer != null ? tokenizer : defaultVocabulary();
+            if (tokenizer == null && !Files.exists(path)) {
+                throw new IOException("default vocabulary " + path.toAbsolutePath() + " not found: give a tokenizer path"
+                        + " (taco text --vocab) or set -Dtaco.shared.data / TACO_SHARED_DATA to the shared data folder");
+            }
             return new TextPipeline(WordPieceTokenizer.load(path, maxLength), tagSet, idf, cacheDir);
         }
     }
