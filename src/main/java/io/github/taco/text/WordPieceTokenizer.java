@@ -57,6 +57,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
     private final byte[] sourceBytes;
     private final String source;
     private final String unkToken;
+    private final int vocabularySize;
 
     private WordPieceTokenizer(byte[] tokenizerJson, byte[] sourceBytes, String source, int maxLength, String unkToken)
             throws IOException {
@@ -67,6 +68,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
         this.sourceBytes = sourceBytes;
         this.source = source;
         this.unkToken = unkToken;
+        this.vocabularySize = new ObjectMapper().readTree(tokenizerJson).path("model").path("vocab").size();
         // EncodedText promises [CLS] first and [SEP] last; a tokenizer.json without that template would break it.
         String[] probe = truncating.encode("a").getTokens();
         if (probe.length < 2 || !probe[0].equals("[CLS]") || !probe[probe.length - 1].equals("[SEP]")) {
@@ -243,6 +245,11 @@ public final class WordPieceTokenizer implements AutoCloseable {
     }
 
     /** Maximum number of pieces, [CLS] and [SEP] included. */
+    /** Number of entries of the vocabulary (the text encoder's embedding rows). */
+    public int vocabularySize() {
+        return vocabularySize;
+    }
+
     public int maxLength() {
         return maxLength;
     }

@@ -1,0 +1,67 @@
+package io.github.taco.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Training metrics as JSON lines ({@code metrics.jsonl}), one object per logged step or
+ * evaluation, flushed as written so a crash loses nothing already logged. On resume the file is
+ * cut back to the checkpoint's step, so a resumed run's log reads like an uninterrupted one.
+ */
+public final class MetricsLog implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final BufferedWriter out;
+    private final List<Map<String, Object>> records = new ArrayList<>();
+
+    /** Opens (appending to) {@code file}, first dropping records of steps ≥ {@code fromStep}. */
+    @SuppressWarnings("unchecked")
+    public MetricsLog(Path file, long fromStep) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (Files.exists(file)) {
+            List<String> keep = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                Map<String, Object> m;
+                try {
+                    m = JSON.readValue(line, Map.class);
+                } catch (IOException e) {
+                    continue; // a line cut short by a crash
+                }
+                if (((Number) m.getOrDefault("step", 0)).longValue() < fromStep) {
+                    keep.add(line);
+                    records.add(m);
+                }
+            }
+            Files.write(file, keep, StandardCharsets.UTF_8);
+        }
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    public void write(Map<String, Object> record) throws IOException {
+        ObjectNode node = JSON.valueToTree(record);
+        out.write(JSON.writeValueAsString(node));
+        out.newLine();
+        out.flush();
+        records.add(record);
+    }
+
+    /** Everything logged so far (including records kept from before a resume). */
+    public List<Map<String, Object>> records() {
+        return records;
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}
