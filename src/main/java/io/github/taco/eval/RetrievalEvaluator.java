@@ -136,6 +136,20 @@ public final class RetrievalEvaluator {
         }
     }
 
+    /**
+     * Periodic validation for training: text→video R@1 of s1 and of s1 + 0.5·s2, logged as
+     * {@code val_r1_s1} and {@code val_r1_s12} (no fusion: it would dominate the time).
+     */
+    public static io.github.taco.train.Validator validator() {
+        return (model, batches) -> {
+            Report r = new RetrievalEvaluator(model, new Options(0, 0)).evaluate(batches);
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("r1_s1", r.row(S1).textToVideo().r1());
+            m.put("r1_s12", r.row(S1_S2).textToVideo().r1());
+            return m;
+        };
+    }
+
     /** Computes s1 and s2 matrices only (rows texts, columns videos), e.g. for tests and analysis. */
     public float[][][] scoreMatrices(List<Batch> batches) {
         try (NDManager scope = model.weights().manager().newSubManager()) {
