@@ -1,0 +1,35 @@
+package io.github.taco.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads a dataset by name with the default options of its reader. */
+public final class Datasets {
+    /** Names accepted by {@link #read}. */
+    public static final List<String> NAMES = List.of("youcook2", "msrvtt", "activitynet", "howto100m");
+
+    private Datasets() {}
+
+    /**
+     * @param name        youcook2 (the JSON, or a directory with it; a {@code .csv} path reads the
+     *                    MIL-NCE validation CSV instead), msrvtt (directory, split1), activitynet
+     *                    (directory or file, paragraph mode), howto100m (CSV, directory of CSVs or
+     *                    raw_caption.json)
+     * @param annotations path to the annotations
+     */
+    public static Dataset read(String name, Path annotations) throws IOException {
+        if (!Files.exists(annotations)) {
+            throw new IOException("annotations " + annotations + " do not exist");
+        }
+        return switch (name.toLowerCase()) {
+            case "youcook2" -> annotations.toString().endsWith(".csv")
+                    ? YouCook2Reader.readMilNceCsv(annotations) : YouCook2Reader.read(annotations);
+            case "msrvtt" -> MsrVttReader.read(Files.isDirectory(annotations) ? annotations : annotations.getParent());
+            case "activitynet" -> ActivityNetReader.read(annotations, true);
+            case "howto100m" -> HowTo100MReader.read(annotations);
+            default -> throw new IllegalArgumentException("unknown dataset '" + name + "' (one of " + NAMES + ")");
+        };
+    }
+}
