@@ -1,0 +1,272 @@
+package io.github.taco.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.data.Batch;
+import io.github.taco.data.BatchBuilder;
+import io.github.taco.data.Clip;
+import io.github.taco.data.BatchPlan;
+import io.github.taco.data.EpochBatchSampler;
+import io.github.taco.data.MissingFeatures;
+import io.github.taco.data.Dataset;
+import io.github.taco.data.Datasets;
+import io.github.taco.data.LoaderConfig;
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.PrefetchLoader;
+import io.github.taco.data.Split;
+import io.github.taco.features.CachedFeatureStore;
+import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FeatureStores;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.text.Idf;
+import io.github.taco.text.TagSet;
+import io.github.taco.text.TextPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A whole training run (SPEC §6): data, text pipeline with the training IDF, model, the loop with
+ * periodic validation and atomic checkpoints, metrics as JSONL and a PNG of the curves.
+ *
+ * <p>The run folder holds {@code checkpoint/} (the latest complete checkpoint: model, optimizer,
+ * step, vocabulary, IDF), {@code metrics.jsonl} and {@code curves.png}.
+ */
+public final class TrainingRun {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String CHECKPOINT_DIR = "checkpoint";
+    public static final String DATA_FILE = "data.json";
+
+    /** What to train on and where to write; see {@code taco train --help} for each field. */
+    public static final class Spec {
+        public String dataset = "youcook2";
+        public Path annotations;
+        public Path features;
+        public double fps = 1.0;
+        public Split trainSplit = Split.TRAIN;
+        public Split validationSplit = Split.VALIDATION;
+        /** Validation clips used for the periodic R@1 (the first N of the split); 0 turns it off. */
+        public int validationClips = 500;
+        public long evalEvery = 0;
+        public Path vocabulary;
+        public Path outDir;
+        /** Fine-tune from this checkpoint's weights (a fresh optimizer and schedule). */
+        public Path init;
+        /** Continue the run in {@link #outDir} from its checkpoint. */
+        public boolean resume;
+        public MissingPolicy onMissing = MissingPolicy.FAIL;
+        public long logEvery = 10;
+        public long featureCacheBytes = 2L << 30;
+        public TacoConfig model = TacoConfig.cpu(0);
+        public TrainOptions train = new TrainOptions();
+        /** Computes the validation metrics every {@link #evalEvery} steps (null: no validation). */
+        public Validator validator;
+    }
+
+    /** The outcome: last step's losses and the final validation report (null when validation is off). */
+    public record Result(long steps, Trainer.StepResult last, Map<String, Double> validation, Path checkpoint, double seconds) {}
+
+    private TrainingRun() {}
+
+    public static Result run(Spec spec) throws IOException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(spec.outDir);
+        Path ckpt = spec.outDir.resolve(CHECKPOINT_DIR);
+        Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
+        List<Clip> train = dataset.clips(spec.trainSplit);
+        List<Clip> validation = dataset.clips(spec.validationSplit);
+        if (train.size() < spec.train.batchSize) {
+            throw new IllegalArgumentException(spec.annotations + ": split " + spec.trainSplit + " has " + train.size()
+                    + " clips, fewer than the batch size " + spec.train.batchSize);
+        }
+        LOG.info("{}: {} training clips ({}), {} validation clips ({})", spec.dataset, train.size(), spec.trainSplit,
+                validation.size(), spec.validationSplit);
+
+        // The vocabulary and IDF travel with the checkpoint, so evaluation and search tokenize and weigh like training.
+        Path vocab = spec.resume ? vocabularyIn(ckpt)
+                : spec.init != null && vocabularyIn(spec.init) != null && spec.vocabulary == null ? vocabularyIn(spec.init)
+                : spec.vocabulary != null ? spec.vocabulary : TextPipeline.defaultVocabulary();
+        try (FeatureStore raw = FeatureStores.open(spec.features, spec.fps);
+                FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
+                TextPipeline plain = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
+                        .tagSet(TagSet.parse(spec.model.tagSet)).build()) {
+            Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
+            Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
+            idf.save(idfFile);
+            try (TextPipeline text = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
+                    .tagSet(TagSet.parse(spec.model.tagSet)).idf(idf).build();
+                    NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
+                Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
+                try {
+                    return loop(spec, trainer, train, validation, store, text, ckpt, Map.of(vocab.getFileName().toString().endsWith(".json") ? Checkpoint.TOKENIZER_FILE : Checkpoint.VOCAB_FILE, vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                } finally {
+                    trainer.model().close();
+                    trainer.close();
+                }
+            }
+        }
+    }
+
+    private static Trainer createTrainer(Spec spec, Path ckpt, int featureDim, TextPipeline text, NDManager root) throws IOException {
+        if (spec.resume) {
+            if (!Files.isDirectory(ckpt)) {
+                throw new IOException("--resume: no checkpoint in " + ckpt);
+            }
+            Trainer t = Trainer.resume(ckpt, root, spec.train);
+            LOG.info("resuming {} at step {}", ckpt, t.step());
+            return t;
+        }
+        TacoModel model;
+        if (spec.init != null) {
+            model = TacoModel.load(spec.init, root);
+            if (model.config().featureDim != featureDim) {
+                model.close();
+                throw new IOException(spec.init + " was trained on " + model.config().featureDim + "-d features, " + spec.features + " has " + featureDim);
+            }
+            LOG.info("fine-tuning from {}", spec.init);
+        } else {
+            TacoConfig c = spec.model.copy();
+            c.featureDim = featureDim;
+            c.vocabSize = text.tokenizer().vocabularySize();
+            model = new TacoModel(c, root, spec.train.seed);
+        }
+        LOG.info("model: {} parameters, d={}, layers text/video/fusion {}/{}/{}", model.weights().parameterCount(),
+                model.config().hiddenSize, model.config().textLayers, model.config().videoLayers, model.config().fusionLayers);
+        return new Trainer(model, spec.train);
+    }
+
+    private static Result loop(Spec spec, Trainer trainer, List<Clip> train, List<Clip> validation, FeatureStore store,
+            TextPipeline text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
+        TacoConfig c = trainer.model().config();
+        LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true, true, 4, spec.onMissing);
+        List<Batch> valBatches = validationBatches(spec, validation, store, text, c);
+        long start = trainer.step();
+        Trainer.StepResult last = null;
+        Map<String, Double> report = null;
+        try (MetricsLog log = new MetricsLog(spec.outDir.resolve("metrics.jsonl"), start);
+                PrefetchLoader batches = openLoader(train, store, text, lc, start);
+                Progress progress = new Progress("train", start, spec.train.steps, spec.logEvery)) {
+            while (trainer.step() < spec.train.steps) {
+                try {
+                    last = trainer.train(batches.next());
+                } catch (Trainer.NonFiniteLossException e) {
+                    log.write(Map.of("step", e.step, "error", e.getMessage()));
+                    throw new IOException(e.getMessage() + (Files.isDirectory(ckpt)
+                            ? "; the last good checkpoint is " + ckpt : "; no checkpoint was written yet")
+                            + ". Try a lower --lr or --clip-norm.", e);
+                }
+                long step = trainer.step();
+                Map<String, Object> rec = new LinkedHashMap<>();
+                rec.put("step", step);
+                rec.put("loss", last.loss());
+                rec.put("l1", last.l1());
+                rec.put("l2", last.l2());
+                rec.put("l3", last.l3());
+                rec.put("lr", last.learningRate());
+                boolean evalNow = spec.validator != null && !valBatches.isEmpty() && spec.evalEvery > 0 && (step % spec.evalEvery == 0 || step == spec.train.steps);
+                if (evalNow) {
+                    report = spec.validator.validate(trainer.model(), valBatches);
+                    report.forEach((k, v) -> rec.put("val_" + k, v));
+                }
+                if (step % spec.logEvery == 0 || evalNow || step == spec.train.steps) {
+                    log.write(finite(rec));
+                }
+                progress.step(step, String.format(Locale.ROOT, "loss %.3f%s", last.loss(),
+                        report == null ? "" : " val " + summary(report)));
+                if (spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0 && step < spec.train.steps) {
+                    trainer.save(ckpt, extras);
+                    TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
+                }
+            }
+            trainer.save(ckpt, extras);
+            Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec)));
+            TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
+        }
+        return new Result(trainer.step(), last, report, ckpt, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The loader of training batches, positioned at batch {@code start}: the plans of the skipped
+     * steps are drawn (cheap: clip lists) but not built, so a resumed run sees the same batches.
+     */
+    static PrefetchLoader openLoader(List<Clip> clips, FeatureStore store, TextPipeline text, LoaderConfig lc, long start) throws IOException {
+        MissingFeatures kept = MissingFeatures.filter(clips, store, lc.onMissing());
+        if (kept.skippedClips() > 0) {
+            LOG.warn("{}", kept);
+        }
+        EpochBatchSampler sampler = new EpochBatchSampler(kept.kept(), lc.batchSize(), lc.seed(), lc.dropLast());
+        Iterator<BatchPlan> plans = sampler.iterator(0);
+        for (long s = 0; s < start; s++) {
+            plans.next();
+        }
+        BatchBuilder builder = new BatchBuilder(store, text, lc.maxFrames(), lc.maxTokens(), lc.trimPadding(), lc.onMissing());
+        return new PrefetchLoader(plans, builder, lc.prefetch());
+    }
+
+    /** Validation clips as fixed batches (the first caption of each clip). */
+    static List<Batch> validationBatches(Spec spec, List<Clip> validation, FeatureStore store, TextPipeline text, TacoConfig c)
+            throws IOException {
+        List<Batch> out = new ArrayList<>();
+        if (spec.validationClips <= 0 || spec.evalEvery <= 0 || validation.size() < 2) {
+            return out;
+        }
+        List<Clip> clips = validation.subList(0, Math.min(spec.validationClips, validation.size()));
+        BatchBuilder builder = new BatchBuilder(store, text, c.maxFrames, c.maxTokens, true, spec.onMissing);
+        for (int s = 0; s < clips.size(); s += 128) {
+            out.add(builder.build(clips.subList(s, Math.min(clips.size(), s + 128)), new Random(0)));
+        }
+        return out;
+    }
+
+    /** The tokenizer file a checkpoint folder carries, or null. */
+    static Path vocabularyIn(Path dir) {
+        for (String f : new String[] {Checkpoint.TOKENIZER_FILE, Checkpoint.VOCAB_FILE}) {
+            if (Files.isRegularFile(dir.resolve(f))) {
+                return dir.resolve(f);
+            }
+        }
+        return null;
+    }
+
+    static List<String> allTexts(List<Clip> clips) {
+        List<String> texts = new ArrayList<>();
+        for (Clip c : clips) texts.addAll(c.texts());
+        return texts;
+    }
+
+    private static Map<String, Object> dataInfo(Spec spec) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", spec.dataset);
+        m.put("annotations", spec.annotations.toAbsolutePath().toString());
+        m.put("features", spec.features.toAbsolutePath().toString());
+        m.put("fps", spec.fps);
+        m.put("train_split", spec.trainSplit.toString());
+        return m;
+    }
+
+    private static String summary(Map<String, Double> report) {
+        StringBuilder sb = new StringBuilder();
+        report.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s %.1f ", k, v)));
+        return sb.toString().trim();
+    }
+
+    private static Map<String, Object> finite(Map<String, Object> rec) {
+        rec.replaceAll((k, v) -> v instanceof Double d && !Double.isFinite(d) ? null : v);
+        rec.values().removeIf(java.util.Objects::isNull);
+        return rec;
+    }
+}
