@@ -107,6 +107,34 @@ public final class TacoConfig {
         };
     }
 
+    /**
+     * Sets the loss switches from an ablation name of the paper's Table 3: "L1", "L3", "L1+L3",
+     * "L1+L2", "L1+L2+L3" (the order of terms does not matter).
+     */
+    public TacoConfig losses(String spec) {
+        java.util.Set<String> terms = new java.util.HashSet<>();
+        for (String t : spec.toUpperCase(Locale.ROOT).split("\\+")) {
+            String term = t.trim();
+            if (!term.matches("L[123]")) {
+                throw new IllegalArgumentException("--losses: unknown term '" + t + "' in '" + spec + "' (use L1, L2, L3 joined by +)");
+            }
+            terms.add(term);
+        }
+        useL1 = terms.contains("L1");
+        useL2 = terms.contains("L2");
+        useL3 = terms.contains("L3");
+        return this;
+    }
+
+    /** The loss switches as "L1+L2+L3". */
+    public String lossesName() {
+        java.util.List<String> t = new java.util.ArrayList<>();
+        if (useL1) t.add("L1");
+        if (useL2) t.add("L2");
+        if (useL3) t.add("L3");
+        return String.join("+", t);
+    }
+
     public int headSize() {
         return hiddenSize / numAttentionHeads;
     }

@@ -22,6 +22,35 @@ public final class TrainOptions {
     /** Write a checkpoint every N steps (0: only at the end). */
     public long checkpointEvery = 0;
 
+    /**
+     * Optimisation presets: {@code paper} (SPEC §6: Adam lr 1e-4, 5k warm-up steps, weight decay
+     * 1e-5, batch 128, 30k steps) and {@code cpu} (what trains a small model on two cores in minutes).
+     */
+    public static TrainOptions preset(String name) {
+        TrainOptions o = new TrainOptions();
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "paper" -> {
+                o.steps = 30_000;
+                o.batchSize = 128;
+                o.learningRate = 1e-4;
+                o.warmupSteps = 5_000;
+                o.weightDecay = 1e-5;
+                o.checkpointEvery = 1_000;
+            }
+            case "cpu" -> {
+                o.steps = 600;
+                o.batchSize = 64;
+                o.learningRate = 5e-4;
+                o.warmupSteps = 60;
+                o.weightDecay = 1e-5;
+                o.clipNorm = 5.0;
+                o.checkpointEvery = 200;
+            }
+            default -> throw new IllegalArgumentException("Unknown preset '" + name + "': use 'paper' or 'cpu'");
+        }
+        return o;
+    }
+
     public LearningRateSchedule schedule() {
         return new LearningRateSchedule(learningRate, warmupSteps, steps);
     }

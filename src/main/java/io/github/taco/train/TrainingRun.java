@@ -66,6 +66,8 @@ public final class TrainingRun {
         public Path outDir;
         /** Fine-tune from this checkpoint's weights (a fresh optimizer and schedule). */
         public Path init;
+        /** Initialise the text encoder from this Hugging Face BertModel folder (fresh models only). */
+        public Path bert;
         /** Continue the run in {@link #outDir} from its checkpoint. */
         public boolean resume;
         public MissingPolicy onMissing = MissingPolicy.FAIL;
@@ -143,6 +145,10 @@ public final class TrainingRun {
             c.featureDim = featureDim;
             c.vocabSize = text.tokenizer().vocabularySize();
             model = new TacoModel(c, root, spec.train.seed);
+            if (spec.bert != null) {
+                model.loadPretrainedText(spec.bert);
+                LOG.info("text encoder initialised from {}", spec.bert);
+            }
         }
         LOG.info("model: {} parameters, d={}, layers text/video/fusion {}/{}/{}", model.weights().parameterCount(),
                 model.config().hiddenSize, model.config().textLayers, model.config().videoLayers, model.config().fusionLayers);

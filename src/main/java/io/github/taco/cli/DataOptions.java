@@ -1,0 +1,30 @@
+package io.github.taco.cli;
+
+import io.github.taco.data.MissingPolicy;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options that name a dataset on disk, shared by train, eval and index. */
+final class DataOptions {
+    @Option(names = "--dataset", description = "youcook2 (also the synthetic benchmark), msrvtt, activitynet or howto100m (default: ${DEFAULT-VALUE}).",
+            defaultValue = "youcook2")
+    String dataset;
+
+    @Option(names = "--annotations", required = true, description = "Annotation file or folder in the dataset's public layout (SPEC §8).")
+    Path annotations;
+
+    @Option(names = "--features", required = true, description = "Features: a folder of <video_id>.npy, an .npz, or an HDF5 file keyed by video id.")
+    Path features;
+
+    @Option(names = "--fps", description = "Feature frames per second (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
+    double fps;
+
+    @Option(names = "--on-missing", description = "Clips whose features are missing: skip (counted and reported) or fail (default: ${DEFAULT-VALUE}).",
+            defaultValue = "fail")
+    String onMissing;
+
+    MissingPolicy missingPolicy() {
+        return MissingPolicy.parse(onMissing);
+    }
+}

@@ -1,0 +1,199 @@
+package io.github.taco.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.Split;
+import io.github.taco.eval.RetrievalEvaluator;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.train.TrainOptions;
+import io.github.taco.train.TrainingRun;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code taco train}: trains a TACo model on a dataset. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a TACo model (SPEC §4, §6) on pre-extracted video features and captions.",
+                "Writes <out>/checkpoint (model, optimizer, vocabulary, training IDF), <out>/metrics.jsonl and <out>/curves.png.",
+                "Settings come from --preset, then --config (YAML with sections model:, train:, data:), then the flags below.",
+                "Example: taco train --annotations synth/youcookii_annotations_trainval.json --features synth/features --out runs/a"})
+final class TrainCommand implements Callable<Integer> {
+    @ArgGroup(exclusive = false, heading = "Data%n")
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--out", required = true, description = "Run folder (created).")
+    Path out;
+
+    @Option(names = "--preset", description = "cpu (small model, minutes on 2 cores) or paper (BERT-base sizes, SPEC §6) (default: ${DEFAULT-VALUE}).",
+            defaultValue = "cpu")
+    String preset;
+
+    @Option(names = "--config", description = "YAML file with sections model: (config.json fields), train: (steps, batchSize, learningRate, ...) and data: (trainSplit, validationSplit, validationClips, evalEvery).")
+    Path config;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint, exactly where it stopped.")
+    boolean resume;
+
+    @Option(names = "--init", description = "Start from this checkpoint's weights (fine-tuning, e.g. after pretraining on a narration split).")
+    Path init;
+
+    @Option(names = "--bert", description = "Initialise the text encoder from a Hugging Face BertModel folder (config.json + model.safetensors + vocab.txt).")
+    Path bert;
+
+    @Option(names = "--vocab", description = "vocab.txt or tokenizer.json (default: the BERT uncased vocabulary in shared/data).")
+    Path vocab;
+
+    @Option(names = "--train-split", description = "Split to train on: train or narration (default: ${DEFAULT-VALUE}).", defaultValue = "train")
+    String trainSplit;
+
+    @Option(names = "--val-split", description = "Split for the periodic validation (default: ${DEFAULT-VALUE}).", defaultValue = "validation")
+    String valSplit;
+
+    @Option(names = "--val-clips", description = "Validation clips for the periodic R@1 (default: 500).")
+    Integer valClips;
+
+    @Option(names = "--eval-every", description = "Validate every N steps; 0 = never (default: 100).")
+    Long evalEvery;
+
+    // ---- optimisation (preset values unless given)
+    @Option(names = "--steps", description = "Training steps.") Long steps;
+    @Option(names = "--batch", description = "K, pairs per batch.") Integer batch;
+    @Option(names = "--lr", description = "Peak learning rate.") Double lr;
+    @Option(names = "--warmup", description = "Linear warm-up steps.") Long warmup;
+    @Option(names = "--weight-decay", description = "AdamW weight decay.") Double weightDecay;
+    @Option(names = "--clip-norm", description = "Clip the global gradient norm (0: off).") Double clipNorm;
+    @Option(names = "--seed", description = "Seed of initialisation, data order, dropout and negatives.") Long seed;
+    @Option(names = "--checkpoint-every", description = "Write the checkpoint every N steps.") Long checkpointEvery;
+
+    // ---- method (SPEC §2-§4)
+    @Option(names = "--losses", description = "Losses of the objective: L1, L3, L1+L3, L1+L2+L3 (default: L1+L2+L3).") String losses;
+    @Option(names = "--negatives", description = "L3 negatives: cascade, random or full.") String negatives;
+    @Option(names = "--kprime", description = "K', hard negatives per anchor in L3.") Integer kPrime;
+    @Option(names = "--tag-set", description = "Tokens of interest: none, noun, verb, noun+verb, det+adp, all.") String tagSet;
+    @Option(names = "--similarity", description = "dot (the paper) or cosine (with --temperature).") String similarity;
+    @Option(names = "--temperature", description = "τ for cosine similarity.") Double temperature;
+    @Option(names = "--lambda", description = "λ, weight of L2.") Double lambda;
+    @Option(names = "--l1-video-to-text", description = "Add the video→text direction to L1.") Boolean l1VideoToText;
+
+    // ---- sizes
+    @Option(names = "--hidden", description = "d.") Integer hidden;
+    @Option(names = "--heads", description = "Attention heads.") Integer heads;
+    @Option(names = "--text-layers") Integer textLayers;
+    @Option(names = "--video-layers") Integer videoLayers;
+    @Option(names = "--fusion-layers") Integer fusionLayers;
+    @Option(names = "--max-frames", description = "Frames per clip (48; 256 for ActivityNet).") Integer maxFrames;
+    @Option(names = "--max-tokens", description = "Tokens per caption (30; 256 for ActivityNet).") Integer maxTokens;
+    @Option(names = "--dropout") Double dropout;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainingRun.Spec spec = spec();
+        TrainingRun.Result r = TrainingRun.run(spec);
+        System.out.printf(Locale.ROOT, "trained %d steps in %.0f s; last loss %.4f; checkpoint %s%n", r.steps(), r.seconds(),
+                r.last() == null ? Double.NaN : r.last().loss(), r.checkpoint());
+        if (r.validation() != null) {
+            System.out.println("validation: " + r.validation());
+        }
+        return 0;
+    }
+
+    TrainingRun.Spec spec() throws IOException {
+        TrainingRun.Spec spec = new TrainingRun.Spec();
+        spec.model = TacoConfig.preset(preset, 0);
+        spec.train = TrainOptions.preset(preset);
+        spec.evalEvery = 100;
+        if (config != null) {
+            applyYaml(spec, config);
+        }
+        spec.dataset = data.dataset;
+        spec.annotations = data.annotations;
+        spec.features = data.features;
+        spec.fps = data.fps;
+        spec.onMissing = data.missingPolicy();
+        spec.outDir = out;
+        spec.resume = resume;
+        spec.init = init;
+        spec.vocabulary = vocab;
+        spec.trainSplit = Split.parse(trainSplit);
+        spec.validationSplit = Split.parse(valSplit);
+        if (valClips != null) spec.validationClips = valClips;
+        if (evalEvery != null) spec.evalEvery = evalEvery;
+        spec.validator = RetrievalEvaluator.validator();
+        TrainOptions o = spec.train;
+        if (steps != null) o.steps = steps;
+        if (batch != null) o.batchSize = batch;
+        if (lr != null) o.learningRate = lr;
+        if (warmup != null) o.warmupSteps = warmup;
+        if (weightDecay != null) o.weightDecay = weightDecay;
+        if (clipNorm != null) o.clipNorm = clipNorm;
+        if (seed != null) o.seed = seed;
+        if (checkpointEvery != null) o.checkpointEvery = checkpointEvery;
+        TacoConfig m = spec.model;
+        if (bert != null) {
+            spec.model = m = TacoModel.bertSizes(bert, m);
+            spec.bert = bert;
+            if (vocab == null) spec.vocabulary = bert.resolve("vocab.txt");
+        }
+        if (losses != null) m.losses(losses);
+        if (negatives != null) m.negatives = negatives;
+        if (kPrime != null) m.kPrime = kPrime;
+        if (tagSet != null) m.tagSet = tagSet;
+        if (similarity != null) m.similarity = similarity;
+        if (temperature != null) m.temperature = temperature;
+        if (lambda != null) m.lambda = lambda;
+        if (l1VideoToText != null) m.l1VideoToText = l1VideoToText;
+        if (hidden != null) m.hiddenSize = hidden;
+        if (heads != null) m.numAttentionHeads = heads;
+        if (textLayers != null) m.textLayers = textLayers;
+        if (videoLayers != null) m.videoLayers = videoLayers;
+        if (fusionLayers != null) m.fusionLayers = fusionLayers;
+        if (maxFrames != null) m.maxFrames = maxFrames;
+        if (maxTokens != null) m.maxTokens = maxTokens;
+        if (dropout != null) m.dropout = dropout;
+        o.validate();
+        return spec;
+    }
+
+    private static void applyYaml(TrainingRun.Spec spec, Path file) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode root;
+        try {
+            root = yaml.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": expected a mapping with sections model:, train:, data:");
+        }
+        var it = root.fieldNames();
+        while (it.hasNext()) {
+            String f = it.next();
+            if (!f.equals("model") && !f.equals("train") && !f.equals("data") && !f.equals("preset")) {
+                throw new IOException(file + ": unknown section '" + f + "' (use preset, model, train, data)");
+            }
+        }
+        if (root.has("preset")) {
+            spec.model = TacoConfig.preset(root.get("preset").asText(), 0);
+            spec.train = TrainOptions.preset(root.get("preset").asText());
+        }
+        ObjectMapper strict = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            if (root.has("model")) strict.readerForUpdating(spec.model).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
+            if (root.has("train")) strict.readerForUpdating(spec.train).readValue(root.get("train"));
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        JsonNode d = root.path("data");
+        if (d.has("evalEvery")) spec.evalEvery = d.get("evalEvery").asLong();
+        if (d.has("validationClips")) spec.validationClips = d.get("validationClips").asInt();
+        if (d.has("onMissing")) spec.onMissing = MissingPolicy.parse(d.get("onMissing").asText());
+    }
+}

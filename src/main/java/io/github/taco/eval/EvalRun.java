@@ -1,0 +1,83 @@
+package io.github.taco.eval;
+
+import io.github.taco.data.Batch;
+import io.github.taco.data.BatchBuilder;
+import io.github.taco.data.Clip;
+import io.github.taco.data.Dataset;
+import io.github.taco.data.Datasets;
+import io.github.taco.data.MissingFeatures;
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.Split;
+import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FeatureStores;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.train.Checkpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Retrieval evaluation of a checkpoint on a dataset split (SPEC §7), including zero-shot
+ * evaluation on a dataset the checkpoint was not trained on: each clip's first caption is the
+ * query for that clip.
+ */
+public final class EvalRun {
+    private static final Logger LOG = LoggerFactory.getLogger(EvalRun.class);
+
+    /** What to evaluate; see {@code taco eval --help}. */
+    public static final class Spec {
+        public Path checkpoint;
+        public String dataset = "youcook2";
+        public Path annotations;
+        public Path features;
+        public double fps = 1.0;
+        public Split split = Split.VALIDATION;
+        /** Use only the first N clips (0: all). */
+        public int maxClips = 0;
+        public int topR = CascadeRanker.DEFAULT_TOP_R;
+        public int exhaustiveLimit = 100;
+        public MissingPolicy onMissing = MissingPolicy.FAIL;
+    }
+
+    private EvalRun() {}
+
+    public static RetrievalEvaluator.Report run(Spec spec) throws IOException {
+        Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
+        List<Clip> clips = dataset.clips(spec.split);
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException(spec.annotations + ": split " + spec.split + " has no clips");
+        }
+        try (Checkpoint ckpt = Checkpoint.open(spec.checkpoint);
+                FeatureStore store = FeatureStores.open(spec.features, spec.fps)) {
+            TacoConfig c = ckpt.config();
+            if (store.dim() != c.featureDim) {
+                throw new IOException(spec.features + " has " + store.dim() + "-d features, the checkpoint expects " + c.featureDim);
+            }
+            MissingFeatures kept = MissingFeatures.filter(clips, store, spec.onMissing);
+            if (kept.skippedClips() > 0) {
+                LOG.warn("{}", kept);
+            }
+            List<Clip> use = kept.kept();
+            if (spec.maxClips > 0 && use.size() > spec.maxClips) {
+                use = use.subList(0, spec.maxClips);
+            }
+            BatchBuilder builder = new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, spec.onMissing);
+            List<Batch> batches = new ArrayList<>();
+            for (int s = 0; s < use.size(); s += 128) {
+                List<Clip> part = new ArrayList<>();
+                for (Clip clip : use.subList(s, Math.min(use.size(), s + 128))) {
+                    // the first caption is the query: deterministic, and the one a clip-level set has
+                    part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)), clip.split()));
+                }
+                batches.add(builder.build(part, new Random(0)));
+            }
+            LOG.info("evaluating {} clips of {} {} with {}", use.size(), spec.dataset, spec.split, spec.checkpoint);
+            return new RetrievalEvaluator(ckpt.model(), new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit)).evaluate(batches);
+        }
+    }
+}
