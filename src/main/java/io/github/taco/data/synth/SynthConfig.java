@@ -1,0 +1,116 @@
+package io.github.taco.data.synth;
+
+/**
+ * Size and difficulty of the synthetic cooking benchmark. {@link #defaults()} gives about 10k clips
+ * (65% training, 15% validation = test, 20% noisy narration videos) with 512-d features.
+ *
+ * <p>Difficulty knobs, from easiest to change:
+ * <ul>
+ *   <li>{@code noise}: std of per-second Gaussian noise in the latent space (concept vectors have
+ *       norm ≈ 1); higher = harder for every model;</li>
+ *   <li>{@code background}: norm of the per-video background vector (shared by all clips of a video,
+ *       so it makes same-video negatives hard and tells nothing about the caption);</li>
+ *   <li>{@code idleFraction}: expected share of seconds between steps with no action;</li>
+ *   <li>{@code verbs, objects, attributes, amounts, tools, places}: how many concepts of each kind are
+ *       used (capped by the built-in lexicon: 24, 40, 10, 6, 10, 8); fewer = more sharing between clips;</li>
+ *   <li>{@code zipf}: skew of concept frequencies (0 = uniform); higher = common concepts recur more;</li>
+ *   <li>{@code videoIngredients}: objects a video mostly cooks with (steps of a video reuse them with
+ *       probability {@code ingredientReuse});</li>
+ *   <li>{@code toolRate, placeRate}: chance that a step has a tool / a place (optional concepts);</li>
+ *   <li>{@code synonymRate}: chance a concept is named by a synonym rather than its first name;
+ *       {@code fillerRate}: chance of a filler ("now we are going to") and decorative words;</li>
+ *   <li>{@code shiftRate, offTopicRate, jitterSeconds}: narration noise: caption of a neighbouring
+ *       step, an off-topic sentence, and random shifts of the segment times;</li>
+ *   <li>{@code dim, latentDim}: feature dimension D and latent dimension of the concept vectors; with
+ *       latentDim ≥ 124 (the number of concept vectors) they are orthonormal, otherwise random and
+ *       overlapping (harder).</li>
+ * </ul>
+ */
+public record SynthConfig(
+        long seed,
+        int trainVideos,
+        int valVideos,
+        int narrationVideos,
+        int dim,
+        int latentDim,
+        int minSteps,
+        int maxSteps,
+        int minStepSeconds,
+        int maxStepSeconds,
+        double idleFraction,
+        double noise,
+        double background,
+        int verbs,
+        int objects,
+        int attributes,
+        int amounts,
+        int tools,
+        int places,
+        double zipf,
+        int videoIngredients,
+        double ingredientReuse,
+        double toolRate,
+        double placeRate,
+        double synonymRate,
+        double fillerRate,
+        double shiftRate,
+        double offTopicRate,
+        double jitterSeconds) {
+
+    public SynthConfig {
+        if (trainVideos < 0 || valVideos < 0 || narrationVideos < 0 || trainVideos + valVideos + narrationVideos == 0) {
+            throw new IllegalArgumentException("need at least one video");
+        }
+        if (minSteps < 1 || maxSteps < minSteps || minStepSeconds < 1 || maxStepSeconds < minStepSeconds) {
+            throw new IllegalArgumentException("bad step counts or lengths");
+        }
+        if (dim < 1 || latentDim < 1 || latentDim > dim) {
+            throw new IllegalArgumentException("need 1 <= latentDim <= dim");
+        }
+        if (idleFraction < 0 || idleFraction >= 1) {
+            throw new IllegalArgumentException("idleFraction must be in [0, 1)");
+        }
+    }
+
+    /** About 10k clips: 1100 training, 250 validation and 350 narration videos of 4–8 steps. */
+    public static SynthConfig defaults() {
+        return new SynthConfig(42, 1100, 250, 350, 512, 128, 4, 8, 4, 10, 0.2, 0.3, 0.8,
+                24, 40, 10, 6, 10, 8, 0.8, 4, 0.5, 0.9, 0.95, 0.5, 0.6, 0.3, 0.15, 2.0);
+    }
+
+    /** Total number of videos. */
+    public int videos() {
+        return trainVideos + valVideos + narrationVideos;
+    }
+
+    public SynthConfig withSeed(long s) {
+        return new SynthConfig(s, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
+                maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
+                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+    }
+
+    /** The same mix of splits (65/15/20%) for {@code total} videos. */
+    public SynthConfig withVideos(int total) {
+        int val = Math.max(1, (int) Math.round(total * 0.15));
+        int narr = (int) Math.round(total * 0.20);
+        return withVideos(Math.max(0, total - val - narr), val, narr);
+    }
+
+    public SynthConfig withVideos(int train, int val, int narration) {
+        return new SynthConfig(seed, train, val, narration, dim, latentDim, minSteps, maxSteps, minStepSeconds,
+                maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
+                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+    }
+
+    public SynthConfig withDim(int d) {
+        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, d, Math.min(latentDim, d), minSteps, maxSteps,
+                minStepSeconds, maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf,
+                videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+    }
+
+    public SynthConfig withNoise(double n) {
+        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
+                maxStepSeconds, idleFraction, n, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
+                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+    }
+}
