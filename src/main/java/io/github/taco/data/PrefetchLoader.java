@@ -30,6 +30,7 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
     private record Item(Batch batch, BatchPlan plan, Throwable error, boolean end) {}
 
     private final BlockingQueue<Item> queue;
+    private final BatchBuilder builder;
     private final Thread worker;
     private volatile boolean closed;
     private Item head;
@@ -37,6 +38,7 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
 
     public PrefetchLoader(Iterator<BatchPlan> plans, BatchBuilder builder, int capacity) {
         this.queue = new ArrayBlockingQueue<>(Math.max(1, capacity));
+        this.builder = builder;
         this.worker = new Thread(() -> produce(plans, builder), "taco-prefetch");
         worker.setDaemon(true);
         worker.start();
@@ -114,6 +116,11 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         queue.clear();
+    }
+
+    /** The builder, for its counters: {@link BatchBuilder#fixups()} and {@link BatchBuilder#skippedClips()}. */
+    public BatchBuilder builder() {
+        return builder;
     }
 
     /** True while the background thread runs (for tests and diagnostics). */

@@ -108,6 +108,32 @@ class SyntheticBenchmarkTest {
     }
 
     @Test
+    void truthFileReadsBackWithStepsLabelsAndClips() throws IOException {
+        SynthTruth t = SynthTruth.read(out);
+        SynthTruth mem = SynthTruth.of(data);
+        assertEquals(data.videos().size(), t.steps().size());
+        assertEquals(data.clipCount(), t.clips().size());
+        for (SynthVideo v : List.of(data.videos().get(0), data.videos(Split.NARRATION).get(3))) {
+            assertEquals(v.steps(), t.steps().get(v.videoId()));
+            int[] labels = t.frameLabels(v.videoId());
+            assertArrayEquals(mem.frameLabels(v.videoId()), labels);
+            assertEquals(v.frames(), labels.length);
+            Step s1 = v.steps().get(1);
+            assertEquals(1, labels[s1.start()]);
+            assertEquals(1, labels[s1.end()]);
+            for (int i = 0; i < v.captions().size(); i++) {
+                SynthTruth.ClipTruth c = t.clip(v.videoId() + "#" + i);
+                assertEquals(v.captionSteps()[i], c.captionStep());
+                assertArrayEquals(v.steps().get(i).concepts(), c.concepts());
+            }
+        }
+        // idle seconds exist and are labelled -1
+        long idle = data.videos(Split.TRAIN).stream().limit(50).mapToLong(v -> java.util.Arrays.stream(t.frameLabels(v.videoId()))
+                .filter(l -> l < 0).count()).sum();
+        assertTrue(idle > 0);
+    }
+
+    @Test
     void deterministicFromTheSeed() throws IOException {
         SynthConfig small = SynthConfig.defaults().withVideos(20).withDim(32);
         SynthData a = SyntheticBenchmark.generate(small);
