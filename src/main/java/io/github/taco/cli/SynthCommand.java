@@ -46,6 +46,12 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--noise", description = "Per-second latent noise std; concept vectors have norm 1 (default ${DEFAULT-VALUE}).")
     double noise = D.noise();
 
+    @Option(names = "--nonlinearity", description = "Std of the tanh pre-activations; higher saturates more (default ${DEFAULT-VALUE}).")
+    double nonlinearity = D.nonlinearity();
+
+    @Option(names = "--interaction", description = "0..1: how much an object's look depends on the verb (default ${DEFAULT-VALUE}).")
+    double interaction = D.interaction();
+
     @Option(names = "--background", description = "Norm of each video's background vector (default ${DEFAULT-VALUE}).")
     double background = D.background();
 
@@ -84,7 +90,8 @@ final class SynthCommand implements Callable<Integer> {
                 narrationVideos != null ? narrationVideos : base.narrationVideos(),
                 dim, Math.min(latentDim, dim), D.minSteps(), D.maxSteps(), D.minStepSeconds(), D.maxStepSeconds(), idleFraction, noise,
                 background, verbs, objects, D.attributes(), D.amounts(), D.tools(), D.places(), zipf, D.videoIngredients(),
-                D.ingredientReuse(), D.toolRate(), D.placeRate(), synonymRate, fillerRate, shiftRate, offTopicRate, D.jitterSeconds());
+                D.ingredientReuse(), D.toolRate(), D.placeRate(), synonymRate, fillerRate, shiftRate, offTopicRate, D.jitterSeconds(),
+                nonlinearity, interaction);
         long t0 = System.nanoTime();
         SynthData data = SyntheticBenchmark.generateTo(c, out);
         long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -103,7 +103,7 @@ class SyntheticBenchmarkTest {
         }
         float[] back = w.invert(fast, 0);
         for (int i = 0; i < w.latentDim(); i++) {
-            assertEquals(z[i], back[i], 1e-3);
+            assertEquals(z[i], back[i], 1e-2); // float32 tanh saturates: atanh of values near ±1 loses digits
         }
     }
 
