@@ -5,6 +5,7 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the next batches on a background thread while the trainer works on the current one.
@@ -48,18 +49,30 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
         try {
             while (!closed && plans.hasNext()) {
                 BatchPlan p = plans.next();
-                Batch b;
+                Item item;
                 try {
-                    b = builder.build(p.clips(), new Random(p.seed()));
+                    item = new Item(builder.build(p.clips(), new Random(p.seed())), p, null, false);
                 } catch (Exception | Error e) {
-                    queue.put(new Item(null, p, e, false));
+                    offer(new Item(null, p, e, false));
                     return;
                 }
-                queue.put(new Item(b, p, null, false));
+                offer(item);
             }
-            queue.put(new Item(null, null, null, true));
+            offer(new Item(null, null, null, true));
         } catch (InterruptedException e) {
-            // close() interrupted a blocked put: just stop
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits for room in the queue, checking for close() every 50 ms. close() does not interrupt the
+     * worker: an interrupt during a read would close a shared FileChannel (jhdf's) for good.
+     */
+    private void offer(Item item) throws InterruptedException {
+        while (!closed) {
+            if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+                return;
+            }
         }
     }
 
@@ -105,13 +118,12 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
         return lastPlan;
     }
 
-    /** Stops the background thread and waits for it (at most a few seconds). */
+    /** Stops the background thread and waits for it to finish the batch it is building. */
     @Override
     public void close() {
         closed = true;
-        worker.interrupt();
         try {
-            worker.join(5000);
+            worker.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
