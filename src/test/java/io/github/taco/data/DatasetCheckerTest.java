@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,21 @@ class DatasetCheckerTest {
         assertTrue(r.ok(), r.format());
         assertTrue(r.frames()[0] >= 1 && r.frames()[1] >= r.frames()[0] && r.frames()[2] >= r.frames()[1]);
         assertFalse(DatasetChecker.check(val, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.FAIL, 48).ok());
+    }
+
+    @Test
+    void howTo100MNarrationWithShortFeaturesWarnsAboutPastTheEndSegments() throws IOException {
+        Dataset ht = HowTo100MReader.read(SharedData.dir().resolve("howto100m"));
+        for (String v : ht.videoIds()) {
+            double end = ht.clips().stream().filter(c -> c.videoId().equals(v)).mapToDouble(Clip::end).max().orElseThrow();
+            int frames = v.equals("5VLwcVOLoFs") ? 20 : (int) Math.ceil(end) + 1; // one video's features are too short
+            Npy.writeFloat32(dir.resolve(v + ".npy"), frames, 3, new float[frames * 3]);
+        }
+        CheckReport r = DatasetChecker.check(ht, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.FAIL, 48);
+        assertTrue(r.ok(), r.format()); // no durations in narration CSVs, so no mismatch: only warnings
+        assertEquals(Map.of(Split.NARRATION, ht.clips().size()), r.clipsPerSplit());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("past the end")), r.format());
+        assertTrue(r.segmentFixups().contains(" 0 reversed") && !r.segmentFixups().contains(" 0 past the end"), r.segmentFixups());
     }
 
     private int run(StringWriter out, String... args) {
