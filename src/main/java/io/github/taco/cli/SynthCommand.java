@@ -21,9 +21,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder (created if needed).")
     Path out;
 
-    @Option(names = "--videos", description = "Total videos, split 65% training / 15% validation / 20% narration "
-            + "(default ${DEFAULT-VALUE}: about 10k clips).")
-    int videos = D.videos();
+    @Option(names = "--videos", description = "Total videos, split 65%% training / 15%% validation / 20%% narration "
+            + "(default: 1100 / 250 / 350 = 1700 videos, about 10k clips).")
+    Integer videos;
 
     @Option(names = "--train-videos", description = "Training videos (overrides the --videos share).")
     Integer trainVideos;
@@ -83,7 +83,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SynthConfig base = D.withVideos(videos);
+        SynthConfig base = videos == null ? D : D.withVideos(videos);
         SynthConfig c = new SynthConfig(seed,
                 trainVideos != null ? trainVideos : base.trainVideos(),
                 valVideos != null ? valVideos : base.valVideos(),
