@@ -52,7 +52,7 @@ class ReadersTest {
         Dataset json = YouCook2Reader.read(SharedData.dir().resolve("youcook2"));
         assertTrue(json.videoIds(Split.VALIDATION).containsAll(csv.videoIds()));
         // the CSV has every JSON segment of its 436 videos: 3,492 - 3,350 = 142 segments of 21 missing videos
-        long sameVideos = json.clips(Split.VALIDATION).stream().filter(c -> csv.videoIds().contains(c.videoId())).count();
+        long sameVideos = json.clips(Split.VALIDATION).stream().filter(k -> csv.videoIds().contains(k.videoId())).count();
         assertEquals(3350, sameVideos);
     }
 
