@@ -6,12 +6,15 @@ import java.util.SplittableRandom;
  * The hidden generative model of the features: concept vectors in a latent space and a fixed
  * random non-linear map to D dimensions, all drawn from the seed.
  *
- * <p>Each second's latent vector is z = background(video) + [verb pose interpolated from start
- * to end over the step + object as it looks under the verb (see {@link SynthConfig#interaction}) + attribute + amount + tool (or "no tool") + place (or "no place")] +
- * Gaussian noise; idle seconds have only background and noise. The map is
+ * <p>Each second's latent vector is z = background(video) + step content + Gaussian noise, where
+ * the step content is the verb pose (interpolated from a start to an end pose over the step) + the
+ * object as it looks under that verb (see {@link SynthConfig#interaction}) + attribute + amount +
+ * tool (or "no tool") + place (or "no place"); idle seconds have only background and noise. With
+ * the default latent dimension (128) the 124 concept vectors are orthonormal. The map is
  * x_d = tanh(g_d · s · (Q z)_d + b_d), with Q a random D×L matrix with orthonormal columns, random
- * gains g and biases b. Because Q is orthonormal the map can be inverted exactly
- * ({@link #invert}), which is what the tests' feature oracle uses.
+ * gains g and biases b, s set by {@link SynthConfig#nonlinearity}. Because Q is orthonormal the map
+ * can be inverted ({@link #invert}; exact up to float32 rounding where tanh saturates), which is
+ * what the tests' feature oracle uses.
  */
 public final class SynthWorld {
     final int latent;
