@@ -145,6 +145,21 @@ class ReadersTest {
     }
 
     @Test
+    void howTo100MRawCaptionJson() throws IOException {
+        Path f = tmp.resolve("raw_caption.json");
+        Files.writeString(f, "{\"vidA\": {\"start\": [0, 2, 4, 6], \"end\": [2, 4, 6, 8], "
+                + "\"text\": [\"one two three four\", \"five six seven\", \"eight nine ten eleven\", \"twelve\"]}}");
+        Dataset d = HowTo100MReader.read(f);
+        assertEquals(1, d.clips().size()); // 11 words then a 1-word tail that joins it
+        Clip c = d.clips().get(0);
+        assertEquals("vidA#0", c.clipId());
+        assertEquals(0, c.start());
+        assertEquals(8, c.end());
+        assertEquals(12, HowTo100MReader.words(c.texts().get(0)));
+        assertEquals(2, HowTo100MReader.read(f, 5).clips().size());
+    }
+
+    @Test
     void csvParserHandlesQuotes() {
         List<List<String>> rows = Csv.parse("a,b\n\"x, y\",\"say \"\"hi\"\"\"\r\n1,2");
         assertEquals(List.of("x, y", "say \"hi\""), rows.get(1));
