@@ -42,15 +42,30 @@ final class BenchCommand implements Runnable {
         @Option(names = "--feature-dim", description = "D of the random features (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
         int featureDim;
 
+        @Option(names = "--hidden", description = "Override d (intermediate size follows as 4d).") Integer hidden;
+        @Option(names = "--frames", description = "Override frames per clip.") Integer frames;
+        @Option(names = "--tokens", description = "Override tokens per caption.") Integer tokens;
+        @Option(names = "--text-layers", description = "Override text layers.") Integer textLayers;
+        @Option(names = "--fusion-layers", description = "Override fusion layers.") Integer fusionLayers;
+
+        private TacoConfig override(TacoConfig c) {
+            if (hidden != null) { c.hiddenSize = hidden; c.intermediateSize = 4 * hidden; }
+            if (frames != null) c.maxFrames = frames;
+            if (tokens != null) c.maxTokens = tokens;
+            if (textLayers != null) c.textLayers = textLayers;
+            if (fusionLayers != null) c.fusionLayers = fusionLayers;
+            return c;
+        }
+
         @Override
         public Integer call() {
             if (preset.equals("cpu") || preset.equals("both")) {
-                TacoConfig c = TacoConfig.cpu(featureDim);
+                TacoConfig c = override(TacoConfig.cpu(featureDim));
                 c.kPrime = kPrime != null ? kPrime : 4;
                 System.out.print(TrainBenchmark.run("cpu preset", c, batch != null ? batch : 64, warmup, steps).report());
             }
             if (preset.equals("paper") || preset.equals("both")) {
-                TacoConfig c = TacoConfig.paper(featureDim);
+                TacoConfig c = override(TacoConfig.paper(featureDim));
                 c.kPrime = kPrime != null ? kPrime : 8;
                 System.out.print(TrainBenchmark.run("paper sizes", c, batch != null ? batch : 128, warmup, steps).report());
             }

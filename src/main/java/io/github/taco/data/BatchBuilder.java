@@ -74,7 +74,7 @@ public final class BatchBuilder {
      *     broken features; an IOException if every clip was skipped
      */
     public Batch build(List<Clip> clips, Random random) throws IOException {
-        int dim = store.dim();
+        int dim = -1; // from the first loaded video: store.dim() may have to read an unrelated file
         List<Clip> rows = new ArrayList<>(clips.size());
         List<float[]> feats = new ArrayList<>(clips.size());
         List<Integer> frameCounts = new ArrayList<>(clips.size());
@@ -89,6 +89,12 @@ public final class BatchBuilder {
                     continue;
                 }
                 throw e;
+            }
+            if (dim < 0) {
+                dim = v.dim();
+            } else if (v.dim() != dim) { // stores check this too; a custom store might not
+                throw new FeatureException(FeatureException.Kind.DIM_MISMATCH, c.videoId(), store,
+                        "feature dimension " + v.dim() + " differs from " + dim + " in the same batch");
             }
             int[] idx = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), v.frames(), maxFrames, fixups);
             float[] f = new float[idx.length * dim];

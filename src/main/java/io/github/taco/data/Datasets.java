@@ -20,14 +20,24 @@ public final class Datasets {
      * @param annotations path to the annotations
      */
     public static Dataset read(String name, Path annotations) throws IOException {
+        return read(name, annotations, "split1", true);
+    }
+
+    /**
+     * As {@link #read(String, Path)} with the dataset-specific choices.
+     *
+     * @param msrvttSplit "split1" (9k train) or "split2" (7k train); MSR-VTT only
+     * @param paragraphs  ActivityNet only: one paragraph clip per video (true) or one clip per sentence
+     */
+    public static Dataset read(String name, Path annotations, String msrvttSplit, boolean paragraphs) throws IOException {
         if (!Files.exists(annotations)) {
             throw new IOException("annotations " + annotations + " do not exist");
         }
         return switch (name.toLowerCase()) {
             case "youcook2" -> annotations.toString().endsWith(".csv")
                     ? YouCook2Reader.readMilNceCsv(annotations) : YouCook2Reader.read(annotations);
-            case "msrvtt" -> MsrVttReader.read(Files.isDirectory(annotations) ? annotations : annotations.getParent());
-            case "activitynet" -> ActivityNetReader.read(annotations, true);
+            case "msrvtt" -> MsrVttReader.read(Files.isDirectory(annotations) ? annotations : annotations.getParent(), msrvttSplit);
+            case "activitynet" -> ActivityNetReader.read(annotations, paragraphs);
             case "howto100m" -> HowTo100MReader.read(annotations);
             default -> throw new IllegalArgumentException("unknown dataset '" + name + "' (one of " + NAMES + ")");
         };

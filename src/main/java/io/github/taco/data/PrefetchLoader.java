@@ -5,6 +5,7 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the next batches on a background thread while the trainer works on the current one.
@@ -30,6 +31,7 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
     private record Item(Batch batch, BatchPlan plan, Throwable error, boolean end) {}
 
     private final BlockingQueue<Item> queue;
+    private final BatchBuilder builder;
     private final Thread worker;
     private volatile boolean closed;
     private Item head;
@@ -37,6 +39,7 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
 
     public PrefetchLoader(Iterator<BatchPlan> plans, BatchBuilder builder, int capacity) {
         this.queue = new ArrayBlockingQueue<>(Math.max(1, capacity));
+        this.builder = builder;
         this.worker = new Thread(() -> produce(plans, builder), "taco-prefetch");
         worker.setDaemon(true);
         worker.start();
@@ -46,18 +49,30 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
         try {
             while (!closed && plans.hasNext()) {
                 BatchPlan p = plans.next();
-                Batch b;
+                Item item;
                 try {
-                    b = builder.build(p.clips(), new Random(p.seed()));
+                    item = new Item(builder.build(p.clips(), new Random(p.seed())), p, null, false);
                 } catch (Exception | Error e) {
-                    queue.put(new Item(null, p, e, false));
+                    offer(new Item(null, p, e, false));
                     return;
                 }
-                queue.put(new Item(b, p, null, false));
+                offer(item);
             }
-            queue.put(new Item(null, null, null, true));
+            offer(new Item(null, null, null, true));
         } catch (InterruptedException e) {
-            // close() interrupted a blocked put: just stop
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits for room in the queue, checking for close() every 50 ms. close() does not interrupt the
+     * worker: an interrupt during a read would close a shared FileChannel (jhdf's) for good.
+     */
+    private void offer(Item item) throws InterruptedException {
+        while (!closed) {
+            if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+                return;
+            }
         }
     }
 
@@ -103,17 +118,21 @@ public final class PrefetchLoader implements Iterator<Batch>, AutoCloseable {
         return lastPlan;
     }
 
-    /** Stops the background thread and waits for it (at most a few seconds). */
+    /** Stops the background thread and waits for it to finish the batch it is building. */
     @Override
     public void close() {
         closed = true;
-        worker.interrupt();
         try {
-            worker.join(5000);
+            worker.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         queue.clear();
+    }
+
+    /** The builder, for its counters: {@link BatchBuilder#fixups()} and {@link BatchBuilder#skippedClips()}. */
+    public BatchBuilder builder() {
+        return builder;
     }
 
     /** True while the background thread runs (for tests and diagnostics). */

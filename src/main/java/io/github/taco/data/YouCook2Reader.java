@@ -23,8 +23,9 @@ import java.util.Map;
  * <p>{@link #readMilNceCsv} takes MIL-NCE's {@code validation_youcook.csv} (columns
  * end,start,task,text,video_id): 3,350 validation clips. They are all the segments of the 436
  * validation videos MIL-NCE could use; the JSON's validation split has 457 videos and 3,492
- * segments, so 21 unavailable videos (142 segments) explain the gap. Figures such as 3,369 in
- * other papers come from other sets of available videos.
+ * segments, so 21 unavailable videos (142 segments) explain the gap (checked in ReadersTest). A
+ * figure such as 3,369 presumably comes from another set of still-downloadable videos; it is not
+ * derivable from these files.
  */
 public final class YouCook2Reader {
     public static final String ANNOTATION_FILE = "youcookii_annotations_trainval.json";

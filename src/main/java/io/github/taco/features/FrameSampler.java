@@ -31,17 +31,23 @@ public final class FrameSampler {
             double t = start;
             start = end;
             end = t;
-            count(fixups, 0);
+            if (fixups != null) {
+                fixups.countReversed();
+            }
         }
         if (start < 0) {
             start = 0;
             end = Math.max(end, 0);
-            count(fixups, 1);
+            if (fixups != null) {
+                fixups.countNegative();
+            }
         }
         long first = (long) Math.floor(start * fps);
         long rawLast = Double.isInfinite(end) ? frames - 1 : (long) Math.floor(end * fps);
         if (rawLast > frames) { // == frames is an end exactly at the video end: normal
-            count(fixups, 2);
+            if (fixups != null) {
+                fixups.countPastEnd();
+            }
         }
         long last = Math.min(rawLast, frames - 1);
         first = Math.min(first, last); // a clip starting after the end gets the nearest (last) frame
@@ -52,16 +58,5 @@ public final class FrameSampler {
             idx[i] = (int) (first + (k == n ? i : (long) Math.floor((i + 0.5) * n / k)));
         }
         return idx;
-    }
-
-    private static void count(SegmentFixups f, int which) {
-        if (f == null) {
-            return;
-        }
-        switch (which) {
-            case 0 -> f.countReversed();
-            case 1 -> f.countNegative();
-            default -> f.countPastEnd();
-        }
     }
 }

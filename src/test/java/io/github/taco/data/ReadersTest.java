@@ -51,6 +51,9 @@ class ReadersTest {
         // the CSV's videos are a subset of the JSON's validation videos
         Dataset json = YouCook2Reader.read(SharedData.dir().resolve("youcook2"));
         assertTrue(json.videoIds(Split.VALIDATION).containsAll(csv.videoIds()));
+        // the CSV has every JSON segment of its 436 videos: 3,492 - 3,350 = 142 segments of 21 missing videos
+        long sameVideos = json.clips(Split.VALIDATION).stream().filter(k -> csv.videoIds().contains(k.videoId())).count();
+        assertEquals(3350, sameVideos);
     }
 
     @Test
@@ -139,6 +142,21 @@ class ReadersTest {
         for (int i = 1; i < v.size(); i++) {
             assertTrue(v.get(i).start() >= v.get(i - 1).start());
         }
+    }
+
+    @Test
+    void howTo100MRawCaptionJson() throws IOException {
+        Path f = tmp.resolve("raw_caption.json");
+        Files.writeString(f, "{\"vidA\": {\"start\": [0, 2, 4, 6], \"end\": [2, 4, 6, 8], "
+                + "\"text\": [\"one two three four\", \"five six seven\", \"eight nine ten eleven\", \"twelve\"]}}");
+        Dataset d = HowTo100MReader.read(f);
+        assertEquals(1, d.clips().size()); // 11 words then a 1-word tail that joins it
+        Clip c = d.clips().get(0);
+        assertEquals("vidA#0", c.clipId());
+        assertEquals(0, c.start());
+        assertEquals(8, c.end());
+        assertEquals(12, HowTo100MReader.words(c.texts().get(0)));
+        assertEquals(2, HowTo100MReader.read(f, 5).clips().size());
     }
 
     @Test

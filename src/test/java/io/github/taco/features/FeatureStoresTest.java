@@ -100,6 +100,21 @@ class FeatureStoresTest {
     }
 
     @Test
+    void trailingBytesAndUnknownFormats() throws IOException {
+        Path good = dir.resolve("g.npy");
+        Npy.writeFloat32(good, 2, 2, ramp(2, 2, 0));
+        byte[] b = Files.readAllBytes(good);
+        Files.write(dir.resolve("long.npy"), Arrays.copyOf(b, b.length + 4));
+        FeatureException e = loadFails(new NpyDirectoryStore(dir, 1, 0), "long", FeatureException.Kind.CORRUPT);
+        assertTrue(e.getMessage().contains("trailing"), e.getMessage());
+        Path txt = Files.writeString(dir.resolve("feats.txt"), "x");
+        IOException u = assertThrows(IOException.class, () -> FeatureStores.open(txt, 1));
+        assertTrue(u.getMessage().contains("feats.txt"));
+        assertThrows(IOException.class, () -> FeatureStores.open(dir.resolve("none.h5"), 1));
+        assertThrows(IllegalArgumentException.class, () -> new NpyDirectoryStore(dir, 0, 0));
+    }
+
+    @Test
     void nanAndInfAreRejected() throws IOException {
         float[] a = ramp(3, 2, 0);
         a[3] = Float.NaN;
@@ -159,6 +174,8 @@ class FeatureStoresTest {
             w.putDataset("vidX", new float[][] {{1, 2}, {3, 4}, {5, 6}});
             w.putDataset("vidY", new float[][] {{7, 8}});
             w.putDataset("bad", new float[][] {{Float.NaN, 0}});
+            w.putDataset("wide", new float[][] {{1, 2, 3}});
+            w.putDataset("dbl", new double[][] {{0.5, 1.5}});
         }
         try (FeatureStore s = FeatureStores.open(h5, 1)) {
             assertTrue(s.contains("vidX"));
@@ -169,6 +186,8 @@ class FeatureStoresTest {
             assertEquals(2, s.dim());
             loadFails(s, "vidZ", FeatureException.Kind.MISSING);
             loadFails(s, "bad", FeatureException.Kind.NON_FINITE);
+            loadFails(s, "wide", FeatureException.Kind.DIM_MISMATCH);
+            assertArrayEquals(new float[] {0.5f, 1.5f}, s.load("dbl").data());
         }
     }
 

@@ -21,6 +21,13 @@ package io.github.taco.data.synth;
  *       {@code fillerRate}: chance of a filler ("now we are going to") and decorative words;</li>
  *   <li>{@code shiftRate, offTopicRate, jitterSeconds}: narration noise: caption of a neighbouring
  *       step, an off-topic sentence, and random shifts of the segment times;</li>
+ *   <li>{@code nonlinearity}: std of the pre-activations of the tanh map for a typical second; 1 is
+ *       mildly non-linear, 3 saturates most dimensions (harder for linear read-outs);</li>
+ *   <li>{@code interaction}: how much an object's appearance depends on the verb acting on it (a
+ *       chopped onion does not look like a fried one): the object vector is
+ *       (1 − w)·object + w·R_verb·object with R_verb a random rotation per verb. 0 makes the
+ *       features an additive (linearly decodable) code of the concepts; 1 makes the object readable
+ *       only together with the verb, which favours models that fuse words and frames;</li>
  *   <li>{@code dim, latentDim}: feature dimension D and latent dimension of the concept vectors; with
  *       latentDim ≥ 124 (the number of concept vectors) they are orthonormal, otherwise random and
  *       overlapping (harder).</li>
@@ -55,7 +62,9 @@ public record SynthConfig(
         double fillerRate,
         double shiftRate,
         double offTopicRate,
-        double jitterSeconds) {
+        double jitterSeconds,
+        double nonlinearity,
+        double interaction) {
 
     public SynthConfig {
         if (trainVideos < 0 || valVideos < 0 || narrationVideos < 0 || trainVideos + valVideos + narrationVideos == 0) {
@@ -72,10 +81,15 @@ public record SynthConfig(
         }
     }
 
-    /** About 10k clips: 1100 training, 250 validation and 350 narration videos of 4–8 steps. */
+    /**
+     * About 10k clips: 1100 training, 250 validation and 350 narration videos of 4–8 steps; noise 1,
+     * background 1.5, non-linearity 2, interaction 0.7. With these a ridge regression from mean clip
+     * features to caption bags of words reaches R@1 ≈ 0.5 on the test split while the oracles
+     * are above 0.95. An easier variant: {@code withDifficulty(0.3, 0.8, 1.0, 0.0)} (ridge ≈ 0.85).
+     */
     public static SynthConfig defaults() {
-        return new SynthConfig(42, 1100, 250, 350, 512, 128, 4, 8, 4, 10, 0.2, 0.3, 0.8,
-                24, 40, 10, 6, 10, 8, 0.8, 4, 0.5, 0.9, 0.95, 0.5, 0.6, 0.3, 0.15, 2.0);
+        return new SynthConfig(42, 1100, 250, 350, 512, 128, 4, 8, 4, 10, 0.2, 1.0, 1.5,
+                24, 40, 10, 6, 10, 8, 0.8, 4, 0.5, 0.9, 0.95, 0.5, 0.6, 0.3, 0.15, 2.0, 2.0, 0.7);
     }
 
     /** Total number of videos. */
@@ -86,7 +100,7 @@ public record SynthConfig(
     public SynthConfig withSeed(long s) {
         return new SynthConfig(s, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
                 maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
-                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 
     /** The same mix of splits (65/15/20%) for {@code total} videos. */
@@ -99,18 +113,25 @@ public record SynthConfig(
     public SynthConfig withVideos(int train, int val, int narration) {
         return new SynthConfig(seed, train, val, narration, dim, latentDim, minSteps, maxSteps, minStepSeconds,
                 maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
-                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 
     public SynthConfig withDim(int d) {
         return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, d, Math.min(latentDim, d), minSteps, maxSteps,
                 minStepSeconds, maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf,
-                videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+                videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
+    }
+
+    /** Copy with other noise, background and non-linearity (the main difficulty knobs). */
+    public SynthConfig withDifficulty(double noise, double background, double nonlinearity, double interaction) {
+        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
+                maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
+                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 
     public SynthConfig withNoise(double n) {
         return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
                 maxStepSeconds, idleFraction, n, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
-                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds);
+                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 }

@@ -6,12 +6,15 @@ import java.util.SplittableRandom;
  * The hidden generative model of the features: concept vectors in a latent space and a fixed
  * random non-linear map to D dimensions, all drawn from the seed.
  *
- * <p>Each second's latent vector is z = background(video) + [verb pose interpolated from start
- * to end over the step + object + attribute + amount + tool (or "no tool") + place (or "no place")] +
- * Gaussian noise; idle seconds have only background and noise. The map is
+ * <p>Each second's latent vector is z = background(video) + step content + Gaussian noise, where
+ * the step content is the verb pose (interpolated from a start to an end pose over the step) + the
+ * object as it looks under that verb (see {@link SynthConfig#interaction}) + attribute + amount +
+ * tool (or "no tool") + place (or "no place"); idle seconds have only background and noise. With
+ * the default latent dimension (128) the 124 concept vectors are orthonormal. The map is
  * x_d = tanh(g_d · s · (Q z)_d + b_d), with Q a random D×L matrix with orthonormal columns, random
- * gains g and biases b. Because Q is orthonormal the map can be inverted exactly
- * ({@link #invert}), which is what the tests' feature oracle uses.
+ * gains g and biases b, s set by {@link SynthConfig#nonlinearity}. Because Q is orthonormal the map
+ * can be inverted ({@link #invert}; exact up to float32 rounding where tanh saturates), which is
+ * what the tests' feature oracle uses.
  */
 public final class SynthWorld {
     final int latent;
@@ -29,7 +32,8 @@ public final class SynthWorld {
     // the concept vectors and noise bank already multiplied by Q: a frame is then a sum of D-vectors
     // instead of a D×L product per second (10k clips must generate in seconds)
     private final float[][][] qVerbPoses;
-    private final float[][] qObjects;
+    private final float[][][] qObjects; // [verb][object]: the object as it looks under that verb
+    final float[][][] objectsUnder; // [verb][object] latent, (1 - w)·object + w·R_verb·object
     private final float[][] qAttributes;
     private final float[][] qAmounts;
     private final float[][] qTools;
@@ -78,7 +82,26 @@ public final class SynthWorld {
         for (int v = 0; v < nVerbs; v++) {
             qVerbPoses[v] = new float[][] {project(verbPoses[v][0]), project(verbPoses[v][1])};
         }
-        qObjects = projectAll(objects);
+        double w = cfg.interaction();
+        objectsUnder = new float[nVerbs][objects.length][];
+        qObjects = new float[nVerbs][][];
+        for (int v = 0; v < nVerbs; v++) {
+            float[] rot = w == 0 ? null : orthonormalColumns(r, latent, latent); // R_verb, a random rotation
+            for (int o = 0; o < objects.length; o++) {
+                float[] x = new float[latent];
+                for (int i = 0; i < latent; i++) {
+                    double rv = 0;
+                    if (rot != null) {
+                        for (int k = 0; k < latent; k++) {
+                            rv += rot[i * latent + k] * objects[o][k];
+                        }
+                    }
+                    x[i] = (float) ((1 - w) * objects[o][i] + w * rv);
+                }
+                objectsUnder[v][o] = x;
+            }
+            qObjects[v] = projectAll(objectsUnder[v]);
+        }
         qAttributes = projectAll(attributes);
         qAmounts = projectAll(amounts);
         qTools = projectAll(tools);
@@ -92,7 +115,7 @@ public final class SynthWorld {
             qNoise[k] = project(n);
         }
         // scale so a typical active second (|z|² ≈ 6 concepts + background) gives pre-activations of std ≈ 1
-        scale = (float) Math.sqrt(dim / 7.0);
+        scale = (float) (cfg.nonlinearity() * Math.sqrt(dim / 7.0));
     }
 
     static double gaussian(SplittableRandom r) {
@@ -161,7 +184,7 @@ public final class SynthWorld {
     void addStep(Step s, double alpha, float[] z) {
         float[] v0 = verbPoses[s.verb()][0];
         float[] v1 = verbPoses[s.verb()][1];
-        float[] o = objects[s.object()];
+        float[] o = objectsUnder[s.verb()][s.object()];
         float[] a = attributes[s.attribute()];
         float[] m = amounts[s.amount()];
         float[] t = tools[s.tool() < 0 ? tools.length - 1 : s.tool()];
@@ -182,7 +205,7 @@ public final class SynthWorld {
         int verb = concepts[0];
         for (int i = 0; i < latent; i++) {
             float v = verb < 0 ? 0 : 0.5f * (verbPoses[verb][0][i] + verbPoses[verb][1][i]);
-            float o = concepts[1] < 0 ? 0 : objects[concepts[1]][i];
+            float o = concepts[1] < 0 ? 0 : (verb < 0 ? objects[concepts[1]] : objectsUnder[verb][concepts[1]])[i];
             float a = concepts[2] < 0 ? 0 : attributes[concepts[2]][i];
             float m = concepts[3] < 0 ? 0 : amounts[concepts[3]][i];
             float t = tools[concepts[4] < 0 ? tools.length - 1 : concepts[4]][i];
@@ -229,7 +252,7 @@ public final class SynthWorld {
         if (step != null) {
             add(acc, qVerbPoses[step.verb()][0], (float) (1 - alpha));
             add(acc, qVerbPoses[step.verb()][1], (float) alpha);
-            add(acc, qObjects[step.object()], 1);
+            add(acc, qObjects[step.verb()][step.object()], 1);
             add(acc, qAttributes[step.attribute()], 1);
             add(acc, qAmounts[step.amount()], 1);
             add(acc, qTools[step.tool() < 0 ? qTools.length - 1 : step.tool()], 1);

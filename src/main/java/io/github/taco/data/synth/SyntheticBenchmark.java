@@ -31,6 +31,12 @@ import java.util.stream.IntStream;
  * carry the signal and function words none. Concepts follow a Zipf law and videos reuse a few
  * ingredients, so in-batch negatives often share some of the positive's concepts.
  *
+ * <p>Difficulty with the defaults, on the validation split (≈1.5k clips, tests in
+ * {@code SyntheticBenchmarkTest}, {@code LinearBaselineTest}): an oracle that parses the caption and
+ * knows each clip's concepts, or one that inverts the feature map, reaches R@1 ≈ 0.99; a scorer
+ * that ignores the text is at chance (1/N); a ridge regression from mean clip features to caption
+ * bags of words reaches R@1 ≈ 0.5 (on ≈0.8k clips). {@link SynthConfig} documents the knobs.
+ *
  * <p>Splits: {@code training} and {@code validation} (clean; validation is the test set) and
  * {@code narration} (noisy, for pretraining: a caption may describe a neighbouring step or be
  * off-topic, and segment times are jittered), separate videos each.

@@ -1,0 +1,136 @@
+package io.github.taco.data;
+
+import io.github.taco.features.FeatureException;
+import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FrameSampler;
+import io.github.taco.features.SegmentFixups;
+import io.github.taco.features.VideoFeatures;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a dataset's annotations against its features before a run: counts per split, missing
+ * and unusable feature files, durations that disagree with feature lengths, frames per clip.
+ *
+ * <p>Duration tolerance: an annotated duration d and T feature rows at f fps agree when
+ * |d − T/f| ≤ max(2 s, 5% of d). Extractors round, drop a partial last window or use a stride, so
+ * a second or two is normal; more suggests the wrong fps or the wrong file.
+ *
+ * <p>Problems (the check fails): missing features under {@link MissingPolicy#FAIL} (under SKIP they
+ * are a warning, unless no clip is left), unusable files (corrupt, dtype, NaN/Inf, dimension),
+ * duration mismatches. Warnings: missing features under SKIP, segment repairs.
+ */
+public final class DatasetChecker {
+    /** Seconds of disagreement always tolerated. */
+    public static final double DURATION_TOLERANCE_SECONDS = 2.0;
+    /** Fraction of the duration tolerated when larger. */
+    public static final double DURATION_TOLERANCE_FRACTION = 0.05;
+    private static final int LIST_LIMIT = 20;
+
+    private DatasetChecker() {}
+
+    /** True when the annotated duration and the feature length agree within the tolerance. */
+    public static boolean durationAgrees(double duration, int frames, double fps) {
+        return Math.abs(duration - frames / fps) <= Math.max(DURATION_TOLERANCE_SECONDS, DURATION_TOLERANCE_FRACTION * duration);
+    }
+
+    /**
+     * Loads every video's features once (so corrupt files are found) and checks the clips.
+     *
+     * @param maxFrames the model's frame limit, to count clips that will be thinned (e.g. 48)
+     */
+    public static CheckReport check(Dataset ds, FeatureStore store, MissingPolicy onMissing, int maxFrames) {
+        Map<Split, Integer> clipsPerSplit = new EnumMap<>(ds.clipCounts());
+        Map<Split, Integer> videosPerSplit = new EnumMap<>(Split.class);
+        for (Split s : clipsPerSplit.keySet()) {
+            videosPerSplit.put(s, ds.videoIds(s).size());
+        }
+        Map<String, List<Clip>> byVideo = new LinkedHashMap<>();
+        ds.clips().forEach(c -> byVideo.computeIfAbsent(c.videoId(), k -> new ArrayList<>()).add(c));
+        List<String> missing = new ArrayList<>();
+        int missingClips = 0;
+        Map<String, String> broken = new LinkedHashMap<>();
+        Map<String, String> mismatch = new LinkedHashMap<>();
+        SegmentFixups fixups = new SegmentFixups();
+        List<Integer> frameCounts = new ArrayList<>();
+        int over = 0;
+        Map<String, Double> durations = new HashMap<>(ds.durations());
+        for (var e : byVideo.entrySet()) {
+            String vid = e.getKey();
+            if (!store.contains(vid)) {
+                missing.add(vid);
+                missingClips += e.getValue().size();
+                continue;
+            }
+            VideoFeatures f;
+            try {
+                f = store.load(vid);
+            } catch (FeatureException ex) {
+                if (ex.kind() == FeatureException.Kind.MISSING) {
+                    missing.add(vid);
+                    missingClips += e.getValue().size();
+                } else {
+                    broken.put(vid, ex.getMessage());
+                }
+                continue;
+            } catch (IOException | RuntimeException ex) {
+                broken.put(vid, String.valueOf(ex.getMessage()));
+                continue;
+            }
+            Double d = durations.get(vid);
+            if (d != null && !durationAgrees(d, f.frames(), store.fps())) {
+                mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d, f.frames(),
+                        f.frames() / store.fps(), store.fps()));
+            }
+            for (Clip c : e.getValue()) {
+                int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, fixups).length;
+                frameCounts.add(n);
+                over += n > maxFrames ? 1 : 0;
+            }
+        }
+        int[] stats = new int[0];
+        if (!frameCounts.isEmpty()) {
+            int[] a = frameCounts.stream().mapToInt(Integer::intValue).sorted().toArray();
+            stats = new int[] {a[0], a[(a.length - 1) / 2], a[a.length - 1]};
+        }
+        List<String> warnings = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            String msg = missing.size() + " videos (" + missingClips + " clips) have no features in " + store + ": " + head(missing);
+            if (onMissing == MissingPolicy.FAIL || missingClips == ds.clips().size()) {
+                problems.add(msg);
+            } else {
+                warnings.add(msg + " (skipped)");
+            }
+        }
+        broken.forEach((v, why) -> problems.add(why));
+        mismatch.forEach((v, why) -> problems.add("duration mismatch for video '" + v + "': " + why));
+        if (fixups.total() > 0) {
+            warnings.add(fixups.toString());
+        }
+        if (ds.clips().isEmpty()) {
+            problems.add("the annotations have no clips");
+        }
+        return new CheckReport(ds.name(), ds.videoIds().size(), ds.clips().size(), clipsPerSplit, videosPerSplit, List.copyOf(missing),
+                missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(), ds.notes(), warnings, truncate(problems));
+    }
+
+    private static String head(List<String> l) {
+        return String.join(", ", l.subList(0, Math.min(LIST_LIMIT, l.size()))) + (l.size() > LIST_LIMIT ? ", ..." : "");
+    }
+
+    private static List<String> truncate(List<String> problems) {
+        if (problems.size() <= LIST_LIMIT) {
+            return problems;
+        }
+        List<String> out = new ArrayList<>(problems.subList(0, LIST_LIMIT));
+        out.add("... and " + (problems.size() - LIST_LIMIT) + " more problems");
+        return out;
+    }
+
+}

@@ -1,0 +1,127 @@
+package io.github.taco.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.taco.cli.TacoCli;
+import io.github.taco.data.synth.SynthConfig;
+import io.github.taco.data.synth.SyntheticBenchmark;
+import io.github.taco.features.Npy;
+import io.github.taco.features.NpyDirectoryStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetCheckerTest {
+    @TempDir Path dir;
+
+    private Path synth() throws IOException {
+        SyntheticBenchmark.generateTo(SynthConfig.defaults().withVideos(40).withDim(16), dir);
+        return dir.resolve("features");
+    }
+
+    @Test
+    void cleanSyntheticDatasetPasses() throws IOException {
+        Path feats = synth();
+        Dataset ds = YouCook2Reader.read(dir);
+        CheckReport r = DatasetChecker.check(ds, new NpyDirectoryStore(feats, 1, 0), MissingPolicy.FAIL, 48);
+        assertTrue(r.ok(), r.format());
+        assertEquals(40, r.videos());
+        assertEquals(3, r.clipsPerSplit().size());
+        assertTrue(r.frames()[0] >= 1);
+        assertTrue(r.frames()[2] <= 10 + 4, "narration jitter can stretch a clip a little: " + r.frames()[2]);
+        assertTrue(r.format().contains("OK"));
+    }
+
+    @Test
+    void missingBrokenAndMismatchedFeaturesAreProblems() throws IOException {
+        Path feats = synth();
+        Dataset ds = YouCook2Reader.read(dir);
+        List<String> vids = List.copyOf(ds.videoIds());
+        Files.delete(feats.resolve(vids.get(0) + ".npy"));
+        Files.write(feats.resolve(vids.get(1) + ".npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        Npy.writeFloat32(feats.resolve(vids.get(2) + ".npy"), 500, 16, new float[500 * 16]);
+        CheckReport fail = DatasetChecker.check(ds, new NpyDirectoryStore(feats, 1, 0), MissingPolicy.FAIL, 48);
+        assertFalse(fail.ok());
+        assertEquals(List.of(vids.get(0)), fail.missingVideos());
+        assertTrue(fail.brokenVideos().containsKey(vids.get(1)));
+        assertTrue(fail.durationMismatch().containsKey(vids.get(2)), fail.format());
+        assertEquals(3, fail.problems().size(), fail.format());
+        assertTrue(fail.problems().get(0).contains(vids.get(0)));
+        CheckReport skip = DatasetChecker.check(ds, new NpyDirectoryStore(feats, 1, 0), MissingPolicy.SKIP, 48);
+        assertEquals(2, skip.problems().size(), skip.format());
+        assertTrue(skip.warnings().get(0).contains(vids.get(0)));
+    }
+
+    @Test
+    void durationToleranceIsTwoSecondsOrFivePercent() {
+        assertTrue(DatasetChecker.durationAgrees(100, 98, 1));
+        assertTrue(DatasetChecker.durationAgrees(100, 105, 1));
+        assertFalse(DatasetChecker.durationAgrees(100, 106, 1));
+        assertTrue(DatasetChecker.durationAgrees(10, 12, 1));
+        assertFalse(DatasetChecker.durationAgrees(10, 13, 1));
+        assertTrue(DatasetChecker.durationAgrees(10, 24, 2));
+    }
+
+    @Test
+    void realYouCook2AnnotationsWithFeaturesForSomeVideos() throws IOException {
+        Dataset yc = YouCook2Reader.read(SharedData.dir().resolve("youcook2"));
+        List<String> vids = List.copyOf(yc.videoIds(Split.VALIDATION)).subList(0, 5);
+        for (String v : vids) {
+            int frames = (int) Math.round(yc.durations().get(v));
+            Npy.writeFloat32(dir.resolve(v + ".npy"), frames, 4, new float[frames * 4]);
+        }
+        Dataset val = yc.only(java.util.Set.of(Split.VALIDATION));
+        CheckReport r = DatasetChecker.check(val, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.SKIP, 48);
+        assertEquals(457, r.videos());
+        assertEquals(452, r.missingVideos().size());
+        assertTrue(r.ok(), r.format());
+        assertTrue(r.frames()[0] >= 1 && r.frames()[1] >= r.frames()[0] && r.frames()[2] >= r.frames()[1]);
+        assertFalse(DatasetChecker.check(val, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.FAIL, 48).ok());
+    }
+
+    @Test
+    void howTo100MNarrationWithShortFeaturesWarnsAboutPastTheEndSegments() throws IOException {
+        Dataset ht = HowTo100MReader.read(SharedData.dir().resolve("howto100m"));
+        for (String v : ht.videoIds()) {
+            double end = ht.clips().stream().filter(c -> c.videoId().equals(v)).mapToDouble(Clip::end).max().orElseThrow();
+            int frames = v.equals("5VLwcVOLoFs") ? 20 : (int) Math.ceil(end) + 1; // one video's features are too short
+            Npy.writeFloat32(dir.resolve(v + ".npy"), frames, 3, new float[frames * 3]);
+        }
+        CheckReport r = DatasetChecker.check(ht, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.FAIL, 48);
+        assertTrue(r.ok(), r.format()); // no durations in narration CSVs, so no mismatch: only warnings
+        assertEquals(Map.of(Split.NARRATION, ht.clips().size()), r.clipsPerSplit());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("past the end")), r.format());
+        assertTrue(r.segmentFixups().contains(" 0 reversed") && !r.segmentFixups().contains(" 0 past the end"), r.segmentFixups());
+    }
+
+    private int run(StringWriter out, String... args) {
+        var cl = TacoCli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(out));
+        return cl.execute(args);
+    }
+
+    @Test
+    void cliSynthThenCheck() throws IOException {
+        Path out = dir.resolve("bench");
+        StringWriter w = new StringWriter();
+        assertEquals(0, run(w, "synth", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3"));
+        assertTrue(Files.exists(out.resolve("synth_truth.json")));
+        assertEquals(20, YouCook2Reader.read(out).videoIds().size());
+        assertEquals(0, run(w, "data", "check", "--dataset", "youcook2", "--annotations", out.toString(), "--features",
+                out.resolve("features").toString()));
+        assertTrue(w.toString().contains("wrote 20 videos") && w.toString().contains("OK"), w.toString());
+        Files.delete(Files.list(out.resolve("features")).sorted().findFirst().orElseThrow());
+        assertEquals(1, run(w, "data", "check", "--dataset", "youcook2", "--annotations", out.toString(), "--features",
+                out.resolve("features").toString(), "--on-missing", "fail"));
+        assertEquals(0, run(w, "data", "check", "--dataset", "youcook2", "--annotations", out.toString(), "--features",
+                out.resolve("features").toString(), "--on-missing", "skip"));
+        assertEquals(2, run(w, "data", "check", "--dataset", "nope", "--annotations", out.toString(), "--features", "x"));
+    }
+}
