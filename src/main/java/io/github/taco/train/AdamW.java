@@ -85,13 +85,6 @@ public final class AdamW implements AutoCloseable {
                 if (g == null) {
                     continue; // not used by the objective this step (e.g. fusion when L3 is off)
                 }
-                if (System.getenv("TACO_DEBUG_GRAD") != null) {
-                    float[] gv = g.toFloatArray();
-                    int bad = 0;
-                    double mx = 0;
-                    for (float x : gv) { if (!Float.isFinite(x)) bad++; else mx = Math.max(mx, Math.abs(x)); }
-                    if (bad > 0 || t == 1) System.err.println("GRAD " + e.getKey() + " nonfinite=" + bad + " maxabs=" + mx);
-                }
                 NDArray m = mean.get(e.getKey());
                 NDArray v = variance.get(e.getKey());
                 scope.tempAttachAll(m, v); // temporaries derived from m, v belong to this step
