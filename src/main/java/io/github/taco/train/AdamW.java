@@ -104,6 +104,20 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** Names of the parameters whose gradient holds a NaN or an infinity (for error messages). */
+    public java.util.List<String> nonFiniteGradients() {
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        try (NDManager scope = manager.newSubManager()) {
+            for (Map.Entry<String, NDArray> e : weights.asMap().entrySet()) {
+                NDArray g = gradientOf(e.getValue(), scope);
+                if (g != null && (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean())) {
+                    bad.add(e.getKey());
+                }
+            }
+        }
+        return bad;
+    }
+
     /** Zeroes all gradients without updating (e.g. after a skipped step). */
     public void zeroGradients() {
         try (NDManager scope = manager.newSubManager()) {

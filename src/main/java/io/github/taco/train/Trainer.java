@@ -47,7 +47,7 @@ public final class Trainer implements AutoCloseable {
         public final long step;
 
         NonFiniteLossException(long step, String what) {
-            super("loss became " + what + " at step " + step + "; the weights of step " + step + " are unchanged");
+            super("training produced " + what + " at step " + step + "; the weights of step " + step + " are unchanged");
             this.step = step;
         }
     }
@@ -100,10 +100,17 @@ public final class Trainer implements AutoCloseable {
             double loss = terms.total().getFloat();
             if (!Double.isFinite(loss)) {
                 optimizer.zeroGradients();
-                throw new NonFiniteLossException(step, Double.isNaN(loss) ? "NaN" : "infinite");
+                throw new NonFiniteLossException(step, Double.isNaN(loss) ? "a NaN loss" : "an infinite loss");
             }
             double lr = schedule.at(step);
-            double norm = options.clipNorm > 0 ? optimizer.gradientNorm() : Double.NaN;
+            // A finite loss can still have a NaN gradient; one such update would ruin every weight.
+            double norm = optimizer.gradientNorm();
+            if (!Double.isFinite(norm)) {
+                java.util.List<String> bad = optimizer.nonFiniteGradients();
+                optimizer.zeroGradients();
+                throw new NonFiniteLossException(step, "a non-finite gradient (" + bad.size() + " tensors, e.g. "
+                        + bad.subList(0, Math.min(3, bad.size())) + ")");
+            }
             double scale = options.clipNorm > 0 && norm > options.clipNorm ? options.clipNorm / norm : 1.0;
             optimizer.step(lr, scale);
             timer.lap("optimizer");

@@ -21,6 +21,8 @@ import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.text.CaptionEncoder;
+import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TagSet;
 import io.github.taco.text.TextPipeline;
@@ -112,9 +114,13 @@ public final class TrainingRun {
             try (TextPipeline text = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
                     .tagSet(TagSet.parse(spec.model.tagSet)).idf(idf).build();
                     NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
+                // Every caption is encoded up front (all cores, disk cache): the loader thread then does
+                // no native calls while the engine trains. Tokenizer calls on the loader thread during
+                // training coincided with corrupted gradients (measured, one intra-op thread).
+                CaptionEncoder encoder = precomputed(text, train, validation, spec);
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
-                    return loop(spec, trainer, train, validation, store, text, ckpt, Map.of(vocab.getFileName().toString().endsWith(".json") ? Checkpoint.TOKENIZER_FILE : Checkpoint.VOCAB_FILE, vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                    return loop(spec, trainer, train, validation, store, encoder, ckpt, Map.of(vocab.getFileName().toString().endsWith(".json") ? Checkpoint.TOKENIZER_FILE : Checkpoint.VOCAB_FILE, vocab, Checkpoint.IDF_FILE, idfFile), t0);
                 } finally {
                     trainer.model().close();
                     trainer.close();
@@ -156,7 +162,7 @@ public final class TrainingRun {
     }
 
     private static Result loop(Spec spec, Trainer trainer, List<Clip> train, List<Clip> validation, FeatureStore store,
-            TextPipeline text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
+            CaptionEncoder text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
         TacoConfig c = trainer.model().config();
         LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true, true, 4, spec.onMissing);
         List<Batch> valBatches = validationBatches(spec, validation, store, text, c);
@@ -209,7 +215,7 @@ public final class TrainingRun {
      * The loader of training batches, positioned at batch {@code start}: the plans of the skipped
      * steps are drawn (cheap: clip lists) but not built, so a resumed run sees the same batches.
      */
-    static PrefetchLoader openLoader(List<Clip> clips, FeatureStore store, TextPipeline text, LoaderConfig lc, long start) throws IOException {
+    static PrefetchLoader openLoader(List<Clip> clips, FeatureStore store, CaptionEncoder text, LoaderConfig lc, long start) throws IOException {
         MissingFeatures kept = MissingFeatures.filter(clips, store, lc.onMissing());
         if (kept.skippedClips() > 0) {
             LOG.warn("{}", kept);
@@ -224,7 +230,7 @@ public final class TrainingRun {
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */
-    static List<Batch> validationBatches(Spec spec, List<Clip> validation, FeatureStore store, TextPipeline text, TacoConfig c)
+    static List<Batch> validationBatches(Spec spec, List<Clip> validation, FeatureStore store, CaptionEncoder text, TacoConfig c)
             throws IOException {
         List<Batch> out = new ArrayList<>();
         if (spec.validationClips <= 0 || spec.evalEvery <= 0 || validation.size() < 2) {
@@ -236,6 +242,28 @@ public final class TrainingRun {
             out.add(builder.build(clips.subList(s, Math.min(clips.size(), s + 128)), new Random(0)));
         }
         return out;
+    }
+
+    /** All training and validation captions encoded once, looked up by text. */
+    static CaptionEncoder precomputed(TextPipeline text, List<Clip> train, List<Clip> validation, Spec spec) {
+        java.util.LinkedHashSet<String> captions = new java.util.LinkedHashSet<>(allTexts(train));
+        List<Clip> val = validation.subList(0, Math.min(validation.size(), Math.max(0, spec.validationClips)));
+        captions.addAll(allTexts(val));
+        List<String> list = new ArrayList<>(captions);
+        long t = System.nanoTime();
+        List<EncodedText> encoded = text.encodeAll(list);
+        Map<String, EncodedText> byText = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            byText.put(list.get(i), encoded.get(i));
+        }
+        LOG.info("encoded {} captions in {} s", list.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
+        return caption -> {
+            EncodedText e = byText.get(caption);
+            if (e == null) {
+                throw new IllegalStateException("caption was not pre-encoded: " + caption);
+            }
+            return e;
+        };
     }
 
     /** The tokenizer file a checkpoint folder carries, or null. */
