@@ -1,0 +1,162 @@
+package io.github.taco.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.data.Split;
+import io.github.taco.data.synth.SynthConfig;
+import io.github.taco.data.synth.SyntheticBenchmark;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.Weights;
+import io.github.taco.train.TrainingRun;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The paper's ablations on the synthetic benchmark: Table 3 (which losses, which negatives) and
+ * Table 4 (which tokens of interest), each row trained with several seeds. Each model is scored
+ * with what it trained: s1 (L1), + 0.5·s2 (L2), and the cascade re-scoring with s3 (L3).
+ */
+public final class Ablation {
+    private static final Logger LOG = LoggerFactory.getLogger(Ablation.class);
+
+    /** One row: a name and the change it makes to the cpu preset. */
+    public record Row(String table, String name, Consumer<TacoConfig> change) {}
+
+    public static List<Row> table3() {
+        return List.of(
+                new Row("3", "L1", c -> c.losses("L1")),
+                new Row("3", "L3 (random)", c -> { c.losses("L3"); c.negatives = "random"; }),
+                new Row("3", "L1+L3 random", c -> { c.losses("L1+L3"); c.negatives = "random"; }),
+                new Row("3", "L1+L3 cascade", c -> { c.losses("L1+L3"); c.negatives = "cascade"; }),
+                new Row("3", "L1+L2+L3 cascade", c -> { c.losses("L1+L2+L3"); c.negatives = "cascade"; }));
+    }
+
+    public static List<Row> table4() {
+        List<Row> rows = new ArrayList<>();
+        for (String tags : List.of("none", "det+adp", "noun", "verb", "noun+verb")) {
+            rows.add(new Row("4", "tokens " + tags, c -> { c.losses("L1+L2+L3"); c.negatives = "cascade"; c.tagSet = tags; }));
+        }
+        return rows;
+    }
+
+    public static final class Spec {
+        public Path out = Path.of("runs", "ablate");
+        public List<Row> rows = new ArrayList<>(table3());
+        public List<Long> seeds = List.of(1L, 2L);
+        public Long steps;
+        public int evalClips = 1000;
+        public int topR = 10;
+        public String similarity;
+    }
+
+    /** Metrics of one trained model. */
+    public record Run(String row, long seed, long steps, double trainSeconds, String method, double r1, double r5, double r10,
+            double medR, double r1s1, double r1s12) {}
+
+    private Ablation() {}
+
+    public static List<Run> run(Spec spec, PrintStream out) throws IOException {
+        Path synth = spec.out.resolve("synth");
+        if (!Files.exists(synth.resolve(SyntheticBenchmark.TRUTH_FILE))) {
+            SyntheticBenchmark.generateTo(SynthConfig.defaults(), synth);
+        }
+        List<Run> runs = new ArrayList<>();
+        for (Row row : spec.rows) {
+            for (long seed : spec.seeds) {
+                String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
+                TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed);
+                row.change.accept(t.model);
+                if (spec.similarity != null) t.model.similarity = spec.similarity;
+                if (spec.steps != null) t.train.steps = spec.steps;
+                t.evalEvery = 0;
+                t.validator = null;
+                LOG.info("ablation row '{}' seed {}: {} steps", row.name, seed, t.train.steps);
+                TrainingRun.Result trained = TrainingRun.run(t);
+                EvalRun.Spec e = new EvalRun.Spec();
+                e.checkpoint = trained.checkpoint();
+                e.annotations = t.annotations;
+                e.features = t.features;
+                e.split = Split.VALIDATION;
+                e.maxClips = spec.evalClips;
+                e.topR = t.model.useL3 ? spec.topR : 0;
+                e.exhaustiveLimit = 0;
+                RetrievalEvaluator.Report r = EvalRun.run(e);
+                String method = t.model.useL3 ? r.rows().get(r.rows().size() - 1).method()
+                        : t.model.useL2 ? RetrievalEvaluator.S1_S2 : RetrievalEvaluator.S1;
+                var m = r.row(method).textToVideo();
+                Run run = new Run(row.name, seed, trained.steps(), trained.seconds(), method, m.r1(), m.r5(), m.r10(), m.medianRank(),
+                        r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.S1_S2).textToVideo().r1());
+                runs.add(run);
+                LOG.info("{}", run);
+                write(spec, runs);
+            }
+        }
+        out.print(markdown(spec, runs));
+        return runs;
+    }
+
+    /** Writes results.json, table.md and chart.png (each atomically) after every run, so partial results survive. */
+    private static void write(Spec spec, List<Run> runs) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Weights.AtomicFiles.writeString(spec.out.resolve("results.json"), json.writeValueAsString(runs));
+        Weights.AtomicFiles.writeString(spec.out.resolve("table.md"), markdown(spec, runs));
+        Map<String, double[]> stats = stats(runs);
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(450).title("Text→video R@1 on the synthetic benchmark (mean ± std over seeds)")
+                .xAxisTitle("").yAxisTitle("R@1 (%)").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(20);
+        chart.addSeries("R@1", new ArrayList<>(stats.keySet()),
+                stats.values().stream().map(v -> v[0]).toList(), stats.values().stream().map(v -> v[1]).toList());
+        Path tmp = spec.out.resolve(".chart");
+        BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Files.move(Path.of(tmp + ".png"), spec.out.resolve("chart.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Row → {mean R@1, std R@1, mean R@5, std, mean R@10, std, mean MedR, std, mean R@1 s1, mean R@1 s1+0.5s2}. */
+    static Map<String, double[]> stats(List<Run> runs) {
+        Map<String, List<Run>> byRow = new LinkedHashMap<>();
+        for (Run r : runs) byRow.computeIfAbsent(r.row, k -> new ArrayList<>()).add(r);
+        Map<String, double[]> out = new LinkedHashMap<>();
+        byRow.forEach((row, rs) -> out.put(row, new double[] {
+            mean(rs, Run::r1), std(rs, Run::r1), mean(rs, Run::r5), std(rs, Run::r5), mean(rs, Run::r10), std(rs, Run::r10),
+            mean(rs, Run::medR), std(rs, Run::medR), mean(rs, Run::r1s1), mean(rs, Run::r1s12)}));
+        return out;
+    }
+
+    static String markdown(Spec spec, List<Run> runs) {
+        StringBuilder sb = new StringBuilder();
+        long steps = runs.isEmpty() ? 0 : runs.get(0).steps;
+        double secs = runs.stream().mapToDouble(Run::trainSeconds).average().orElse(0);
+        sb.append(String.format(Locale.ROOT, "Synthetic benchmark, text→video on %d held-out clips; cpu preset, %d steps per run (≈ %.0f s each), seeds %s.%n"
+                + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over seeds.%n%n",
+                spec.evalClips, steps, secs, spec.seeds, spec.topR));
+        sb.append("| row | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|\n");
+        stats(runs).forEach((row, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.1f ± %.1f | %.1f ± %.1f | %.1f ± %.1f | %.1f ± %.1f | %.1f | %.1f |%n",
+                row, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])));
+        return sb.toString();
+    }
+
+    private static double mean(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        return rs.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    private static double std(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        if (rs.size() < 2) return 0;
+        double m = mean(rs, f);
+        return Math.sqrt(rs.stream().mapToDouble(r -> Math.pow(f.applyAsDouble(r) - m, 2)).sum() / (rs.size() - 1));
+    }
+}
