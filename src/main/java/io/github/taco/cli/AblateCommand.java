@@ -46,7 +46,12 @@ final class AblateCommand implements Callable<Integer> {
         for (String t : tables) {
             switch (t.trim()) {
                 case "3" -> rows.addAll(Ablation.table3());
-                case "4" -> rows.addAll(Ablation.table4());
+                case "4" -> {
+                    rows.addAll(Ablation.table4());
+                    if (!tables.contains("3")) { // noun+verb is Table 3's last row; add it when that table is not run
+                        rows.add(Ablation.table3().get(4));
+                    }
+                }
                 default -> throw new IllegalArgumentException("--tables: unknown table '" + t + "' (use 3 and/or 4)");
             }
         }

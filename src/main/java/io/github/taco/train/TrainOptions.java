@@ -38,13 +38,13 @@ public final class TrainOptions {
                 o.checkpointEvery = 1_000;
             }
             case "cpu" -> {
-                o.steps = 600;
+                o.steps = 300;
                 o.batchSize = 64;
                 o.learningRate = 5e-4;
-                o.warmupSteps = 60;
+                o.warmupSteps = 30;
                 o.weightDecay = 1e-5;
                 o.clipNorm = 5.0;
-                o.checkpointEvery = 200;
+                o.checkpointEvery = 100;
             }
             default -> throw new IllegalArgumentException("Unknown preset '" + name + "': use 'paper' or 'cpu'");
         }
