@@ -341,6 +341,17 @@ def init_params(cfg, gen):
     return p
 
 
+def blas_library():
+    """The BLAS this process loaded: Debian's torch links the generic libblas.so.3, which is the slow
+    reference BLAS unless OpenBLAS is installed or put first on LD_LIBRARY_PATH (README)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+        return ", ".join(sorted(libs)) or "none found"
+    except OSError:
+        return "unknown"
+
+
 def time_steps(args):
     torch.set_num_threads(args.threads)
     pre = PRESETS[args.preset]
@@ -384,6 +395,7 @@ def time_steps(args):
           f"heads={cfg['numAttentionHeads']} layers text/video/fusion={cfg['textLayers']}/{cfg['videoLayers']}/"
           f"{cfg['fusionLayers']}, K={k}, K'={min(cfg['kPrime'], k - 1)}, tokens={n}, frames={m}, D={cfg['featureDim']}, "
           f"{nparams / 1e6:.1f}M parameters, {args.steps} timed steps after {args.warmup} warm-up")
+    print(f"BLAS: {blas_library()}")
     total_time = 0.0
     for s in range(args.warmup + args.steps):
         if s == args.warmup:
