@@ -114,7 +114,10 @@ class Taco:
         n, m = y.shape[1], x.shape[1]
         types = self.p["fusion.token_type_embeddings.weight"]
         type_emb = torch.cat([types[0].expand(n, -1), types[1].expand(m, -1)], 0)
-        h = torch.cat([y, x], 1) + type_emb[None] + self.p["fusion.position_embeddings.weight"][:n + m][None]
+        # Text at positions 0..n-1, frames from maxTokens on (not from n, which is the padded length).
+        pos = self.p["fusion.position_embeddings.weight"]
+        pos_emb = torch.cat([pos[:n], pos[self.cfg["maxTokens"]:self.cfg["maxTokens"] + m]], 0)
+        h = torch.cat([y, x], 1) + type_emb[None] + pos_emb[None]
         h = self._drop(self._ln(h, "fusion.LayerNorm"))
         z = self._encoder(h, torch.cat([tmask, vmask], 1), "fusion.encoder", self.cfg["fusionLayers"])
         return self._lin(z[:, 0], "fusion.head").reshape(-1)
