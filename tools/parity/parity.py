@@ -422,7 +422,9 @@ def time_steps(args):
         print(f"  {name:<18} {phases.get(name, 0.0) * 1000 / args.steps:10.1f} ms")
     ms = total_time * 1000 / args.steps
     print(f"  {'step (total)':<18} {ms:10.1f} ms")
-    print(f"  pairs/s {k / (ms / 1000):.1f}")
+    import resource
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+    print(f"  pairs/s {k / (ms / 1000):.1f}, peak RSS {peak_mb} MB")
     return 0
 
 
