@@ -1,16 +1,18 @@
 package io.github.taco.cli;
 
+import io.github.taco.bench.ParityExport;
 import io.github.taco.bench.TrainBenchmark;
 import io.github.taco.model.TacoConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code taco bench ...}: measured performance figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: time a training step on random batches of real size.",
-        subcommands = {BenchCommand.Train.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.ExportParity.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -72,6 +74,51 @@ final class BenchCommand implements Runnable {
             if (!preset.matches("cpu|paper|both")) {
                 throw new IllegalArgumentException("--preset must be cpu, paper or both, got '" + preset + "'");
             }
+            return 0;
+        }
+    }
+
+    /** Export for tools/parity/parity.py; hidden because it is a developer tool, not a user feature. */
+    @Command(name = "export-parity", hidden = true, mixinStandardHelpOptions = true,
+            description = {"Writes a random checkpoint, a padded random batch, its scores, losses and a few gradients",
+                    "(eval mode) as safetensors, for tools/parity/parity.py to check against PyTorch.",
+                    "Example: taco bench export-parity --out /tmp/parity --preset tiny --similarity cosine"})
+    static final class ExportParity implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "Output folder.")
+        Path out;
+
+        @Option(names = "--preset", description = "tiny, cpu or paper (default: ${DEFAULT-VALUE}).", defaultValue = "cpu")
+        String preset;
+
+        @Option(names = "--batch", description = "K (default: 8 tiny, 64 cpu, 128 paper).")
+        Integer batch;
+
+        @Option(names = "--kprime", description = "K' (default: 3 tiny, 4 cpu, 8 paper).")
+        Integer kPrime;
+
+        @Option(names = "--similarity", description = "dot or cosine (default: ${DEFAULT-VALUE}).", defaultValue = "dot")
+        String similarity;
+
+        @Option(names = "--seed", description = "Seed of the weights and the batch (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+        long seed;
+
+        @Option(names = "--feature-dim", description = "D (default: ${DEFAULT-VALUE}; the tiny preset caps it at 24).", defaultValue = "1024")
+        int featureDim;
+
+        @Option(names = "--l1-video-to-text", description = "Also the video->text direction in L1.")
+        boolean l1VideoToText;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!preset.matches("tiny|cpu|paper")) {
+                throw new IllegalArgumentException("--preset must be tiny, cpu or paper, got '" + preset + "'");
+            }
+            ParityExport.Result r = ParityExport.run(new ParityExport.Options(out, preset, batch, kPrime, similarity, seed,
+                    featureDim, l1VideoToText));
+            System.out.printf("exported %s preset (d=%d, K=%d, K'=%d, %s) to %s%n", preset, r.config().hiddenSize,
+                    r.batchSize(), r.kPrime(), r.config().similarity, out);
+            r.losses().forEach((k, v) -> System.out.printf("  %-6s %.6f%n", k, v));
+            System.out.printf("  gradients of %d parameters%n", r.gradNames().size());
             return 0;
         }
     }

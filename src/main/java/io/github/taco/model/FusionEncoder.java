@@ -19,6 +19,8 @@ final class FusionEncoder {
     private final BertEncoder encoder;
     private final Nn.Linear head;
     private final double dropout;
+    /** Position of the first frame: fixed at maxTokens, so s3 does not depend on how far a batch pads its texts. */
+    private final int firstFramePosition;
 
     FusionEncoder(Weights w, TacoConfig c) {
         tokenTypeEmbeddings = w.normal("fusion.token_type_embeddings.weight", 2, c.hiddenSize);
@@ -27,6 +29,7 @@ final class FusionEncoder {
         encoder = new BertEncoder(w, "fusion.encoder", c.fusionLayers, c);
         head = Nn.Linear.create(w, "fusion.head", c.hiddenSize, 1);
         dropout = c.dropout;
+        firstFramePosition = c.maxTokens;
     }
 
     /**
@@ -43,7 +46,14 @@ final class FusionEncoder {
         NDArray types = NDArrays.concat(new NDList(
                 m.zeros(new ai.djl.ndarray.types.Shape(1, n), DataType.INT64),
                 m.ones(new ai.djl.ndarray.types.Shape(1, frames), DataType.INT64)), 1);
-        NDArray positions = m.arange(0, (int) (n + frames), 1, DataType.INT64).reshape(1, n + frames);
+        if (n > firstFramePosition) {
+            throw new IllegalArgumentException("texts have " + n + " positions, the fusion has maxTokens=" + firstFramePosition);
+        }
+        // Text at 0..n-1, frames at maxTokens..: with positions n.. instead, the frames' position
+        // embeddings (and so s3) would change with the batch's text padding length.
+        NDArray positions = NDArrays.concat(new NDList(
+                m.arange(0, (int) n, 1, DataType.INT64),
+                m.arange(firstFramePosition, (int) (firstFramePosition + frames), 1, DataType.INT64)), 0).reshape(1, n + frames);
         NDArray h = NDArrays.concat(new NDList(y, x), 1)
                 .add(Nn.embedding(types, tokenTypeEmbeddings))
                 .add(Nn.embedding(positions, positionEmbeddings));
