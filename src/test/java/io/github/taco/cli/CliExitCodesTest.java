@@ -1,0 +1,55 @@
+package io.github.taco.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Exit codes of the CLI: 0 ok, 1 failure, 2 usage; every subcommand has --help. */
+class CliExitCodesTest {
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cl = TacoCli.commandLine();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        return cl.execute(args);
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "--no-such-flag"));
+        assertEquals(2, run(err, "train", "--annotations", "a.json"));  // --features and --out missing
+        assertEquals(2, run(err));                                         // no subcommand
+    }
+
+    @Test
+    void failuresExitWith1AndNameTheProblem(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        int code = run(err, "eval", "--checkpoint", tmp.resolve("missing").toString(),
+                "--annotations", tmp.resolve("nothing.json").toString(), "--features", tmp.toString());
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("nothing.json"), err.toString());
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        CommandLine cl = TacoCli.commandLine();
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) continue;
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine fresh = TacoCli.commandLine();
+            fresh.setErr(new PrintWriter(err));
+            fresh.getSubcommands().get(e.getKey()).setOut(new PrintWriter(out));
+            assertEquals(0, fresh.execute(e.getKey(), "--help"), e.getKey() + ": " + err);
+            assertTrue(out.toString().contains("Usage"), e.getKey());
+        }
+    }
+}
