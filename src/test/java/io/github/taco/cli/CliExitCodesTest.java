@@ -47,7 +47,7 @@ class CliExitCodesTest {
             StringWriter err = new StringWriter();
             CommandLine fresh = TacoCli.commandLine();
             fresh.setErr(new PrintWriter(err));
-            fresh.getSubcommands().get(e.getKey()).setOut(new PrintWriter(out));
+            fresh.setOut(new PrintWriter(out));
             assertEquals(0, fresh.execute(e.getKey(), "--help"), e.getKey() + ": " + err);
             assertTrue(out.toString().contains("Usage"), e.getKey());
         }
