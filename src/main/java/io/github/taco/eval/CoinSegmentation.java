@@ -23,7 +23,10 @@ import java.util.TreeSet;
  * frozen video encoder's outputs x^k ({@link FrameVectors}), trained with cross-entropy on every
  * frame of the "training" subset (classes: background 0 and every step id of COIN.json), then
  * evaluated by frame accuracy on the "testing" subset, with and without background
- * ({@link FrameAccuracy}).
+ * ({@link FrameAccuracy}). Inputs are standardised per dimension with the training frames' mean and
+ * standard deviation: a contrastively trained encoder's outputs share a large common direction
+ * (all the more after L2 normalisation), which leaves the informative part at a scale a few probe
+ * epochs cannot reach; standardising is an affine map, so the probe stays linear in x^k.
  *
  * <p>Only the classifier's weight and bias carry gradients: frame vectors are computed outside the
  * {@link GradientCollector}, detached and copied to the heap, so the encoder never changes. The
@@ -159,6 +162,8 @@ public final class CoinSegmentation {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(coinJson + ": no training frame (every training video was skipped or empty)");
         }
+        float[][] norm = standardizer(rows, dim);
+        for (float[] r : rows) standardize(r, 0, norm);
         try (NDManager m = parent.newSubManager()) {
             Probe probe = new Probe(m, dim, ids.length, o.seed);
             double[] losses = probe.fit(rows, labels, o);
@@ -168,12 +173,37 @@ public final class CoinSegmentation {
                 FrameVectors x = frames(v, store, encoder, o, missing);
                 if (x == null) continue;
                 usedTest++;
+                for (int k = 0; k < x.frames(); k++) standardize(x.data(), k * x.dim(), norm);
                 int[] pred = probe.predict(x);
                 for (int k = 0; k < pred.length; k++) pred[k] = ids[pred[k]];
                 acc.add(pred, v.frameLabels(x.frames(), store.fps(), 0));
             }
             return new Report(acc, ids.length, usedTrain, usedTest, rows.size(), missing[0], losses[0], losses[1]);
         }
+    }
+
+    /** Per-dimension mean and 1/std of the training frames ({mean, invStd}); a constant dimension gets invStd 1. */
+    static float[][] standardizer(List<float[]> rows, int dim) {
+        double[] sum = new double[dim];
+        double[] sq = new double[dim];
+        for (float[] r : rows) {
+            for (int i = 0; i < dim; i++) {
+                sum[i] += r[i];
+                sq[i] += (double) r[i] * r[i];
+            }
+        }
+        float[][] out = new float[2][dim];
+        for (int i = 0; i < dim; i++) {
+            double mean = sum[i] / rows.size();
+            double var = Math.max(0, sq[i] / rows.size() - mean * mean);
+            out[0][i] = (float) mean;
+            out[1][i] = var > 1e-12 ? (float) (1 / Math.sqrt(var)) : 1f;
+        }
+        return out;
+    }
+
+    private static void standardize(float[] a, int off, float[][] norm) {
+        for (int i = 0; i < norm[0].length; i++) a[off + i] = (a[off + i] - norm[0][i]) * norm[1][i];
     }
 
     private static FrameVectors frames(CoinReader.Video v, FeatureStore store, FrameEncoder encoder, Options o, int[] missing) throws IOException {
