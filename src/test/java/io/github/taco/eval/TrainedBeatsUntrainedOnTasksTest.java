@@ -125,9 +125,9 @@ class TrainedBeatsUntrainedOnTasksTest {
                 coin[i] = r.accuracy().accuracy();
                 coinFg[i] = r.accuracy().accuracyWithoutBackground();
             }
-            System.out.printf("training %.1f s, last loss %.3f%\n"
-                            + "CrossTask recall, [CLS] + token term: trained %.1f%%, untrained %.1f%%; [CLS] only: trained %.1f%%, untrained %.1f%%%\n"
-                            + "COIN frame accuracy: trained %.1f%% (%.1f%% w/o bg), untrained %.1f%% (%.1f%% w/o bg)%\n",
+            System.out.printf("training %.1f s, last loss %.3f%n"
+                            + "CrossTask recall, [CLS] + token term: trained %.1f%%, untrained %.1f%%; [CLS] only: trained %.1f%%, untrained %.1f%%%n"
+                            + "COIN frame accuracy: trained %.1f%% (%.1f%% w/o bg), untrained %.1f%% (%.1f%% w/o bg)%n",
                     trainSec, trained.last().loss(), recall[0], recall[1], recallS1[0], recallS1[1], coin[0], coinFg[0], coin[1], coinFg[1]);
             // Measured (150 steps): 45.7 vs 14.6. The short step names ("chop onion") are far from the
             // training captions' sentences, so after a short run their [CLS] vector localizes weakly
