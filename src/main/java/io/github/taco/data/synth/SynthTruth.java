@@ -32,11 +32,13 @@ public final class SynthTruth {
     private final Map<String, List<Step>> steps;
     private final Map<String, Integer> frames;
     private final Map<String, ClipTruth> clips;
+    private final Map<String, String> splits;
 
-    private SynthTruth(Map<String, List<Step>> steps, Map<String, Integer> frames, Map<String, ClipTruth> clips) {
+    private SynthTruth(Map<String, List<Step>> steps, Map<String, Integer> frames, Map<String, ClipTruth> clips, Map<String, String> splits) {
         this.steps = Collections.unmodifiableMap(steps);
         this.frames = frames;
         this.clips = Collections.unmodifiableMap(clips);
+        this.splits = splits;
     }
 
     /** Reads {@code dir/synth_truth.json} (dir = the folder {@code taco synth --out} wrote). */
@@ -49,6 +51,7 @@ public final class SynthTruth {
         Map<String, List<Step>> steps = new LinkedHashMap<>();
         Map<String, Integer> frames = new LinkedHashMap<>();
         Map<String, ClipTruth> clips = new LinkedHashMap<>();
+        Map<String, String> splits = new LinkedHashMap<>();
         var it = videos.fields();
         while (it.hasNext()) {
             var e = it.next();
@@ -60,12 +63,13 @@ public final class SynthTruth {
             }
             steps.put(vid, List.copyOf(list));
             frames.put(vid, e.getValue().path("frames").asInt());
+            splits.put(vid, e.getValue().path("split").asText(""));
             for (JsonNode c : e.getValue().path("clips")) {
                 int step = c.path("step").asInt();
                 clips.put(c.path("clipId").asText(), new ClipTruth(vid, step, c.path("captionStep").asInt(), list.get(step).concepts()));
             }
         }
-        return new SynthTruth(steps, frames, clips);
+        return new SynthTruth(steps, frames, clips, splits);
     }
 
     /** Truth of the clips written by the same generator, in memory (no file needed). */
@@ -73,14 +77,29 @@ public final class SynthTruth {
         Map<String, List<Step>> steps = new LinkedHashMap<>();
         Map<String, Integer> frames = new LinkedHashMap<>();
         Map<String, ClipTruth> clips = new LinkedHashMap<>();
+        Map<String, String> splits = new LinkedHashMap<>();
         for (SynthVideo v : data.videos()) {
             steps.put(v.videoId(), v.steps());
             frames.put(v.videoId(), v.frames());
+            splits.put(v.videoId(), v.split().name().toLowerCase());
             for (int i = 0; i < v.captions().size(); i++) {
                 clips.put(v.videoId() + "#" + i, new ClipTruth(v.videoId(), i, v.captionSteps()[i], v.steps().get(i).concepts()));
             }
         }
-        return new SynthTruth(steps, frames, clips);
+        return new SynthTruth(steps, frames, clips, splits);
+    }
+
+    /**
+     * The split a video belongs to, as written in synth_truth.json: "train", "validation" or
+     * "narration" ("" when the file predates the field).
+     */
+    public String split(String videoId) {
+        return splits.getOrDefault(videoId, "");
+    }
+
+    /** Seconds (= feature rows) of a video. */
+    public int frames(String videoId) {
+        return frames.get(videoId);
     }
 
     /** Every video's steps in time order. */
