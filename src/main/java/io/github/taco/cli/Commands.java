@@ -7,6 +7,6 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new TextCommand(), new BenchCommand());
+        return List.of(new TextCommand(), new IndexCommand(), new SearchCommand(), new ServeCommand(), new BenchCommand());
     }
 }
