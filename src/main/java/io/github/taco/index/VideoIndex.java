@@ -243,7 +243,8 @@ public final class VideoIndex implements AutoCloseable {
     /**
      * The {@code n} clips whose vectors have the highest similarity to {@code query} (the text
      * vector), best first. HNSW explores {@code max(n, efSearch)} candidates; when {@code n} covers
-     * the whole index every clip is returned (no approximation).
+     * the whole index every clip is returned, in index order (no approximation, and the caller
+     * scores them exactly anyway).
      */
     public List<ClipRef> nearest(float[] query, int n, int efSearch) throws IOException {
         if (query.length != meta.dim) {
