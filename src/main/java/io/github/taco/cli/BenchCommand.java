@@ -91,8 +91,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--hnsw-beam", defaultValue = "100", description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
         int beam;
 
-        @Option(names = "--ef", defaultValue = "100", description = "HNSW candidates explored per query (default: ${DEFAULT-VALUE}).")
-        int ef;
+        @Option(names = "--ef", split = ",", defaultValue = "100", description = "HNSW candidates explored per query; several values are timed one after another (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> ef;
 
         @Option(names = "--threads", defaultValue = "2", description = "Indexing threads for 'vectors' (default: ${DEFAULT-VALUE}).")
         int threads;
@@ -111,7 +111,7 @@ final class BenchCommand implements Runnable {
             java.nio.file.Files.createDirectories(work);
             if (what.contains("vectors")) {
                 for (int n : sizes) {
-                    System.out.print(io.github.taco.bench.SearchBenchmark.vectors(n, dim, queries, m, beam, ef, threads, work));
+                    io.github.taco.bench.SearchBenchmark.vectors(n, dim, queries, m, beam, ef, threads, work); // prints each line itself
                 }
             }
             if (what.contains("cascade")) {
