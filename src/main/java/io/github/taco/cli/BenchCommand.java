@@ -103,11 +103,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "20", description = "HTTP load duration (default: ${DEFAULT-VALUE}).")
         int seconds;
 
+        @Option(names = "--engine-threads", defaultValue = "1", description = "PyTorch threads per query (default: ${DEFAULT-VALUE}).")
+        int engineThreads;
+
         @Option(names = "--work", defaultValue = "target/bench-search", description = "Folder for the benchmark indexes; cascade indexes are reused (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path work;
 
         @Override
         public Integer call() throws Exception {
+            EngineThreads.forSearch(engineThreads);
             java.nio.file.Files.createDirectories(work);
             if (what.contains("vectors")) {
                 for (int n : sizes) {

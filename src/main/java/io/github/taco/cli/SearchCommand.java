@@ -46,10 +46,15 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--no-tokens", description = "Do not print the per-token best seconds.")
     boolean noTokens;
 
+    @Option(names = "--engine-threads", defaultValue = "1",
+            description = "PyTorch threads per query (default: ${DEFAULT-VALUE}; more only helps an otherwise idle machine).")
+    int engineThreads;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        EngineThreads.forSearch(engineThreads);
         CascadeSearcher.Options o;
         try {
             o = new CascadeSearcher.Options(k, Math.max(k, topN), topR, Math.max(k, topN));

@@ -42,10 +42,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--top-r", defaultValue = "20", description = "Default R when a request gives no r (default: ${DEFAULT-VALUE}).")
     int topR;
 
+    @Option(names = "--engine-threads", defaultValue = "1",
+            description = "PyTorch threads per query (default: ${DEFAULT-VALUE}; more only helps an otherwise idle machine).")
+    int engineThreads;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        EngineThreads.forSearch(engineThreads);
         if (topN < 1 || topN > SearchServer.MAX_N || topR < 0 || topR > SearchServer.MAX_R) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--top-n must be 1.." + SearchServer.MAX_N + " and --top-r 0.." + SearchServer.MAX_R);
