@@ -103,7 +103,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "20", description = "HTTP load duration (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--engine-threads", defaultValue = "1", description = "PyTorch threads per query (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--engine-threads", defaultValue = "1", description = "PyTorch intra-op threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
         int engineThreads;
 
         @Option(names = "--work", defaultValue = "target/bench-search", description = "Folder for the benchmark indexes; cascade indexes are reused (default: ${DEFAULT-VALUE}).")

@@ -47,7 +47,7 @@ final class SearchCommand implements Callable<Integer> {
     boolean noTokens;
 
     @Option(names = "--engine-threads", defaultValue = "1",
-            description = "PyTorch threads per query (default: ${DEFAULT-VALUE}; more only helps an otherwise idle machine).")
+            description = "PyTorch intra-op threads, 0 for one per core (default: ${DEFAULT-VALUE}, fastest for one query on a busy machine).")
     int engineThreads;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

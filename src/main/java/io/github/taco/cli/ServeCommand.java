@@ -42,8 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--top-r", defaultValue = "20", description = "Default R when a request gives no r (default: ${DEFAULT-VALUE}).")
     int topR;
 
-    @Option(names = "--engine-threads", defaultValue = "1",
-            description = "PyTorch threads per query (default: ${DEFAULT-VALUE}; more only helps an otherwise idle machine).")
+    @Option(names = "--engine-threads", defaultValue = "0",
+            description = "PyTorch intra-op threads per query, 0 for PyTorch's default of one per core (default: ${DEFAULT-VALUE}).")
     int engineThreads;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
