@@ -301,40 +301,48 @@ public final class SearchBenchmark {
         Path dir = work.resolve("cascade-" + n + "-float16");
         try (Checkpoint ck = Checkpoint.open(work.resolve("ckpt")); VideoIndex index = VideoIndex.open(dir, true);
                 SearchServer server = new SearchServer(new CascadeSearcher(index, ck), SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
-            HttpClient http = HttpClient.newHttpClient();
-            String base = "http://127.0.0.1:" + server.port() + "/api/search?k=10&q=";
-            long end = System.nanoTime() + seconds * 1_000_000_000L;
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            List<Future<List<Double>>> fs = new ArrayList<>();
-            AtomicInteger errors = new AtomicInteger();
-            for (int c = 0; c < clients; c++) {
-                final int client = c;
-                fs.add(pool.submit(() -> {
-                    List<Double> lat = new ArrayList<>();
-                    for (int i = 0; System.nanoTime() < end; i++) {
-                        String q = URLEncoder.encode(QUERIES[(client * 7 + i) % QUERIES.length], StandardCharsets.UTF_8);
-                        long a = System.nanoTime();
-                        try {
-                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + q)).GET().build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() != 200) errors.incrementAndGet();
-                        } catch (IOException e) {
-                            errors.incrementAndGet();
-                        }
-                        lat.add((System.nanoTime() - a) / 1e6);
-                    }
-                    return lat;
-                }));
-            }
-            List<Double> all = new ArrayList<>();
-            for (Future<List<Double>> f : fs) all.addAll(f.get());
-            pool.shutdown();
-            double[] lat = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return String.format(Locale.ROOT,
-                    "http n=%,d clips, %d clients x %d s on loopback (in-process server, k=10 N=100 R=20): %d requests, %d errors, "
-                            + "%.1f req/s, latency p50 %.1f ms p99 %.1f ms max %.1f ms%n",
-                    n, clients, seconds, lat.length, errors.get(), lat.length / (double) seconds, pct(lat, 0.5), pct(lat, 0.99),
-                    lat[lat.length - 1]);
+            return load("http://127.0.0.1:" + server.port(), clients, seconds,
+                    String.format(Locale.ROOT, "in-process server, n=%,d clips", n));
         }
+    }
+
+    /**
+     * {@code clients} threads send {@code GET /api/search?k=10&q=...} to {@code baseUrl} for
+     * {@code seconds}; prints requests, errors (non-200 or I/O), throughput and latency percentiles.
+     */
+    public static String load(String baseUrl, int clients, int seconds, String label) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = baseUrl.replaceAll("/+$", "") + "/api/search?k=10&q=";
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<List<Double>>> fs = new ArrayList<>();
+        AtomicInteger errors = new AtomicInteger();
+        for (int c = 0; c < clients; c++) {
+            final int client = c;
+            fs.add(pool.submit(() -> {
+                List<Double> lat = new ArrayList<>();
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    String q = URLEncoder.encode(QUERIES[(client * 7 + i) % QUERIES.length], StandardCharsets.UTF_8);
+                    long a = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + q)).GET().build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) errors.incrementAndGet();
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    }
+                    lat.add((System.nanoTime() - a) / 1e6);
+                }
+                return lat;
+            }));
+        }
+        List<Double> all = new ArrayList<>();
+        for (Future<List<Double>> f : fs) all.addAll(f.get());
+        pool.shutdown();
+        double[] lat = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return String.format(Locale.ROOT,
+                "http %s, %d clients x %d s on loopback (k=10): %d requests, %d errors, %.1f req/s, latency p50 %.1f ms p99 %.1f ms max %.1f ms%n",
+                label, clients, seconds, lat.length, errors.get(), lat.length / (double) seconds, pct(lat, 0.5), pct(lat, 0.99),
+                lat.length == 0 ? 0 : lat[lat.length - 1]);
     }
 }

@@ -103,6 +103,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "20", description = "HTTP load duration (default: ${DEFAULT-VALUE}).")
         int seconds;
 
+        @Option(names = "--url", description = "For 'http': load-test a running 'taco serve' at this base URL (e.g. http://127.0.0.1:8080) instead of an in-process server.")
+        String url;
+
         @Option(names = "--engine-threads", defaultValue = "1", description = "PyTorch intra-op threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
         int engineThreads;
 
@@ -125,7 +128,8 @@ final class BenchCommand implements Runnable {
                 }
             }
             if (what.contains("http")) {
-                System.out.print(io.github.taco.bench.SearchBenchmark.http(cascadeSizes.get(0), clients, seconds, work));
+                System.out.print(url != null ? io.github.taco.bench.SearchBenchmark.load(url, clients, seconds, "taco serve at " + url)
+                        : io.github.taco.bench.SearchBenchmark.http(cascadeSizes.get(0), clients, seconds, work));
             }
             return 0;
         }
