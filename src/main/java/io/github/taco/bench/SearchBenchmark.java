@@ -293,6 +293,50 @@ public final class SearchBenchmark {
         return sb.toString();
     }
 
+    // ------------------------------------------------------------------ real build (encoder included)
+
+    /**
+     * The whole {@code taco index} path on random features: {@code videos} videos of 120 rows of
+     * 1024-d features, 4 clips of 15–45 s each, embedded with the random-init d=256 checkpoint
+     * (48 frames max) into a fresh index. Reports clips/s and the sizes.
+     */
+    public static String build(int videos, Path work) throws Exception {
+        Path ckptDir = checkpoint(work.resolve("ckpt"));
+        Path feats = Files.createDirectories(work.resolve("embed-features"));
+        Random r = new Random(5);
+        List<io.github.taco.data.Clip> clips = new ArrayList<>();
+        for (int v = 0; v < videos; v++) {
+            String id = "video" + v;
+            Path f = feats.resolve(id + ".npy");
+            if (!Files.exists(f)) {
+                float[] data = new float[120 * 1024];
+                for (int i = 0; i < data.length; i++) data[i] = (float) r.nextGaussian();
+                io.github.taco.features.Npy.writeFloat32(f, 120, 1024, data);
+            }
+            for (int k = 0; k < 4; k++) {
+                double start = k * 25 + r.nextInt(5);
+                clips.add(new io.github.taco.data.Clip(id + "#" + k, id, start, start + 15 + r.nextInt(31),
+                        List.of(QUERIES[(v + k) % QUERIES.length]), io.github.taco.data.Split.VALIDATION));
+            }
+        }
+        Path dir = work.resolve("embed-index");
+        if (Files.exists(dir)) {
+            try (Stream<Path> st = Files.walk(dir)) {
+                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        try (Checkpoint ck = Checkpoint.open(ckptDir);
+                io.github.taco.features.FeatureStore fs = io.github.taco.features.FeatureStores.open(feats, 1.0)) {
+            io.github.taco.index.Indexer.Report rep = io.github.taco.index.Indexer.build(dir, ck, fs, feats, clips,
+                    io.github.taco.index.Indexer.Options.defaults(), null);
+            return String.format(Locale.ROOT,
+                    "build (video encoder d=256 1 layer, 1024-d features, 15-45 frames/clip, float16 frames): %,d clips in %.1f s = %.1f clips/s; "
+                            + "lucene %.1f MB + frame store %.1f MB (%.1f KB/clip)%n",
+                    rep.clipsAdded(), rep.seconds(), rep.clipsAdded() / rep.seconds(), rep.stats().luceneBytes() / 1e6,
+                    rep.stats().frameStoreBytes() / 1e6, (rep.stats().luceneBytes() + rep.stats().frameStoreBytes()) / 1e3 / rep.clipsAdded());
+        }
+    }
+
     // ------------------------------------------------------------------ HTTP load
 
     /** Serves the n-clip cascade index on 127.0.0.1 and runs {@code clients} HTTP clients for {@code seconds}. */

@@ -67,10 +67,11 @@ final class BenchCommand implements Runnable {
                     "           search on clustered unit vectors (embeddings only), for each --sizes;",
                     "  cascade: the full cascade (text encoder, HNSW top N, s1+0.5*s2 from the side store,",
                     "           fusion on the top R) over synthetic clips of a random-init d=256 model, for --cascade-sizes;",
+                    "  build:   'taco index' end to end (video encoder included) on random 1024-d features;",
                     "  http:    a bounded load test of the HTTP API on 127.0.0.1 (--clients for --seconds).",
                     "Example: taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench"})
     static final class Search implements Callable<Integer> {
-        @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,build,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
         java.util.List<String> what;
 
         @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000", description = "Vector counts for 'vectors' (default: ${DEFAULT-VALUE}).")
@@ -103,6 +104,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "20", description = "HTTP load duration (default: ${DEFAULT-VALUE}).")
         int seconds;
 
+        @Option(names = "--build-videos", defaultValue = "500", description = "Videos (4 clips each) for 'build' (default: ${DEFAULT-VALUE}).")
+        int buildVideos;
+
         @Option(names = "--url", description = "For 'http': load-test a running 'taco serve' at this base URL (e.g. http://127.0.0.1:8080) instead of an in-process server.")
         String url;
 
@@ -126,6 +130,9 @@ final class BenchCommand implements Runnable {
                     System.out.print(io.github.taco.bench.SearchBenchmark.cascade(n, Math.min(queries, 200), 100, 20, work,
                             io.github.taco.index.FrameStore.Encoding.FLOAT16));
                 }
+            }
+            if (what.contains("build")) {
+                System.out.print(io.github.taco.bench.SearchBenchmark.build(buildVideos, work));
             }
             if (what.contains("http")) {
                 System.out.print(url != null ? io.github.taco.bench.SearchBenchmark.load(url, clients, seconds, "taco serve at " + url)
