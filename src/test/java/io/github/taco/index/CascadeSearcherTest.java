@@ -147,13 +147,17 @@ class CascadeSearcherTest {
                 var o = new CascadeSearcher.Options(18, 18, 18, 100);
                 var a = new CascadeSearcher(i32, ck).search("fry the chicken in oil", o);
                 var b = new CascadeSearcher(i16, ck).search("fry the chicken in oil", o);
+                double maxS2 = 0, maxS3 = 0;
                 for (SearchHit ha : a.hits()) {
                     SearchHit hb = b.hits().stream().filter(h -> h.clipId().equals(ha.clipId())).findFirst().orElseThrow();
+                    maxS2 = Math.max(maxS2, Math.abs(ha.s2() - hb.s2()) / Math.max(1, Math.abs(ha.s2())));
+                    maxS3 = Math.max(maxS3, Math.abs(ha.s3() - hb.s3()) / Math.max(1, Math.abs(ha.s3())));
                     assertEquals(ha.s1(), hb.s1(), 0.0, "s1 uses the float32 vector in both");
                     // cosine/τ=0.1 scores are up to 10; half precision moves them by ~1e-3 relative at most
                     assertEquals(ha.s2(), hb.s2(), 2e-3 * Math.max(1, Math.abs(ha.s2())));
-                    assertEquals(ha.s3(), hb.s3(), 2e-2 * Math.max(1, Math.abs(ha.s3())));
+                    assertEquals(ha.s3(), hb.s3(), 5e-3 * Math.max(1, Math.abs(ha.s3())));
                 }
+                System.out.printf("float16 frames: largest relative change s2 %.2e, s3 %.2e; frame store %d vs %d bytes%n", maxS2, maxS3, b16, b32);
             }
         }
     }
