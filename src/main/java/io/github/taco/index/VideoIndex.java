@@ -271,19 +271,6 @@ public final class VideoIndex implements AutoCloseable {
         }
     }
 
-    /** Doc ids of the HNSW top n only (for recall measurements without reading stored fields). */
-    int[] nearestDocs(float[] query, int n, int efSearch) throws IOException {
-        IndexSearcher s = searchers.acquire();
-        try {
-            TopDocs top = s.search(new KnnFloatVectorQuery(F_VECTOR, query, Math.max(n, efSearch)), n);
-            int[] d = new int[top.scoreDocs.length];
-            for (int i = 0; i < d.length; i++) d[i] = top.scoreDocs[i].doc;
-            return d;
-        } finally {
-            searchers.release(s);
-        }
-    }
-
     private static List<ClipRef> all(IndexSearcher s) throws IOException {
         List<ClipRef> out = new ArrayList<>();
         for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
