@@ -142,6 +142,31 @@ class VideoIndexTest {
         }
     }
 
+    @Test
+    void failedOrInterruptedWritesLeaveTheCommittedIndexIntact() throws Exception {
+        Random r = new Random(4);
+        Path dir = tmp.resolve("atomic");
+        try (VideoIndex index = VideoIndex.create(dir, meta(8, "dot"))) {
+            index.add(List.of(vectorClip("a", random(r, 8, false)), vectorClip("b", random(r, 8, false))));
+            // one bad clip in a batch: nothing of the batch is written
+            List<IndexedClip> batch = List.of(vectorClip("c", random(r, 8, false)), vectorClip("d", random(r, 9, false)));
+            var e = assertThrows(IllegalArgumentException.class, () -> index.add(batch));
+            assertTrue(e.getMessage().contains("clip d") && e.getMessage().contains("dimension 9"), e.getMessage());
+            assertEquals(2, index.size());
+            assertTrue(index.clip("c").isEmpty());
+        }
+        // a crash after appending frames but before the Lucene commit leaves unreferenced bytes at the end
+        java.nio.file.Files.write(dir.resolve(FrameStore.FILE), new byte[] {1, 2, 3, 4, 5, 6, 7}, java.nio.file.StandardOpenOption.APPEND);
+        try (VideoIndex index = VideoIndex.open(dir, false)) {
+            assertEquals(2, index.size());
+            IndexedClip e = vectorClip("e", random(r, 8, false));
+            index.add(List.of(e));
+            assertArrayEquals(e.x(), index.vectors(index.clip("e").orElseThrow()).x(), 0f);
+            assertArrayEquals(index.vectors(index.clip("a").orElseThrow()).vector(), index.vectors(index.clip("a").orElseThrow()).x(), 0f);
+            assertTrue(index.stats().deadFrameBytes() >= 7);
+        }
+    }
+
     private static Set<String> ids(SearchResult r) {
         return r.hits().stream().map(SearchHit::clipId).collect(Collectors.toSet());
     }
