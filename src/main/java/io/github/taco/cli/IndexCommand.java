@@ -23,8 +23,9 @@ import java.util.concurrent.Callable;
 /** {@code taco index DIR ...}: builds, extends or prunes a video index. */
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = {
-            "Embed every clip of a dataset with a checkpoint into a searchable index (Lucene HNSW of the",
-            "s1 video vectors + a side store of per-frame vectors for s2 and the fusion s3).",
+            "Build, extend or prune a searchable video index.",
+            "Every clip of a dataset is embedded with a checkpoint: a Lucene HNSW graph of the s1 video",
+            "vectors, plus a side store of per-frame vectors for s2 and the fusion s3.",
             "An existing index is extended: clips are added or replaced by clip id (no rebuild); it must",
             "have been built with the same checkpoint. --delete-video removes videos instead.",
             "",

@@ -15,10 +15,11 @@ import java.util.concurrent.CountDownLatch;
 /** {@code taco serve --index DIR}: the HTTP API and search page. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
-            "Serve an index over HTTP: the search page at /, and the JSON API",
-            "  GET /api/search?q=TEXT&k=10[&n=100&r=20]   ranked clips, scores, per-word heat strips",
-            "  GET /api/videos/{id}                       a clip (clip id) or the clips of a video",
-            "  GET /api/health, GET /api/metrics          status; request counts and latency percentiles",
+            "Serve an index over HTTP: the search page at /, and a JSON API.",
+            "  GET /api/search?q=TEXT&k=10[&n=100&r=20]  ranked clips, scores, heat strips",
+            "  GET /api/videos/{id}     a clip (clip id) or the clips of a video",
+            "  GET /api/health          status",
+            "  GET /api/metrics         request counts and latency percentiles",
             "Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C.",
             "",
             "Example:",
