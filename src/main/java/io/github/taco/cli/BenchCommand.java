@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code taco bench ...}: measured performance figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: time a training step on random batches of real size.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.ExportParity.class})
+        description = "Benchmarks: a training step on random batches of real size; search (HNSW, cascade, HTTP).",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Search.class, BenchCommand.ExportParity.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -119,6 +119,87 @@ final class BenchCommand implements Runnable {
                     r.batchSize(), r.kPrime(), r.config().similarity, out);
             r.losses().forEach((k, v) -> System.out.printf("  %-6s %.6f%n", k, v));
             System.out.printf("  gradients of %d parameters%n", r.gradNames().size());
+            return 0;
+        }
+    }
+
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = {"Search benchmarks, each printed as one line:",
+                    "  vectors: Lucene HNSW build time, size, k=10 latency p50/p99, QPS and recall@10 vs exact",
+                    "           search on clustered unit vectors (embeddings only), for each --sizes;",
+                    "  cascade: the full cascade (text encoder, HNSW top N, s1+0.5*s2 from the side store,",
+                    "           fusion on the top R) over synthetic clips of a random-init d=256 model, for --cascade-sizes;",
+                    "  build:   'taco index' end to end (video encoder included) on random 1024-d features;",
+                    "  http:    a bounded load test of the HTTP API on 127.0.0.1 (--clients for --seconds).",
+                    "Example: taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench"})
+    static final class Search implements Callable<Integer> {
+        @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,build,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
+        java.util.List<String> what;
+
+        @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000", description = "Vector counts for 'vectors' (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> sizes;
+
+        @Option(names = "--cascade-sizes", split = ",", defaultValue = "10000,100000", description = "Clip counts for 'cascade' (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> cascadeSizes;
+
+        @Option(names = "--dim", defaultValue = "256", description = "Vector dimension for 'vectors' (default: ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "--queries", defaultValue = "500", description = "Timed queries per size (default: ${DEFAULT-VALUE}).")
+        int queries;
+
+        @Option(names = "--hnsw-m", defaultValue = "16", description = "HNSW M (default: ${DEFAULT-VALUE}).")
+        int m;
+
+        @Option(names = "--hnsw-beam", defaultValue = "100", description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
+        int beam;
+
+        @Option(names = "--ef", split = ",", defaultValue = "100", description = "HNSW candidates explored per query; several values are timed one after another (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> ef;
+
+        @Option(names = "--threads", defaultValue = "2", description = "Indexing threads for 'vectors' (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--clients", defaultValue = "4", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "HTTP load duration (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--build-videos", defaultValue = "500", description = "Videos (4 clips each) for 'build' (default: ${DEFAULT-VALUE}).")
+        int buildVideos;
+
+        @Option(names = "--url", description = "For 'http': load-test a running 'taco serve' at this base URL (e.g. http://127.0.0.1:8080) instead of an in-process server.")
+        String url;
+
+        @Option(names = "--engine-threads", defaultValue = "1", description = "PyTorch intra-op threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
+        int engineThreads;
+
+        @Option(names = "--work", defaultValue = "target/bench-search", description = "Folder for the benchmark indexes; cascade indexes are reused (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path work;
+
+        @Override
+        public Integer call() throws Exception {
+            EngineThreads.forSearch(engineThreads);
+            java.nio.file.Files.createDirectories(work);
+            if (what.contains("vectors")) {
+                for (int n : sizes) {
+                    io.github.taco.bench.SearchBenchmark.vectors(n, dim, queries, m, beam, ef, threads, work); // prints each line itself
+                }
+            }
+            if (what.contains("cascade")) {
+                for (int n : cascadeSizes) {
+                    System.out.print(io.github.taco.bench.SearchBenchmark.cascade(n, Math.min(queries, 200), 100, 20, work,
+                            io.github.taco.index.FrameStore.Encoding.FLOAT16));
+                }
+            }
+            if (what.contains("build")) {
+                System.out.print(io.github.taco.bench.SearchBenchmark.build(buildVideos, work));
+            }
+            if (what.contains("http")) {
+                System.out.print(url != null ? io.github.taco.bench.SearchBenchmark.load(url, clients, seconds, "taco serve at " + url)
+                        : io.github.taco.bench.SearchBenchmark.http(cascadeSizes.get(0), clients, seconds, work));
+            }
             return 0;
         }
     }

@@ -7,6 +7,8 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new DemoCommand(), new SynthCommand(), new SynthTasksCommand(), new DataCommand(), new TrainCommand(), new EvalCommand(), new CrossTaskCommand(), new CoinCommand(), new AblateCommand(), new TextCommand(), new BenchCommand());
+        return List.of(new DemoCommand(), new SynthCommand(), new SynthTasksCommand(), new DataCommand(), new TrainCommand(),
+                new EvalCommand(), new AblateCommand(), new IndexCommand(), new SearchCommand(), new ServeCommand(),
+                new CrossTaskCommand(), new CoinCommand(), new TextCommand(), new BenchCommand());
     }
 }

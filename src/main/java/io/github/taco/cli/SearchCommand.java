@@ -1,0 +1,84 @@
+package io.github.taco.cli;
+
+import io.github.taco.index.CascadeSearcher;
+import io.github.taco.index.SearchHit;
+import io.github.taco.index.SearchResult;
+import io.github.taco.index.VideoIndex;
+import io.github.taco.train.Checkpoint;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code taco search INDEX "query"}: the cascade from the command line. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {
+            "Search an index with a text query and print the ranked clips.",
+            "The cascade: HNSW top N by s1, exact s1 + 0.5·s2 on those, fusion s3 on the top R. Each clip",
+            "is printed with its three scores and, per noun/verb of the query, the second it matched best.",
+            "",
+            "Example:",
+            "  taco search idx \"add the chopped onion to the pan\" -k 5 --top-n 200 --top-r 20"})
+final class SearchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "INDEX", description = "Index folder built by 'taco index'.")
+    Path indexDir;
+
+    @Parameters(index = "1", paramLabel = "QUERY", description = "The text to search for (quote it).")
+    String query;
+
+    @Option(names = {"-k"}, defaultValue = "10", description = "Clips to print (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--top-n", defaultValue = "100", description = "N, HNSW candidates scored with s1 + 0.5·s2 (default: ${DEFAULT-VALUE}).")
+    int topN;
+
+    @Option(names = "--top-r", defaultValue = "20", description = "R, candidates re-scored with the fusion s3 (default: ${DEFAULT-VALUE}).")
+    int topR;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Checkpoint to use (default: the one recorded in the index; it must be the same model).")
+    Path checkpoint;
+
+    @Option(names = "--no-tokens", description = "Do not print the per-token best seconds.")
+    boolean noTokens;
+
+    @Option(names = "--engine-threads", defaultValue = "1",
+            description = "PyTorch intra-op threads, 0 for one per core (default: ${DEFAULT-VALUE}, fastest for one query on a busy machine).")
+    int engineThreads;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        EngineThreads.forSearch(engineThreads);
+        CascadeSearcher.Options o;
+        try {
+            o = new CascadeSearcher.Options(k, Math.max(k, topN), topR, Math.max(k, topN));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        try (VideoIndex index = VideoIndex.open(indexDir, true);
+                Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath))) {
+            SearchResult r = new CascadeSearcher(index, ck).search(query, o);
+            out.printf(Locale.ROOT, "query: %s   (%d clips indexed, %d candidates, %d re-scored, %.1f ms)%n",
+                    r.query(), r.indexSize(), r.candidates(), r.rescored(), r.millis().get("total"));
+            out.printf("%4s  %-24s %-16s %15s %9s %9s %9s %9s%n", "rank", "clip", "video", "segment", "s1", "s2", "s3", "final");
+            for (SearchHit h : r.hits()) {
+                out.printf(Locale.ROOT, "%4d  %-24s %-16s %7.1f-%-7.1f %9.4f %9.4f %9s %9.4f  %s%n", h.rank(), h.clipId(), h.videoId(),
+                        h.start(), h.end(), h.s1(), h.s2(), h.s3() == null ? "-" : String.format(Locale.ROOT, "%.4f", h.s3()), h.score(), h.caption());
+                if (!noTokens) {
+                    for (SearchHit.TokenMatch t : h.tokens()) {
+                        out.printf(Locale.ROOT, "        %-14s %-5s w=%.2f best at %.0f s (s=%.3f)%n", t.word(), t.tag(), t.weight(), t.bestSecond(), t.score());
+                    }
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

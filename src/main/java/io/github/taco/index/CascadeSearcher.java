@@ -1,0 +1,251 @@
+package io.github.taco.index;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.taco.eval.CascadeRanker;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.text.EncodedText;
+import io.github.taco.text.TextPipeline;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text→video search with the inference cascade of SPEC §5 over a {@link VideoIndex}:
+ * <ol>
+ *   <li>text encoder → y and the text vector;</li>
+ *   <li>HNSW top N by s1 (approximate; exact when N covers the index);</li>
+ *   <li>exact s1 and s2 on those N from the stored vectors, ranked by w1·s1 + w2·s2;</li>
+ *   <li>the fusion s3 on the top R of that ranking; they are re-ranked by w1·s1 + w2·s2 + w3·s3
+ *       and stay above the other N − R ({@link CascadeRanker}, the same ranker as evaluation).</li>
+ * </ol>
+ * With N and R covering the whole index the ranking is the exhaustive one by s1 + 0.5·s2 + s3.
+ *
+ * <p>Thread-safe: each query works in its own NDManager, a child of the model's weight manager;
+ * the model's forward is a pure function of its inputs and reads the shared weights only.
+ */
+public final class CascadeSearcher {
+    /** Default N, the HNSW candidates. */
+    public static final int DEFAULT_TOP_N = 100;
+    /** Default R, the candidates re-scored with s3. */
+    public static final int DEFAULT_TOP_R = 20;
+    /** Longest accepted query, in characters. */
+    public static final int MAX_QUERY_CHARS = 500;
+    private static final int S3_CHUNK = 32;
+
+    /** Per-query settings: k results, N candidates, R re-scored, HNSW search breadth. */
+    public record Options(int k, int topN, int topR, int efSearch) {
+        public Options {
+            if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
+            if (topN < 1) throw new IllegalArgumentException("top-n must be >= 1, got " + topN);
+            if (topR < 0) throw new IllegalArgumentException("top-r must be >= 0, got " + topR);
+            if (efSearch < 1) throw new IllegalArgumentException("efSearch must be >= 1, got " + efSearch);
+        }
+
+        public static Options of(int k) {
+            return new Options(k, Math.max(k, DEFAULT_TOP_N), DEFAULT_TOP_R, DEFAULT_TOP_N);
+        }
+    }
+
+    private final VideoIndex index;
+    private final TacoModel model;
+    private final TacoConfig config;
+    private final TextPipeline text;
+
+    /**
+     * @throws IndexMeta.IndexMismatchException when the checkpoint is not the one the index was built with
+     */
+    public CascadeSearcher(VideoIndex index, io.github.taco.train.Checkpoint checkpoint) throws IOException {
+        this(index, checkpoint.model(), checkpoint.text());
+        index.meta().verify(checkpoint.dir(), checkpoint.config());
+    }
+
+    /** Without the checkpoint-hash check (the caller vouches for the model, e.g. tests and benchmarks). */
+    public CascadeSearcher(VideoIndex index, TacoModel model, TextPipeline text) {
+        this.index = index;
+        this.model = model;
+        this.config = model.config();
+        this.text = text;
+        if (config.hiddenSize != index.meta().dim) {
+            throw new IndexMeta.IndexMismatchException("the model has d=" + config.hiddenSize + ", the index " + index.meta().dim);
+        }
+    }
+
+    public VideoIndex index() {
+        return index;
+    }
+
+    /** Checks and trims a query: not blank, at most {@value #MAX_QUERY_CHARS} characters. */
+    public static String checkQuery(String query) {
+        String q = query == null ? "" : query.strip();
+        if (q.isEmpty()) {
+            throw new IllegalArgumentException("query is empty");
+        }
+        if (q.length() > MAX_QUERY_CHARS) {
+            throw new IllegalArgumentException("query has " + q.length() + " characters, at most " + MAX_QUERY_CHARS + " are allowed");
+        }
+        return q;
+    }
+
+    public SearchResult search(String query, Options o) throws IOException {
+        long t0 = System.nanoTime();
+        String q = checkQuery(query);
+        EncodedText et = text.encode(q);
+        int n = Math.min(et.length(), config.maxTokens);
+        long[] ids = new long[n];
+        float[] tmask = new float[n];
+        float[] tw = new float[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = et.ids()[i];
+            tmask[i] = 1f;
+            tw[i] = et.weights()[i];
+        }
+        List<SearchResult.QueryToken> qtokens = queryTokens(et, n);
+        Map<String, Double> ms = new LinkedHashMap<>();
+        int d = config.hiddenSize;
+        NoGrad.thisThread();
+        try (NDManager m = model.weights().manager().newSubManager()) {
+            NDArray idsA = m.create(ids, new Shape(1, n));
+            NDArray maskA = m.create(tmask, new Shape(1, n));
+            NDArray wA = m.create(tw, new Shape(1, n));
+            NDArray y = model.encodeText(idsA, maskA);
+            NDArray tv = model.textVectors(y);
+            float[] qv = tv.toFloatArray();
+            float[] yHost = y.toFloatArray();
+            long t1 = System.nanoTime();
+            ms.put("text", (t1 - t0) / 1e6);
+
+            List<VideoIndex.ClipRef> cands = index.nearest(qv, o.topN(), o.efSearch());
+            long t2 = System.nanoTime();
+            ms.put("knn", (t2 - t1) / 1e6);
+            int c = cands.size();
+            if (c == 0) {
+                ms.put("total", (System.nanoTime() - t0) / 1e6);
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms);
+            }
+            List<FrameStore.Record> recs = new ArrayList<>(c);
+            int maxM = 1;
+            for (VideoIndex.ClipRef r : cands) {
+                FrameStore.Record rec = index.vectors(r);
+                recs.add(rec);
+                maxM = Math.max(maxM, rec.frames());
+            }
+            float[] xs = new float[c * maxM * d];
+            float[] fm = new float[c * maxM];
+            float[] means = new float[c * d];
+            for (int j = 0; j < c; j++) {
+                FrameStore.Record rec = recs.get(j);
+                System.arraycopy(rec.x(), 0, xs, j * maxM * d, rec.frames() * d);
+                Arrays.fill(fm, j * maxM, j * maxM + rec.frames(), 1f);
+                System.arraycopy(rec.vector(), 0, means, j * d, d);
+            }
+            NDArray x = m.create(xs, new Shape(c, maxM, d));
+            NDArray fmA = m.create(fm, new Shape(c, maxM));
+            float[] s1 = model.s1(tv, m.create(means, new Shape(c, d))).toFloatArray();
+            float[] s2 = model.s2(model.tokenScores(y, x, fmA), wA).toFloatArray();
+            long t3 = System.nanoTime();
+            ms.put("s1s2", (t3 - t2) / 1e6);
+
+            CascadeRanker ranker = new CascadeRanker(o.topR(), config.weightS1, config.weightS2, config.weightS3);
+            // First pass only records which candidates the ranker re-scores, so s3 runs batched on exactly those.
+            List<Integer> wanted = new ArrayList<>();
+            ranker.rank(s1, s2, j -> {
+                wanted.add(j);
+                return 0;
+            });
+            float[] s3 = new float[c];
+            Arrays.fill(s3, Float.NaN);
+            for (int from = 0; from < wanted.size(); from += S3_CHUNK) {
+                List<Integer> part = wanted.subList(from, Math.min(wanted.size(), from + S3_CHUNK));
+                int[] vi = part.stream().mapToInt(Integer::intValue).toArray();
+                float[] v = model.s3(y, maskA, x, fmA, new int[vi.length], vi).toFloatArray();
+                for (int p = 0; p < vi.length; p++) s3[vi[p]] = v[p];
+            }
+            CascadeRanker.Ranking ranking = ranker.rank(s1, s2, j -> s3[j]);
+            long t4 = System.nanoTime();
+            ms.put("s3", (t4 - t3) / 1e6);
+
+            int k = Math.min(o.k(), c);
+            List<SearchHit> hits = new ArrayList<>(k);
+            for (int r = 0; r < k; r++) {
+                int j = ranking.order()[r];
+                VideoIndex.ClipRef ref = cands.get(j);
+                boolean rescored = r < ranking.rescored();
+                double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
+                hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
+                        s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
+                        tokenMatches(qtokens, yHost, recs.get(j))));
+            }
+            ms.put("total", (System.nanoTime() - t0) / 1e6);
+            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms);
+        }
+    }
+
+    private static List<SearchResult.QueryToken> queryTokens(EncodedText et, int n) {
+        List<SearchResult.QueryToken> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (et.interest()[i]) {
+                out.add(new SearchResult.QueryToken(i, et.pieces().get(i), word(et, i), et.tags().get(i), et.weights()[i]));
+            }
+        }
+        return out;
+    }
+
+    /** The whole word of piece i: its pieces joined without the "##" continuation marks. */
+    private static String word(EncodedText et, int i) {
+        int w = et.wordIds()[i];
+        if (w < 0) return et.pieces().get(i);
+        StringBuilder sb = new StringBuilder();
+        for (int p = 0; p < et.length(); p++) {
+            if (et.wordIds()[p] == w) {
+                String piece = et.pieces().get(p);
+                sb.append(piece.startsWith("##") ? piece.substring(2) : piece);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Per-frame similarities of each token of interest with one clip's frames, on the host. The
+     * model only returns the max over frames (tokenScores); this is the same formula (L2-normalised
+     * and divided by τ for cosine), kept per frame for the heat strip.
+     */
+    private List<SearchHit.TokenMatch> tokenMatches(List<SearchResult.QueryToken> tokens, float[] y, FrameStore.Record rec) {
+        int d = config.hiddenSize;
+        boolean cos = config.cosine();
+        double scale = cos ? 1.0 / config.temperature : 1.0;
+        int m = rec.frames();
+        double[] frameNorm = new double[m];
+        for (int k = 0; k < m; k++) {
+            frameNorm[k] = cos ? norm(rec.x(), k * d, d) + 1e-12 : 1.0;
+        }
+        List<SearchHit.TokenMatch> out = new ArrayList<>(tokens.size());
+        for (SearchResult.QueryToken t : tokens) {
+            int off = t.position() * d;
+            double tn = cos ? norm(y, off, d) + 1e-12 : 1.0;
+            float[] per = new float[m];
+            int best = 0;
+            for (int k = 0; k < m; k++) {
+                double dot = 0;
+                for (int i = 0; i < d; i++) dot += (double) y[off + i] * rec.x()[k * d + i];
+                per[k] = (float) (dot / (tn * frameNorm[k]) * scale);
+                if (per[k] > per[best]) best = k;
+            }
+            out.add(new SearchHit.TokenMatch(t.piece(), t.word(), t.tag(), t.weight(), per[best], best,
+                    rec.times()[best], rec.times(), per));
+        }
+        return out;
+    }
+
+    private static double norm(float[] a, int off, int d) {
+        double s = 0;
+        for (int i = 0; i < d; i++) s += (double) a[off + i] * a[off + i];
+        return Math.sqrt(s);
+    }
+}

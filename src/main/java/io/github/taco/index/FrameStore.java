@@ -1,0 +1,194 @@
+package io.github.taco.index;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The side store of the index: per-clip frame vectors (for s2, the fusion s3 and the heat strips)
+ * in one append-only file. Each record is found by the byte offset that the clip's Lucene document
+ * stores, so Lucene's atomic commit is the only commit point: bytes appended but never referenced
+ * by a committed document (a crash, a replaced or deleted clip) are dead space, never wrong data.
+ * Deleting a clip deletes its document (Lucene's tombstone); {@link VideoIndex#stats()} reports the
+ * dead bytes. The file is little-endian:
+ *
+ * <pre>
+ * header : "TACOFRM1" | int32 dim | int32 encoding (0 float32, 1 float16)
+ * record : int32 frames | float32 times[frames] | float32 vector[dim] | x[frames·dim] in the encoding
+ * </pre>
+ *
+ * The s1 vector is always float32 (exact s1); only x may be float16, which halves the file and
+ * perturbs token scores by a relative ~5e-4 (see {@link Half}). Reads are positional and thread-safe.
+ */
+public final class FrameStore implements AutoCloseable {
+    public static final String FILE = "frames.bin";
+    private static final byte[] MAGIC = "TACOFRM1".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER = 16;
+
+    /** How x is stored. */
+    public enum Encoding {
+        FLOAT32(4), FLOAT16(2);
+
+        final int bytes;
+
+        Encoding(int bytes) {
+            this.bytes = bytes;
+        }
+
+        public static Encoding parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "float32", "f32" -> FLOAT32;
+                case "float16", "f16", "half" -> FLOAT16;
+                default -> throw new IllegalArgumentException("frame encoding must be float32 or float16, got '" + s + "'");
+            };
+        }
+    }
+
+    /** The vectors of one clip as read back. */
+    public record Record(int frames, float[] times, float[] vector, float[] x) {}
+
+    private final Path file;
+    private final FileChannel channel;
+    private final int dim;
+    private final Encoding encoding;
+
+    private FrameStore(Path file, FileChannel channel, int dim, Encoding encoding) {
+        this.file = file;
+        this.channel = channel;
+        this.dim = dim;
+        this.encoding = encoding;
+    }
+
+    /** Creates an empty store (fails if the file exists). */
+    public static FrameStore create(Path file, int dim, Encoding encoding) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        h.put(MAGIC).putInt(dim).putInt(encoding.ordinal()).flip();
+        while (h.hasRemaining()) {
+            ch.write(h, HEADER - h.remaining());
+        }
+        ch.force(true);
+        return new FrameStore(file, ch, dim, encoding);
+    }
+
+    /** Opens an existing store, for reading and (unless {@code readOnly}) appending. */
+    public static FrameStore open(Path file, boolean readOnly) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("frame store " + file + " is missing");
+        }
+        FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
+                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, h, 0, file);
+            byte[] magic = new byte[MAGIC.length];
+            h.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IOException(file + " is not a taco frame store (bad magic)");
+            }
+            int dim = h.getInt();
+            int enc = h.getInt();
+            if (dim < 1 || enc < 0 || enc >= Encoding.values().length) {
+                throw new IOException(file + ": corrupt header (dim " + dim + ", encoding " + enc + ")");
+            }
+            return new FrameStore(file, ch, dim, Encoding.values()[enc]);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public Encoding encoding() {
+        return encoding;
+    }
+
+    /** Bytes of the file, header included. */
+    public long size() throws IOException {
+        return channel.size();
+    }
+
+    /** Bytes one record of {@code frames} frames takes. */
+    public long recordBytes(int frames) {
+        return 4L + 4L * frames + 4L * dim + (long) encoding.bytes * frames * dim;
+    }
+
+    /** Appends a clip's vectors at the end of the file and returns the record's offset. Not yet durable: see {@link #sync()}. */
+    public synchronized long append(IndexedClip c) throws IOException {
+        if (c.dim() != dim) {
+            throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim() + ", the index has " + dim);
+        }
+        long offset = channel.size();
+        ByteBuffer b = ByteBuffer.allocate((int) recordBytes(c.frames())).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(c.frames());
+        for (float t : c.times()) b.putFloat(t);
+        for (float v : c.vector()) b.putFloat(v);
+        if (encoding == Encoding.FLOAT32) {
+            for (float v : c.x()) b.putFloat(v);
+        } else {
+            for (float v : c.x()) b.putShort(Half.fromFloat(v));
+        }
+        b.flip();
+        long pos = offset;
+        while (b.hasRemaining()) {
+            pos += channel.write(b, pos);
+        }
+        return offset;
+    }
+
+    /** Forces appended records to disk; call before committing documents that reference them. */
+    public void sync() throws IOException {
+        channel.force(false);
+    }
+
+    /** Reads the record at {@code offset}, checking it against the expected frame count. */
+    public Record read(long offset, int expectedFrames) throws IOException {
+        long bytes = recordBytes(expectedFrames);
+        if (offset < HEADER || offset + bytes > channel.size()) {
+            throw new IOException(file + ": record at " + offset + " (" + bytes + " bytes) lies outside the file of " + channel.size() + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, b, offset, file);
+        int frames = b.getInt();
+        if (frames != expectedFrames) {
+            throw new IOException(file + ": record at " + offset + " has " + frames + " frames, the index expects " + expectedFrames);
+        }
+        float[] times = new float[frames];
+        for (int i = 0; i < frames; i++) times[i] = b.getFloat();
+        float[] vector = new float[dim];
+        for (int i = 0; i < dim; i++) vector[i] = b.getFloat();
+        float[] x = new float[frames * dim];
+        if (encoding == Encoding.FLOAT32) {
+            b.asFloatBuffer().get(x);
+        } else {
+            for (int i = 0; i < x.length; i++) x[i] = Half.toFloat(b.getShort());
+        }
+        return new Record(frames, times, vector, x);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos, Path file) throws IOException {
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) {
+                throw new IOException(file + " is truncated at byte " + pos);
+            }
+            pos += n;
+        }
+        b.flip();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.github.taco.index;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.model.Weights;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * What an index folder records about how it was built ({@value #FILE}): the checkpoint (path and
+ * SHA-256 of its {@code model.safetensors}), the vector space (d, similarity, τ), the features and
+ * the storage options. A searcher refuses a checkpoint whose hash differs: its vectors live in
+ * another space and the scores would be meaningless.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class IndexMeta {
+    public static final String FILE = "taco-index.json";
+    public static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public int format = FORMAT;
+    public String checkpointPath;
+    public String checkpointSha256;
+    public int dim;
+    public String similarity;
+    public double temperature;
+    public int featureDim;
+    public int maxFrames;
+    public double fps = 1;
+    public String featuresPath;
+    public String frameEncoding = FrameStore.Encoding.FLOAT16.name();
+    public int hnswMaxConn = 16;
+    public int hnswBeamWidth = 100;
+    public String created;
+
+    /** Meta for an index of {@code checkpointDir}'s model. */
+    public static IndexMeta forCheckpoint(Path checkpointDir, TacoConfig c) throws IOException {
+        IndexMeta m = new IndexMeta();
+        m.checkpointPath = checkpointDir.toAbsolutePath().normalize().toString();
+        m.checkpointSha256 = sha256(checkpointDir.resolve(TacoModel.WEIGHTS_FILE));
+        m.dim = c.hiddenSize;
+        m.similarity = c.similarity;
+        m.temperature = c.temperature;
+        m.featureDim = c.featureDim;
+        m.maxFrames = c.maxFrames;
+        m.created = java.time.Instant.now().toString();
+        return m;
+    }
+
+    public boolean cosine() {
+        return "cosine".equals(similarity);
+    }
+
+    public FrameStore.Encoding encoding() {
+        return FrameStore.Encoding.parse(frameEncoding);
+    }
+
+    /**
+     * Throws {@link IndexMismatchException} unless {@code checkpointDir} holds the model this index
+     * was built with (same weights hash and vector space).
+     */
+    public void verify(Path checkpointDir, TacoConfig c) throws IOException {
+        String hash = sha256(checkpointDir.resolve(TacoModel.WEIGHTS_FILE));
+        if (!hash.equals(checkpointSha256)) {
+            throw new IndexMismatchException("this index was built with checkpoint " + checkpointPath
+                    + " (model.safetensors sha256 " + shortHash(checkpointSha256) + "), but checkpoint "
+                    + checkpointDir.toAbsolutePath().normalize() + " has sha256 " + shortHash(hash)
+                    + ": its vectors live in another space. Search with the original checkpoint or rebuild the index with 'taco index'.");
+        }
+        if (c.hiddenSize != dim || !c.similarity.equals(similarity) || c.temperature != temperature) {
+            throw new IndexMismatchException("checkpoint " + checkpointDir + " has d=" + c.hiddenSize + ", similarity "
+                    + c.similarity + " (τ " + c.temperature + "); the index has d=" + dim + ", " + similarity + " (τ " + temperature + ")");
+        }
+    }
+
+    public void write(Path dir) throws IOException {
+        Weights.AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
+    }
+
+    public static IndexMeta read(Path dir) throws IOException {
+        Path f = dir.resolve(FILE);
+        if (!Files.isRegularFile(f)) {
+            throw new IOException(dir + " is not a taco index: " + FILE + " is missing (build one with 'taco index')");
+        }
+        IndexMeta m = JSON.readValue(f.toFile(), IndexMeta.class);
+        if (m.format != FORMAT) {
+            throw new IOException(f + ": index format " + m.format + " is not supported (this build reads format " + FORMAT + ")");
+        }
+        if (m.dim < 1 || m.checkpointSha256 == null) {
+            throw new IOException(f + ": 'dim' or 'checkpointSha256' is missing");
+        }
+        return m;
+    }
+
+    /** SHA-256 of a file, hex. */
+    public static String sha256(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is missing");
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buf = new byte[1 << 16];
+            while (in.read(buf) >= 0) {
+                // the digest stream hashes as it reads
+            }
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String shortHash(String h) {
+        return h == null ? "?" : h.substring(0, Math.min(12, h.length()));
+    }
+
+    /** The index and the checkpoint do not belong together. */
+    public static final class IndexMismatchException extends IllegalStateException {
+        public IndexMismatchException(String message) {
+            super(message);
+        }
+    }
+}

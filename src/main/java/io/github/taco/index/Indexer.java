@@ -1,0 +1,88 @@
+package io.github.taco.index;
+
+import io.github.taco.data.Clip;
+import io.github.taco.features.FeatureStore;
+import io.github.taco.train.Checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Builds or extends an index from clips: embeds them in batches with a checkpoint's video encoder
+ * and commits every {@code commitEvery} clips, so an interrupted run keeps what it committed and
+ * a re-run replaces clips by id instead of duplicating them.
+ */
+public final class Indexer {
+
+    /** Build settings. */
+    public record Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn, int hnswBeamWidth) {
+        public Options {
+            if (batchSize < 1 || commitEvery < 1) {
+                throw new IllegalArgumentException("batchSize and commitEvery must be >= 1");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(32, 2048, FrameStore.Encoding.FLOAT16, 16, 100);
+        }
+    }
+
+    /** Progress after each committed chunk. */
+    public record Progress(int done, int total, double seconds) {}
+
+    /** What a build did. */
+    public record Report(int clipsAdded, int indexSize, double seconds, VideoIndex.Stats stats, long segmentFixups) {}
+
+    private Indexer() {}
+
+    /**
+     * Opens the index in {@code dir} for writing (checking that it was built with this checkpoint),
+     * or creates it, then adds every clip.
+     */
+    public static Report build(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, List<Clip> clips,
+            Options o, Consumer<Progress> progress) throws IOException {
+        long t0 = System.nanoTime();
+        ClipEmbedder embedder = new ClipEmbedder(checkpoint.model(), features);
+        try (VideoIndex index = openOrCreate(dir, checkpoint, features, featuresPath, o)) {
+            List<IndexedClip> pending = new ArrayList<>();
+            int done = 0;
+            for (int from = 0; from < clips.size(); from += o.batchSize()) {
+                pending.addAll(embedder.embed(clips.subList(from, Math.min(clips.size(), from + o.batchSize()))));
+                if (pending.size() >= o.commitEvery() || from + o.batchSize() >= clips.size()) {
+                    index.add(pending);
+                    done += pending.size();
+                    pending.clear();
+                    if (progress != null) progress.accept(new Progress(done, clips.size(), (System.nanoTime() - t0) / 1e9));
+                }
+            }
+            return new Report(done, index.size(), (System.nanoTime() - t0) / 1e9, index.stats(), embedder.fixups().total());
+        }
+    }
+
+    static VideoIndex openOrCreate(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o) throws IOException {
+        if (Files.exists(dir.resolve(IndexMeta.FILE))) {
+            VideoIndex index = VideoIndex.open(dir, false);
+            try {
+                index.meta().verify(checkpoint.dir(), checkpoint.config());
+                if (index.meta().fps != features.fps()) {
+                    throw new IllegalArgumentException("the index was built at " + index.meta().fps + " feature rows/s, these features are read at " + features.fps());
+                }
+            } catch (RuntimeException e) {
+                index.close();
+                throw e;
+            }
+            return index;
+        }
+        IndexMeta meta = IndexMeta.forCheckpoint(checkpoint.dir(), checkpoint.config());
+        meta.fps = features.fps();
+        meta.featuresPath = featuresPath == null ? null : featuresPath.toAbsolutePath().toString();
+        meta.frameEncoding = o.encoding().name();
+        meta.hnswMaxConn = o.hnswMaxConn();
+        meta.hnswBeamWidth = o.hnswBeamWidth();
+        return VideoIndex.create(dir, meta);
+    }
+}

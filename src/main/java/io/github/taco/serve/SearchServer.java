@@ -1,0 +1,208 @@
+package io.github.taco.serve;
+
+import io.github.taco.index.CascadeSearcher;
+import io.github.taco.index.SearchResult;
+import io.github.taco.index.VideoIndex;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP JSON API and the search page over a {@link CascadeSearcher}:
+ * <ul>
+ *   <li>{@code GET /api/search?q=TEXT&k=10[&n=100&r=20]} — ranked clips with s1, s2, s3, the final
+ *       score and per token of interest its per-frame similarities (heat strip) and best second;</li>
+ *   <li>{@code GET /api/videos/{id}} — a clip by clip id, or all clips of a video by video id;</li>
+ *   <li>{@code GET /api/health}, {@code GET /api/metrics} (counts, latency percentiles);</li>
+ *   <li>{@code /} — the search page (static files under {@code resources/web}, no network resources).</li>
+ * </ul>
+ * Bad parameters give 400 with {@code {"error": "..."}} naming the parameter; unknown ids and paths
+ * under {@code /api} give 404 JSON. Requests run concurrently: each search has its own NDManager
+ * (see {@link CascadeSearcher}), the index readers are thread-safe.
+ */
+public final class SearchServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SearchServer.class);
+    /** Largest k a client may ask for. */
+    public static final int MAX_K = 100;
+    /** Largest N (HNSW candidates) a client may ask for. */
+    public static final int MAX_N = 1000;
+    /** Largest R (fusion re-scores) a client may ask for: each one is a fusion forward pass. */
+    public static final int MAX_R = 200;
+    private static final long REFRESH_MILLIS = 2000;
+
+    /** Server-side defaults for N and R when the client does not give them. */
+    public record Options(int defaultTopN, int defaultTopR, int efSearch) {
+        public static Options defaults() {
+            return new Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_R, CascadeSearcher.DEFAULT_TOP_N);
+        }
+    }
+
+    private final CascadeSearcher searcher;
+    private final VideoIndex index;
+    private final Options options;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final Map<String, Object> info;
+    private volatile long lastRefresh = System.currentTimeMillis();
+    private Javalin app;
+
+    public SearchServer(CascadeSearcher searcher, Options options) {
+        this.searcher = searcher;
+        this.index = searcher.index();
+        this.options = options;
+        this.info = new LinkedHashMap<>();
+        info.put("index", index.dir().toAbsolutePath().toString());
+        info.put("checkpoint", index.meta().checkpointPath);
+        info.put("dim", index.meta().dim);
+        info.put("similarity", index.meta().similarity);
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Starts listening; {@code port} 0 picks a free port (see {@link #port()}). */
+    public SearchServer start(String host, int port) {
+        app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/web";
+                sf.location = Location.CLASSPATH;
+            });
+            config.requestLogger.http((ctx, ms) -> metrics.record(endpointName(ctx), ctx.statusCode(), ms));
+        });
+        app.get("/api/search", this::search);
+        app.get("/api/videos/{id}", this::video);
+        app.get("/api/health", this::health);
+        app.get("/api/metrics", ctx -> ctx.json(metrics.snapshot()));
+        app.exception(BadRequest.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("request {} failed", ctx.fullUrl(), e);
+            ctx.status(500).json(Map.of("error", "internal error: " + e));
+        });
+        app.error(404, ctx -> {
+            String type = ctx.res().getContentType();
+            if (ctx.path().startsWith("/api/") && (type == null || !type.contains("json"))) { // not our own 404 JSON
+                ctx.json(Map.of("error", "no such endpoint: " + ctx.path()));
+            }
+        });
+        app.start(host, port);
+        LOG.info("taco serve listening on http://{}:{}/", host, port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static String endpointName(Context ctx) {
+        String p;
+        try {
+            p = ctx.endpointHandlerPath();
+        } catch (IllegalStateException e) { // no endpoint matched (404) or static file
+            p = null;
+        }
+        return p == null || p.isEmpty() || p.equals("*") ? (ctx.path().startsWith("/api/") ? "other-api" : "static") : p;
+    }
+
+    private void search(Context ctx) throws IOException {
+        String q = ctx.queryParam("q");
+        if (q == null) {
+            throw new BadRequest("parameter 'q' is required (the text to search for)");
+        }
+        q = q.strip();
+        if (q.isEmpty() || q.length() > CascadeSearcher.MAX_QUERY_CHARS) {
+            throw new BadRequest("parameter 'q' must have 1 to " + CascadeSearcher.MAX_QUERY_CHARS + " characters after trimming, got " + q.length());
+        }
+        int k = intParam(ctx, "k", 10, 1, MAX_K);
+        int n = intParam(ctx, "n", Math.max(k, options.defaultTopN()), 1, MAX_N);
+        int r = intParam(ctx, "r", options.defaultTopR(), 0, MAX_R);
+        if (n < k) {
+            throw new BadRequest("parameter 'n' (" + n + ") must be at least 'k' (" + k + ")");
+        }
+        maybeRefresh();
+        SearchResult res = searcher.search(q, new CascadeSearcher.Options(k, n, r, Math.max(n, options.efSearch())));
+        ctx.json(res);
+    }
+
+    private void video(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        maybeRefresh();
+        List<VideoIndex.ClipRef> clips = index.clip(id).map(List::of).orElseGet(() -> {
+            try {
+                return index.clipsOfVideo(id);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        if (clips.isEmpty()) {
+            ctx.status(404).json(Map.of("error", "no clip or video with id '" + id + "'"));
+            return;
+        }
+        List<Map<String, Object>> out = clips.stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("clipId", c.clipId());
+            m.put("videoId", c.videoId());
+            m.put("start", c.start());
+            m.put("end", c.end());
+            m.put("caption", c.caption());
+            m.put("frames", c.frames());
+            return m;
+        }).toList();
+        ctx.json(Map.of("id", id, "clips", out));
+    }
+
+    private void health(Context ctx) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("clips", index.size());
+        m.putAll(info);
+        ctx.json(m);
+    }
+
+    private void maybeRefresh() throws IOException {
+        long now = System.currentTimeMillis();
+        if (index.readOnly() && now - lastRefresh > REFRESH_MILLIS) {
+            lastRefresh = now;
+            index.refresh(); // see clips another process added or deleted
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        int x;
+        try {
+            x = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "' must be an integer, got '" + v + "'");
+        }
+        if (x < min || x > max) {
+            throw new BadRequest("parameter '" + name + "' must be between " + min + " and " + max + ", got " + x);
+        }
+        return x;
+    }
+
+    /** A client error: becomes a 400 with the message. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+// The search page: calls /api/search and draws ranked clips with a heat strip per query word.
+"use strict";
+
+const form = document.getElementById("search-form");
+const statusEl = document.getElementById("status");
+const resultsEl = document.getElementById("results");
+const tokensEl = document.getElementById("tokens");
+
+function fmtTime(s) {
+  const m = Math.floor(s / 60);
+  const sec = Math.floor(s % 60);
+  return m + ":" + String(sec).padStart(2, "0");
+}
+
+function fmt(x) {
+  return x === null || x === undefined ? "–" : Number(x).toFixed(3);
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// White → dark blue by the value's place between the strip's min and max.
+function colour(v, lo, hi) {
+  const t = hi > lo ? (v - lo) / (hi - lo) : 1;
+  const r = Math.round(240 - t * 200), g = Math.round(244 - t * 170), b = Math.round(255 - t * 60);
+  return "rgb(" + r + "," + g + "," + b + ")";
+}
+
+function strip(token) {
+  const row = el("div", "strip-row");
+  row.appendChild(el("span", "word", token.word + " (" + token.tag + ")"));
+  const s = el("div", "strip");
+  s.dataset.word = token.word;
+  const lo = Math.min(...token.perFrame), hi = Math.max(...token.perFrame);
+  token.perFrame.forEach((v, i) => {
+    const c = el("span", i === token.bestFrame ? "cell best" : "cell");
+    c.style.background = colour(v, lo, hi);
+    c.title = token.word + " at " + fmtTime(token.frameTimes[i]) + ": " + v.toFixed(3);
+    s.appendChild(c);
+  });
+  row.appendChild(s);
+  row.appendChild(el("span", "best-second", "best " + fmtTime(token.bestSecond)));
+  return row;
+}
+
+function renderHit(h) {
+  const li = el("li", "hit");
+  li.dataset.clip = h.clipId;
+  const head = el("div", "head");
+  head.appendChild(el("span", "title", "#" + h.rank + "  " + h.videoId + "  " + fmtTime(h.start) + "–" + fmtTime(h.end)));
+  const sc = el("span", "scores");
+  sc.appendChild(document.createTextNode("s1 " + fmt(h.s1) + "  s2 " + fmt(h.s2) + "  "));
+  sc.appendChild(el("span", h.rescored ? "" : "unscored", "s3 " + fmt(h.s3)));
+  sc.appendChild(document.createTextNode("  "));
+  sc.appendChild(el("span", "final", "final " + fmt(h.score)));
+  head.appendChild(sc);
+  li.appendChild(head);
+  li.appendChild(el("div", "caption", h.caption + "  [" + h.clipId + "]"));
+  if (h.tokens.length > 0) {
+    const axis = el("div", "axis");
+    axis.appendChild(el("span"));
+    const ends = el("span", "ends");
+    const times = h.tokens[0].frameTimes;
+    ends.appendChild(el("span", "", fmtTime(times[0])));
+    ends.appendChild(el("span", "", fmtTime(times[times.length - 1])));
+    axis.appendChild(ends);
+    axis.appendChild(el("span"));
+    li.appendChild(axis);
+    h.tokens.forEach(t => li.appendChild(strip(t)));
+  }
+  return li;
+}
+
+async function search(q, k) {
+  statusEl.className = "status";
+  statusEl.textContent = "Searching…";
+  resultsEl.replaceChildren();
+  tokensEl.replaceChildren();
+  let res, body;
+  try {
+    res = await fetch("/api/search?q=" + encodeURIComponent(q) + "&k=" + encodeURIComponent(k));
+    body = await res.json();
+  } catch (e) {
+    statusEl.className = "status error";
+    statusEl.textContent = "Request failed: " + e;
+    return;
+  }
+  if (!res.ok) {
+    statusEl.className = "status error";
+    statusEl.textContent = body.error || ("HTTP " + res.status);
+    return;
+  }
+  body.tokens.forEach(t => tokensEl.appendChild(el("span", "token", t.word + " · " + t.tag + " · " + t.weight.toFixed(2))));
+  if (body.tokens.length === 0) {
+    tokensEl.appendChild(el("span", "token", "no noun or verb in the query: s2 = 0"));
+  }
+  body.hits.forEach(h => resultsEl.appendChild(renderHit(h)));
+  statusEl.textContent = body.hits.length + " clips of " + body.indexSize + " (" + body.candidates + " candidates, "
+      + body.rescored + " re-scored) in " + body.millis.total.toFixed(1) + " ms";
+}
+
+form.addEventListener("submit", ev => {
+  ev.preventDefault();
+  const q = document.getElementById("q").value.trim();
+  const k = document.getElementById("k").value || "10";
+  if (q) {
+    history.replaceState(null, "", "?q=" + encodeURIComponent(q) + "&k=" + encodeURIComponent(k));
+    search(q, k);
+  }
+});
+
+// A shared link (?q=...&k=...) runs its search on load.
+const params = new URLSearchParams(location.search);
+if (params.get("q")) {
+  document.getElementById("q").value = params.get("q");
+  if (params.get("k")) document.getElementById("k").value = params.get("k");
+  search(params.get("q"), params.get("k") || "10");
+}

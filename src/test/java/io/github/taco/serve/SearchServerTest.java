@@ -1,0 +1,163 @@
+package io.github.taco.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SearchServerTest {
+    @TempDir static Path tmp;
+    static ServerFixture fx;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new ServerFixture(tmp);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    static HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(fx.base() + pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void searchReturnsRankedClipsWithScoresAndHeatStrips() throws Exception {
+        HttpResponse<String> r = get("/api/search?q=" + enc("  stir the sauce in the pan ") + "&k=5");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        JsonNode b = JSON.readTree(r.body());
+        assertEquals("stir the sauce in the pan", b.get("query").asText());
+        assertEquals(5, b.get("hits").size());
+        assertEquals(24, b.get("indexSize").asInt());
+        JsonNode h = b.get("hits").get(0);
+        for (String f : new String[] {"clipId", "videoId", "start", "end", "s1", "s2", "s3", "score", "tokens"}) {
+            assertTrue(h.has(f), f);
+        }
+        assertTrue(h.get("rescored").asBoolean());
+        JsonNode t = h.get("tokens").get(0);
+        assertEquals(t.get("frameTimes").size(), t.get("perFrame").size());
+        assertTrue(t.get("bestFrame").asInt() < t.get("perFrame").size());
+        List<String> words = new ArrayList<>();
+        b.get("tokens").forEach(x -> words.add(x.get("word").asText()));
+        assertTrue(words.containsAll(List.of("stir", "sauce", "pan")), words.toString());
+    }
+
+    @Test
+    void badParametersGive400WithJsonErrorNamingTheParameter() throws Exception {
+        String[][] cases = {
+            {"/api/search", "'q'"},
+            {"/api/search?q=", "'q'"},
+            {"/api/search?q=%20%20%20", "'q'"},
+            {"/api/search?q=" + "a".repeat(501), "'q'"},
+            {"/api/search?q=onion&k=0", "'k'"},
+            {"/api/search?q=onion&k=101", "'k'"},
+            {"/api/search?q=onion&k=ten", "'k'"},
+            {"/api/search?q=onion&n=0", "'n'"},
+            {"/api/search?q=onion&r=-1", "'r'"},
+            {"/api/search?q=onion&k=20&n=10", "'n'"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = get(c[0]);
+            assertEquals(400, r.statusCode(), c[0] + " → " + r.body());
+            JsonNode b = JSON.readTree(r.body());
+            assertTrue(b.get("error").asText().contains(c[1]), c[0] + " → " + r.body());
+        }
+        HttpResponse<String> ok = get("/api/search?q=" + "a".repeat(500) + "&k=100");
+        assertEquals(200, ok.statusCode(), "500 characters and k=100 are allowed");
+    }
+
+    @Test
+    void videosHealthMetricsAnd404() throws Exception {
+        HttpResponse<String> clip = get("/api/videos/" + enc("v3#1"));
+        assertEquals(200, clip.statusCode(), clip.body());
+        JsonNode c = JSON.readTree(clip.body()).get("clips");
+        assertEquals(1, c.size());
+        assertEquals("v3", c.get(0).get("videoId").asText());
+        HttpResponse<String> video = get("/api/videos/v3");
+        assertEquals(3, JSON.readTree(video.body()).get("clips").size());
+        HttpResponse<String> missing = get("/api/videos/nope");
+        assertEquals(404, missing.statusCode());
+        assertTrue(JSON.readTree(missing.body()).get("error").asText().contains("nope"));
+        HttpResponse<String> unknown = get("/api/unknown");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(JSON.readTree(unknown.body()).has("error"), unknown.body());
+
+        JsonNode health = JSON.readTree(get("/api/health").body());
+        assertEquals("ok", health.get("status").asText());
+        assertEquals(24, health.get("clips").asInt());
+        get("/api/search?q=onion");
+        JsonNode m = JSON.readTree(get("/api/metrics").body());
+        JsonNode s = m.get("endpoints").get("/api/search");
+        assertTrue(s.get("requests").asLong() >= 1, m.toString());
+        assertTrue(s.get("latencyMs").get("p50").asDouble() > 0, m.toString());
+        assertTrue(s.get("latencyMs").get("p99").asDouble() >= s.get("latencyMs").get("p50").asDouble());
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("id=\"q\""));
+        assertFalse(page.body().matches("(?s).*(src|href)=\"(https?:)?//.*"), "the page loads nothing from the network");
+    }
+
+    @Test
+    void concurrentRequestsAllSucceedWithSequentialResults() throws Exception {
+        String[] queries = {"chop the onion", "boil the pasta", "fry chicken in oil", "whisk the cream", "peel potatoes"};
+        List<String> expected = new ArrayList<>();
+        for (String q : queries) {
+            expected.add(hitsOf(get("/api/search?k=10&q=" + enc(q))));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> fs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                final int thread = t;
+                fs.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 20; i++) {
+                        int qi = (thread + i) % queries.length;
+                        HttpResponse<String> r = get("/api/search?k=10&q=" + enc(queries[qi]));
+                        assertEquals(200, r.statusCode(), r.body());
+                        assertEquals(expected.get(qi), hitsOf(r), queries[qi]);
+                        ok++;
+                    }
+                    return ok;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : fs) total += f.get();
+            assertEquals(160, total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The hits without timing fields: clip ids and exact scores. */
+    static String hitsOf(HttpResponse<String> r) throws Exception {
+        JsonNode b = JSON.readTree(r.body());
+        return b.get("hits").toString();
+    }
+}
