@@ -31,6 +31,9 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--eval-clips", description = "Held-out clips to evaluate on (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
     int evalClips;
 
+    @Option(names = "--only", split = ",", description = "Run only the rows with these names (e.g. \"tokens noun,tokens verb\").")
+    List<String> only;
+
     @Option(names = "--similarity", description = "dot or cosine for every row (default: the cpu preset's).")
     String similarity;
 
@@ -53,6 +56,12 @@ final class AblateCommand implements Callable<Integer> {
                     }
                 }
                 default -> throw new IllegalArgumentException("--tables: unknown table '" + t + "' (use 3 and/or 4)");
+            }
+        }
+        if (only != null) {
+            rows.removeIf(r -> !only.contains(r.name()));
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException("--only matched no row; rows are named like 'L1', 'L1+L3 random', 'tokens noun'");
             }
         }
         spec.rows = rows;
