@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code taco ablate}: the paper's Table 3 and Table 4 on the synthetic benchmark. */
-@Command(name = "ablate", mixinStandardHelpOptions = true,
+@Command(name = "ablate", header = "Reproduce the paper's Table 3 and Table 4 ablations on the synthetic benchmark.", mixinStandardHelpOptions = true,
         description = {"Trains and evaluates the rows of the paper's Table 3 (L1 / L3 / L1+L3 random / L1+L3 cascade /",
                 "L1+L2+L3 cascade) and Table 4 (tokens of interest) on the synthetic benchmark with several seeds.",
                 "Writes <out>/table.md (mean ± std), <out>/chart.png and <out>/results.json after every run.",

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code taco coin}: COIN action segmentation with a linear probe on the frozen video encoder. */
-@Command(name = "coin", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "coin", header = "COIN action segmentation: a linear probe on the frozen video encoder.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"COIN action segmentation: a linear per-frame classifier (step classes + background 0) trained with",
                 "Adam on the frozen video encoder's per-frame outputs of the \"training\" videos, evaluated on \"testing\":",
                 "frame accuracy with and without the background class.",

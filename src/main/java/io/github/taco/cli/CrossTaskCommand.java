@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code taco crosstask}: zero-shot CrossTask step localization of a checkpoint. */
-@Command(name = "crosstask", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "crosstask", header = "CrossTask action step localization with a checkpoint (zero-shot).", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"CrossTask action step localization (zero-shot): each step name is encoded by the text encoder,",
                 "every frame by the video encoder (windows of maxFrames frames), frame x step similarity = [CLS] vector . frame",
                 "vector (cosine/τ for cosine checkpoints) + token-weight x the token-level term; one frame per step in the task's",

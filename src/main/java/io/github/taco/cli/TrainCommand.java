@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code taco train}: trains a TACo model on a dataset. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", header = "Train a TACo model on pre-extracted video features and captions.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a TACo model (SPEC §4, §6) on pre-extracted video features and captions.",
                 "Writes <out>/checkpoint (model, optimizer, vocabulary, training IDF), <out>/metrics.jsonl and <out>/curves.png.",
                 "Settings come from --preset, then --config (YAML with sections model:, train:, data:), then the flags below.",
