@@ -118,13 +118,16 @@ public final class AdamW implements AutoCloseable {
         return bad;
     }
 
-    /** Zeroes all gradients without updating (e.g. after a skipped step). */
+    /**
+     * Zeroes all gradients without updating (after a skipped step). Written as a copy of zeros, not
+     * {@code g - g}: a gradient holding an infinity would otherwise stay NaN for every later step.
+     */
     public void zeroGradients() {
         try (NDManager scope = manager.newSubManager()) {
             for (NDArray p : weights.asMap().values()) {
                 NDArray g = gradientOf(p, scope);
                 if (g != null) {
-                    g.subi(g);
+                    g.set(new float[Math.toIntExact(g.getShape().size())]);
                 }
             }
         }

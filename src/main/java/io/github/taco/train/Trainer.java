@@ -40,7 +40,11 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Losses of one step as plain numbers (NaN for a term that is switched off). */
-    public record StepResult(long step, double loss, double l1, double l2, double l3, double learningRate, double gradNorm) {}
+    public record StepResult(long step, double loss, double l1, double l2, double l3, double learningRate, double gradNorm,
+            boolean skipped) {}
+
+    /** Consecutive steps with a non-finite gradient after which the run stops instead of skipping. */
+    public static final int MAX_SKIPPED_STEPS = 5;
 
     /** Thrown when a loss is NaN or infinite; the weights are left as they were before the step. */
     public static final class NonFiniteLossException extends RuntimeException {
@@ -59,6 +63,9 @@ public final class Trainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final PhaseTimer timer = new PhaseTimer();
     private long step;
+    private long skippedSteps;
+    private int consecutiveSkips;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
 
     public Trainer(TacoModel model, TrainOptions options) {
         this.model = model;
@@ -70,6 +77,11 @@ public final class Trainer implements AutoCloseable {
 
     public long step() {
         return step;
+    }
+
+    /** Steps whose update was skipped because of a non-finite gradient. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     public TacoModel model() {
@@ -106,15 +118,26 @@ public final class Trainer implements AutoCloseable {
             // A finite loss can still have a NaN gradient; one such update would ruin every weight.
             double norm = optimizer.gradientNorm();
             if (!Double.isFinite(norm)) {
+                // Skip the update (as mixed-precision loss scaling does) rather than lose the run; a
+                // streak of them means training has diverged.
                 java.util.List<String> bad = optimizer.nonFiniteGradients();
                 optimizer.zeroGradients();
-                throw new NonFiniteLossException(step, "a non-finite gradient (" + bad.size() + " tensors, e.g. "
-                        + bad.subList(0, Math.min(3, bad.size())) + ")");
+                String what = "a non-finite gradient (" + (bad.isEmpty() ? "norm overflow" : bad.size() + " tensors, e.g. "
+                        + bad.subList(0, Math.min(3, bad.size()))) + ")";
+                if (++consecutiveSkips > MAX_SKIPPED_STEPS) {
+                    throw new NonFiniteLossException(step, what + " for " + consecutiveSkips + " steps in a row");
+                }
+                LOG.warn("step {}: {}; update skipped", step, what);
+                skippedSteps++;
+                StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm, true);
+                step++;
+                return r;
             }
+            consecutiveSkips = 0;
             double scale = options.clipNorm > 0 && norm > options.clipNorm ? options.clipNorm / norm : 1.0;
             optimizer.step(lr, scale);
             timer.lap("optimizer");
-            StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm);
+            StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm, false);
             step++;
             return r;
         } finally {
@@ -141,6 +164,8 @@ public final class Trainer implements AutoCloseable {
             optimizer.save(tmp.resolve(OPTIMIZER_FILE));
             ObjectNode state = JSON.createObjectNode();
             state.put("step", step);
+            state.put("optimizer_steps", optimizer.steps());
+            state.put("skipped_steps", skippedSteps);
             state.set("options", JSON.valueToTree(options));
             Weights.AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
             for (Map.Entry<String, Path> e : extras.entrySet()) {
@@ -176,7 +201,8 @@ public final class Trainer implements AutoCloseable {
         TacoModel model = TacoModel.load(dir, manager);
         Trainer t = new Trainer(model, options);
         t.step = state.get("step").asLong();
-        t.optimizer.load(dir.resolve(OPTIMIZER_FILE), t.step);
+        t.skippedSteps = state.path("skipped_steps").asLong(0);
+        t.optimizer.load(dir.resolve(OPTIMIZER_FILE), state.path("optimizer_steps").asLong(t.step));
         return t;
     }
 

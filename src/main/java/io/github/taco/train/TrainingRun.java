@@ -189,12 +189,15 @@ public final class TrainingRun {
                 rec.put("l2", last.l2());
                 rec.put("l3", last.l3());
                 rec.put("lr", last.learningRate());
+                if (last.skipped()) {
+                    rec.put("skipped", true);
+                }
                 boolean evalNow = spec.validator != null && !valBatches.isEmpty() && spec.evalEvery > 0 && (step % spec.evalEvery == 0 || step == spec.train.steps);
                 if (evalNow) {
                     report = spec.validator.validate(trainer.model(), valBatches);
                     report.forEach((k, v) -> rec.put("val_" + k, v));
                 }
-                if (step % spec.logEvery == 0 || evalNow || step == spec.train.steps) {
+                if (step % spec.logEvery == 0 || evalNow || step == spec.train.steps || last.skipped()) {
                     log.write(finite(rec));
                 }
                 progress.step(step, String.format(Locale.ROOT, "loss %.3f%s", last.loss(),
