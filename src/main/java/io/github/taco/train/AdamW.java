@@ -119,15 +119,16 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Zeroes all gradients without updating (after a skipped step). Written as a copy of zeros, not
-     * {@code g - g}: a gradient holding an infinity would otherwise stay NaN for every later step.
+     * Zeroes all gradients without updating (after a skipped step). A scalar fill, not {@code g - g}
+     * (an infinity would stay NaN for every later step) and not {@code set(float[])} (that makes the
+     * tensor use a Java buffer which dies with this wrapper: use-after-free, seen as a SIGSEGV).
      */
     public void zeroGradients() {
         try (NDManager scope = manager.newSubManager()) {
             for (NDArray p : weights.asMap().values()) {
                 NDArray g = gradientOf(p, scope);
                 if (g != null) {
-                    g.set(new float[Math.toIntExact(g.getShape().size())]);
+                    g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
                 }
             }
         }
