@@ -19,6 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CheckpointResumeTest {
+    static {
+        // Exact replay needs the same kernels in the same order; one intra-op thread rules out any
+        // variation in how a loaded machine splits reductions (this class runs in its own JVM).
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+    }
+
     static final int K = 6, M = 5, D = 4, N = 7, V = 25;
 
     static TacoConfig config(String negatives) {
