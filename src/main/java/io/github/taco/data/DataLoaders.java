@@ -32,12 +32,26 @@ public final class DataLoaders {
      */
     public static PrefetchLoader open(List<Clip> clips, FeatureStore store, CaptionEncoder encoder, LoaderConfig cfg)
             throws IOException {
+        return open(clips, store, encoder, cfg, 0);
+    }
+
+    /**
+     * As {@link #open(List, FeatureStore, CaptionEncoder, LoaderConfig)}, positioned at batch
+     * {@code start}: the plans of the skipped batches are drawn (cheap: clip lists) but not built,
+     * so a resumed run sees the same batches as one that never stopped.
+     */
+    public static PrefetchLoader open(List<Clip> clips, FeatureStore store, CaptionEncoder encoder, LoaderConfig cfg, long start)
+            throws IOException {
         MissingFeatures m = MissingFeatures.filter(clips, store, cfg.onMissing());
         if (m.skippedClips() > 0) {
             LOG.warn("{}", m);
         }
         EpochBatchSampler sampler = new EpochBatchSampler(m.kept(), cfg.batchSize(), cfg.seed(), cfg.dropLast());
         BatchBuilder builder = new BatchBuilder(store, encoder, cfg.maxFrames(), cfg.maxTokens(), cfg.trimPadding(), cfg.onMissing());
-        return new PrefetchLoader(sampler.iterator(cfg.epochs()), builder, cfg.prefetch());
+        java.util.Iterator<BatchPlan> plans = sampler.iterator(cfg.epochs());
+        for (long b = 0; b < start && plans.hasNext(); b++) {
+            plans.next();
+        }
+        return new PrefetchLoader(plans, builder, cfg.prefetch());
     }
 }

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Batch;
 import io.github.taco.data.BatchBuilder;
 import io.github.taco.data.Clip;
-import io.github.taco.data.BatchPlan;
-import io.github.taco.data.EpochBatchSampler;
-import io.github.taco.data.MissingFeatures;
+import io.github.taco.data.DataLoaders;
 import io.github.taco.data.Dataset;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.LoaderConfig;
@@ -33,7 +31,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -170,7 +167,7 @@ public final class TrainingRun {
         Trainer.StepResult last = null;
         Map<String, Double> report = null;
         try (MetricsLog log = new MetricsLog(spec.outDir.resolve("metrics.jsonl"), start);
-                PrefetchLoader batches = openLoader(train, store, text, lc, start);
+                PrefetchLoader batches = DataLoaders.open(train, store, text, lc, start);
                 Progress progress = new Progress("train", start, spec.train.steps, spec.logEvery)) {
             while (trainer.step() < spec.train.steps) {
                 try {
@@ -201,7 +198,7 @@ public final class TrainingRun {
                     log.write(finite(rec));
                 }
                 progress.step(step, String.format(Locale.ROOT, "loss %.3f%s", last.loss(),
-                        report == null ? "" : " val " + summary(report)));
+                        evalNow ? " val " + summary(report) : ""));
                 if (spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0 && step < spec.train.steps) {
                     trainer.save(ckpt, extras);
                     TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
@@ -212,24 +209,6 @@ public final class TrainingRun {
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
         }
         return new Result(trainer.step(), last, report, ckpt, (System.nanoTime() - t0) / 1e9);
-    }
-
-    /**
-     * The loader of training batches, positioned at batch {@code start}: the plans of the skipped
-     * steps are drawn (cheap: clip lists) but not built, so a resumed run sees the same batches.
-     */
-    static PrefetchLoader openLoader(List<Clip> clips, FeatureStore store, CaptionEncoder text, LoaderConfig lc, long start) throws IOException {
-        MissingFeatures kept = MissingFeatures.filter(clips, store, lc.onMissing());
-        if (kept.skippedClips() > 0) {
-            LOG.warn("{}", kept);
-        }
-        EpochBatchSampler sampler = new EpochBatchSampler(kept.kept(), lc.batchSize(), lc.seed(), lc.dropLast());
-        Iterator<BatchPlan> plans = sampler.iterator(0);
-        for (long s = 0; s < start; s++) {
-            plans.next();
-        }
-        BatchBuilder builder = new BatchBuilder(store, text, lc.maxFrames(), lc.maxTokens(), lc.trimPadding(), lc.onMissing());
-        return new PrefetchLoader(plans, builder, lc.prefetch());
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */

@@ -1,6 +1,5 @@
 package io.github.taco.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
@@ -145,11 +144,6 @@ class CheckpointResumeTest {
     }
 
     private static int count(NDManager m) {
-        int n = m.getManagedArrays().size();
-        return n;
-    }
-
-    static float[] flat(NDArray a) {
-        return a.toFloatArray();
+        return m.getManagedArrays().size();
     }
 }
