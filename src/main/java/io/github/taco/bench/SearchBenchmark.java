@@ -1,6 +1,18 @@
 package io.github.taco.bench;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.taco.data.Clip;
+import io.github.taco.data.synth.SynthConfig;
+import io.github.taco.data.synth.SynthData;
+import io.github.taco.data.synth.SynthVideo;
+import io.github.taco.data.synth.SyntheticBenchmark;
+import io.github.taco.features.FeatureStore;
+import io.github.taco.features.VideoFeatures;
+import io.github.taco.index.ClipEmbedder;
+import io.github.taco.index.NoGrad;
+import io.github.taco.text.EncodedText;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
@@ -38,6 +50,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -100,9 +114,20 @@ public final class SearchBenchmark {
      */
     public static String vectors(int n, int dim, int queries, int maxConn, int beam, List<Integer> efs, int threads, Path work) throws Exception {
         float[][] all = clustered(n + queries, dim, Math.max(10, n / 1000), 0.6, 1); // queries: same centres, unseen points
-        float[][] data = Arrays.copyOf(all, n);
-        float[][] qs = Arrays.copyOfRange(all, n, n + queries);
-        Path dir = work.resolve("vectors-" + n + "-d" + dim + "-m" + maxConn + "-b" + beam);
+        return hnsw("clustered", Arrays.copyOf(all, n), Arrays.copyOfRange(all, n, n + queries), VectorSimilarityFunction.DOT_PRODUCT,
+                maxConn, beam, efs, threads, work.resolve("vectors-" + n + "-d" + dim + "-m" + maxConn + "-b" + beam));
+    }
+
+    /**
+     * HNSW over the first {@code n} of {@code data} with {@code queries} as queries: build time, size,
+     * latency, QPS and recall@10 against exact search under {@code sim}. The index in {@code dir} is
+     * reused when it was built before (its build time is kept beside it).
+     */
+    static String hnsw(String label, float[][] data, float[][] qs, VectorSimilarityFunction sim, int maxConn, int beam, List<Integer> efs,
+            int threads, Path dir) throws Exception {
+        int n = data.length;
+        int dim = data[0].length;
+        int queries = qs.length;
         Path done = dir.resolve("build-seconds.txt"); // an index built before with the same data and parameters is reused
         long t0 = System.nanoTime();
         double buildS = Files.exists(done) ? Double.parseDouble(Files.readString(done).strip()) : 0;
@@ -118,7 +143,7 @@ public final class SearchBenchmark {
                         for (int j; (j = next.getAndIncrement()) < n; ) {
                             Document doc = new Document();
                             doc.add(new StoredField("id", j));
-                            doc.add(new KnnFloatVectorField("v", data[j], VectorSimilarityFunction.DOT_PRODUCT));
+                            doc.add(new KnnFloatVectorField("v", data[j], sim));
                             w.addDocument(doc);
                         }
                         return null;
@@ -146,9 +171,7 @@ public final class SearchBenchmark {
                 double[] bestScore = new double[10];
                 Arrays.fill(bestScore, Double.NEGATIVE_INFINITY);
                 for (int j = 0; j < n; j++) {
-                    double dot = 0;
-                    float[] v = data[j];
-                    for (int k = 0; k < dim; k++) dot += q[k] * v[k];
+                    double dot = sim.compare(q, data[j]); // the same order as the raw dot product, for either similarity
                     if (dot > bestScore[9]) {
                         int p = 9;
                         while (p > 0 && bestScore[p - 1] < dot) {
@@ -192,15 +215,133 @@ public final class SearchBenchmark {
                     .mapToDouble(i -> Arrays.stream(hnsw[i]).filter(j -> truth.get(i).contains(j)).count() / 10.0).average().orElse(0);
             Arrays.sort(lat);
             sb.append(String.format(Locale.ROOT,
-                    "vectors n=%,d d=%d M=%d beam=%d ef=%d: build %.1f s (%,.0f vec/s, %d threads, %d segments), size %.1f MB; "
+                    "vectors (%s) n=%,d d=%d M=%d beam=%d ef=%d: build %.1f s (%,.0f vec/s, %d threads, %d segments), size %.1f MB; "
                             + "k=10 latency p50 %.2f ms p99 %.2f ms, QPS %.0f (1 thread) %.0f (2 threads); recall@10 %.3f (%d queries)%n",
-                    n, dim, maxConn, beam, ef, buildS, n / buildS, threads, reader.leaves().size(), bytes / 1e6,
+                    label, n, dim, maxConn, beam, ef, buildS, n / buildS, threads, reader.leaves().size(), bytes / 1e6,
                     pct(lat, 0.5), pct(lat, 0.99), qps1, qps2, recall, queries));
-            System.out.print(sb.substring(sb.lastIndexOf("vectors n=")));
+            System.out.print(sb.substring(sb.lastIndexOf("vectors (")));
             System.out.flush();
             }
         }
         return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ learned embeddings
+
+    /**
+     * HNSW recall on learned embeddings: the s1 vectors of synthetic-benchmark clips as a trained
+     * checkpoint's video encoder gives them (the same clips {@code taco synth} writes, more videos
+     * for the larger sizes), queried with the text vectors of captions of other clips. One
+     * embedding pass for the largest size; each size indexes a prefix.
+     */
+    public static String learned(Path checkpoint, List<Integer> sizes, int queries, int maxConn, int beam, List<Integer> efs, int threads,
+            Path work) throws Exception {
+        int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        StringBuilder sb = new StringBuilder();
+        try (Checkpoint ck = Checkpoint.open(checkpoint)) {
+            SynthConfig cfg = SynthConfig.defaults();
+            if (ck.config().featureDim != cfg.dim()) {
+                throw new IllegalArgumentException("checkpoint " + checkpoint + " expects " + ck.config().featureDim
+                        + "-d features; the synthetic benchmark has " + cfg.dim() + " (train it with taco demo or taco ablate)");
+            }
+            long t0 = System.nanoTime();
+            LearnedVectors lv = embedSynthetic(ck, cfg, largest, queries);
+            System.out.printf(Locale.ROOT, "learned: embedded %,d clips and %,d captions with %s in %.1f s%n", largest, queries, checkpoint,
+                    (System.nanoTime() - t0) / 1e9);
+            VectorSimilarityFunction sim = ck.config().cosine() ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+            String tag = Integer.toHexString(checkpoint.toAbsolutePath().normalize().toString().hashCode());
+            for (int n : sizes) {
+                sb.append(hnsw("learned, " + ck.config().similarity, Arrays.copyOf(lv.clips(), n), lv.queries(), sim, maxConn, beam, efs, threads,
+                        work.resolve("learned-" + tag + "-" + n + "-m" + maxConn + "-b" + beam)));
+            }
+        }
+        return sb.toString();
+    }
+
+    record LearnedVectors(float[][] clips, float[][] queries) {}
+
+    /** s1 vectors of the first {@code n} clips of a synthetic benchmark large enough, and text vectors of the next clips' captions. */
+    static LearnedVectors embedSynthetic(Checkpoint ck, SynthConfig base, int n, int queries) throws IOException {
+        // ~6 clips per video on average; generate a margin and stop when enough clips are embedded
+        SynthConfig cfg = base.withVideos(n / 5 + queries / 5 + 100, 0, 0);
+        SynthData data = SyntheticBenchmark.generate(cfg);
+        TacoModel model = ck.model();
+        Map<String, VideoFeatures> batchFeatures = new HashMap<>();
+        FeatureStore store = new FeatureStore() { // the current batch's videos, computed in memory (no 1M-clip folder on disk)
+            @Override public VideoFeatures load(String videoId) {
+                return batchFeatures.get(videoId);
+            }
+            @Override public boolean contains(String videoId) {
+                return batchFeatures.containsKey(videoId);
+            }
+            @Override public int dim() {
+                return cfg.dim();
+            }
+            @Override public double fps() {
+                return 1.0;
+            }
+        };
+        ClipEmbedder embedder = new ClipEmbedder(model, store);
+        float[][] vectors = new float[n][];
+        List<String> captions = new ArrayList<>(queries);
+        List<Clip> batch = new ArrayList<>();
+        int done = 0;
+        for (SynthVideo v : data.videos()) {
+            if (done >= n) {
+                for (String c : v.captions()) if (captions.size() < queries) captions.add(c);
+                if (captions.size() >= queries) break;
+                continue;
+            }
+            batchFeatures.put(v.videoId(), new VideoFeatures(v.videoId(), v.frames(), cfg.dim(), SyntheticBenchmark.features(data, v)));
+            for (int i = 0; i < v.captions().size(); i++) {
+                batch.add(new Clip(v.videoId() + "#" + i, v.videoId(), v.segments().get(i)[0], v.segments().get(i)[1], List.of(v.captions().get(i)),
+                        io.github.taco.data.Split.VALIDATION));
+            }
+            if (batch.size() >= 256) {
+                done = flush(embedder, batch, vectors, done);
+                batchFeatures.clear();
+            }
+        }
+        if (done < n) done = flush(embedder, batch, vectors, done);
+        if (done < n || captions.size() < queries) {
+            throw new IllegalStateException("generated too few clips: " + done + " of " + n + ", " + captions.size() + " of " + queries + " captions");
+        }
+        return new LearnedVectors(vectors, textVectors(ck, captions));
+    }
+
+    private static int flush(ClipEmbedder embedder, List<Clip> batch, float[][] vectors, int done) throws IOException {
+        for (IndexedClip c : embedder.embed(batch)) {
+            if (done < vectors.length) vectors[done++] = c.vector();
+        }
+        batch.clear();
+        return done;
+    }
+
+    /** The s1 text vectors of captions, 256 per forward pass. */
+    static float[][] textVectors(Checkpoint ck, List<String> captions) {
+        TacoModel model = ck.model();
+        int maxTokens = ck.config().maxTokens;
+        float[][] out = new float[captions.size()][];
+        NoGrad.thisThread();
+        for (int from = 0; from < captions.size(); from += 256) {
+            List<EncodedText> enc = ck.text().encodeAll(captions.subList(from, Math.min(captions.size(), from + 256)));
+            int len = enc.stream().mapToInt(e -> Math.min(e.length(), maxTokens)).max().orElse(1);
+            long[] ids = new long[enc.size() * len];
+            float[] mask = new float[enc.size() * len];
+            for (int i = 0; i < enc.size(); i++) {
+                for (int t = 0; t < Math.min(enc.get(i).length(), maxTokens); t++) {
+                    ids[i * len + t] = enc.get(i).ids()[t];
+                    mask[i * len + t] = 1f;
+                }
+            }
+            try (NDManager m = model.weights().manager().newSubManager()) {
+                NDArray y = model.encodeText(m.create(ids, new Shape(enc.size(), len)), m.create(mask, new Shape(enc.size(), len)));
+                float[] tv = model.textVectors(y).toFloatArray();
+                int d = tv.length / enc.size();
+                for (int i = 0; i < enc.size(); i++) out[from + i] = Arrays.copyOfRange(tv, i * d, (i + 1) * d);
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ full cascade

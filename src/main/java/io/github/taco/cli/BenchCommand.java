@@ -127,16 +127,19 @@ final class BenchCommand implements Runnable {
             description = {"Search benchmarks, each printed as one line:",
                     "  vectors: Lucene HNSW build time, size, k=10 latency p50/p99, QPS and recall@10 vs exact",
                     "           search on clustered unit vectors (embeddings only), for each --sizes;",
+                    "  learned: the same on learned embeddings: synthetic-benchmark clips embedded by --checkpoint",
+                    "           (a model trained on 'taco synth' data), queried with other clips' caption vectors;",
                     "  cascade: the full cascade (text encoder, HNSW top N, s1+0.5*s2 from the side store,",
                     "           fusion on the top R) over synthetic clips of a random-init d=256 model, for --cascade-sizes;",
                     "  build:   'taco index' end to end (video encoder included) on random 1024-d features;",
                     "  http:    a bounded load test of the HTTP API on 127.0.0.1 (--clients for --seconds).",
-                    "Example: taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench"})
+                    "Example: taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench",
+                    "         taco bench search --what learned --checkpoint runs/demo/checkpoint --sizes 100000 --ef 100,200"})
     static final class Search implements Callable<Integer> {
         @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,build,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
         java.util.List<String> what;
 
-        @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000", description = "Vector counts for 'vectors' (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000", description = "Vector counts for 'vectors' and 'learned' (default: ${DEFAULT-VALUE}).")
         java.util.List<Integer> sizes;
 
         @Option(names = "--cascade-sizes", split = ",", defaultValue = "10000,100000", description = "Clip counts for 'cascade' (default: ${DEFAULT-VALUE}).")
@@ -169,6 +172,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--build-videos", defaultValue = "500", description = "Videos (4 clips each) for 'build' (default: ${DEFAULT-VALUE}).")
         int buildVideos;
 
+        @Option(names = "--checkpoint", description = "For 'learned': a checkpoint trained on the synthetic benchmark (512-d features).")
+        java.nio.file.Path checkpoint;
+
         @Option(names = "--url", description = "For 'http': load-test a running 'taco serve' at this base URL (e.g. http://127.0.0.1:8080) instead of an in-process server.")
         String url;
 
@@ -186,6 +192,12 @@ final class BenchCommand implements Runnable {
                 for (int n : sizes) {
                     io.github.taco.bench.SearchBenchmark.vectors(n, dim, queries, m, beam, ef, threads, work); // prints each line itself
                 }
+            }
+            if (what.contains("learned")) {
+                if (checkpoint == null) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what learned needs --checkpoint");
+                }
+                io.github.taco.bench.SearchBenchmark.learned(checkpoint, sizes, queries, m, beam, ef, threads, work); // prints each line itself
             }
             if (what.contains("cascade")) {
                 for (int n : cascadeSizes) {

@@ -3,7 +3,7 @@ package io.github.taco.index;
 import ai.djl.engine.Engine;
 
 /** Inference helpers for threads that run the model outside training. */
-final class NoGrad {
+public final class NoGrad {
     private NoGrad() {}
 
     /**
@@ -11,7 +11,7 @@ final class NoGrad {
      * thread-local and on by default in new threads (HTTP workers), where every forward would
      * otherwise build a backward graph over the weights for nothing.
      */
-    static void thisThread() {
+    public static void thisThread() {
         if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         }

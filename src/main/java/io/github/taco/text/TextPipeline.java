@@ -133,9 +133,43 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         return Path.of(p == null || p.isBlank() ? "../shared/data" : p);
     }
 
-    /** {@code <shared data>/bert-base-uncased/vocab.txt}. */
+    /**
+     * {@code <shared data>/bert-base-uncased/vocab.txt} when it exists, else the copy of the same
+     * file bundled in the jar (extracted once to the temp folder), so the CLI runs from any folder
+     * and on a machine without the shared data.
+     */
     public static Path defaultVocabulary() {
-        return sharedDataDir().resolve("bert-base-uncased").resolve("vocab.txt");
+        Path shared = sharedDataDir().resolve("bert-base-uncased").resolve("vocab.txt");
+        if (Files.exists(shared)) {
+            return shared;
+        }
+        try {
+            return bundledVocabulary();
+        } catch (IOException e) {
+            return shared; // the caller reports the missing file
+        }
+    }
+
+    private static final String BUNDLED_VOCAB = "bert-base-uncased-vocab.txt";
+
+    private static synchronized Path bundledVocabulary() throws IOException {
+        byte[] bytes;
+        try (java.io.InputStream in = TextPipeline.class.getResourceAsStream(BUNDLED_VOCAB)) {
+            if (in == null) {
+                throw new IOException("no bundled vocabulary");
+            }
+            bytes = in.readAllBytes();
+        }
+        // named by content, so two versions never share a file and a finished copy is never rewritten
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "taco-vocab-" + Integer.toHexString(java.util.Arrays.hashCode(bytes)));
+        Path file = dir.resolve("vocab.txt");
+        if (!Files.exists(file) || Files.size(file) != bytes.length) {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "vocab", ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return file;
     }
 
     /**

@@ -249,4 +249,22 @@ class TextPipelineTest {
             assertTrue(EncodingCache.sameContent(pipeline.encode(some.get(i)), all.get(i)), some.get(i));
         }
     }
+
+    @Test
+    void withoutSharedDataTheBundledVocabularyIsUsed() throws IOException {
+        java.nio.file.Path shared = TextPipeline.defaultVocabulary();
+        String before = System.getProperty("taco.shared.data");
+        System.setProperty("taco.shared.data", "/nonexistent-taco-shared-data");
+        try {
+            java.nio.file.Path bundled = TextPipeline.defaultVocabulary();
+            assertNotEquals(shared.toAbsolutePath(), bundled.toAbsolutePath());
+            assertEquals(java.nio.file.Files.readAllLines(shared), java.nio.file.Files.readAllLines(bundled));
+            try (TextPipeline p = TextPipeline.builder().build()) {
+                assertEquals(pipeline.encode("chop the onions").pieces(), p.encode("chop the onions").pieces());
+            }
+        } finally {
+            if (before == null) System.clearProperty("taco.shared.data");
+            else System.setProperty("taco.shared.data", before);
+        }
+    }
 }
