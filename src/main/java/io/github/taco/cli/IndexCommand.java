@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -28,11 +30,16 @@ import java.util.concurrent.Callable;
             "vectors, plus a side store of per-frame vectors for s2 and the fusion s3.",
             "An existing index is extended: clips are added or replaced by clip id (no rebuild); it must",
             "have been built with the same checkpoint. --delete-video removes videos instead.",
+            "--compact reclaims the frame store's dead space (records of replaced or deleted clips):",
+            "the live records are copied into a new frame file and the clips' offsets updated in",
+            "place; the HNSW graph is not rebuilt. Alone it embeds nothing; after an add or a delete",
+            "it runs once they are committed.",
             "",
             "Examples:",
             "  taco index idx --checkpoint run/best --dataset youcook2 \\",
             "      --annotations data/youcookii_annotations_trainval.json --features feats/ --split validation",
-            "  taco index idx --delete-video GLd3aX16zBg --delete-video xyz"})
+            "  taco index idx --delete-video GLd3aX16zBg --delete-video xyz",
+            "  taco index idx --compact"})
 final class IndexCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index folder (created when missing).")
     Path dir;
@@ -74,6 +81,10 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--delete-video", paramLabel = "ID", description = "Delete all clips of this video (repeatable); nothing is embedded.")
     List<String> deleteVideos;
 
+    @Option(names = "--compact", description = "Copy the live frame records into a new frame file and drop the dead ones "
+            + "(replaced or deleted clips); alone, nothing is embedded.")
+    boolean compact;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -83,12 +94,19 @@ final class IndexCommand implements Callable<Integer> {
             try (VideoIndex index = VideoIndex.open(dir, false)) {
                 int n = index.deleteVideos(deleteVideos);
                 out.printf("deleted %d clips of %d videos; %d clips left%n", n, deleteVideos.size(), index.size());
+                if (compact) compact(index, out);
+            }
+            return 0;
+        }
+        if (compact && checkpoint == null && dataset == null && annotations == null && features == null) {
+            try (VideoIndex index = VideoIndex.open(dir, false)) {
+                compact(index, out);
             }
             return 0;
         }
         for (var o : new Object[][] {{checkpoint, "--checkpoint"}, {dataset, "--dataset"}, {annotations, "--annotations"}, {features, "--features"}}) {
             if (o[0] == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option " + o[1] + " (or use --delete-video)");
+                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option " + o[1] + " (or use --delete-video or --compact)");
             }
         }
         FrameStore.Encoding enc;
@@ -118,6 +136,19 @@ final class IndexCommand implements Callable<Integer> {
                 out.printf("note: %d clip segments were repaired (reversed, negative or past the video end)%n", r.segmentFixups());
             }
         }
+        if (compact) {
+            try (VideoIndex index = VideoIndex.open(dir, false)) {
+                compact(index, out);
+            }
+        }
         return 0;
+    }
+
+    private static void compact(VideoIndex index, PrintWriter out) throws IOException {
+        long deadBefore = index.stats().deadFrameBytes();
+        VideoIndex.CompactionReport r = index.compact();
+        long deadAfter = index.stats().deadFrameBytes();
+        out.printf(Locale.ROOT, "compacted %d clips in %.1f s: frame store %d -> %d bytes (now %s); dead bytes %d -> %d%n",
+                r.clips(), r.seconds(), r.bytesBefore(), r.bytesAfter(), r.frameFile(), deadBefore, deadAfter);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Locale;
  * stores, so Lucene's atomic commit is the only commit point: bytes appended but never referenced
  * by a committed document (a crash, a replaced or deleted clip) are dead space, never wrong data.
  * Deleting a clip deletes its document (Lucene's tombstone); {@link VideoIndex#stats()} reports the
- * dead bytes. The file is little-endian:
+ * dead bytes and {@link VideoIndex#compact()} copies the live records into a new file
+ * ({@code frames-<generation>.bin}, named by the Lucene commit). The file is little-endian:
  *
  * <pre>
  * header : "TACOFRM1" | int32 dim | int32 encoding (0 float32, 1 float16)
@@ -27,10 +28,14 @@ import java.util.Locale;
  * The s1 vector is always float32 (exact s1); only x may be float16, which halves the file and
  * perturbs token scores by a relative ~5e-4 (see {@link Half}). Reads are positional and thread-safe.
  */
-public final class FrameStore implements AutoCloseable {
+public final class FrameStore implements java.io.Closeable {
+    /** The frame file of generation 0 (every index before its first compaction). */
     public static final String FILE = "frames.bin";
+    /** Bytes of the file header. */
+    public static final int HEADER_BYTES = 16;
+    private static final int HEADER = HEADER_BYTES;
     private static final byte[] MAGIC = "TACOFRM1".getBytes(StandardCharsets.US_ASCII);
-    private static final int HEADER = 16;
+    private static final java.util.regex.Pattern GENERATION_FILE = java.util.regex.Pattern.compile("frames-([0-9]+)\\.bin");
 
     /** How x is stored. */
     public enum Encoding {
@@ -81,7 +86,8 @@ public final class FrameStore implements AutoCloseable {
     /** Opens an existing store, for reading and (unless {@code readOnly}) appending. */
     public static FrameStore open(Path file, boolean readOnly) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("frame store " + file + " is missing");
+            // NoSuchFileException: a reader racing a compaction that deleted this file retries on the newer commit
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "taco frame store is missing");
         }
         FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
                 : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -103,6 +109,35 @@ public final class FrameStore implements AutoCloseable {
             ch.close();
             throw e;
         }
+    }
+
+    /** The file name of frame-store generation {@code gen}: {@value #FILE} for 0, {@code frames-<gen>.bin} after. */
+    public static String fileName(long gen) {
+        if (gen < 0) {
+            throw new IllegalArgumentException("generation must be >= 0, got " + gen);
+        }
+        return gen == 0 ? FILE : "frames-" + gen + ".bin";
+    }
+
+    /** The generation of a frame-store file name, or -1 if {@code name} is not one. */
+    public static long generation(String name) {
+        if (FILE.equals(name)) {
+            return 0;
+        }
+        java.util.regex.Matcher m = GENERATION_FILE.matcher(name);
+        if (!m.matches()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The file's name within the index folder. */
+    public String name() {
+        return file.getFileName().toString();
     }
 
     public int dim() {
@@ -146,6 +181,24 @@ public final class FrameStore implements AutoCloseable {
         return offset;
     }
 
+    /**
+     * Appends a copy of the record of {@code frames} frames at {@code offset} in {@code src} (same
+     * dimension and encoding) byte for byte, and returns its offset here. Not yet durable.
+     */
+    public synchronized long copyFrom(FrameStore src, long offset, int frames) throws IOException {
+        if (src.dim != dim || src.encoding != encoding) {
+            throw new IllegalArgumentException("cannot copy records of " + src.file + " (d=" + src.dim + ", " + src.encoding
+                    + ") into " + file + " (d=" + dim + ", " + encoding + ")");
+        }
+        ByteBuffer b = src.raw(offset, frames);
+        long at = channel.size();
+        long pos = at;
+        while (b.hasRemaining()) {
+            pos += channel.write(b, pos);
+        }
+        return at;
+    }
+
     /** Forces appended records to disk; call before committing documents that reference them. */
     public void sync() throws IOException {
         channel.force(false);
@@ -153,16 +206,8 @@ public final class FrameStore implements AutoCloseable {
 
     /** Reads the record at {@code offset}, checking it against the expected frame count. */
     public Record read(long offset, int expectedFrames) throws IOException {
-        long bytes = recordBytes(expectedFrames);
-        if (offset < HEADER || offset + bytes > channel.size()) {
-            throw new IOException(file + ": record at " + offset + " (" + bytes + " bytes) lies outside the file of " + channel.size() + " bytes");
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, b, offset, file);
+        ByteBuffer b = raw(offset, expectedFrames);
         int frames = b.getInt();
-        if (frames != expectedFrames) {
-            throw new IOException(file + ": record at " + offset + " has " + frames + " frames, the index expects " + expectedFrames);
-        }
         float[] times = new float[frames];
         for (int i = 0; i < frames; i++) times[i] = b.getFloat();
         float[] vector = new float[dim];
@@ -174,6 +219,21 @@ public final class FrameStore implements AutoCloseable {
             for (int i = 0; i < x.length; i++) x[i] = Half.toFloat(b.getShort());
         }
         return new Record(frames, times, vector, x);
+    }
+
+    /** The bytes of the record at {@code offset}, checked against the expected frame count; positioned at its start. */
+    private ByteBuffer raw(long offset, int expectedFrames) throws IOException {
+        long bytes = recordBytes(expectedFrames);
+        if (offset < HEADER || offset + bytes > channel.size()) {
+            throw new IOException(file + ": record at " + offset + " (" + bytes + " bytes) lies outside the file of " + channel.size() + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, b, offset, file);
+        int frames = b.getInt(0);
+        if (frames != expectedFrames) {
+            throw new IOException(file + ": record at " + offset + " has " + frames + " frames, the index expects " + expectedFrames);
+        }
+        return b;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos, Path file) throws IOException {

@@ -3,12 +3,17 @@ package io.github.taco.index;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -16,20 +21,28 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.IOUtils;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +54,8 @@ import java.util.stream.Stream;
  * <p>Adding and deleting clips needs no rebuild: {@link #add} appends vectors and updates documents
  * by clip id, {@link #deleteVideos} deletes documents by video id; each call ends in one atomic
  * Lucene commit (the frame store is synced first), so a failure never loses committed clips.
+ * {@link #compact} copies the live frame records into a new frame file and moves the offsets with
+ * doc-values updates (the HNSW graph is not rebuilt); the commit's user data names the frame file.
  * Open for writing by one process at a time (Lucene's write lock); readers are thread-safe.
  */
 public final class VideoIndex implements AutoCloseable {
@@ -49,19 +64,45 @@ public final class VideoIndex implements AutoCloseable {
     static final String F_START = "start";
     static final String F_END = "end";
     static final String F_CAPTION = "caption";
+    /** Stored record offset: documents written before compaction existed (read only as a fallback). */
     static final String F_OFFSET = "frames_offset";
+    /** Record offset as a numeric doc value, so compaction can move it in place ({@link IndexWriter#updateNumericDocValue}). */
+    static final String F_OFFSET_DV = "frames_offset_dv";
+    /** Commit user-data key naming the frame file the commit's offsets point into ({@value FrameStore#FILE} when absent). */
+    static final String FRAMES_FILE_KEY = "frames_file";
     static final String F_FRAMES = "frames";
     static final String F_VECTOR = "vector";
     private static final String LUCENE_DIR = "lucene";
 
-    /** A clip's metadata and where its vectors are, as stored in its document. */
-    public record ClipRef(String clipId, String videoId, double start, double end, String caption, long offset, int frames) {}
+    /**
+     * A clip's metadata and where its vectors are: {@code offset} in the frame file {@code frameFile}
+     * (the file of the index snapshot it was read from, so it stays valid across a compaction).
+     */
+    public record ClipRef(String clipId, String videoId, double start, double end, String caption, long offset, int frames, String frameFile) {}
 
-    /** Size figures of an index. */
-    public record Stats(int clips, long luceneBytes, long frameStoreBytes, long liveFrameBytes) {
+    /** Size figures of an index; {@code frameFile} is the current frame file. */
+    public record Stats(int clips, long luceneBytes, long frameStoreBytes, long liveFrameBytes, String frameFile) {
         /** Frame-store bytes no live clip references (replaced or deleted clips, interrupted writes). */
         public long deadFrameBytes() {
-            return Math.max(0, frameStoreBytes - liveFrameBytes - 16);
+            return Math.max(0, frameStoreBytes - liveFrameBytes - FrameStore.HEADER_BYTES);
+        }
+    }
+
+    /** What {@link #compact} did: live clips copied, frame-file bytes before and after, the new file's name. */
+    public record CompactionReport(int clips, long bytesBefore, long bytesAfter, double seconds, String frameFile) {}
+
+    /** Test hook: called at named points of {@link #compact} to inject failures and crashes. */
+    interface CompactionHook {
+        void at(String phase) throws IOException;
+    }
+
+    /** A searcher that knows which frame file its documents' offsets point into. */
+    private static final class FrameSearcher extends IndexSearcher {
+        final FrameStore frames;
+
+        FrameSearcher(IndexReader reader, FrameStore frames) {
+            super(reader);
+            this.frames = frames;
         }
     }
 
@@ -70,17 +111,79 @@ public final class VideoIndex implements AutoCloseable {
     private final Directory directory;
     private final IndexWriter writer; // null when read-only
     private final SearcherManager searchers;
-    private final FrameStore frames;
     private final VectorSimilarityFunction similarity;
+    /*
+     * Concurrency with compaction: every searcher carries the frame store its offsets belong to, and
+     * every ClipRef names it, so a search that started before a compaction keeps reading the old
+     * file at the old offsets (the old file is never written again). Superseded stores stay open
+     * until close(): simpler than reference counting, and it keeps ClipRefs held by callers valid;
+     * the cost is one file handle per compaction (and, on POSIX, the deleted file's space until close).
+     */
+    private final Map<String, FrameStore> stores = new ConcurrentHashMap<>();
+    /** The store add() appends to (writer), or of the newest searcher (read-only). */
+    private volatile FrameStore current;
+    /** Serialises add, delete and compact: compaction must not miss an append, nor a refresh see offsets before their file. */
+    private final ReentrantLock mutation = new ReentrantLock();
+    private volatile CompactionHook compactionHook = phase -> {};
 
-    private VideoIndex(Path dir, IndexMeta meta, Directory directory, IndexWriter writer, SearcherManager searchers, FrameStore frames) {
+    /**
+     * @param framesFile for a writer, the frame file named by the latest commit (read-only
+     *                   indexes take it from each commit they open)
+     */
+    private VideoIndex(Path dir, IndexMeta meta, Directory directory, IndexWriter writer, String framesFile) throws IOException {
         this.dir = dir;
         this.meta = meta;
         this.directory = directory;
         this.writer = writer;
-        this.searchers = searchers;
-        this.frames = frames;
         this.similarity = meta.cosine() ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+        try {
+            SearcherFactory factory = new SearcherFactory() {
+                @Override
+                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) throws IOException {
+                    // A writer's NRT reader always matches `current`: offsets move only inside compact(),
+                    // which switches `current` right after its commit, before it refreshes (under `mutation`).
+                    FrameStore fs = writer != null ? current : store(framesFile(((DirectoryReader) reader).getIndexCommit().getUserData()));
+                    current = fs;
+                    return new FrameSearcher(reader, fs);
+                }
+            };
+            if (writer != null) {
+                current = store(framesFile);
+                this.searchers = new SearcherManager(writer, factory);
+            } else {
+                this.searchers = new SearcherManager(directory, factory);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeStores();
+            throw e;
+        }
+    }
+
+    private static String framesFile(Map<String, String> commitUserData) {
+        return commitUserData.getOrDefault(FRAMES_FILE_KEY, FrameStore.FILE);
+    }
+
+    /** The open store of a frame file of this index, opening it on first use. */
+    private synchronized FrameStore store(String name) throws IOException {
+        FrameStore fs = stores.get(name);
+        if (fs != null) {
+            return fs;
+        }
+        if (FrameStore.generation(name) < 0) {
+            throw new IOException(dir + ": the index commit names frame file '" + name + "', which is not a frame-store name");
+        }
+        Path file = dir.resolve(name);
+        fs = FrameStore.open(file, writer == null);
+        if (fs.dim() != meta.dim) {
+            fs.close();
+            throw new IOException(file + " has dimension " + fs.dim() + ", " + IndexMeta.FILE + " says " + meta.dim);
+        }
+        stores.put(name, fs);
+        return fs;
+    }
+
+    private FrameSearcher acquire() throws IOException {
+        return (FrameSearcher) searchers.acquire();
     }
 
     /** Creates an empty index in {@code dir} (which must not hold an index yet), open for writing. */
@@ -93,18 +196,19 @@ public final class VideoIndex implements AutoCloseable {
         }
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(FrameStore.FILE)); // a leftover of an interrupted create (no meta yet)
-        FrameStore fs = FrameStore.create(dir.resolve(FrameStore.FILE), meta.dim, meta.encoding());
+        FrameStore.create(dir.resolve(FrameStore.FILE), meta.dim, meta.encoding()).close();
         Directory d = FSDirectory.open(dir.resolve(LUCENE_DIR));
         IndexWriter w = null;
         try {
             w = new IndexWriter(d, writerConfig(meta).setOpenMode(IndexWriterConfig.OpenMode.CREATE));
+            w.setLiveCommitData(Map.of(FRAMES_FILE_KEY, FrameStore.FILE).entrySet());
             w.commit();
+            VideoIndex index = new VideoIndex(dir, meta, d, w, FrameStore.FILE);
             meta.write(dir); // last: a folder without meta is not an index
-            return new VideoIndex(dir, meta, d, w, new SearcherManager(w, null), fs);
+            return index;
         } catch (IOException | RuntimeException e) {
             if (w != null) w.close();
             d.close();
-            fs.close();
             throw e;
         }
     }
@@ -117,25 +221,52 @@ public final class VideoIndex implements AutoCloseable {
      */
     public static VideoIndex open(Path dir, boolean readOnly) throws IOException {
         IndexMeta meta = IndexMeta.read(dir);
-        FrameStore fs = FrameStore.open(dir.resolve(FrameStore.FILE), readOnly);
-        if (fs.dim() != meta.dim) {
-            fs.close();
-            throw new IOException(dir.resolve(FrameStore.FILE) + " has dimension " + fs.dim() + ", " + IndexMeta.FILE + " says " + meta.dim);
-        }
         Directory d = FSDirectory.open(dir.resolve(LUCENE_DIR));
         IndexWriter w = null;
         try {
             TacoCodec.check();
             if (readOnly) {
-                return new VideoIndex(dir, meta, d, null, new SearcherManager(d, null), fs);
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        return new VideoIndex(dir, meta, d, null, null);
+                    } catch (NoSuchFileException e) {
+                        if (attempt == 3) throw e; // a compaction deleted the frame file of the commit just read: read the newer one
+                    }
+                }
             }
             w = new IndexWriter(d, writerConfig(meta).setOpenMode(IndexWriterConfig.OpenMode.APPEND));
-            return new VideoIndex(dir, meta, d, w, new SearcherManager(w, null), fs);
+            // We hold the write lock, so no compaction runs: the latest commit names the live frame file.
+            String framesFile = framesFile(SegmentInfos.readLatestCommit(d).getUserData());
+            deleteOrphanFrameFiles(dir, framesFile);
+            return new VideoIndex(dir, meta, d, w, framesFile);
         } catch (IOException | RuntimeException e) {
             if (w != null) w.close();
             d.close();
-            fs.close();
             throw e;
+        }
+    }
+
+    /**
+     * Deletes frame files the commit does not name: the output of a compaction that crashed before
+     * its commit, or the input of one that crashed after it.
+     */
+    private static void deleteOrphanFrameFiles(Path dir, String live) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "frames*.bin")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (FrameStore.generation(name) >= 0 && !name.equals(live)) {
+                    deleteQuietly(f);
+                }
+            }
+        }
+    }
+
+    /** Best effort: a file another process still has open may not be deletable on some systems; the next writable open retries. */
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // left as an orphan
         }
     }
 
@@ -160,7 +291,7 @@ public final class VideoIndex implements AutoCloseable {
     }
 
     public FrameStore.Encoding frameEncoding() {
-        return frames.encoding();
+        return current.encoding();
     }
 
     /**
@@ -174,18 +305,31 @@ public final class VideoIndex implements AutoCloseable {
                 throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim() + ", the index has " + meta.dim);
             }
         }
+        mutation.lock();
         try {
-            for (IndexedClip c : clips) {
-                long offset = frames.append(c);
-                writer.updateDocument(new Term(F_CLIP, c.clipId()), document(c, offset));
+            requireWritable();
+            FrameStore frames = current;
+            try {
+                for (IndexedClip c : clips) {
+                    long offset = frames.append(c);
+                    writer.updateDocument(new Term(F_CLIP, c.clipId()), document(c, offset));
+                }
+                frames.sync(); // the records must be durable before documents pointing at them are
+                commit(frames.name());
+            } catch (IOException | RuntimeException e) {
+                writer.rollback(); // drops the uncommitted documents; the writer is closed by rollback
+                throw e;
             }
-            frames.sync(); // the records must be durable before documents pointing at them are
-            writer.commit();
-        } catch (IOException | RuntimeException e) {
-            writer.rollback(); // drops the uncommitted documents; the writer is closed by rollback
-            throw e;
+            searchers.maybeRefreshBlocking();
+        } finally {
+            mutation.unlock();
         }
-        searchers.maybeRefreshBlocking();
+    }
+
+    /** Commits, naming the frame file the committed offsets point into. */
+    private void commit(String framesFile) throws IOException {
+        writer.setLiveCommitData(Map.of(FRAMES_FILE_KEY, framesFile).entrySet());
+        writer.commit();
     }
 
     private Document document(IndexedClip c, long offset) {
@@ -195,7 +339,7 @@ public final class VideoIndex implements AutoCloseable {
         d.add(new StoredField(F_START, c.start()));
         d.add(new StoredField(F_END, c.end()));
         d.add(new StoredField(F_CAPTION, c.caption() == null ? "" : c.caption()));
-        d.add(new StoredField(F_OFFSET, offset));
+        d.add(new NumericDocValuesField(F_OFFSET_DV, offset)); // not stored: it changes with compaction
         d.add(new StoredField(F_FRAMES, c.frames()));
         d.add(new KnnFloatVectorField(F_VECTOR, c.vector(), similarity));
         return d;
@@ -213,26 +357,106 @@ public final class VideoIndex implements AutoCloseable {
 
     private int delete(String field, Collection<String> ids) throws IOException {
         requireWritable();
-        int before = size();
+        mutation.lock();
         try {
-            writer.deleteDocuments(ids.stream().map(id -> new Term(field, id)).toArray(Term[]::new));
-            writer.commit();
-        } catch (IOException | RuntimeException e) {
-            writer.rollback();
-            throw e;
+            requireWritable();
+            int before = size();
+            try {
+                writer.deleteDocuments(ids.stream().map(id -> new Term(field, id)).toArray(Term[]::new));
+                commit(current.name());
+            } catch (IOException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+            searchers.maybeRefreshBlocking();
+            return before - size();
+        } finally {
+            mutation.unlock();
         }
-        searchers.maybeRefreshBlocking();
-        return before - size();
     }
 
-    /** Picks up commits made by another process (read-only indexes); cheap when nothing changed. */
+    /**
+     * Copies every live clip's frame record into a new frame file ({@code frames-<generation>.bin}),
+     * moves the clips' offsets there with doc-values updates (no re-indexing, the HNSW graph is
+     * kept), commits naming the new file, then deletes the old one. The new file is synced before
+     * the commit, so a crash at any point leaves either the old or the new index, both consistent;
+     * a file the commit does not name is deleted at the next writable {@link #open}. On a failure
+     * the index is closed for writing (like {@link #add}): open it again.
+     *
+     * <p>Searches may run meanwhile: they read the frame file of the snapshot they started on.
+     * Read-only instances switch to the new file at their next {@link #refresh}.
+     */
+    public CompactionReport compact() throws IOException {
+        long t0 = System.nanoTime();
+        requireWritable();
+        mutation.lock();
+        try {
+            requireWritable();
+            FrameStore old = current;
+            // The writer's searcher is the last commit: every mutation commits and refreshes under `mutation`.
+            List<ClipRef> live = new ArrayList<>(clips());
+            live.sort(Comparator.comparingLong(ClipRef::offset)); // sequential reads of the old file
+            String name = FrameStore.fileName(FrameStore.generation(old.name()) + 1);
+            Path file = dir.resolve(name);
+            Files.deleteIfExists(file); // an orphan of an interrupted compaction: no commit names it
+            FrameStore fresh = FrameStore.create(file, meta.dim, old.encoding());
+            boolean committing = false;
+            try {
+                for (ClipRef c : live) {
+                    long at = fresh.copyFrom(old, c.offset(), c.frames());
+                    writer.updateNumericDocValue(new Term(F_CLIP, c.clipId()), F_OFFSET_DV, at);
+                }
+                fresh.sync();
+                IOUtils.fsync(dir, true); // the new file's directory entry too, before a commit names it
+                compactionHook.at("before-commit");
+                committing = true;
+                commit(name);
+            } catch (IOException | RuntimeException e) {
+                writer.rollback(); // drops the offset updates
+                fresh.close();
+                if (!committing) {
+                    Files.deleteIfExists(file); // no commit can name it; after a failed commit, the next writable open decides
+                }
+                throw e;
+            }
+            stores.put(name, fresh);
+            current = fresh;
+            searchers.maybeRefreshBlocking();
+            CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(), (System.nanoTime() - t0) / 1e9, name);
+            compactionHook.at("after-commit");
+            deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see `stores`)
+            return report;
+        } finally {
+            mutation.unlock();
+        }
+    }
+
+    /** Installs a test hook into {@link #compact}. */
+    void compactionHook(CompactionHook hook) {
+        this.compactionHook = hook;
+    }
+
+    /**
+     * Picks up commits made by another process (read-only indexes), including a switch to a
+     * compacted frame file; cheap when nothing changed. A writer's own commits are visible at once.
+     */
     public void refresh() throws IOException {
-        searchers.maybeRefresh();
+        if (writer != null) {
+            return; // every mutation refreshes itself; refreshing mid-compaction would expose moved offsets early
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                searchers.maybeRefresh();
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) throw e; // the commit read was superseded by a compaction that deleted its frame file
+            }
+        }
     }
 
     /** Number of live clips. */
     public int size() throws IOException {
-        IndexSearcher s = searchers.acquire();
+        IndexSearcher s = acquire();
         try {
             return s.getIndexReader().numDocs();
         } finally {
@@ -250,7 +474,7 @@ public final class VideoIndex implements AutoCloseable {
         if (query.length != meta.dim) {
             throw new IllegalArgumentException("query vector has dimension " + query.length + ", the index has " + meta.dim);
         }
-        IndexSearcher s = searchers.acquire();
+        FrameSearcher s = acquire();
         try {
             int live = s.getIndexReader().numDocs();
             if (live == 0 || n < 1) {
@@ -260,25 +484,32 @@ public final class VideoIndex implements AutoCloseable {
                 return all(s);
             }
             TopDocs top = s.search(new KnnFloatVectorQuery(F_VECTOR, query, Math.max(n, efSearch)), n);
-            StoredFields stored = s.storedFields();
-            List<ClipRef> out = new ArrayList<>(top.scoreDocs.length);
-            for (ScoreDoc sd : top.scoreDocs) {
-                out.add(ref(stored.document(sd.doc)));
-            }
-            return out;
+            return refs(s, top);
         } finally {
             searchers.release(s);
         }
     }
 
-    private static List<ClipRef> all(IndexSearcher s) throws IOException {
+    private static List<ClipRef> refs(FrameSearcher s, TopDocs top) throws IOException {
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        List<ClipRef> out = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            int doc = sd.doc - leaf.docBase;
+            out.add(ref(leaf.reader().storedFields(), leaf.reader().getNumericDocValues(F_OFFSET_DV), doc, s.frames));
+        }
+        return out;
+    }
+
+    private static List<ClipRef> all(FrameSearcher s) throws IOException {
         List<ClipRef> out = new ArrayList<>();
         for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
             Bits live = leaf.reader().getLiveDocs();
             StoredFields stored = leaf.reader().storedFields();
+            NumericDocValues offsets = leaf.reader().getNumericDocValues(F_OFFSET_DV); // one iterator: docs ascend
             for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
                 if (live == null || live.get(doc)) {
-                    out.add(ref(stored.document(doc)));
+                    out.add(ref(stored, offsets, doc, s.frames));
                 }
             }
         }
@@ -287,7 +518,7 @@ public final class VideoIndex implements AutoCloseable {
 
     /** Every live clip (in index order). */
     public List<ClipRef> clips() throws IOException {
-        IndexSearcher s = searchers.acquire();
+        FrameSearcher s = acquire();
         try {
             return all(s);
         } finally {
@@ -309,29 +540,40 @@ public final class VideoIndex implements AutoCloseable {
     }
 
     private List<ClipRef> byTerm(String field, String value) throws IOException {
-        IndexSearcher s = searchers.acquire();
+        FrameSearcher s = acquire();
         try {
-            TopDocs top = s.search(new TermQuery(new Term(field, value)), 10_000);
-            StoredFields stored = s.storedFields();
-            List<ClipRef> out = new ArrayList<>();
-            for (ScoreDoc sd : top.scoreDocs) {
-                out.add(ref(stored.document(sd.doc)));
-            }
-            return out;
+            return refs(s, s.search(new TermQuery(new Term(field, value)), 10_000));
         } finally {
             searchers.release(s);
         }
     }
 
-    private static ClipRef ref(Document d) {
+    /**
+     * The ref of a leaf's document. The offset is the doc value when the document has one (written
+     * or moved by this version), else the stored field of indexes written before compaction existed.
+     */
+    private static ClipRef ref(StoredFields stored, NumericDocValues offsets, int doc, FrameStore frames) throws IOException {
+        Document d = stored.document(doc);
+        long offset;
+        if (offsets != null && offsets.advanceExact(doc)) {
+            offset = offsets.longValue();
+        } else if (d.getField(F_OFFSET) != null) {
+            offset = d.getField(F_OFFSET).numericValue().longValue();
+        } else {
+            throw new IOException("the document of clip " + d.get(F_CLIP) + " has no frame-record offset");
+        }
         return new ClipRef(d.get(F_CLIP), d.get(F_VIDEO), d.getField(F_START).numericValue().doubleValue(),
                 d.getField(F_END).numericValue().doubleValue(), d.get(F_CAPTION),
-                d.getField(F_OFFSET).numericValue().longValue(), d.getField(F_FRAMES).numericValue().intValue());
+                offset, d.getField(F_FRAMES).numericValue().intValue(), frames.name());
     }
 
-    /** The stored vectors of a clip. */
+    /** The stored vectors of a clip, read from the frame file its ref came from. */
     public FrameStore.Record vectors(ClipRef c) throws IOException {
-        return frames.read(c.offset(), c.frames());
+        FrameStore fs = stores.get(c.frameFile());
+        if (fs == null) {
+            throw new IllegalArgumentException("clip ref " + c.clipId() + " names frame file " + c.frameFile() + ", which this index never opened");
+        }
+        return fs.read(c.offset(), c.frames());
     }
 
     public Stats stats() throws IOException {
@@ -339,12 +581,17 @@ public final class VideoIndex implements AutoCloseable {
         try (Stream<Path> files = Files.walk(dir.resolve(LUCENE_DIR))) {
             lucene = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
-        long live = 0;
-        List<ClipRef> all = clips();
-        for (ClipRef c : all) {
-            live += frames.recordBytes(c.frames());
+        FrameSearcher s = acquire(); // one snapshot: its clips and its frame file
+        try {
+            long live = 0;
+            List<ClipRef> all = all(s);
+            for (ClipRef c : all) {
+                live += s.frames.recordBytes(c.frames());
+            }
+            return new Stats(all.size(), lucene, s.frames.size(), live, s.frames.name());
+        } finally {
+            searchers.release(s);
         }
-        return new Stats(all.size(), lucene, frames.size(), live);
     }
 
     private void requireWritable() {
@@ -364,8 +611,15 @@ public final class VideoIndex implements AutoCloseable {
                 writer.rollback(); // nothing uncommitted is meant to survive (commitOnClose is off)
             }
         } finally {
-            directory.close();
-            frames.close();
+            try {
+                directory.close();
+            } finally {
+                closeStores();
+            }
         }
+    }
+
+    private void closeStores() throws IOException {
+        IOUtils.close(stores.values());
     }
 }

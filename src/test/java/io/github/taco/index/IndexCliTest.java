@@ -59,4 +59,39 @@ class IndexCliTest {
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--checkpoint"), missing.err());
     }
+
+    @Test
+    void compactAloneAndAfterADelete() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("data"), 4, 2, 6);
+        Path ckpt = TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 4);
+        Path idx = tmp.resolve("idx");
+        String[] add = {"index", idx.toString(), "--checkpoint", ckpt.toString(), "--dataset", "youcook2",
+            "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
+            "--features", data.resolve("features").toString(), "--split", "validation"};
+        assertEquals(0, run(add).code());
+        Run again = run(add); // replaces every clip: the first records are dead
+        assertEquals(0, again.code(), again.err());
+        long dead;
+        try (VideoIndex index = VideoIndex.open(idx, true)) {
+            dead = index.stats().deadFrameBytes();
+        }
+        assertTrue(dead > 0);
+
+        Run c = run("index", idx.toString(), "--compact");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("compacted 8 clips") && c.out().contains("now frames-1.bin")
+                && c.out().contains("dead bytes " + dead + " -> 0"), c.out());
+        assertFalse(c.out().contains("indexing"), "nothing is embedded: " + c.out());
+        Run s = run("search", idx.toString(), "stir the sauce", "-k", "3", "--top-n", "8");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(3, s.out().lines().filter(l -> l.matches("\\s+\\d+\\s+v\\d#\\d.*")).count(), s.out());
+
+        Run d = run("index", idx.toString(), "--delete-video", "v2", "--compact");
+        assertEquals(0, d.code(), d.err());
+        assertTrue(d.out().contains("deleted 2 clips") && d.out().contains("compacted 6 clips") && d.out().contains("now frames-2.bin"), d.out());
+        assertTrue(java.nio.file.Files.exists(idx.resolve("frames-2.bin")) && !java.nio.file.Files.exists(idx.resolve("frames-1.bin")));
+
+        Run help = run("index", "--help");
+        assertTrue(help.out().contains("--compact") && help.out().contains("dead space"), help.out());
+    }
 }
