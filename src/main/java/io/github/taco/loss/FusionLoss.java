@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.model.TacoModel;
+import io.github.taco.model.Scalars;
 
 /**
  * L3, the fusion loss with cascade sampling (SPEC §4). For each text anchor i: the fused score of
@@ -61,14 +62,13 @@ public final class FusionLoss {
         NDArray positives = s3.get(new NDIndex("0:{}", k)).reshape(k, 1);
         NDArray textAnchored = s3.get(new NDIndex("{}:{}", k, k + k * kp)).reshape(k, kp);
         NDArray videoAnchored = s3.get(new NDIndex("{}:", k + k * kp)).reshape(k, kp);
-        return targetZeroCrossEntropy(NDArrays.concat(new NDList(positives, textAnchored), 1))
-                .add(targetZeroCrossEntropy(NDArrays.concat(new NDList(positives, videoAnchored), 1)))
-                .div(2f);
+        return Scalars.div(targetZeroCrossEntropy(NDArrays.concat(new NDList(positives, textAnchored), 1))
+                .add(targetZeroCrossEntropy(NDArrays.concat(new NDList(positives, videoAnchored), 1))), 2);
     }
 
     /** mean over rows of −log softmax(row)[0]: the true pair sits in column 0. */
     private static NDArray targetZeroCrossEntropy(NDArray logits) {
         Shape s = logits.getShape();
-        return logits.logSoftmax(1).get(new NDIndex(":, 0")).sum().div(-(float) s.get(0));
+        return Scalars.div(logits.logSoftmax(1).get(new NDIndex(":, 0")).sum(), -s.get(0));
     }
 }

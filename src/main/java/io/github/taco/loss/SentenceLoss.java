@@ -1,6 +1,7 @@
 package io.github.taco.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.github.taco.model.Scalars;
 
 /**
  * L1, the sentence-level contrastive loss (SPEC §4): for each text i, softmax cross-entropy over
@@ -16,13 +17,13 @@ public final class SentenceLoss {
         if (!videoToText) {
             return textToVideo;
         }
-        return textToVideo.add(diagonalCrossEntropy(s1, 0)).div(2f);
+        return Scalars.div(textToVideo.add(diagonalCrossEntropy(s1, 0)), 2);
     }
 
     /** mean_i −log softmax(scores along {@code axis})[i, i]. */
     static NDArray diagonalCrossEntropy(NDArray scores, int axis) {
         long k = scores.getShape().get(0);
         NDArray eye = Identity.of(scores.getManager(), (int) k);
-        return scores.logSoftmax(axis).mul(eye).sum().div(-(float) k);
+        return Scalars.div(scores.logSoftmax(axis).mul(eye).sum(), -k);
     }
 }

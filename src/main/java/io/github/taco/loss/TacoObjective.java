@@ -5,6 +5,7 @@ import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 
 import java.util.Random;
+import io.github.taco.model.Scalars;
 
 /**
  * The training objective L = L1 + λ·L2 + L3 (SPEC §4) on one batch of K positive pairs, with the
@@ -55,7 +56,7 @@ public final class TacoObjective {
             NDArray tokenScores = model.tokenScores(y, x, in.frameMask());
             s2 = model.s2(tokenScores, in.tokenWeights());
             l2 = TokenLoss.compute(tokenScores, in.tokenWeights());
-            NDArray weighted = l2.mul((float) config.lambda);
+            NDArray weighted = Scalars.mul(l2, config.lambda);
             total = total == null ? weighted : total.add(weighted);
         }
         timer.lap("L1+L2");

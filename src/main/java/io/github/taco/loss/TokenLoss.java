@@ -1,6 +1,7 @@
 package io.github.taco.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.github.taco.model.Scalars;
 
 /**
  * L2, the token-level contrastive loss (SPEC §4): for each text i and token of interest p,
@@ -24,6 +25,6 @@ public final class TokenLoss {
         NDArray logProbOfTarget = tokenScores.logSoftmax(2).mul(eye).sum(new int[] {2}); // [K, n]
         NDArray perText = logProbOfTarget.mul(tokenWeights).sum(new int[] {1}).neg(); // [K]
         float texts = tokenWeights.sum(new int[] {1}).gt(0f).sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
-        return perText.sum().div(Math.max(texts, 1f));
+        return Scalars.div(perText.sum(), Math.max(texts, 1f));
     }
 }

@@ -45,7 +45,7 @@ final class BertLayer {
         NDArray q = splitHeads(query.apply(h), b, n);
         NDArray k = splitHeads(key.apply(h), b, n);
         NDArray v = splitHeads(value.apply(h), b, n);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize)).add(maskAdd);
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(headSize)).add(maskAdd);
         NDArray probs = Nn.dropout(scores.softmax(-1), dropout, training);
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, (long) heads * headSize);
         NDArray attn = Nn.dropout(attentionOutputDense.apply(context), dropout, training);

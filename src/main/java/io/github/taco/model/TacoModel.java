@@ -156,7 +156,7 @@ public final class TacoModel implements AutoCloseable {
     }
 
     private NDArray scale(NDArray scores) {
-        return config.cosine() ? scores.div((float) config.temperature) : scores;
+        return config.cosine() ? Scalars.div(scores, config.temperature) : scores;
     }
 
     private static NDArray l2normalize(NDArray a) {

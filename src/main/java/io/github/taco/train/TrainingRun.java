@@ -113,7 +113,8 @@ public final class TrainingRun {
                     NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
                 // Every caption is encoded up front (all cores, disk cache): the loader thread then does
                 // no native calls while the engine trains. Tokenizer calls on the loader thread during
-                // training coincided with corrupted gradients (measured, one intra-op thread).
+                // training coincided with corrupted gradients (measured, one intra-op thread): their garbage made GCs
+                // more frequent, and a GC freed DJL's scalar constants (docs/gradient-corruption.md, fixed by Scalars).
                 CaptionEncoder encoder = precomputed(text, train, validation, spec);
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
