@@ -25,10 +25,10 @@ public final class Npy {
     /**
      * Decodes one .npy array (float32 or float16, shape [T, D]) and validates it.
      *
-     * <p>Read here with a ByteBuffer rather than DJL's {@code NDList.decode}: decoding through the
-     * engine on the prefetch thread while the training thread runs backward corrupted gradients
-     * (global gradient norm 9e15, then NaN, with one intra-op thread; measured, 2026-11-27). The
-     * header checks are the same either way.
+     * <p>Read here with a ByteBuffer rather than DJL's {@code NDList.decode}: no native arrays (and
+     * less garbage) on the prefetch thread. Its garbage once made GCs frequent enough to expose a
+     * DJL bug (docs/gradient-corruption.md, fixed by {@code model.Scalars}); a plain read also
+     * names the file in every error.
      */
     public static VideoFeatures decode(byte[] bytes, String videoId, Object source) throws FeatureException {
         Header h = checkComplete(bytes, videoId, source);
