@@ -171,15 +171,15 @@ public final class SearchBenchmark {
                 double[] bestScore = new double[10];
                 Arrays.fill(bestScore, Double.NEGATIVE_INFINITY);
                 for (int j = 0; j < n; j++) {
-                    double dot = sim.compare(q, data[j]); // the same order as the raw dot product, for either similarity
-                    if (dot > bestScore[9]) {
+                    double score = sim.compare(q, data[j]); // Lucene's own score, so ties and order match what HNSW ranks by
+                    if (score > bestScore[9]) {
                         int p = 9;
-                        while (p > 0 && bestScore[p - 1] < dot) {
+                        while (p > 0 && bestScore[p - 1] < score) {
                             bestScore[p] = bestScore[p - 1];
                             best[p] = best[p - 1];
                             p--;
                         }
-                        bestScore[p] = dot;
+                        bestScore[p] = score;
                         best[p] = j;
                     }
                 }
