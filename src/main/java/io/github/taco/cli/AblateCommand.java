@@ -19,7 +19,8 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ablate")
     Path out;
 
-    @Option(names = "--tables", split = ",", description = "Which tables: 3, 4 or 3,4 (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    @Option(names = "--tables", split = ",", description = "Which tables: 3, 4, d (diagnostic rows: L1+L2, L1+L2 det+adp, TACo with a detached L3) "
+            + "or a comma list (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     List<String> tables;
 
     @Option(names = "--seeds", split = ",", description = "Seeds (default: ${DEFAULT-VALUE}).", defaultValue = "1,2")
@@ -55,7 +56,8 @@ final class AblateCommand implements Callable<Integer> {
                         rows.add(Ablation.table3().get(4));
                     }
                 }
-                default -> throw new IllegalArgumentException("--tables: unknown table '" + t + "' (use 3 and/or 4)");
+                case "d" -> rows.addAll(Ablation.diagnostics());
+                default -> throw new IllegalArgumentException("--tables: unknown table '" + t + "' (use 3, 4 and/or d)");
             }
         }
         if (only != null) {

@@ -82,6 +82,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "τ for cosine similarity.") Double temperature;
     @Option(names = "--lambda", description = "λ, weight of L2.") Double lambda;
     @Option(names = "--l1-video-to-text", description = "Add the video→text direction to L1.") Boolean l1VideoToText;
+    @Option(names = "--l3-detached", description = "Diagnostic: L3 trains the fusion only (its gradient does not reach the "
+            + "text and video encoders). The paper trains all modules jointly.") Boolean l3Detached;
 
     // ---- sizes
     @Option(names = "--hidden", description = "d.") Integer hidden;
@@ -150,6 +152,7 @@ final class TrainCommand implements Callable<Integer> {
         if (temperature != null) m.temperature = temperature;
         if (lambda != null) m.lambda = lambda;
         if (l1VideoToText != null) m.l1VideoToText = l1VideoToText;
+        if (l3Detached != null) m.l3Detached = l3Detached;
         if (hidden != null) m.hiddenSize = hidden;
         if (heads != null) m.numAttentionHeads = heads;
         if (textLayers != null) m.textLayers = textLayers;

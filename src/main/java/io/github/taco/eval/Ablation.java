@@ -54,6 +54,18 @@ public final class Ablation {
         return rows;
     }
 
+    /**
+     * Rows that take TACo apart when Table 3 does not come out as in the paper: the token loss
+     * without the fusion (with the paper's and the control's tokens of interest), and TACo whose
+     * L3 trains the fusion only ({@link TacoConfig#l3Detached}).
+     */
+    public static List<Row> diagnostics() {
+        return List.of(
+                new Row("d", "L1+L2", c -> c.losses("L1+L2")),
+                new Row("d", "L1+L2 det+adp", c -> { c.losses("L1+L2"); c.tagSet = "det+adp"; }),
+                new Row("d", "L1+L2+L3 cascade (L3 detached)", c -> { c.losses("L1+L2+L3"); c.negatives = "cascade"; c.l3Detached = true; }));
+    }
+
     public static final class Spec {
         public Path out = Path.of("runs", "ablate");
         public List<Row> rows = new ArrayList<>(table3());
@@ -127,14 +139,14 @@ public final class Ablation {
         Files.move(Path.of(tmp + ".png"), spec.out.resolve("chart.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Row → {mean R@1, std R@1, mean R@5, std, mean R@10, std, mean MedR, std, mean R@1 s1, mean R@1 s1+0.5s2}. */
+    /** Row → {mean R@1, std R@1, mean R@5, std, mean R@10, std, mean MedR, std, mean R@1 s1, mean R@1 s1+0.5s2, seeds run}. */
     static Map<String, double[]> stats(List<Run> runs) {
         Map<String, List<Run>> byRow = new LinkedHashMap<>();
         for (Run r : runs) byRow.computeIfAbsent(r.row, k -> new ArrayList<>()).add(r);
         Map<String, double[]> out = new LinkedHashMap<>();
         byRow.forEach((row, rs) -> out.put(row, new double[] {
             mean(rs, Run::r1), std(rs, Run::r1), mean(rs, Run::r5), std(rs, Run::r5), mean(rs, Run::r10), std(rs, Run::r10),
-            mean(rs, Run::medR), std(rs, Run::medR), mean(rs, Run::r1s1), mean(rs, Run::r1s12)}));
+            mean(rs, Run::medR), std(rs, Run::medR), mean(rs, Run::r1s1), mean(rs, Run::r1s12), rs.size()}));
         return out;
     }
 
@@ -143,12 +155,21 @@ public final class Ablation {
         long steps = runs.isEmpty() ? 0 : runs.get(0).steps;
         double secs = runs.stream().mapToDouble(Run::trainSeconds).average().orElse(0);
         sb.append(String.format(Locale.ROOT, "Synthetic benchmark, text→video on %d held-out clips; cpu preset, %d steps per run (≈ %.0f s each), seeds %s.%n"
-                + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over seeds.%n%n",
+                + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over the seeds run"
+                + " (no std for a single seed).%n%n",
                 spec.evalClips, steps, secs, spec.seeds, spec.topR));
-        sb.append("| row | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|\n");
-        stats(runs).forEach((row, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.1f ± %.1f | %.1f ± %.1f | %.1f ± %.1f | %.1f ± %.1f | %.1f | %.1f |%n",
-                row, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])));
+        sb.append("| row | seeds run | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|---|\n");
+        stats(runs).forEach((row, v) -> {
+            boolean spread = v[10] >= 2;
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.1f | %.1f |%n", row, (int) v[10],
+                    meanStd(v[0], v[1], spread), meanStd(v[2], v[3], spread), meanStd(v[4], v[5], spread), meanStd(v[6], v[7], spread),
+                    v[8], v[9]));
+        });
         return sb.toString();
+    }
+
+    private static String meanStd(double mean, double std, boolean spread) {
+        return spread ? String.format(Locale.ROOT, "%.1f ± %.1f", mean, std) : String.format(Locale.ROOT, "%.1f", mean);
     }
 
     private static double mean(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {

@@ -12,7 +12,8 @@ import io.github.taco.model.Scalars;
  * loss switches of the paper's ablations ({@code useL1}, {@code useL2}, {@code useL3}).
  *
  * <p>The cascade's ranking score is r = s1 + s2 when L2 is trained, and s1 alone otherwise (an
- * untrained s2 would only add noise to the ranking) [ours].
+ * untrained s2 would only add noise to the ranking) [ours]. With {@link TacoConfig#l3Detached} the
+ * fusion sees detached encoder outputs, so L3 trains the fusion only.
  */
 public final class TacoObjective {
     private final TacoModel model;
@@ -68,7 +69,10 @@ public final class TacoObjective {
             float[] r = mode == NegativeSampler.Mode.CASCADE ? (s2 == null ? s1 : s1.add(s2)).toFloatArray() : null;
             sel = NegativeSampler.select(mode, r, k, config.kPrime, random);
             timer.lap("cascade selection");
-            l3 = FusionLoss.compute(model, y, in.tokenMask(), x, in.frameMask(), sel);
+            // stopGradient: the diagnostic variant whose L3 cannot move the shared encoders
+            NDArray yf = config.l3Detached ? y.stopGradient() : y;
+            NDArray xf = config.l3Detached ? x.stopGradient() : x;
+            l3 = FusionLoss.compute(model, yf, in.tokenMask(), xf, in.frameMask(), sel);
             total = total == null ? l3 : total.add(l3);
             timer.lap("fusion");
         }

@@ -66,6 +66,12 @@ public final class TacoConfig {
     public boolean l1VideoToText = false;
     /** Negative selection of L3: "cascade" (default), "random" or "full". */
     public String negatives = "cascade";
+    /**
+     * Train the fusion on detached encoder outputs, so L3 updates only the fusion and never the text
+     * or video encoder [ours, a diagnostic; the paper trains all three modules jointly, false].
+     * With it, s1 and s2 learn exactly as without L3 and s3 re-scores on top.
+     */
+    public boolean l3Detached = false;
     /** K', the number of hard negatives per anchor in L3 (capped at K−1). */
     public int kPrime = 8;
     /** Tokens of interest (SPEC §3): none, noun, verb, noun+verb, det+adp, all. */

@@ -167,6 +167,11 @@ public final class TrainingRun {
         long start = trainer.step();
         Trainer.StepResult last = null;
         Map<String, Double> report = null;
+        // gradient norms between two log lines: a single step's norm is too noisy to read, and the
+        // share of clipped steps tells whether --clip-norm is shrinking the updates
+        double normSum = 0;
+        int normSteps = 0;
+        int clippedSteps = 0;
         try (MetricsLog log = new MetricsLog(spec.outDir.resolve("metrics.jsonl"), start);
                 PrefetchLoader batches = DataLoaders.open(train, store, text, lc, start);
                 Progress progress = new Progress("train", start, spec.train.steps, spec.logEvery)) {
@@ -180,6 +185,13 @@ public final class TrainingRun {
                             + ". Try a lower --lr or --clip-norm.", e);
                 }
                 long step = trainer.step();
+                if (!last.skipped()) {
+                    normSum += last.gradNorm();
+                    normSteps++;
+                    if (spec.train.clipNorm > 0 && last.gradNorm() > spec.train.clipNorm) {
+                        clippedSteps++;
+                    }
+                }
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("step", step);
                 rec.put("loss", last.loss());
@@ -196,7 +208,14 @@ public final class TrainingRun {
                     report.forEach((k, v) -> rec.put("val_" + k, v));
                 }
                 if (step % spec.logEvery == 0 || evalNow || step == spec.train.steps || last.skipped()) {
+                    if (normSteps > 0) {
+                        rec.put("grad_norm", normSum / normSteps); // mean pre-clipping norm since the last line
+                        rec.put("clipped", (double) clippedSteps / normSteps); // share of those steps that were clipped
+                    }
                     log.write(finite(rec));
+                    normSum = 0;
+                    normSteps = 0;
+                    clippedSteps = 0;
                 }
                 progress.step(step, String.format(Locale.ROOT, "loss %.3f%s", last.loss(),
                         evalNow ? " val " + summary(report) : ""));

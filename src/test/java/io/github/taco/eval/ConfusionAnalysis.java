@@ -1,0 +1,157 @@
+package io.github.taco.eval;
+
+import io.github.taco.data.Batch;
+import io.github.taco.data.BatchBuilder;
+import io.github.taco.data.Clip;
+import io.github.taco.data.Datasets;
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.Split;
+import io.github.taco.data.synth.Lexicon;
+import io.github.taco.data.synth.SynthTruth;
+import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FeatureStores;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.train.Checkpoint;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * What a trained model confuses on the synthetic benchmark: for every text→video query whose true
+ * clip is not ranked first, which concepts (verb, object, attribute, amount, tool, place) the
+ * clip ranked first differs in from the true one. Not a JUnit test: run with plain
+ * {@code java -cp … io.github.taco.eval.ConfusionAnalysis SYNTH_DIR CHECKPOINT [clips]}; the
+ * queries are the ones {@code taco ablate} evaluates (the first {@code clips} validation clips).
+ */
+public final class ConfusionAnalysis {
+    private ConfusionAnalysis() {}
+
+    public static void main(String[] args) throws Exception {
+        Path synth = Path.of(args[0]);
+        Path checkpoint = Path.of(args[1]);
+        int max = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        SynthTruth truth = SynthTruth.read(synth);
+        List<Clip> clips = Datasets.read("youcook2", synth.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        clips = clips.subList(0, Math.min(max, clips.size()));
+        try (Checkpoint ckpt = Checkpoint.open(checkpoint);
+                FeatureStore store = FeatureStores.open(synth.resolve("features"), 1.0)) {
+            TacoConfig c = ckpt.config();
+            BatchBuilder builder = new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, MissingPolicy.FAIL);
+            List<Batch> batches = new ArrayList<>();
+            for (int s = 0; s < clips.size(); s += 128) {
+                List<Clip> part = new ArrayList<>();
+                for (Clip clip : clips.subList(s, Math.min(clips.size(), s + 128))) {
+                    part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)), clip.split()));
+                }
+                batches.add(builder.build(part, new Random(0)));
+            }
+            float[][][] m = new RetrievalEvaluator(ckpt.model(), RetrievalEvaluator.Options.defaults()).scoreMatrices(batches);
+            int n = clips.size();
+            int[][] concepts = new int[n][];
+            for (int i = 0; i < n; i++) {
+                concepts[i] = truth.clip(clips.get(i).clipId()).concepts();
+            }
+            // how often each query's (verb, object) pair occurs among the training clips: with the
+            // interaction knob an object's look depends on the verb, so a pair never trained on is hard
+            java.util.Map<List<Integer>, Integer> pairCounts = new java.util.HashMap<>();
+            for (Clip t : Datasets.read("youcook2", synth.resolve("youcookii_annotations_trainval.json")).clips(Split.TRAIN)) {
+                int[] tc = truth.clip(t.clipId()).concepts();
+                pairCounts.merge(List.of(tc[0], tc[1]), 1, Integer::sum);
+            }
+            int[] seen = new int[n];
+            for (int i = 0; i < n; i++) {
+                seen[i] = pairCounts.getOrDefault(List.of(concepts[i][0], concepts[i][1]), 0);
+            }
+            report("s1", m[0], null, concepts, seen);
+            if (c.useL2) {
+                report("s1+0.5s2", m[0], m[1], concepts, seen);
+                report("s2 alone", null, m[1], concepts, seen);
+            }
+        }
+    }
+
+    private static final int[] SEEN_BUCKETS = {0, 1, 3, 6, 11, Integer.MAX_VALUE};
+
+    private static void report(String name, float[][] s1, float[][] s2, int[][] concepts, int[] seen) {
+        int n = concepts.length;
+        Lexicon.Kind[] kinds = Lexicon.Kind.values();
+        int errors = 0;
+        int[] bucketQueries = new int[SEEN_BUCKETS.length - 1];
+        int[] bucketHits = new int[SEEN_BUCKETS.length - 1];
+        int[] kindDiffers = new int[kinds.length];
+        int[] onlyKind = new int[kinds.length];
+        int[] diffCount = new int[kinds.length + 1];
+        int[] chanceDiffCount = new int[kinds.length + 1];
+        for (int i = 0; i < n; i++) {
+            int best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            double trueScore = score(s1, s2, i, i);
+            for (int j = 0; j < n; j++) {
+                double sc = score(s1, s2, i, j);
+                if (j != i && sc >= bestScore) {
+                    bestScore = sc;
+                    best = j;
+                }
+            }
+            chanceDiffCount[differences(concepts[i], concepts[(i + 1 + (i * 7919) % (n - 1)) % n], null)]++;
+            int b = 0;
+            while (seen[i] >= SEEN_BUCKETS[b + 1]) b++;
+            bucketQueries[b]++;
+            if (bestScore < trueScore) {
+                bucketHits[b]++;
+                continue;
+            }
+            errors++;
+            boolean[] differs = new boolean[kinds.length];
+            int d = differences(concepts[i], concepts[best], differs);
+            diffCount[d]++;
+            for (int k = 0; k < kinds.length; k++) {
+                if (differs[k]) {
+                    kindDiffers[k]++;
+                    if (d == 1) {
+                        onlyKind[k]++;
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%n== %s: %d of %d queries miss (R@1 %.1f)%n", name, errors, n, 100.0 * (n - errors) / n);
+        System.out.println("R@1 by how many training clips have the query's (verb, object) pair:");
+        for (int b = 0; b < bucketQueries.length; b++) {
+            System.out.printf(Locale.ROOT, "  %s: %4d queries, R@1 %.1f%n", b == bucketQueries.length - 1 ? ">= " + SEEN_BUCKETS[b]
+                    : SEEN_BUCKETS[b] + "-" + (SEEN_BUCKETS[b + 1] - 1), bucketQueries[b], 100.0 * bucketHits[b] / Math.max(1, bucketQueries[b]));
+        }
+        System.out.println("concepts the top-ranked wrong clip differs in (count of errors | a random other clip, for scale):");
+        for (int d = 0; d <= kinds.length; d++) {
+            System.out.printf(Locale.ROOT, "  %d differing: %4d (%.0f%%) | random %.0f%%%n", d, diffCount[d],
+                    100.0 * diffCount[d] / Math.max(1, errors), 100.0 * chanceDiffCount[d] / n);
+        }
+        System.out.println("per kind: errors where it differs / errors where it is the only difference");
+        for (int k = 0; k < kinds.length; k++) {
+            System.out.printf(Locale.ROOT, "  %-9s %4d (%.0f%%) / %4d%n", kinds[k], kindDiffers[k], 100.0 * kindDiffers[k] / Math.max(1, errors),
+                    onlyKind[k]);
+        }
+    }
+
+    private static double score(float[][] s1, float[][] s2, int i, int j) {
+        if (s1 == null) {
+            return s2[i][j];
+        }
+        return s1[i][j] + (s2 == null ? 0 : 0.5 * s2[i][j]);
+    }
+
+    private static int differences(int[] a, int[] b, boolean[] differs) {
+        int d = 0;
+        for (int k = 0; k < a.length; k++) {
+            if (a[k] != b[k]) {
+                d++;
+                if (differs != null) {
+                    differs[k] = true;
+                }
+            }
+        }
+        return d;
+    }
+}
