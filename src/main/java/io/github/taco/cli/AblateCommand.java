@@ -38,6 +38,10 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--similarity", description = "dot or cosine for every row (default: the cpu preset's).")
     String similarity;
 
+    @Option(names = "--bert", description = "Start every row's text encoder from this Hugging Face BERT folder (config.json, "
+            + "model.safetensors, vocab.txt), as the paper does; the model takes its sizes. Default: from scratch.")
+    Path bert;
+
     @Override
     public Integer call() throws Exception {
         Ablation.Spec spec = new Ablation.Spec();
@@ -46,6 +50,7 @@ final class AblateCommand implements Callable<Integer> {
         spec.steps = steps;
         spec.evalClips = evalClips;
         spec.similarity = similarity;
+        spec.bert = bert;
         List<Ablation.Row> rows = new ArrayList<>();
         for (String t : tables) {
             switch (t.trim()) {

@@ -64,6 +64,24 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--objects", description = "Objects used, at most 40 (default ${DEFAULT-VALUE}).")
     int objects = D.objects();
 
+    @Option(names = "--attributes", description = "Attributes (visible states) used, at most 10; 1 makes every clip share one (default ${DEFAULT-VALUE}).")
+    int attributes = D.attributes();
+
+    @Option(names = "--amounts", description = "Amounts used, at most 6 (default ${DEFAULT-VALUE}).")
+    int amounts = D.amounts();
+
+    @Option(names = "--tools", description = "Tools used, at most 10 (default ${DEFAULT-VALUE}).")
+    int tools = D.tools();
+
+    @Option(names = "--places", description = "Places used, at most 8 (default ${DEFAULT-VALUE}).")
+    int places = D.places();
+
+    @Option(names = "--tool-rate", description = "Chance a step uses a tool (default ${DEFAULT-VALUE}).")
+    double toolRate = D.toolRate();
+
+    @Option(names = "--place-rate", description = "Chance a step names a place (default ${DEFAULT-VALUE}).")
+    double placeRate = D.placeRate();
+
     @Option(names = "--zipf", description = "Skew of concept frequencies, 0 = uniform (default ${DEFAULT-VALUE}).")
     double zipf = D.zipf();
 
@@ -89,8 +107,8 @@ final class SynthCommand implements Callable<Integer> {
                 valVideos != null ? valVideos : base.valVideos(),
                 narrationVideos != null ? narrationVideos : base.narrationVideos(),
                 dim, Math.min(latentDim, dim), D.minSteps(), D.maxSteps(), D.minStepSeconds(), D.maxStepSeconds(), idleFraction, noise,
-                background, verbs, objects, D.attributes(), D.amounts(), D.tools(), D.places(), zipf, D.videoIngredients(),
-                D.ingredientReuse(), D.toolRate(), D.placeRate(), synonymRate, fillerRate, shiftRate, offTopicRate, D.jitterSeconds(),
+                background, verbs, objects, attributes, amounts, tools, places, zipf, D.videoIngredients(),
+                D.ingredientReuse(), toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, D.jitterSeconds(),
                 nonlinearity, interaction);
         long t0 = System.nanoTime();
         SynthData data = SyntheticBenchmark.generateTo(c, out);

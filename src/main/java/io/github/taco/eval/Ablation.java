@@ -74,6 +74,8 @@ public final class Ablation {
         public int evalClips = 1000;
         public int topR = 10;
         public String similarity;
+        /** A Hugging Face BERT folder to start every row's text encoder from (sizes follow it), or null: from scratch. */
+        public Path bert;
     }
 
     /** Metrics of one trained model. */
@@ -92,6 +94,11 @@ public final class Ablation {
             for (long seed : spec.seeds) {
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
                 TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed);
+                if (spec.bert != null) {
+                    t.model = io.github.taco.model.TacoModel.bertSizes(spec.bert, t.model);
+                    t.bert = spec.bert;
+                    t.vocabulary = spec.bert.resolve("vocab.txt");
+                }
                 row.change.accept(t.model);
                 if (spec.similarity != null) t.model.similarity = spec.similarity;
                 if (spec.steps != null) t.train.steps = spec.steps;
@@ -158,6 +165,9 @@ public final class Ablation {
                 + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over the seeds run"
                 + " (no std for a single seed).%n%n",
                 spec.evalClips, steps, secs, spec.seeds, spec.topR));
+        if (spec.bert != null) {
+            sb.append("Text encoder initialised from ").append(spec.bert).append(" (model sizes follow it).\n\n");
+        }
         sb.append("| row | seeds run | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|---|\n");
         stats(runs).forEach((row, v) -> {
             boolean spread = v[10] >= 2;

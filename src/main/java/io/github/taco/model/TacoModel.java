@@ -227,7 +227,8 @@ public final class TacoModel implements AutoCloseable {
         r.maxTextPositions = n.path("max_position_embeddings").asInt(512);
         r.typeVocabSize = n.path("type_vocab_size").asInt(2);
         r.layerNormEps = n.path("layer_norm_eps").asDouble(1e-12);
-        return r.validate();
+        // featureDim 0 means "taken from the features at training time"; the model validates then
+        return r.featureDim > 0 ? r.validate() : r;
     }
 
     /** Hugging Face BertModel tensor name → this model's name, or null to skip it. */

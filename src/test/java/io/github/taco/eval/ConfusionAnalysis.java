@@ -128,11 +128,82 @@ public final class ConfusionAnalysis {
             System.out.printf(Locale.ROOT, "  %d differing: %4d (%.0f%%) | random %.0f%%%n", d, diffCount[d],
                     100.0 * diffCount[d] / Math.max(1, errors), 100.0 * chanceDiffCount[d] / n);
         }
+        // how strongly the score reacts to each concept: mean margin s(i, i) − s(i, j) over the
+        // pairs whose concepts differ in exactly that one kind (scores in units of the model's own scale)
+        double[] marginSum = new double[kinds.length];
+        int[] marginPairs = new int[kinds.length];
+        double allSum = 0;
+        long allPairs = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (i == j) continue;
+                double margin = score(s1, s2, i, i) - score(s1, s2, i, j);
+                allSum += margin;
+                allPairs++;
+                boolean[] differs = new boolean[kinds.length];
+                if (differences(concepts[i], concepts[j], differs) == 1) {
+                    for (int k = 0; k < kinds.length; k++) {
+                        if (differs[k]) {
+                            marginSum[k] += margin;
+                            marginPairs[k]++;
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "mean margin true − other: all pairs %.2f; pairs differing in one kind only:", allSum / allPairs);
+        for (int k = 0; k < kinds.length; k++) {
+            System.out.printf(Locale.ROOT, " %s %.2f (%d)", kinds[k], marginSum[k] / Math.max(1, marginPairs[k]), marginPairs[k]);
+        }
+        System.out.println();
+        // which side is blind: for a pair (i, j) differing in one kind, how far apart are the two texts'
+        // score rows (text side) and the two videos' score columns (video side), relative to random pairs
+        System.out.print("mean |row_i − row_j| (texts) / |col_i − col_j| (videos), one-kind pairs vs all pairs:");
+        double[] allSides = sides(s1, s2, n, -1, -1);
+        System.out.printf(Locale.ROOT, " all %.2f / %.2f;", allSides[0], allSides[1]);
+        for (int k = 0; k < kinds.length; k++) {
+            double t = 0, v = 0;
+            int c = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    boolean[] differs = new boolean[kinds.length];
+                    if (differences(concepts[i], concepts[j], differs) == 1 && differs[k]) {
+                        double[] sd = sides(s1, s2, n, i, j);
+                        t += sd[0];
+                        v += sd[1];
+                        c++;
+                    }
+                }
+            }
+            if (c > 0) System.out.printf(Locale.ROOT, " %s %.2f / %.2f", kinds[k], t / c, v / c);
+        }
+        System.out.println();
         System.out.println("per kind: errors where it differs / errors where it is the only difference");
         for (int k = 0; k < kinds.length; k++) {
             System.out.printf(Locale.ROOT, "  %-9s %4d (%.0f%%) / %4d%n", kinds[k], kindDiffers[k], 100.0 * kindDiffers[k] / Math.max(1, errors),
                     onlyKind[k]);
         }
+    }
+
+    /** {mean |score(i, ·) − score(j, ·)|, mean |score(·, i) − score(·, j)|}; i = -1: averaged over 2,000 fixed pairs. */
+    private static double[] sides(float[][] s1, float[][] s2, int n, int i, int j) {
+        if (i < 0) {
+            double[] acc = new double[2];
+            Random r = new Random(0);
+            for (int p = 0; p < 2000; p++) {
+                int a = r.nextInt(n), b = (a + 1 + r.nextInt(n - 1)) % n;
+                double[] d = sides(s1, s2, n, a, b);
+                acc[0] += d[0] / 2000;
+                acc[1] += d[1] / 2000;
+            }
+            return acc;
+        }
+        double t = 0, v = 0;
+        for (int k = 0; k < n; k++) {
+            t += Math.abs(score(s1, s2, i, k) - score(s1, s2, j, k));
+            v += Math.abs(score(s1, s2, k, i) - score(s1, s2, k, j));
+        }
+        return new double[] {t / n, v / n};
     }
 
     private static double score(float[][] s1, float[][] s2, int i, int j) {
