@@ -124,4 +124,25 @@ class DatasetCheckerTest {
                 out.resolve("features").toString(), "--on-missing", "skip"));
         assertEquals(2, run(w, "data", "check", "--dataset", "nope", "--annotations", out.toString(), "--features", "x"));
     }
+
+    /** The modifier knobs: one attribute and amount, no tool or place, so captions name only verb and object as varying content. */
+    @Test
+    void cliSynthModifierKnobs() throws IOException {
+        Path out = dir.resolve("content");
+        StringWriter w = new StringWriter();
+        assertEquals(0, run(w, "synth", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3", "--attributes", "1",
+                "--amounts", "1", "--tools", "1", "--places", "1", "--tool-rate", "0", "--place-rate", "0"), w.toString());
+        var truth = io.github.taco.data.synth.SynthTruth.read(out);
+        java.util.Set<Integer> verbs = new java.util.HashSet<>();
+        for (var steps : truth.steps().values()) {
+            for (var s : steps) {
+                assertEquals(0, s.attribute());
+                assertEquals(0, s.amount());
+                assertEquals(-1, s.tool());
+                assertEquals(-1, s.place());
+                verbs.add(s.verb());
+            }
+        }
+        assertTrue(verbs.size() > 3, "verbs still vary: " + verbs);
+    }
 }
