@@ -66,18 +66,23 @@ public final class EvalRun {
             if (spec.maxClips > 0 && use.size() > spec.maxClips) {
                 use = use.subList(0, spec.maxClips);
             }
-            BatchBuilder builder = new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, spec.onMissing);
-            List<Batch> batches = new ArrayList<>();
-            for (int s = 0; s < use.size(); s += 128) {
-                List<Clip> part = new ArrayList<>();
-                for (Clip clip : use.subList(s, Math.min(use.size(), s + 128))) {
-                    // the first caption is the query: deterministic, and the one a clip-level set has
-                    part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)), clip.split()));
-                }
-                batches.add(builder.build(part, new Random(0)));
-            }
+            List<Batch> batches = queryBatches(use, new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, spec.onMissing));
             LOG.info("evaluating {} clips of {} {} with {}", use.size(), spec.dataset, spec.split, spec.checkpoint);
             return new RetrievalEvaluator(ckpt.model(), new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit)).evaluate(batches);
         }
+    }
+
+    /** The evaluation batches of {@code clips}, 128 at a time, each clip with its first caption as the query. */
+    static List<Batch> queryBatches(List<Clip> clips, BatchBuilder builder) throws IOException {
+        List<Batch> batches = new ArrayList<>();
+        for (int s = 0; s < clips.size(); s += 128) {
+            List<Clip> part = new ArrayList<>();
+            for (Clip clip : clips.subList(s, Math.min(clips.size(), s + 128))) {
+                // the first caption is the query: deterministic, and the one a clip-level set has
+                part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)), clip.split()));
+            }
+            batches.add(builder.build(part, new Random(0)));
+        }
+        return batches;
     }
 }

@@ -14,7 +14,6 @@ import io.github.taco.model.TacoConfig;
 import io.github.taco.train.Checkpoint;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -39,15 +38,7 @@ public final class ConfusionAnalysis {
         try (Checkpoint ckpt = Checkpoint.open(checkpoint);
                 FeatureStore store = FeatureStores.open(synth.resolve("features"), 1.0)) {
             TacoConfig c = ckpt.config();
-            BatchBuilder builder = new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, MissingPolicy.FAIL);
-            List<Batch> batches = new ArrayList<>();
-            for (int s = 0; s < clips.size(); s += 128) {
-                List<Clip> part = new ArrayList<>();
-                for (Clip clip : clips.subList(s, Math.min(clips.size(), s + 128))) {
-                    part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)), clip.split()));
-                }
-                batches.add(builder.build(part, new Random(0)));
-            }
+            List<Batch> batches = EvalRun.queryBatches(clips, new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, MissingPolicy.FAIL));
             float[][][] m = new RetrievalEvaluator(ckpt.model(), RetrievalEvaluator.Options.defaults()).scoreMatrices(batches);
             int n = clips.size();
             int[][] concepts = new int[n][];
