@@ -144,5 +144,10 @@ class DatasetCheckerTest {
             }
         }
         assertTrue(verbs.size() > 3, "verbs still vary: " + verbs);
+        StringWriter bad = new StringWriter();
+        assertEquals(1, run(bad, "synth", "--out", dir.resolve("bad").toString(), "--videos", "20", "--tools", "0"));
+        assertTrue(bad.toString().contains("tools must be at least 1"), bad.toString());
+        assertEquals(1, run(bad, "synth", "--out", dir.resolve("bad").toString(), "--videos", "20", "--place-rate", "1.5"));
+        assertTrue(bad.toString().contains("placeRate must be in [0, 1]"), bad.toString());
     }
 }

@@ -79,6 +79,20 @@ public record SynthConfig(
         if (idleFraction < 0 || idleFraction >= 1) {
             throw new IllegalArgumentException("idleFraction must be in [0, 1)");
         }
+        int[] counts = {verbs, objects, attributes, amounts, tools, places};
+        String[] names = {"verbs", "objects", "attributes", "amounts", "tools", "places"};
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < 1) {
+                throw new IllegalArgumentException(names[i] + " must be at least 1, got " + counts[i]);
+            }
+        }
+        double[] rates = {toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, interaction, ingredientReuse};
+        String[] rateNames = {"toolRate", "placeRate", "synonymRate", "fillerRate", "shiftRate", "offTopicRate", "interaction", "ingredientReuse"};
+        for (int i = 0; i < rates.length; i++) {
+            if (!(rates[i] >= 0 && rates[i] <= 1)) {
+                throw new IllegalArgumentException(rateNames[i] + " must be in [0, 1], got " + rates[i]);
+            }
+        }
     }
 
     /**
