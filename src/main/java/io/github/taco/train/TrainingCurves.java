@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A PNG of the training curves (each loss, learning rate, validation R@1) from the metrics records. */
+/** A PNG of the training curves (each loss, learning rate, gradient norm, validation R@1) from the metrics records. */
 public final class TrainingCurves {
     private TrainingCurves() {}
 
@@ -26,7 +26,9 @@ public final class TrainingCurves {
         XYChart val = chart("validation text→video R@1", "R@1 (%)");
         series(val, records, "val_r1_s1");
         series(val, records, "val_r1_s12");
-        List<XYChart> charts = new ArrayList<>(List.of(losses, lr, val));
+        XYChart grad = chart("gradient norm before clipping (mean between log lines)", "norm");
+        series(grad, records, "grad_norm");
+        List<XYChart> charts = new ArrayList<>(List.of(losses, lr, grad, val));
         charts.removeIf(c -> c.getSeriesMap().isEmpty());
         if (charts.isEmpty()) {
             return;
