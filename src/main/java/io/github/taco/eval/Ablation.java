@@ -6,6 +6,7 @@ import io.github.taco.data.Split;
 import io.github.taco.data.synth.SynthConfig;
 import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
 import io.github.taco.train.TrainingRun;
 import org.knowm.xchart.BitmapEncoder;
@@ -95,7 +96,7 @@ public final class Ablation {
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
                 TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed);
                 if (spec.bert != null) {
-                    t.model = io.github.taco.model.TacoModel.bertSizes(spec.bert, t.model);
+                    t.model = TacoModel.bertSizes(spec.bert, t.model);
                     t.bert = spec.bert;
                     t.vocabulary = spec.bert.resolve("vocab.txt");
                 }

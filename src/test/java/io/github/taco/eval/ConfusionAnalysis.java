@@ -33,7 +33,8 @@ public final class ConfusionAnalysis {
         Path checkpoint = Path.of(args[1]);
         int max = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         SynthTruth truth = SynthTruth.read(synth);
-        List<Clip> clips = Datasets.read("youcook2", synth.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        io.github.taco.data.Dataset dataset = Datasets.read("youcook2", synth.resolve("youcookii_annotations_trainval.json"));
+        List<Clip> clips = dataset.clips(Split.VALIDATION);
         clips = clips.subList(0, Math.min(max, clips.size()));
         try (Checkpoint ckpt = Checkpoint.open(checkpoint);
                 FeatureStore store = FeatureStores.open(synth.resolve("features"), 1.0)) {
@@ -48,7 +49,7 @@ public final class ConfusionAnalysis {
             // how often each query's (verb, object) pair occurs among the training clips: with the
             // interaction knob an object's look depends on the verb, so a pair never trained on is hard
             java.util.Map<List<Integer>, Integer> pairCounts = new java.util.HashMap<>();
-            for (Clip t : Datasets.read("youcook2", synth.resolve("youcookii_annotations_trainval.json")).clips(Split.TRAIN)) {
+            for (Clip t : dataset.clips(Split.TRAIN)) {
                 int[] tc = truth.clip(t.clipId()).concepts();
                 pairCounts.merge(List.of(tc[0], tc[1]), 1, Integer::sum);
             }
