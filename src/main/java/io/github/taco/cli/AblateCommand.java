@@ -38,6 +38,13 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--similarity", description = "dot or cosine for every row (default: the cpu preset's).")
     String similarity;
 
+    @Option(names = "--temperature", description = "τ of cosine similarity for every row (default: the cpu preset's, 0.05).")
+    Double temperature;
+
+    @Option(names = "--batch", description = "K, pairs per batch, for every row (default: the cpu preset's, 64). "
+            + "Larger batches hold more hard negatives and cost time roughly in proportion.")
+    Integer batch;
+
     @Option(names = "--bert", description = "Start every row's text encoder from this Hugging Face BERT folder (config.json, "
             + "model.safetensors, vocab.txt), as the paper does; the model takes its sizes. Default: from scratch.")
     Path bert;
@@ -51,6 +58,8 @@ final class AblateCommand implements Callable<Integer> {
         spec.evalClips = evalClips;
         spec.similarity = similarity;
         spec.bert = bert;
+        spec.temperature = temperature;
+        spec.batch = batch;
         List<Ablation.Row> rows = new ArrayList<>();
         for (String t : tables) {
             switch (t.trim()) {

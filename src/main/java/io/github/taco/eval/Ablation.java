@@ -75,6 +75,10 @@ public final class Ablation {
         public int evalClips = 1000;
         public int topR = 10;
         public String similarity;
+        /** τ of cosine similarity for every row, or null: the cpu preset's. */
+        public Double temperature;
+        /** K, pairs per batch, for every row, or null: the cpu preset's. */
+        public Integer batch;
         /** A Hugging Face BERT folder to start every row's text encoder from (sizes follow it), or null: from scratch. */
         public Path bert;
     }
@@ -102,7 +106,9 @@ public final class Ablation {
                 }
                 row.change.accept(t.model);
                 if (spec.similarity != null) t.model.similarity = spec.similarity;
+                if (spec.temperature != null) t.model.temperature = spec.temperature;
                 if (spec.steps != null) t.train.steps = spec.steps;
+                if (spec.batch != null) t.train.batchSize = spec.batch;
                 t.evalEvery = 0;
                 t.validator = null;
                 LOG.info("ablation row '{}' seed {}: {} steps", row.name, seed, t.train.steps);
@@ -166,6 +172,13 @@ public final class Ablation {
                 + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over the seeds run"
                 + " (no std for a single seed).%n%n",
                 spec.evalClips, steps, secs, spec.seeds, spec.topR));
+        if (spec.batch != null || spec.temperature != null || spec.similarity != null) {
+            sb.append("Changed from the preset for every row:")
+                    .append(spec.batch != null ? " K = " + spec.batch + ";" : "")
+                    .append(spec.similarity != null ? " similarity " + spec.similarity + ";" : "")
+                    .append(spec.temperature != null ? " τ = " + spec.temperature + ";" : "")
+                    .append("\n\n");
+        }
         if (spec.bert != null) {
             sb.append("Text encoder initialised from ").append(spec.bert).append(" (model sizes follow it).\n\n");
         }

@@ -4,9 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The ablation table states how many seeds each row ran and shows a spread only where there is one. */
+/** The ablation table states how many seeds each row ran, shows a spread only where there is one, and names what was changed from the preset. */
 class AblationTableTest {
     @Test
     void aRowWithOneSeedHasNoSpread() {
@@ -19,5 +20,15 @@ class AblationTableTest {
         String md = Ablation.markdown(spec, runs);
         assertTrue(md.contains("| L1 | 2 | 81.0 ± 1.4 |"), md);
         assertTrue(md.contains("| L1+L2 | 1 | 84.0 | 99.0 |"), md);
+        assertFalse(md.contains("Changed from the preset"), md);
+    }
+
+    @Test
+    void settingsChangedFromThePresetAreStatedAboveTheTable() {
+        Ablation.Spec spec = new Ablation.Spec();
+        spec.batch = 256;
+        spec.temperature = 0.1;
+        String md = Ablation.markdown(spec, List.of(new Ablation.Run("L1", 1, 100, 10, "s1", 80, 99, 100, 1, 80, 79)));
+        assertTrue(md.contains("Changed from the preset for every row: K = 256; τ = 0.1;"), md);
     }
 }
