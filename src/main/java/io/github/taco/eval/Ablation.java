@@ -189,7 +189,41 @@ public final class Ablation {
                     meanStd(v[0], v[1], spread), meanStd(v[2], v[3], spread), meanStd(v[4], v[5], spread), meanStd(v[6], v[7], spread),
                     v[8], v[9]));
         });
+        sb.append(comparisons(stats(runs)));
         return sb.toString();
+    }
+
+    /** The paper's claims as (better row, baseline row): TACo over L1 and over L1+L3 random (Table 3), noun+verb over none and det+adp (Table 4). */
+    static final List<String[]> CLAIMS = List.of(
+            new String[] {"L1+L2+L3 cascade", "L1"},
+            new String[] {"L1+L2+L3 cascade", "L1+L3 random"},
+            new String[] {"L1+L2+L3 cascade", "tokens none"},
+            new String[] {"L1+L2+L3 cascade", "tokens det+adp"});
+
+    /**
+     * One line per claim whose two rows both ran: the difference of mean R@1 and whether it exceeds the
+     * seed-to-seed spread (the larger std of the two rows), so that "TACo wins" is never read off noise.
+     */
+    static String comparisons(Map<String, double[]> stats) {
+        StringBuilder sb = new StringBuilder();
+        for (String[] c : CLAIMS) {
+            double[] a = stats.get(c[0]);
+            double[] b = stats.get(c[1]);
+            if (a == null || b == null) continue;
+            String name = c[1].startsWith("tokens") ? "noun+verb (" + c[0] + ") vs " + c[1] : "TACo (" + c[0] + ") vs " + c[1];
+            double diff = a[0] - b[0];
+            String verdict;
+            if (a[10] < 2 || b[10] < 2) {
+                verdict = "no spread: run both rows with two or more seeds";
+            } else {
+                double spread = Math.max(a[1], b[1]);
+                verdict = diff > spread ? String.format(Locale.ROOT, "above by more than the spread (%.1f)", spread)
+                        : diff < -spread ? String.format(Locale.ROOT, "below by more than the spread (%.1f)", spread)
+                        : String.format(Locale.ROOT, "within the spread (%.1f)", spread);
+            }
+            sb.append(String.format(Locale.ROOT, "- %s: %+.1f R@1, %s%n", name, diff, verdict));
+        }
+        return sb.isEmpty() ? "" : "\nThe paper's claims (difference of mean R@1, each row with its own score):\n\n" + sb;
     }
 
     private static String meanStd(double mean, double std, boolean spread) {

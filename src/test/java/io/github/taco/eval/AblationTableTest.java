@@ -31,4 +31,24 @@ class AblationTableTest {
         String md = Ablation.markdown(spec, List.of(new Ablation.Run("L1", 1, 100, 10, "s1", 80, 99, 100, 1, 80, 79)));
         assertTrue(md.contains("Changed from the preset for every row: K = 256; τ = 0.1;"), md);
     }
+
+    @Test
+    void theClaimsAreJudgedAgainstTheSeedSpread() {
+        Ablation.Spec spec = new Ablation.Spec();
+        List<Ablation.Run> runs = List.of(
+                new Ablation.Run("L1", 1, 100, 10, "s1", 80, 99, 100, 1, 80, 80),
+                new Ablation.Run("L1", 2, 100, 10, "s1", 82, 99, 100, 1, 82, 82),
+                new Ablation.Run("L1+L3 random", 1, 100, 10, "cascade", 84, 99, 100, 1, 84, 84),
+                new Ablation.Run("L1+L3 random", 2, 100, 10, "cascade", 85, 99, 100, 1, 85, 85),
+                new Ablation.Run("L1+L2+L3 cascade", 1, 100, 10, "cascade", 84, 99, 100, 1, 84, 84),
+                new Ablation.Run("L1+L2+L3 cascade", 2, 100, 10, "cascade", 86, 99, 100, 1, 86, 86),
+                new Ablation.Run("tokens none", 1, 100, 10, "cascade", 90, 99, 100, 1, 90, 90));
+        String md = Ablation.markdown(spec, runs);
+        // L1: 81.0 ± 1.4; TACo 85.0 ± 1.4: +4.0 > 1.4
+        assertTrue(md.contains("- TACo (L1+L2+L3 cascade) vs L1: +4.0 R@1, above by more than the spread (1.4)"), md);
+        // random: 84.5 ± 0.7; +0.5 < 1.4
+        assertTrue(md.contains("- TACo (L1+L2+L3 cascade) vs L1+L3 random: +0.5 R@1, within the spread (1.4)"), md);
+        assertTrue(md.contains("- noun+verb (L1+L2+L3 cascade) vs tokens none: -5.0 R@1, no spread: run both rows with two or more seeds"), md);
+        assertFalse(md.contains("det+adp"), md);
+    }
 }
