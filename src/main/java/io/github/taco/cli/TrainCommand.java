@@ -161,6 +161,10 @@ final class TrainCommand implements Callable<Integer> {
         if (maxFrames != null) m.maxFrames = maxFrames;
         if (maxTokens != null) m.maxTokens = maxTokens;
         if (dropout != null) m.dropout = dropout;
+        if (temperature != null && !"cosine".equals(m.similarity)) { // τ would be silently ignored
+            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + m.similarity
+                    + "' (add --similarity cosine)");
+        }
         o.validate();
         return spec;
     }

@@ -39,6 +39,17 @@ class CliExitCodesTest {
     }
 
     @Test
+    void aTemperatureWithDotProductsIsRefusedNotIgnored(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(1, run(err, "train", "--annotations", "a.json", "--features", tmp.toString(), "--out", tmp.resolve("o").toString(),
+                "--similarity", "dot", "--temperature", "0.1"));
+        assertTrue(err.toString().contains("--temperature applies to cosine similarity only"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertEquals(1, run(err2, "ablate", "--out", tmp.resolve("a").toString(), "--similarity", "dot", "--temperature", "0.1"));
+        assertTrue(err2.toString().contains("--temperature applies to cosine similarity only"), err2.toString());
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         CommandLine cl = TacoCli.commandLine();
         for (var e : cl.getSubcommands().entrySet()) {
