@@ -51,9 +51,6 @@ final class AblateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (temperature != null && "dot".equals(similarity)) { // τ would be silently ignored
-            throw new IllegalArgumentException("--temperature applies to cosine similarity only, not to --similarity dot");
-        }
         Ablation.Spec spec = new Ablation.Spec();
         spec.out = out;
         spec.seeds = seeds;

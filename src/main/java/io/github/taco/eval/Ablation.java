@@ -90,6 +90,9 @@ public final class Ablation {
     private Ablation() {}
 
     public static List<Run> run(Spec spec, PrintStream out) throws IOException {
+        if (spec.temperature != null && "dot".equals(spec.similarity)) { // τ would be silently ignored
+            throw new IllegalArgumentException("--temperature applies to cosine similarity only, not to --similarity dot");
+        }
         Path synth = spec.out.resolve("synth");
         if (!Files.exists(synth.resolve(SyntheticBenchmark.TRUTH_FILE))) {
             SyntheticBenchmark.generateTo(SynthConfig.defaults(), synth);

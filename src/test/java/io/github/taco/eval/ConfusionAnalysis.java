@@ -3,6 +3,7 @@ package io.github.taco.eval;
 import io.github.taco.data.Batch;
 import io.github.taco.data.BatchBuilder;
 import io.github.taco.data.Clip;
+import io.github.taco.data.Dataset;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.MissingPolicy;
 import io.github.taco.data.Split;
@@ -14,8 +15,10 @@ import io.github.taco.model.TacoConfig;
 import io.github.taco.train.Checkpoint;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -33,7 +36,7 @@ public final class ConfusionAnalysis {
         Path checkpoint = Path.of(args[1]);
         int max = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         SynthTruth truth = SynthTruth.read(synth);
-        io.github.taco.data.Dataset dataset = Datasets.read("youcook2", synth.resolve("youcookii_annotations_trainval.json"));
+        Dataset dataset = Datasets.read("youcook2", synth.resolve("youcookii_annotations_trainval.json"));
         List<Clip> clips = dataset.clips(Split.VALIDATION);
         clips = clips.subList(0, Math.min(max, clips.size()));
         try (Checkpoint ckpt = Checkpoint.open(checkpoint);
@@ -48,7 +51,7 @@ public final class ConfusionAnalysis {
             }
             // how often each query's (verb, object) pair occurs among the training clips: with the
             // interaction knob an object's look depends on the verb, so a pair never trained on is hard
-            java.util.Map<List<Integer>, Integer> pairCounts = new java.util.HashMap<>();
+            Map<List<Integer>, Integer> pairCounts = new HashMap<>();
             for (Clip t : dataset.clips(Split.TRAIN)) {
                 int[] tc = truth.clip(t.clipId()).concepts();
                 pairCounts.merge(List.of(tc[0], tc[1]), 1, Integer::sum);
