@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
         description = {"Trains and evaluates the rows of the paper's Table 3 (L1 / L3 / L1+L3 random / L1+L3 cascade /",
                 "L1+L2+L3 cascade) and Table 4 (tokens of interest) on the synthetic benchmark with several seeds.",
                 "Writes <out>/table.md (mean ± std), <out>/chart.png and <out>/results.json after every run.",
-                "Each run takes minutes on 2 cores: 5 rows × 2 seeds is about an hour."})
+                "Runs already in <out>/results.json are skipped: run it again to continue after a stop (the run in",
+                "progress starts over), or to add rows and seeds. A folder never mixes settings (steps, --batch, τ, ...).",
+                "To use both cores, run rows in separate --out folders (one process each, -Dai.djl.pytorch.num_threads=1)",
+                "and combine them with --merge. Each run takes minutes on 2 cores: 5 rows × 2 seeds is about an hour."})
 final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ablate")
     Path out;
@@ -49,8 +52,16 @@ final class AblateCommand implements Callable<Integer> {
             + "model.safetensors, vocab.txt), as the paper does; the model takes its sizes. Default: from scratch.")
     Path bert;
 
+    @Option(names = "--merge", split = ",", paramLabel = "DIR", description = "Train nothing: add the runs of these ablate folders "
+            + "(their results.json, same settings) to --out and write one table and chart.")
+    List<Path> merge;
+
     @Override
     public Integer call() throws Exception {
+        if (merge != null) {
+            Ablation.merge(out, merge, System.out);
+            return 0;
+        }
         Ablation.Spec spec = new Ablation.Spec();
         spec.out = out;
         spec.seeds = seeds;

@@ -1,5 +1,8 @@
 package io.github.taco.eval;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Split;
@@ -8,6 +11,7 @@ import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
+import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -83,23 +87,62 @@ public final class Ablation {
         public Path bert;
     }
 
+    /**
+     * What every run of one table shares. A table never mixes settings: {@link #run} and {@link #merge}
+     * refuse runs whose settings differ from those already in the output folder.
+     */
+    public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert) {
+        String describe() {
+            return String.format(Locale.ROOT, "%d steps, K = %d, %s, %d eval clips, cascade top %d, text encoder %s", steps, batch,
+                    "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, evalClips, topR,
+                    bert == null ? "from scratch" : "from " + bert);
+        }
+    }
+
     /** Metrics of one trained model. */
-    public record Run(String row, long seed, long steps, double trainSeconds, String method, double r1, double r5, double r10,
+    public record Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1, double r5, double r10,
             double medR, double r1s1, double r1s12) {}
+
+    public static final String RESULTS_FILE = "results.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Ablation() {}
 
+    /** The settings a call with this spec trains with: the cpu preset's, changed by the spec's overrides. */
+    public static Settings settings(Spec spec) {
+        TacoConfig model = TacoConfig.cpu(0);
+        TrainOptions train = TrainOptions.preset("cpu");
+        return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
+                spec.similarity != null ? spec.similarity : model.similarity,
+                spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,
+                spec.bert == null ? null : spec.bert.toAbsolutePath().normalize().toString());
+    }
+
+    /**
+     * Trains and evaluates every (row, seed) of the spec that is not yet in {@code out/results.json},
+     * so a stopped ablation continues where it left off (the run in progress starts over) and rows or
+     * seeds can be added later. Results, table and chart are rewritten after every run.
+     *
+     * @throws IllegalArgumentException before anything is trained, if the folder holds runs with other settings
+     */
     public static List<Run> run(Spec spec, PrintStream out) throws IOException {
         if (spec.temperature != null && "dot".equals(spec.similarity)) { // τ would be silently ignored
             throw new IllegalArgumentException("--temperature applies to cosine similarity only, not to --similarity dot");
         }
+        Settings settings = settings(spec);
+        List<Run> runs = existing(spec.out);
+        requireSettings(runs, settings, spec.out.resolve(RESULTS_FILE));
         Path synth = spec.out.resolve("synth");
-        if (!Files.exists(synth.resolve(SyntheticBenchmark.TRUTH_FILE))) {
-            SyntheticBenchmark.generateTo(SynthConfig.defaults(), synth);
-        }
-        List<Run> runs = new ArrayList<>();
         for (Row row : spec.rows) {
             for (long seed : spec.seeds) {
+                if (find(runs, row.name, seed) != null) {
+                    LOG.info("ablation row '{}' seed {}: already in {}, skipped", row.name, seed, spec.out.resolve(RESULTS_FILE));
+                    continue;
+                }
+                if (!Files.exists(synth.resolve(SyntheticBenchmark.TRUTH_FILE))) {
+                    SyntheticBenchmark.generateTo(SynthConfig.defaults(), synth);
+                }
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
                 TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed);
                 if (spec.bert != null) {
@@ -108,10 +151,10 @@ public final class Ablation {
                     t.vocabulary = spec.bert.resolve("vocab.txt");
                 }
                 row.change.accept(t.model);
-                if (spec.similarity != null) t.model.similarity = spec.similarity;
-                if (spec.temperature != null) t.model.temperature = spec.temperature;
-                if (spec.steps != null) t.train.steps = spec.steps;
-                if (spec.batch != null) t.train.batchSize = spec.batch;
+                t.model.similarity = settings.similarity;
+                t.model.temperature = settings.temperature;
+                t.train.steps = settings.steps;
+                t.train.batchSize = settings.batch;
                 t.evalEvery = 0;
                 t.validator = null;
                 LOG.info("ablation row '{}' seed {}: {} steps", row.name, seed, t.train.steps);
@@ -128,22 +171,90 @@ public final class Ablation {
                 String method = t.model.useL3 ? r.rows().get(r.rows().size() - 1).method()
                         : t.model.useL2 ? RetrievalEvaluator.S1_S2 : RetrievalEvaluator.S1;
                 var m = r.row(method).textToVideo();
-                Run run = new Run(row.name, seed, trained.steps(), trained.seconds(), method, m.r1(), m.r5(), m.r10(), m.medianRank(),
+                Run run = new Run(row.name, seed, settings, trained.seconds(), method, m.r1(), m.r5(), m.r10(), m.medianRank(),
                         r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.S1_S2).textToVideo().r1());
                 runs.add(run);
                 LOG.info("{}", run);
-                write(spec, runs);
+                write(spec.out, runs);
             }
         }
-        out.print(markdown(spec, runs));
+        out.print(markdown(runs));
         return runs;
     }
 
+    /**
+     * Adds the runs of other ablation folders (each one's results.json) to {@code out} and writes one
+     * table and chart, for rows trained in parallel (one process per core or machine). Nothing is trained.
+     *
+     * @throws IllegalArgumentException if the settings differ, or one (row, seed) has two different results
+     */
+    public static List<Run> merge(Path out, List<Path> from, PrintStream print) throws IOException {
+        List<Run> runs = existing(out);
+        for (Path dir : from) {
+            Path file = dir.resolve(RESULTS_FILE);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(dir + ": no " + RESULTS_FILE + " (is it a taco ablate --out folder?)");
+            }
+            List<Run> more = read(file);
+            if (!more.isEmpty()) {
+                requireSettings(runs, more.get(0).settings, file);
+                requireSettings(more, more.get(0).settings, file);
+            }
+            for (Run r : more) {
+                Run same = find(runs, r.row, r.seed);
+                if (same == null) {
+                    runs.add(r);
+                } else if (!same.equals(r)) {
+                    throw new IllegalArgumentException(file + ": row '" + r.row + "' seed " + r.seed
+                            + " is already merged with other results (R@1 " + same.r1 + " vs " + r.r1 + "); leave one of the folders out");
+                }
+            }
+        }
+        write(out, runs);
+        print.print(markdown(runs));
+        return runs;
+    }
+
+    /** The runs in {@code dir/results.json}, or none if there is no such file. */
+    static List<Run> existing(Path dir) throws IOException {
+        Path file = dir.resolve(RESULTS_FILE);
+        return Files.exists(file) ? read(file) : new ArrayList<>();
+    }
+
+    static List<Run> read(Path file) throws IOException {
+        List<Run> runs;
+        try {
+            runs = new ArrayList<>(JSON.readValue(file.toFile(), new TypeReference<List<Run>>() {}));
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not an ablation " + RESULTS_FILE + " (" + e.getOriginalMessage() + ")", e);
+        }
+        for (Run r : runs) {
+            if (r.row == null || r.settings == null) {
+                throw new IOException(file + ": a run has no " + (r.row == null ? "row name" : "settings")
+                        + " (written by a taco before 0.1 recorded them?); move the file away or use another folder");
+            }
+        }
+        return runs;
+    }
+
+    private static void requireSettings(List<Run> runs, Settings wanted, Path where) {
+        for (Run r : runs) {
+            if (!r.settings.equals(wanted)) {
+                throw new IllegalArgumentException(where + ": holds runs with " + r.settings.describe() + ", not "
+                        + wanted.describe() + "; a table never mixes settings, so use another folder");
+            }
+        }
+    }
+
+    private static Run find(List<Run> runs, String row, long seed) {
+        return runs.stream().filter(r -> r.row.equals(row) && r.seed == seed).findFirst().orElse(null);
+    }
+
     /** Writes results.json, table.md and chart.png (each atomically) after every run, so partial results survive. */
-    private static void write(Spec spec, List<Run> runs) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Weights.AtomicFiles.writeString(spec.out.resolve("results.json"), json.writeValueAsString(runs));
-        Weights.AtomicFiles.writeString(spec.out.resolve("table.md"), markdown(spec, runs));
+    static void write(Path out, List<Run> runs) throws IOException {
+        Files.createDirectories(out);
+        Weights.AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
+        Weights.AtomicFiles.writeString(out.resolve("table.md"), markdown(runs));
         Map<String, double[]> stats = stats(runs);
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(450).title("Text→video R@1 on the synthetic benchmark (mean ± std over seeds)")
                 .xAxisTitle("").yAxisTitle("R@1 (%)").build();
@@ -151,9 +262,9 @@ public final class Ablation {
         chart.getStyler().setXAxisLabelRotation(20);
         chart.addSeries("R@1", new ArrayList<>(stats.keySet()),
                 stats.values().stream().map(v -> v[0]).toList(), stats.values().stream().map(v -> v[1]).toList());
-        Path tmp = spec.out.resolve(".chart");
+        Path tmp = out.resolve(".chart");
         BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(tmp + ".png"), spec.out.resolve("chart.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(Path.of(tmp + ".png"), out.resolve("chart.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Row → {mean R@1, std R@1, mean R@5, std, mean R@10, std, mean MedR, std, mean R@1 s1, mean R@1 s1+0.5s2, seeds run}. */
@@ -167,23 +278,25 @@ public final class Ablation {
         return out;
     }
 
-    static String markdown(Spec spec, List<Run> runs) {
+    static String markdown(List<Run> runs) {
+        if (runs.isEmpty()) return "No runs yet.\n";
         StringBuilder sb = new StringBuilder();
-        long steps = runs.isEmpty() ? 0 : runs.get(0).steps;
+        Settings set = runs.get(0).settings;
+        Settings preset = settings(new Spec());
         double secs = runs.stream().mapToDouble(Run::trainSeconds).average().orElse(0);
         sb.append(String.format(Locale.ROOT, "Synthetic benchmark, text→video on %d held-out clips; cpu preset, %d steps per run (≈ %.0f s each), seeds %s.%n"
                 + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over the seeds run"
                 + " (no std for a single seed).%n%n",
-                spec.evalClips, steps, secs, spec.seeds, spec.topR));
-        if (spec.batch != null || spec.temperature != null || spec.similarity != null) {
+                set.evalClips, set.steps, secs, runs.stream().map(Run::seed).distinct().sorted().toList(), set.topR));
+        if (set.batch != preset.batch || set.temperature != preset.temperature || !set.similarity.equals(preset.similarity)) {
             sb.append("Changed from the preset for every row:")
-                    .append(spec.batch != null ? " K = " + spec.batch + ";" : "")
-                    .append(spec.similarity != null ? " similarity " + spec.similarity + ";" : "")
-                    .append(spec.temperature != null ? " τ = " + spec.temperature + ";" : "")
+                    .append(set.batch != preset.batch ? " K = " + set.batch + ";" : "")
+                    .append(!set.similarity.equals(preset.similarity) ? " similarity " + set.similarity + ";" : "")
+                    .append(set.temperature != preset.temperature && !"dot".equals(set.similarity) ? " τ = " + set.temperature + ";" : "")
                     .append("\n\n");
         }
-        if (spec.bert != null) {
-            sb.append("Text encoder initialised from ").append(spec.bert).append(" (model sizes follow it).\n\n");
+        if (set.bert != null) {
+            sb.append("Text encoder initialised from ").append(set.bert).append(" (model sizes follow it).\n\n");
         }
         sb.append("| row | seeds run | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|---|\n");
         stats(runs).forEach((row, v) -> {

@@ -50,6 +50,13 @@ class CliExitCodesTest {
     }
 
     @Test
+    void ablateMergeOfAFolderWithoutResultsFailsNamingIt(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(1, run(err, "ablate", "--out", tmp.resolve("all").toString(), "--merge", tmp.resolve("empty").toString()));
+        assertTrue(err.toString().contains("empty: no results.json"), err.toString());
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         CommandLine cl = TacoCli.commandLine();
         for (var e : cl.getSubcommands().entrySet()) {

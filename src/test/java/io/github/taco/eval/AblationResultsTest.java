@@ -1,0 +1,112 @@
+package io.github.taco.eval;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An ablation folder keeps its results: a second call skips finished runs instead of overwriting
+ * results.json, folders trained in parallel merge into one table, and settings are never mixed.
+ */
+class AblationResultsTest {
+    static final Ablation.Settings DEFAULT = Ablation.settings(new Ablation.Spec());
+
+    static Ablation.Run run(String row, long seed, Ablation.Settings s, double r1) {
+        return new Ablation.Run(row, seed, s, 10, "s1", r1, 99, 100, 1, r1, r1);
+    }
+
+    @Test
+    void foldersTrainedInParallelMergeIntoOneTable(@TempDir Path tmp) throws IOException {
+        Ablation.write(tmp.resolve("a"), List.of(run("L1", 1, DEFAULT, 80), run("L1", 2, DEFAULT, 82)));
+        Ablation.write(tmp.resolve("b"), List.of(run("L1+L2+L3 cascade", 1, DEFAULT, 86), run("L1+L2+L3 cascade", 2, DEFAULT, 88)));
+        Path out = tmp.resolve("all");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<Ablation.Run> runs = Ablation.merge(out, List.of(tmp.resolve("a"), tmp.resolve("b")), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertEquals(4, runs.size());
+        String table = Files.readString(out.resolve("table.md"));
+        assertTrue(table.contains("| L1 | 2 | 81.0 ± 1.4 |"), table);
+        assertTrue(table.contains("- TACo (L1+L2+L3 cascade) vs L1: +6.0 R@1, above by more than the spread (1.4)"), table);
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("| L1+L2+L3 cascade | 2 | 87.0 ± 1.4 |"));
+        assertTrue(Files.exists(out.resolve("chart.png")));
+        // merging a folder again adds nothing
+        assertEquals(4, Ablation.merge(out, List.of(tmp.resolve("a")), new PrintStream(new ByteArrayOutputStream())).size());
+        assertEquals(4, Ablation.read(out.resolve(Ablation.RESULTS_FILE)).size());
+    }
+
+    @Test
+    void mergeRefusesOtherSettingsAndKeepsWhatIsThere(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("all");
+        Ablation.write(out, List.of(run("L1", 1, DEFAULT, 80)));
+        byte[] before = Files.readAllBytes(out.resolve(Ablation.RESULTS_FILE));
+        Ablation.Spec k256 = new Ablation.Spec();
+        k256.batch = 256;
+        Ablation.write(tmp.resolve("k256"), List.of(run("L1", 2, Ablation.settings(k256), 90)));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Ablation.merge(out, List.of(tmp.resolve("k256")), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("k256") && e.getMessage().contains("K = 256"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve(Ablation.RESULTS_FILE)));
+    }
+
+    @Test
+    void mergeRefusesTwoDifferentResultsForOneRun(@TempDir Path tmp) throws IOException {
+        Ablation.write(tmp.resolve("a"), List.of(run("L1", 1, DEFAULT, 80)));
+        Ablation.write(tmp.resolve("b"), List.of(run("L1", 1, DEFAULT, 81)));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Ablation.merge(tmp.resolve("all"), List.of(tmp.resolve("a"), tmp.resolve("b")), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("'L1' seed 1"), e.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> Ablation.merge(tmp.resolve("all"), List.of(tmp.resolve("nowhere")), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(missing.getMessage().contains("nowhere") && missing.getMessage().contains("results.json"), missing.getMessage());
+    }
+
+    @Test
+    void aSecondCallSkipsFinishedRunsInsteadOfOverwritingThem(@TempDir Path tmp) throws IOException {
+        Ablation.write(tmp, List.of(run("L1", 1, DEFAULT, 80)));
+        Ablation.Spec spec = new Ablation.Spec();
+        spec.out = tmp;
+        spec.rows = List.of(Ablation.table3().get(0));
+        spec.seeds = List.of(1L);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<Ablation.Run> runs = Ablation.run(spec, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertEquals(List.of(run("L1", 1, DEFAULT, 80)), runs);
+        assertFalse(Files.exists(tmp.resolve("synth")), "nothing to train, so no benchmark is written");
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("| L1 | 1 | 80.0 |"));
+    }
+
+    @Test
+    void aFolderWithOtherSettingsIsRefusedBeforeTraining(@TempDir Path tmp) throws IOException {
+        Ablation.write(tmp, List.of(run("L1", 1, DEFAULT, 80)));
+        byte[] before = Files.readAllBytes(tmp.resolve(Ablation.RESULTS_FILE));
+        Ablation.Spec spec = new Ablation.Spec();
+        spec.out = tmp;
+        spec.temperature = 0.1;
+        var e = assertThrows(IllegalArgumentException.class, () -> Ablation.run(spec, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("cosine τ = 0.05") && e.getMessage().contains("cosine τ = 0.1"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(tmp.resolve(Ablation.RESULTS_FILE)));
+        assertFalse(Files.exists(tmp.resolve("synth")));
+    }
+
+    @Test
+    void aResultsFileWithoutSettingsIsNamedInTheError(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve(Ablation.RESULTS_FILE);
+        Files.writeString(file, "[{\"row\": \"L1\", \"seed\": 1, \"steps\": 1000, \"r1\": 80}]");
+        var e = assertThrows(IOException.class, () -> Ablation.existing(tmp));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("settings"), e.getMessage());
+        Files.writeString(file, "{not json");
+        var bad = assertThrows(IOException.class, () -> Ablation.existing(tmp));
+        assertTrue(bad.getMessage().contains(file.toString()), bad.getMessage());
+    }
+}
