@@ -11,13 +11,18 @@ import java.util.concurrent.Callable;
 
 /** {@code taco ablate}: the paper's Table 3 and Table 4 on the synthetic benchmark. */
 @Command(name = "ablate", header = "Reproduce the paper's Table 3 and Table 4 ablations on the synthetic benchmark.", mixinStandardHelpOptions = true,
-        description = {"Trains and evaluates the rows of the paper's Table 3 (L1 / L3 / L1+L3 random / L1+L3 cascade /",
-                "L1+L2+L3 cascade) and Table 4 (tokens of interest) on the synthetic benchmark with several seeds.",
-                "Writes <out>/table.md (mean ± std), <out>/chart.png and <out>/results.json after every run.",
-                "Runs already in <out>/results.json are skipped: run it again to continue after a stop (the run in",
-                "progress starts over), or to add rows and seeds. A folder never mixes settings (steps, --batch, τ, ...).",
-                "To use both cores, run rows in separate --out folders (one process each, -Dai.djl.pytorch.num_threads=1)",
-                "and combine them with --merge. Each run takes minutes on 2 cores: 5 rows × 2 seeds is about an hour."})
+        description = {"Trains and evaluates the rows of the paper's Table 3 (L1 / L3 / L1+L3 random / L1+L3 cascade / "
+                + "L1+L2+L3 cascade) and Table 4 (tokens of interest) on the synthetic benchmark with several seeds. "
+                + "Writes <out>/table.md (mean ± std, then the paper's claims judged against the seed spread), "
+                + "<out>/chart.png and <out>/results.json after every run.",
+                "",
+                "Runs already in <out>/results.json are skipped: run the same command again to continue after a stop "
+                + "(the run in progress starts over), or with more rows or seeds to add them. "
+                + "A folder never mixes settings (steps, --batch, --temperature, ...).",
+                "",
+                "To use both cores, start one process per --out folder with TACO_JAVA_OPTS=\"-Xmx8g -Dai.djl.pytorch.num_threads=1\", "
+                + "then combine the folders with --merge. At the default 300 steps a run takes minutes: "
+                + "5 rows × 2 seeds is about an hour on 2 cores."})
 final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ablate")
     Path out;
