@@ -20,9 +20,14 @@ import java.util.concurrent.Callable;
                 + "(the run in progress starts over), or with more rows or seeds to add them. "
                 + "A folder never mixes settings (steps, --batch, --temperature, ...).",
                 "",
-                "To use both cores, start one process per --out folder with TACO_JAVA_OPTS=\"-Xmx8g -Dai.djl.pytorch.num_threads=1\", "
-                + "then combine the folders with --merge. At the default 300 steps a run takes minutes: "
-                + "5 rows × 2 seeds is about an hour on 2 cores."})
+                "To use both cores, start one process per --out folder with one PyTorch thread each, then combine "
+                + "the folders with --merge. At the default 300 steps a run takes minutes: 5 rows × 2 seeds is about an hour on 2 cores.",
+                "",
+                "Example:",
+                "  export TACO_JAVA_OPTS='-Xmx8g -Dai.djl.pytorch.num_threads=1'",
+                "  taco ablate --out runs/a --only L1 &",
+                "  taco ablate --out runs/b --only 'L1+L2+L3 cascade' &",
+                "  wait; taco ablate --out runs/all --merge runs/a,runs/b"})
 final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ablate")
     Path out;

@@ -22,8 +22,9 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Times training steps and prints ms/step split into text encoder, video encoder, L1+L2,",
-                    "cascade selection, fusion, backward and optimizer; pairs/s; peak RSS.",
+            description = {"Times training steps and prints ms/step split into text encoder, video encoder, L1+L2, "
+                    + "cascade selection, fusion, backward and optimizer; pairs/s; peak RSS.",
+                    "",
                     "Example: taco bench train --preset cpu --steps 5"})
     static final class Train implements Callable<Integer> {
         @Option(names = "--preset", description = "cpu, paper or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
@@ -80,9 +81,11 @@ final class BenchCommand implements Runnable {
 
     /** Export for tools/parity/parity.py; hidden because it is a developer tool, not a user feature. */
     @Command(name = "export-parity", hidden = true, mixinStandardHelpOptions = true,
-            description = {"Writes a random checkpoint, a padded random batch, its scores, losses and a few gradients",
-                    "(eval mode) as safetensors, for tools/parity/parity.py to check against PyTorch.",
-                    "Example: taco bench export-parity --out /tmp/parity --preset tiny --similarity cosine"})
+            description = {"Writes a random checkpoint, a padded random batch, its scores, losses and a few gradients "
+                    + "(eval mode) as safetensors, for tools/parity/parity.py to check against PyTorch.",
+                    "",
+                    "Example: taco bench export-parity --out /tmp/parity --preset tiny \\",
+                    "           --similarity cosine"})
     static final class ExportParity implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Output folder.")
         Path out;
@@ -124,17 +127,26 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "search", mixinStandardHelpOptions = true,
+            // The list items are wrapped by hand (hanging indent, under 80 columns): picocli would wrap them at column 0.
             description = {"Search benchmarks, each printed as one line:",
-                    "  vectors: Lucene HNSW build time, size, k=10 latency p50/p99, QPS and recall@10 vs exact",
-                    "           search on clustered unit vectors (embeddings only), for each --sizes;",
-                    "  learned: the same on learned embeddings: synthetic-benchmark clips embedded by --checkpoint",
-                    "           (a model trained on 'taco synth' data), queried with other clips' caption vectors;",
-                    "  cascade: the full cascade (text encoder, HNSW top N, s1+0.5*s2 from the side store,",
-                    "           fusion on the top R) over synthetic clips of a random-init d=256 model, for --cascade-sizes;",
-                    "  build:   'taco index' end to end (video encoder included) on random 1024-d features;",
-                    "  http:    a bounded load test of the HTTP API on 127.0.0.1 (--clients for --seconds).",
-                    "Example: taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench",
-                    "         taco bench search --what learned --checkpoint runs/demo/checkpoint --sizes 100000 --ef 100,200"})
+                    "  vectors: Lucene HNSW build time, size, k=10 latency p50/p99, QPS and",
+                    "           recall@10 vs exact search on clustered unit vectors (embeddings",
+                    "           only), for each --sizes;",
+                    "  learned: the same on learned embeddings: synthetic-benchmark clips",
+                    "           embedded by --checkpoint (a model trained on 'taco synth' data),",
+                    "           queried with other clips' caption vectors;",
+                    "  cascade: the full cascade (text encoder, HNSW top N, s1+0.5*s2 from the",
+                    "           side store, fusion on the top R) over synthetic clips of a",
+                    "           random-init d=256 model, for --cascade-sizes;",
+                    "  build:   'taco index' end to end (video encoder included) on random",
+                    "           1024-d features;",
+                    "  http:    a bounded load test of the HTTP API on 127.0.0.1 (--clients for",
+                    "           --seconds).",
+                    "",
+                    "Examples:",
+                    "  taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench",
+                    "  taco bench search --what learned --checkpoint runs/demo/checkpoint \\",
+                    "      --sizes 100000 --ef 100,200"})
     static final class Search implements Callable<Integer> {
         @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,build,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
         java.util.List<String> what;

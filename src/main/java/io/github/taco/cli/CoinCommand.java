@@ -16,10 +16,12 @@ import java.util.concurrent.Callable;
 
 /** {@code taco coin}: COIN action segmentation with a linear probe on the frozen video encoder. */
 @Command(name = "coin", header = "COIN action segmentation: a linear probe on the frozen video encoder.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"COIN action segmentation: a linear per-frame classifier (step classes + background 0) trained with",
-                "Adam on the frozen video encoder's per-frame outputs of the \"training\" videos, evaluated on \"testing\":",
-                "frame accuracy with and without the background class.",
-                "Example: taco coin --checkpoint runs/a/checkpoint --coin COIN.json --features features"})
+        description = {"COIN action segmentation: a linear per-frame classifier (step classes + background 0) trained with "
+                + "Adam on the frozen video encoder's per-frame outputs of the \"training\" videos, evaluated on \"testing\": "
+                + "frame accuracy with and without the background class.",
+                "",
+                "Example: taco coin --checkpoint runs/a/checkpoint --coin COIN.json \\",
+                "           --features features"})
 final class CoinCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "Checkpoint folder (a run's <out>/checkpoint).")
     Path checkpoint;

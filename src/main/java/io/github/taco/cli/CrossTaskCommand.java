@@ -16,11 +16,13 @@ import java.util.concurrent.Callable;
 
 /** {@code taco crosstask}: zero-shot CrossTask step localization of a checkpoint. */
 @Command(name = "crosstask", header = "CrossTask action step localization with a checkpoint (zero-shot).", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"CrossTask action step localization (zero-shot): each step name is encoded by the text encoder,",
-                "every frame by the video encoder (windows of maxFrames frames), frame x step similarity = [CLS] vector . frame",
-                "vector (cosine/τ for cosine checkpoints) + token-weight x the token-level term; one frame per step in the task's",
-                "order by dynamic programming; recall per task and averaged over tasks.",
-                "Example: taco crosstask --checkpoint runs/a/checkpoint --root crosstask_release --features features"})
+        description = {"CrossTask action step localization (zero-shot): each step name is encoded by the text encoder, "
+                + "every frame by the video encoder (windows of maxFrames frames), frame x step similarity = [CLS] vector . frame "
+                + "vector (cosine/τ for cosine checkpoints) + token-weight x the token-level term; one frame per step in the task's "
+                + "order by dynamic programming; recall per task and averaged over tasks.",
+                "",
+                "Example: taco crosstask --checkpoint runs/a/checkpoint \\",
+                "           --root crosstask_release --features features"})
 final class CrossTaskCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "Checkpoint folder (a run's <out>/checkpoint).")
     Path checkpoint;

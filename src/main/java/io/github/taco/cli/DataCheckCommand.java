@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** {@code taco data check}: prints a {@link CheckReport}; exit 1 when it has problems. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check a dataset's annotations against its features: counts per split, missing or unusable feature files,",
-            "durations that disagree with feature lengths (tolerance max(2 s, 5%%)), frames per clip.",
+        description = {"Check a dataset's annotations against its features: counts per split, missing or unusable feature files, "
+            + "durations that disagree with feature lengths (tolerance max(2 s, 5%%)), frames per clip.",
+            "",
             "Exit code 1 with the list of problems."})
 final class DataCheckCommand implements Callable<Integer> {
 

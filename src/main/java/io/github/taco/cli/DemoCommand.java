@@ -9,8 +9,9 @@ import java.util.concurrent.Callable;
 
 /** {@code taco demo}: the main job on the built-in synthetic benchmark. */
 @Command(name = "demo", header = "The main job: synthesize the benchmark, train, evaluate, print the table.", mixinStandardHelpOptions = true,
-        description = {"Synthesizes the built-in benchmark, trains the cpu preset with L1+L2+L3 (cascade),",
-                "evaluates text→video and video→text retrieval on held-out clips and prints the table.",
+        description = {"Synthesizes the built-in benchmark, trains the cpu preset with L1+L2+L3 (cascade), "
+                + "evaluates text→video and video→text retrieval on held-out clips and prints the table.",
+                "",
                 "About 10 minutes on 2 CPU cores. Files go to --out (synth/, train/checkpoint, train/curves.png)."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/demo")

@@ -15,10 +15,13 @@ import java.util.concurrent.Callable;
 
 /** {@code taco eval}: retrieval metrics of a checkpoint on a dataset split. */
 @Command(name = "eval", header = "Retrieval metrics of a checkpoint on a dataset split, both directions.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Text→video and video→text retrieval (R@1/5/10/50, MedR, MeanR; ties count against the model)",
-                "for s1, s1+0.5·s2, the cascade (top R re-scored with s3) and, on small sets, every pair with s3.",
-                "Exact scores, no approximate search. Works zero-shot on a dataset the checkpoint never saw.",
-                "Example: taco eval --checkpoint runs/a/checkpoint --annotations synth/youcookii_annotations_trainval.json --features synth/features"})
+        description = {"Text→video and video→text retrieval (R@1/5/10/50, MedR, MeanR; ties count against the model) "
+                + "for s1, s1+0.5·s2, the cascade (top R re-scored with s3) and, on small sets, every pair with s3. "
+                + "Exact scores, no approximate search. Works zero-shot on a dataset the checkpoint never saw.",
+                "",
+                "Example: taco eval --checkpoint runs/a/checkpoint \\",
+                "           --annotations synth/youcookii_annotations_trainval.json \\",
+                "           --features synth/features"})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "Checkpoint folder (a run's <out>/checkpoint).")
     Path checkpoint;

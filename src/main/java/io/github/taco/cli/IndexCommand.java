@@ -26,18 +26,22 @@ import java.util.concurrent.Callable;
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = {
             "Build, extend or prune a searchable video index.",
-            "Every clip of a dataset is embedded with a checkpoint: a Lucene HNSW graph of the s1 video",
-            "vectors, plus a side store of per-frame vectors for s2 and the fusion s3.",
-            "An existing index is extended: clips are added or replaced by clip id (no rebuild); it must",
-            "have been built with the same checkpoint. --delete-video removes videos instead.",
-            "--compact reclaims the frame store's dead space (records of replaced or deleted clips):",
-            "the live records are copied into a new frame file and the clips' offsets updated in",
-            "place; the HNSW graph is not rebuilt. Alone it embeds nothing; after an add or a delete",
-            "it runs once they are committed.",
+            "",
+            "Every clip of a dataset is embedded with a checkpoint: a Lucene HNSW graph of the s1 video "
+                    + "vectors, plus a side store of per-frame vectors for s2 and the fusion s3.",
+            "",
+            "An existing index is extended: clips are added or replaced by clip id (no rebuild); it must "
+                    + "have been built with the same checkpoint. --delete-video removes videos instead.",
+            "",
+            "--compact reclaims the frame store's dead space (records of replaced or deleted clips): "
+                    + "the live records are copied into a new frame file and the clips' offsets updated in "
+                    + "place; the HNSW graph is not rebuilt. Alone it embeds nothing; after an add or a delete "
+                    + "it runs once they are committed.",
             "",
             "Examples:",
             "  taco index idx --checkpoint run/best --dataset youcook2 \\",
-            "      --annotations data/youcookii_annotations_trainval.json --features feats/ --split validation",
+            "      --annotations data/youcookii_annotations_trainval.json \\",
+            "      --features feats/ --split validation",
             "  taco index idx --delete-video GLd3aX16zBg --delete-video xyz",
             "  taco index idx --compact"})
 final class IndexCommand implements Callable<Integer> {

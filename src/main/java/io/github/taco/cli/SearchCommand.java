@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {
             "Search an index with a text query and print the ranked clips.",
-            "The cascade: HNSW top N by s1, exact s1 + 0.5·s2 on those, fusion s3 on the top R. Each clip",
-            "is printed with its three scores and, per noun/verb of the query, the second it matched best.",
+            "",
+            "The cascade: HNSW top N by s1, exact s1 + 0.5·s2 on those, fusion s3 on the top R. Each clip "
+                    + "is printed with its three scores and, per noun/verb of the query, the second it matched best.",
             "",
             "Example:",
             "  taco search idx \"add the chopped onion to the pan\" -k 5 --top-n 200 --top-r 20"})

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
             "  GET /api/videos/{id}     a clip (clip id) or the clips of a video",
             "  GET /api/health          status",
             "  GET /api/metrics         request counts and latency percentiles",
+            "",
             "Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C.",
             "",
             "Example:",

@@ -11,10 +11,12 @@ import picocli.CommandLine.Option;
 
 /** {@code taco synth}: writes the synthetic benchmark. */
 @Command(name = "synth", header = "Write the built-in synthetic benchmark (YouCook2 layout + .npy features).", mixinStandardHelpOptions = true,
-        description = {"Write the synthetic cooking benchmark in the YouCook2 layout: youcookii_annotations_trainval.json",
-            "(subsets training, validation = test, narration = noisy pretraining), features/<video>.npy (float32, 1 fps)",
-            "and synth_truth.json (each video's ordered steps with their latent concepts).",
-            "Read it with: taco data check --dataset youcook2 --annotations DIR --features DIR/features"})
+        description = {"Write the synthetic cooking benchmark in the YouCook2 layout: youcookii_annotations_trainval.json "
+            + "(subsets training, validation = test, narration = noisy pretraining), features/<video>.npy (float32, 1 fps) "
+            + "and synth_truth.json (each video's ordered steps with their latent concepts).",
+            "",
+            "Read it with: taco data check --dataset youcook2 --annotations DIR \\",
+            "                --features DIR/features"})
 final class SynthCommand implements Callable<Integer> {
     private static final SynthConfig D = SynthConfig.defaults();
 

@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code taco synth-tasks}: CrossTask and COIN stand-ins from a synthetic benchmark. */
-@Command(name = "synth-tasks", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write synthetic CrossTask (crosstask_release/ layout) and COIN (COIN.json) stand-ins from a folder",
-                "written by 'taco synth': tasks = dominant ingredient, steps = (verb, object) concepts named like \"chop onion\",",
-                "intervals from synth_truth.json; its training videos train, its validation videos test; narration is left out.",
+@Command(name = "synth-tasks", header = "Write synthetic CrossTask and COIN stand-ins from a 'taco synth' folder.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write synthetic CrossTask (crosstask_release/ layout) and COIN (COIN.json) stand-ins from a folder "
+                + "written by 'taco synth': tasks = dominant ingredient, steps = (verb, object) concepts named like \"chop onion\", "
+                + "intervals from synth_truth.json; its training videos train, its validation videos test; narration is left out.",
+                "",
                 "Use the benchmark's features/ folder as --features of 'taco crosstask' and 'taco coin'.",
-                "Example: taco synth-tasks --synth synth --crosstask-out synth/crosstask_release --coin-out synth/coin"})
+                "",
+                "Example: taco synth-tasks --synth synth \\",
+                "           --crosstask-out synth/crosstask_release --coin-out synth/coin"})
 final class SynthTasksCommand implements Callable<Integer> {
     @Option(names = "--synth", required = true, description = "A folder written by 'taco synth --out' (holds synth_truth.json).")
     Path synth;

@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Tokenize and tag a caption; show its tokens of interest and weights (SPEC §3).",
-            "One row per word piece: index, piece, vocabulary id, word id, Universal POS",
-            "tag, token-of-interest flag and weight (a caption's weights sum to 1).",
+            "",
+            "One row per word piece: index, piece, vocabulary id, word id, Universal POS "
+                    + "tag, token-of-interest flag and weight (a caption's weights sum to 1).",
             "",
             "Example:",
             "  taco text \"add the chopped tomatoes to the pan and stir\" --idf run/idf.json"

@@ -21,10 +21,13 @@ import java.util.concurrent.Callable;
 
 /** {@code taco train}: trains a TACo model on a dataset. */
 @Command(name = "train", header = "Train a TACo model on pre-extracted video features and captions.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a TACo model (SPEC §4, §6) on pre-extracted video features and captions.",
-                "Writes <out>/checkpoint (model, optimizer, vocabulary, training IDF), <out>/metrics.jsonl and <out>/curves.png.",
+        description = {"Trains a TACo model (SPEC §4, §6) on pre-extracted video features and captions. "
+                + "Writes <out>/checkpoint (model, optimizer, vocabulary, training IDF), <out>/metrics.jsonl and <out>/curves.png.",
+                "",
                 "Settings come from --preset, then --config (YAML with sections model:, train:, data:), then the flags below.",
-                "Example: taco train --annotations synth/youcookii_annotations_trainval.json --features synth/features --out runs/a"})
+                "",
+                "Example: taco train --annotations synth/youcookii_annotations_trainval.json \\",
+                "           --features synth/features --out runs/a"})
 final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "Data%n")
     DataOptions data = new DataOptions();
