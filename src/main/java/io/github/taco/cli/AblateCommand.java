@@ -69,6 +69,10 @@ final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (merge != null) {
+            if (steps != null || batch != null || temperature != null || similarity != null || bert != null || only != null) {
+                throw new IllegalArgumentException("--merge trains nothing: it takes the settings of the folders it merges, "
+                        + "so --steps, --batch, --temperature, --similarity, --bert and --only do not apply");
+            }
             Ablation.merge(out, merge, System.out);
             return 0;
         }

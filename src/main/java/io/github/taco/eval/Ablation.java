@@ -196,9 +196,8 @@ public final class Ablation {
                 throw new IllegalArgumentException(dir + ": no " + RESULTS_FILE + " (is it a taco ablate --out folder?)");
             }
             List<Run> more = read(file);
-            if (!more.isEmpty()) {
-                requireSettings(runs, more.get(0).settings, file);
-                requireSettings(more, more.get(0).settings, file);
+            if (!runs.isEmpty()) { // the runs gathered so far set the table's settings
+                requireSettings(more, runs.get(0).settings, file);
             }
             for (Run r : more) {
                 Run same = find(runs, r.row, r.seed);
@@ -231,12 +230,16 @@ public final class Ablation {
         for (Run r : runs) {
             if (r.row == null || r.settings == null) {
                 throw new IOException(file + ": a run has no " + (r.row == null ? "row name" : "settings")
-                        + " (written by a taco before 0.1 recorded them?); move the file away or use another folder");
+                        + " (written before taco ablate recorded them?); move the file away or use another folder");
             }
+        }
+        if (!runs.isEmpty()) {
+            requireSettings(runs, runs.get(0).settings, file);
         }
         return runs;
     }
 
+    /** Refuses {@code runs} (read from {@code where}) unless all have the {@code wanted} settings. */
     private static void requireSettings(List<Run> runs, Settings wanted, Path where) {
         for (Run r : runs) {
             if (!r.settings.equals(wanted)) {

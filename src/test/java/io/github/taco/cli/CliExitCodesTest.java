@@ -54,6 +54,9 @@ class CliExitCodesTest {
         StringWriter err = new StringWriter();
         assertEquals(1, run(err, "ablate", "--out", tmp.resolve("all").toString(), "--merge", tmp.resolve("empty").toString()));
         assertTrue(err.toString().contains("empty: no results.json"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertEquals(1, run(err2, "ablate", "--out", tmp.resolve("all").toString(), "--merge", tmp.resolve("empty").toString(), "--batch", "256"));
+        assertTrue(err2.toString().contains("--merge trains nothing"), err2.toString());
     }
 
     @Test

@@ -56,8 +56,20 @@ class AblationResultsTest {
         Ablation.write(tmp.resolve("k256"), List.of(run("L1", 2, Ablation.settings(k256), 90)));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> Ablation.merge(out, List.of(tmp.resolve("k256")), new PrintStream(new ByteArrayOutputStream())));
-        assertTrue(e.getMessage().contains("k256") && e.getMessage().contains("K = 256"), e.getMessage());
+        // the folder being merged is named with its own settings, then the table's
+        assertTrue(e.getMessage().startsWith(tmp.resolve("k256").resolve(Ablation.RESULTS_FILE) + ": holds runs with "
+                + Ablation.settings(k256).describe() + ", not " + DEFAULT.describe()), e.getMessage());
+        assertTrue(e.getMessage().contains("K = 256") && e.getMessage().contains("K = 64"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(out.resolve(Ablation.RESULTS_FILE)));
+    }
+
+    @Test
+    void aResultsFileThatMixesSettingsIsRefused(@TempDir Path tmp) throws IOException {
+        Ablation.Spec dot = new Ablation.Spec();
+        dot.similarity = "dot";
+        Ablation.write(tmp, List.of(run("L1", 1, DEFAULT, 80), run("L1", 2, Ablation.settings(dot), 79)));
+        var e = assertThrows(IllegalArgumentException.class, () -> Ablation.existing(tmp));
+        assertTrue(e.getMessage().contains("dot products"), e.getMessage());
     }
 
     @Test
