@@ -58,6 +58,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
     private final String source;
     private final String unkToken;
     private final int vocabularySize;
+    private final com.fasterxml.jackson.databind.JsonNode vocabulary;
 
     private WordPieceTokenizer(byte[] tokenizerJson, byte[] sourceBytes, String source, int maxLength, String unkToken)
             throws IOException {
@@ -68,7 +69,8 @@ public final class WordPieceTokenizer implements AutoCloseable {
         this.sourceBytes = sourceBytes;
         this.source = source;
         this.unkToken = unkToken;
-        this.vocabularySize = new ObjectMapper().readTree(tokenizerJson).path("model").path("vocab").size();
+        this.vocabulary = new ObjectMapper().readTree(tokenizerJson).path("model").path("vocab");
+        this.vocabularySize = vocabulary.size();
         // EncodedText promises [CLS] first and [SEP] last; a tokenizer.json without that template would break it.
         String[] probe = truncating.encode("a").getTokens();
         if (probe.length < 2 || !probe[0].equals("[CLS]") || !probe[probe.length - 1].equals("[SEP]")) {
@@ -245,6 +247,11 @@ public final class WordPieceTokenizer implements AutoCloseable {
     }
 
     /** Maximum number of pieces, [CLS] and [SEP] included. */
+    /** The id of a vocabulary entry (e.g. "[MASK]"), or -1 if the vocabulary has none. */
+    public int id(String piece) {
+        return vocabulary.path(piece).asInt(-1);
+    }
+
     /** Number of entries of the vocabulary (the text encoder's embedding rows). */
     public int vocabularySize() {
         return vocabularySize;

@@ -1,0 +1,46 @@
+package io.github.taco.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * BERT's masked-language-model head over a {@link TacoModel}'s text encoder: dense d→d, GELU,
+ * LayerNorm, then the word-embedding table (tied, as BERT) plus a bias, giving a logit per
+ * vocabulary entry. Tensor names are Hugging Face {@code BertForMaskedLM}'s
+ * ({@code cls.predictions.*}).
+ *
+ * <p>Its weights live apart from the model's, so a taco checkpoint never holds them; only
+ * {@code TextPretraining} uses the head.
+ */
+public final class MaskedLmHead implements AutoCloseable {
+    private final Weights weights;
+    private final Nn.Linear dense;
+    private final Nn.LayerNorm layerNorm;
+    private final NDArray bias;
+    private final NDArray wordEmbeddings;
+
+    public MaskedLmHead(TacoModel model, NDManager parent, long seed) {
+        TacoConfig c = model.config();
+        weights = new Weights(parent, seed, c.initializerRange);
+        dense = Nn.Linear.create(weights, "cls.predictions.transform.dense", c.hiddenSize, c.hiddenSize);
+        layerNorm = Nn.LayerNorm.create(weights, "cls.predictions.transform.LayerNorm", c.hiddenSize, c.layerNormEps);
+        bias = weights.zeros("cls.predictions.bias", c.vocabSize);
+        wordEmbeddings = model.weights().get("text.embeddings.word_embeddings.weight");
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    /** @param hidden [M, d] text-encoder outputs at masked positions; returns logits [M, vocab]. */
+    public NDArray logits(NDArray hidden) {
+        NDArray h = layerNorm.apply(Nn.gelu(dense.apply(hidden)));
+        // linear(h, E, b) = h·Eᵀ + b with E [vocab, d]: the decoder tied to the input embeddings.
+        return new Nn.Linear(wordEmbeddings, bias).apply(h);
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,332 @@
+package io.github.taco.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.taco.data.Clip;
+import io.github.taco.data.Dataset;
+import io.github.taco.data.Datasets;
+import io.github.taco.data.Split;
+import io.github.taco.model.MaskedLmHead;
+import io.github.taco.model.Scalars;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.model.Weights;
+import io.github.taco.text.TextPipeline;
+import io.github.taco.text.WordPieceTokenizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Pre-trains a text encoder with BERT's masked-language-model objective on a dataset's captions and
+ * writes it as a Hugging Face BERT folder ({@code config.json}, {@code model.safetensors},
+ * {@code vocab.txt}) that {@code taco train --bert} and {@code taco ablate --bert} load.
+ *
+ * <p>Why it exists: the paper's text encoder is a pretrained BERT-base, whose top-layer token
+ * vectors still say which word they are; the token-level loss L2 (SPEC §4) relies on that. A text
+ * encoder trained from scratch by the contrastive losses has no such start. Where no pretrained
+ * BERT of the wanted size is at hand (offline, or a small CPU model), this gives one from the
+ * captions themselves. It is not a substitute for BERT's pretraining on a large corpus.
+ *
+ * <p>Masking as BERT: 15 % of the word pieces of each caption (at least one; never [CLS], [SEP] or
+ * padding) are predicted; of those, 80 % are replaced by [MASK], 10 % by a random piece, 10 % kept.
+ */
+public final class TextPretraining {
+    private static final Logger LOG = LoggerFactory.getLogger(TextPretraining.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What to pre-train on and how; see {@code taco pretrain-text --help} for each field. */
+    public static final class Spec {
+        public String dataset = "youcook2";
+        public Path annotations;
+        /** Splits whose captions are trained on (never the evaluation split). */
+        public List<Split> splits = List.of(Split.TRAIN);
+        /** Held-out split for the masked-token accuracy reported at the start and the end (null: none). */
+        public Split heldOutSplit = Split.VALIDATION;
+        public int heldOutCaptions = 1000;
+        public Path vocabulary;
+        public Path outDir;
+        /** Text-encoder sizes (hiddenSize, heads, intermediate, textLayers, maxTokens); the rest is unused. */
+        public TacoConfig model = TacoConfig.cpu(1);
+        public long steps = 3000;
+        public int batchSize = 128;
+        public double learningRate = 1e-3;
+        public long warmupSteps = 100;
+        public double weightDecay = 0.01;
+        public double clipNorm = 1.0;
+        public double maskRate = 0.15;
+        public long seed = 1;
+        public long logEvery = 100;
+    }
+
+    /** Masked-token cross-entropy (nats) and accuracy on held-out captions. */
+    public record Score(double loss, double accuracy, int maskedTokens) {}
+
+    /** The outcome: last training loss, held-out score before and after, and the written folder. */
+    public record Result(long steps, double lastLoss, Score before, Score after, int captions, Path folder, double seconds) {}
+
+    /** One masked batch: inputs [B, n] with padding, and the predicted positions (flat b·n + t) with their true ids. */
+    record Masked(long[] inputIds, float[] attention, int batch, int length, long[] positions, long[] labels) {}
+
+    private TextPretraining() {}
+
+    public static Result run(Spec spec) throws IOException {
+        long t0 = System.nanoTime();
+        if (spec.steps < 1 || spec.batchSize < 1) {
+            throw new IllegalArgumentException("steps and batch size must be positive, got " + spec.steps + " and " + spec.batchSize);
+        }
+        if (!(spec.maskRate > 0 && spec.maskRate < 1)) {
+            throw new IllegalArgumentException("mask rate must be in (0, 1), got " + spec.maskRate);
+        }
+        Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
+        List<String> captions = new ArrayList<>();
+        for (Split s : spec.splits) {
+            captions.addAll(TrainingRun.allTexts(dataset.clips(s)));
+        }
+        if (captions.isEmpty()) {
+            throw new IllegalArgumentException(spec.annotations + ": no captions in split(s) " + spec.splits);
+        }
+        List<String> heldOut = new ArrayList<>();
+        if (spec.heldOutSplit != null && !spec.splits.contains(spec.heldOutSplit)) {
+            List<String> all = TrainingRun.allTexts(dataset.clips(spec.heldOutSplit));
+            heldOut.addAll(all.subList(0, Math.min(spec.heldOutCaptions, all.size())));
+        }
+        Path vocab = spec.vocabulary != null ? spec.vocabulary : TextPipeline.defaultVocabulary();
+        TacoConfig config = spec.model.copy();
+        try (WordPieceTokenizer tokenizer = WordPieceTokenizer.load(vocab, config.maxTokens)) {
+            config.vocabSize = tokenizer.vocabularySize();
+            config.featureDim = Math.max(1, config.featureDim);
+            int[][] ids = tokenize(tokenizer, captions, "training");
+            int[][] heldOutIds = tokenize(tokenizer, heldOut, "held-out");
+            int maskId = requireId(tokenizer, "[MASK]", vocab);
+            LOG.info("masked-LM pre-training on {} captions ({}), {} held out; text encoder d={}, {} layers",
+                    captions.size(), spec.splits, heldOut.size(), config.hiddenSize, config.textLayers);
+            try (NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+                    TacoModel model = new TacoModel(config, root, spec.seed);
+                    MaskedLmHead head = new MaskedLmHead(model, root, spec.seed + 1);
+                    AdamW encoderOptimizer = new AdamW(model.weights(), 0.9, 0.999, 1e-6, spec.weightDecay);
+                    AdamW headOptimizer = new AdamW(head.weights(), 0.9, 0.999, 1e-6, spec.weightDecay)) {
+                Score before = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
+                LearningRateSchedule schedule = new LearningRateSchedule(spec.learningRate, spec.warmupSteps, spec.steps);
+                double last = Double.NaN;
+                for (long step = 0; step < spec.steps; step++) {
+                    Random random = new Random(spec.seed * 1_000_033L + step);
+                    Engine.getInstance().setRandomSeed((int) (spec.seed * 1_000_003L + step));
+                    int[][] batch = new int[spec.batchSize][];
+                    for (int b = 0; b < batch.length; b++) {
+                        batch[b] = ids[random.nextInt(ids.length)];
+                    }
+                    Masked m = mask(batch, spec.maskRate, maskId, config.vocabSize, random);
+                    model.setTraining(true);
+                    try (NDManager scope = root.newSubManager()) {
+                        NDArray loss;
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            loss = loss(model, head, m, scope).get(0);
+                            gc.backward(loss);
+                        }
+                        last = loss.getFloat();
+                        if (!Double.isFinite(last)) {
+                            throw new Trainer.NonFiniteLossException(step, "a non-finite masked-LM loss");
+                        }
+                        double norm = Math.hypot(encoderOptimizer.gradientNorm(), headOptimizer.gradientNorm());
+                        double scale = spec.clipNorm > 0 && norm > spec.clipNorm ? spec.clipNorm / norm : 1.0;
+                        double lr = schedule.at(step);
+                        encoderOptimizer.step(lr, scale);
+                        headOptimizer.step(lr, scale);
+                    } finally {
+                        model.setTraining(false);
+                    }
+                    if ((step + 1) % spec.logEvery == 0 || step + 1 == spec.steps) {
+                        LOG.info("step {}/{} masked-LM loss {}", step + 1, spec.steps, String.format("%.3f", last));
+                    }
+                }
+                Score after = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Result result = new Result(spec.steps, last, before, after, captions.size(), spec.outDir, seconds);
+                write(spec, model, head, tokenizer, vocab, result);
+                return result;
+            }
+        }
+    }
+
+    /**
+     * BERT's masking of a batch of captions (ids with [CLS] first and [SEP] last). Deterministic for
+     * a given {@code random}.
+     */
+    static Masked mask(int[][] captions, double rate, int maskId, int vocabSize, Random random) {
+        int b = captions.length;
+        int n = 0;
+        for (int[] c : captions) {
+            n = Math.max(n, c.length);
+        }
+        long[] input = new long[b * n]; // padding id 0, as BERT's [PAD]
+        float[] attention = new float[b * n];
+        List<Long> positions = new ArrayList<>();
+        List<Long> labels = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            int[] c = captions[i];
+            for (int t = 0; t < c.length; t++) {
+                input[i * n + t] = c[t];
+                attention[i * n + t] = 1;
+            }
+            List<Integer> chosen = new ArrayList<>();
+            for (int t = 1; t < c.length - 1; t++) { // never [CLS] (0) or [SEP] (last)
+                if (random.nextDouble() < rate) {
+                    chosen.add(t);
+                }
+            }
+            if (chosen.isEmpty() && c.length > 2) {
+                chosen.add(1 + random.nextInt(c.length - 2));
+            }
+            for (int t : chosen) {
+                positions.add((long) i * n + t);
+                labels.add((long) c[t]);
+                double u = random.nextDouble();
+                if (u < 0.8) {
+                    input[i * n + t] = maskId;
+                } else if (u < 0.9) {
+                    input[i * n + t] = random.nextInt(vocabSize);
+                } // else: kept as it is
+            }
+        }
+        return new Masked(input, attention, b, n, positions.stream().mapToLong(Long::longValue).toArray(),
+                labels.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** Mean masked-token cross-entropy, and the number of correct argmax predictions: [loss, correct]. */
+    private static NDList loss(TacoModel model, MaskedLmHead head, Masked m, NDManager scope) {
+        NDArray ids = scope.create(m.inputIds(), new Shape(m.batch(), m.length()));
+        NDArray attention = scope.create(m.attention(), new Shape(m.batch(), m.length()));
+        NDArray y = model.encodeText(ids, attention);
+        long d = y.getShape().get(2);
+        NDArray hidden = y.reshape(m.batch() * (long) m.length(), d).get(new NDIndex("{}", scope.create(m.positions())));
+        NDArray logProbs = head.logits(hidden).logSoftmax(1);
+        long vocab = logProbs.getShape().get(1);
+        long[] flat = new long[m.labels().length];
+        for (int k = 0; k < flat.length; k++) {
+            flat[k] = k * vocab + m.labels()[k];
+        }
+        NDArray picked = logProbs.reshape(-1).get(new NDIndex("{}", scope.create(flat)));
+        NDArray loss = Scalars.div(picked.sum(), -flat.length);
+        NDArray correct = logProbs.argMax(1).eq(scope.create(m.labels())).sum();
+        return new NDList(loss, correct);
+    }
+
+    /** Held-out masked-token loss and accuracy with a fixed masking (seed 0), dropout off. */
+    static Score score(TacoModel model, MaskedLmHead head, int[][] captions, int maskId, Spec spec) {
+        Random random = new Random(0);
+        double lossSum = 0;
+        long correct = 0;
+        int tokens = 0;
+        model.setTraining(false);
+        for (int from = 0; from < captions.length; from += spec.batchSize) {
+            int[][] batch = java.util.Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.batchSize));
+            Masked m = mask(batch, spec.maskRate, maskId, model.config().vocabSize, random);
+            try (NDManager scope = model.weights().manager().newSubManager()) {
+                NDList r = loss(model, head, m, scope);
+                lossSum += r.get(0).getFloat() * m.labels().length;
+                correct += r.get(1).toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+                tokens += m.labels().length;
+            }
+        }
+        return new Score(lossSum / tokens, (double) correct / tokens, tokens);
+    }
+
+    private static int[][] tokenize(WordPieceTokenizer tokenizer, List<String> captions, String what) {
+        int[][] ids = new int[captions.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            String c = captions.get(i);
+            if (c == null || c.isBlank()) {
+                throw new IllegalArgumentException(what + " caption " + i + " is empty");
+            }
+            ids[i] = tokenizer.tokenize(c).ids();
+        }
+        return ids;
+    }
+
+    private static int requireId(WordPieceTokenizer tokenizer, String piece, Path vocab) {
+        int id = tokenizer.id(piece);
+        if (id < 0) {
+            throw new IllegalArgumentException(vocab + ": the vocabulary has no " + piece + " token, which masked-LM pre-training needs");
+        }
+        return id;
+    }
+
+    /**
+     * Writes the Hugging Face folder: {@code bert.*} encoder tensors and the {@code cls.predictions.*}
+     * head (as {@code BertForMaskedLM}), the config with BERT's field names, and the vocabulary.
+     * Each file is written atomically.
+     */
+    private static void write(Spec spec, TacoModel model, MaskedLmHead head, WordPieceTokenizer tokenizer, Path vocab, Result r)
+            throws IOException {
+        Files.createDirectories(spec.outDir);
+        try (NDManager tmp = model.weights().manager().newSubManager()) {
+            NDList list = new NDList();
+            for (Map.Entry<String, NDArray> e : model.weights().asMap().entrySet()) {
+                if (e.getKey().startsWith("text.")) {
+                    NDArray copy = e.getValue().duplicate();
+                    copy.attach(tmp);
+                    copy.setName("bert." + e.getKey().substring("text.".length()));
+                    list.add(copy);
+                }
+            }
+            for (Map.Entry<String, NDArray> e : head.weights().asMap().entrySet()) {
+                NDArray copy = e.getValue().duplicate();
+                copy.attach(tmp);
+                copy.setName(e.getKey());
+                list.add(copy);
+            }
+            Weights.AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        }
+        TacoConfig c = model.config();
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.putArray("architectures").add("BertForMaskedLM");
+        cfg.put("model_type", "bert");
+        cfg.put("hidden_size", c.hiddenSize);
+        cfg.put("num_hidden_layers", c.textLayers);
+        cfg.put("num_attention_heads", c.numAttentionHeads);
+        cfg.put("intermediate_size", c.intermediateSize);
+        cfg.put("vocab_size", c.vocabSize);
+        cfg.put("max_position_embeddings", c.maxTextPositions);
+        cfg.put("type_vocab_size", c.typeVocabSize);
+        cfg.put("hidden_act", "gelu");
+        cfg.put("layer_norm_eps", c.layerNormEps);
+        cfg.put("hidden_dropout_prob", c.dropout);
+        cfg.put("attention_probs_dropout_prob", c.dropout);
+        cfg.put("initializer_range", c.initializerRange);
+        ObjectNode how = cfg.putObject("taco_pretraining");
+        how.put("objective", "masked language model, " + spec.maskRate + " of the pieces");
+        how.put("annotations", spec.annotations.toAbsolutePath().toString());
+        how.put("splits", spec.splits.toString());
+        how.put("captions", r.captions());
+        how.put("steps", r.steps());
+        how.put("batch", spec.batchSize);
+        how.put("learning_rate", spec.learningRate);
+        how.put("seed", spec.seed);
+        how.put("last_loss", r.lastLoss());
+        if (r.after() != null) {
+            how.put("held_out_loss", r.after().loss());
+            how.put("held_out_accuracy", r.after().accuracy());
+        }
+        Weights.AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
+        Path vocabFile = Files.isDirectory(vocab) ? vocab.resolve("vocab.txt") : vocab;
+        byte[] bytes = tokenizer.sourceBytes();
+        Weights.AtomicFiles.write(spec.outDir.resolve(vocabFile.getFileName().toString().endsWith(".json") ? "tokenizer.json" : "vocab.txt"),
+                out -> out.write(bytes));
+    }
+}
