@@ -145,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         if (bert != null) {
             spec.model = m = TacoModel.bertSizes(bert, m);
             spec.bert = bert;
-            if (vocab == null) spec.vocabulary = bert.resolve("vocab.txt");
+            if (vocab == null) spec.vocabulary = TacoModel.bertVocabulary(bert);
         }
         if (losses != null) m.losses(losses);
         if (negatives != null) m.negatives = negatives;

@@ -148,7 +148,7 @@ public final class Ablation {
                 if (spec.bert != null) {
                     t.model = TacoModel.bertSizes(spec.bert, t.model);
                     t.bert = spec.bert;
-                    t.vocabulary = spec.bert.resolve("vocab.txt");
+                    t.vocabulary = TacoModel.bertVocabulary(spec.bert);
                 }
                 row.change.accept(t.model);
                 t.model.similarity = settings.similarity;

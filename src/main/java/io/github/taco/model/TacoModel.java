@@ -231,6 +231,12 @@ public final class TacoModel implements AutoCloseable {
         return r.featureDim > 0 ? r.validate() : r;
     }
 
+    /** The tokenizer file of a Hugging Face BERT folder: its {@code tokenizer.json} if it has one, else {@code vocab.txt}. */
+    public static Path bertVocabulary(Path bertDir) {
+        Path json = bertDir.resolve("tokenizer.json");
+        return Files.isRegularFile(json) ? json : bertDir.resolve("vocab.txt");
+    }
+
     /** Hugging Face BertModel tensor name → this model's name, or null to skip it. */
     static String bertName(String hf) {
         String s = hf.startsWith("bert.") ? hf.substring(5) : hf;

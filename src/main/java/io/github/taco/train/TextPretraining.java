@@ -122,39 +122,7 @@ public final class TextPretraining {
                     AdamW encoderOptimizer = new AdamW(model.weights(), 0.9, 0.999, 1e-6, spec.weightDecay);
                     AdamW headOptimizer = new AdamW(head.weights(), 0.9, 0.999, 1e-6, spec.weightDecay)) {
                 Score before = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
-                LearningRateSchedule schedule = new LearningRateSchedule(spec.learningRate, spec.warmupSteps, spec.steps);
-                double last = Double.NaN;
-                for (long step = 0; step < spec.steps; step++) {
-                    Random random = new Random(spec.seed * 1_000_033L + step);
-                    Engine.getInstance().setRandomSeed((int) (spec.seed * 1_000_003L + step));
-                    int[][] batch = new int[spec.batchSize][];
-                    for (int b = 0; b < batch.length; b++) {
-                        batch[b] = ids[random.nextInt(ids.length)];
-                    }
-                    Masked m = mask(batch, spec.maskRate, maskId, config.vocabSize, random);
-                    model.setTraining(true);
-                    try (NDManager scope = root.newSubManager()) {
-                        NDArray loss;
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            loss = loss(model, head, m, scope).get(0);
-                            gc.backward(loss);
-                        }
-                        last = loss.getFloat();
-                        if (!Double.isFinite(last)) {
-                            throw new Trainer.NonFiniteLossException(step, "a non-finite masked-LM loss");
-                        }
-                        double norm = Math.hypot(encoderOptimizer.gradientNorm(), headOptimizer.gradientNorm());
-                        double scale = spec.clipNorm > 0 && norm > spec.clipNorm ? spec.clipNorm / norm : 1.0;
-                        double lr = schedule.at(step);
-                        encoderOptimizer.step(lr, scale);
-                        headOptimizer.step(lr, scale);
-                    } finally {
-                        model.setTraining(false);
-                    }
-                    if ((step + 1) % spec.logEvery == 0 || step + 1 == spec.steps) {
-                        LOG.info("step {}/{} masked-LM loss {}", step + 1, spec.steps, String.format("%.3f", last));
-                    }
-                }
+                double last = train(spec, model, head, encoderOptimizer, headOptimizer, ids, maskId, root);
                 Score after = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Result result = new Result(spec.steps, last, before, after, captions.size(), spec.outDir, seconds);
@@ -162,6 +130,46 @@ public final class TextPretraining {
                 return result;
             }
         }
+    }
+
+    /** The training loop; returns the last step's masked-LM loss. */
+    private static double train(Spec spec, TacoModel model, MaskedLmHead head, AdamW encoderOptimizer, AdamW headOptimizer,
+            int[][] ids, int maskId, NDManager root) {
+        LearningRateSchedule schedule = new LearningRateSchedule(spec.learningRate, spec.warmupSteps, spec.steps);
+        double last = Double.NaN;
+        try (Progress progress = new Progress("masked LM", 0, spec.steps, spec.logEvery)) {
+            for (long step = 0; step < spec.steps; step++) {
+                // Batch, masks and dropout of a step follow from (seed, step), as in Trainer.
+                Random random = new Random(spec.seed * 1_000_033L + step);
+                Engine.getInstance().setRandomSeed((int) (spec.seed * 1_000_003L + step));
+                int[][] batch = new int[spec.batchSize][];
+                for (int b = 0; b < batch.length; b++) {
+                    batch[b] = ids[random.nextInt(ids.length)];
+                }
+                Masked m = mask(batch, spec.maskRate, maskId, model.config().vocabSize, random);
+                model.setTraining(true);
+                try (NDManager scope = root.newSubManager()) {
+                    NDArray loss;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        loss = loss(model, head, m, scope).get(0);
+                        gc.backward(loss);
+                    }
+                    last = loss.getFloat();
+                    if (!Double.isFinite(last)) {
+                        throw new Trainer.NonFiniteLossException(step, "a non-finite masked-LM loss");
+                    }
+                    double norm = Math.hypot(encoderOptimizer.gradientNorm(), headOptimizer.gradientNorm());
+                    double scale = spec.clipNorm > 0 && norm > spec.clipNorm ? spec.clipNorm / norm : 1.0;
+                    double lr = schedule.at(step);
+                    encoderOptimizer.step(lr, scale);
+                    headOptimizer.step(lr, scale);
+                } finally {
+                    model.setTraining(false);
+                }
+                progress.step(step + 1, String.format(java.util.Locale.ROOT, "masked-LM loss %.3f", last));
+            }
+        }
+        return last;
     }
 
     /**
