@@ -158,7 +158,7 @@ public final class Trainer implements AutoCloseable {
     public void save(Path dir, Map<String, Path> extras) throws IOException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
+        Path tmp = Weights.AtomicFiles.tempSibling(abs, true);
         try {
             model.save(tmp);
             optimizer.save(tmp.resolve(OPTIMIZER_FILE));
