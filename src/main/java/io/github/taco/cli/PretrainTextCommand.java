@@ -25,9 +25,10 @@ import java.util.concurrent.Callable;
                 "",
                 "Prints the masked-token loss and accuracy on held-out captions before and after.",
                 "",
-                "Example: taco pretrain-text --annotations synth/youcookii_annotations_trainval.json \\",
-                "           --out runs/text-mlm && \\",
-                "         taco ablate --bert runs/text-mlm --out runs/ablate-mlm"})
+                "Example:",
+                "  taco pretrain-text --out runs/text-mlm \\",
+                "    --annotations synth/youcookii_annotations_trainval.json",
+                "  taco ablate --bert runs/text-mlm --out runs/ablate-mlm"})
 final class PretrainTextCommand implements Callable<Integer> {
     private static final TextPretraining.Spec D = new TextPretraining.Spec();
 
