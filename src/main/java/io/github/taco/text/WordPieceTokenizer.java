@@ -246,7 +246,6 @@ public final class WordPieceTokenizer implements AutoCloseable {
         return new Tokenized(text, pieces, ids, wordIds, starts, ends);
     }
 
-    /** Maximum number of pieces, [CLS] and [SEP] included. */
     /** The id of a vocabulary entry (e.g. "[MASK]"), or -1 if the vocabulary has none. */
     public int id(String piece) {
         return vocabulary.path(piece).asInt(-1);
@@ -257,6 +256,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
         return vocabularySize;
     }
 
+    /** Maximum number of pieces, [CLS] and [SEP] included. */
     public int maxLength() {
         return maxLength;
     }
