@@ -16,16 +16,16 @@ public final class MaskedLmHead implements AutoCloseable {
     private final Weights weights;
     private final Nn.Linear dense;
     private final Nn.LayerNorm layerNorm;
-    private final NDArray bias;
-    private final NDArray wordEmbeddings;
+    private final Nn.Linear decoder;
 
     public MaskedLmHead(TacoModel model, NDManager parent, long seed) {
         TacoConfig c = model.config();
         weights = new Weights(parent, seed, c.initializerRange);
         dense = Nn.Linear.create(weights, "cls.predictions.transform.dense", c.hiddenSize, c.hiddenSize);
         layerNorm = Nn.LayerNorm.create(weights, "cls.predictions.transform.LayerNorm", c.hiddenSize, c.layerNormEps);
-        bias = weights.zeros("cls.predictions.bias", c.vocabSize);
-        wordEmbeddings = model.weights().get("text.embeddings.word_embeddings.weight");
+        // h·Eᵀ + b with E [vocab, d]: the decoder is tied to the input embeddings, as BERT's.
+        decoder = new Nn.Linear(model.weights().get("text.embeddings.word_embeddings.weight"),
+                weights.zeros("cls.predictions.bias", c.vocabSize));
     }
 
     public Weights weights() {
@@ -34,9 +34,7 @@ public final class MaskedLmHead implements AutoCloseable {
 
     /** @param hidden [M, d] text-encoder outputs at masked positions; returns logits [M, vocab]. */
     public NDArray logits(NDArray hidden) {
-        NDArray h = layerNorm.apply(Nn.gelu(dense.apply(hidden)));
-        // linear(h, E, b) = h·Eᵀ + b with E [vocab, d]: the decoder tied to the input embeddings.
-        return new Nn.Linear(wordEmbeddings, bias).apply(h);
+        return decoder.apply(layerNorm.apply(Nn.gelu(dense.apply(hidden))));
     }
 
     @Override

@@ -96,14 +96,14 @@ public final class TextPretraining {
         Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
         List<String> captions = new ArrayList<>();
         for (Split s : spec.splits) {
-            captions.addAll(TrainingRun.allTexts(dataset.clips(s)));
+            captions.addAll(captions(dataset.clips(s), spec.annotations));
         }
         if (captions.isEmpty()) {
             throw new IllegalArgumentException(spec.annotations + ": no captions in split(s) " + spec.splits);
         }
         List<String> heldOut = new ArrayList<>();
         if (spec.heldOutSplit != null && !spec.splits.contains(spec.heldOutSplit)) {
-            List<String> all = TrainingRun.allTexts(dataset.clips(spec.heldOutSplit));
+            List<String> all = captions(dataset.clips(spec.heldOutSplit), spec.annotations);
             heldOut.addAll(all.subList(0, Math.min(spec.heldOutCaptions, all.size())));
         }
         Path vocab = spec.vocabulary != null ? spec.vocabulary : TextPipeline.defaultVocabulary();
@@ -111,8 +111,8 @@ public final class TextPretraining {
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.load(vocab, config.maxTokens)) {
             config.vocabSize = tokenizer.vocabularySize();
             config.featureDim = Math.max(1, config.featureDim);
-            int[][] ids = tokenize(tokenizer, captions, "training");
-            int[][] heldOutIds = tokenize(tokenizer, heldOut, "held-out");
+            int[][] ids = tokenize(tokenizer, captions);
+            int[][] heldOutIds = tokenize(tokenizer, heldOut);
             int maskId = requireId(tokenizer, "[MASK]", vocab);
             LOG.info("masked-LM pre-training on {} captions ({}), {} held out; text encoder d={}, {} layers",
                     captions.size(), spec.splits, heldOut.size(), config.hiddenSize, config.textLayers);
@@ -126,7 +126,7 @@ public final class TextPretraining {
                 Score after = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Result result = new Result(spec.steps, last, before, after, captions.size(), spec.outDir, seconds);
-                write(spec, model, head, tokenizer, vocab, result);
+                write(spec, model, head, tokenizer, result);
                 return result;
             }
         }
@@ -151,7 +151,7 @@ public final class TextPretraining {
                 try (NDManager scope = root.newSubManager()) {
                     NDArray loss;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        loss = loss(model, head, m, scope).get(0);
+                        loss = crossEntropy(logProbs(model, head, m, scope), m);
                         gc.backward(loss);
                     }
                     last = loss.getFloat();
@@ -216,23 +216,25 @@ public final class TextPretraining {
                 labels.stream().mapToLong(Long::longValue).toArray());
     }
 
-    /** Mean masked-token cross-entropy, and the number of correct argmax predictions: [loss, correct]. */
-    private static NDList loss(TacoModel model, MaskedLmHead head, Masked m, NDManager scope) {
+    /** log softmax over the vocabulary at the masked positions: [M, vocab]. */
+    private static NDArray logProbs(TacoModel model, MaskedLmHead head, Masked m, NDManager scope) {
         NDArray ids = scope.create(m.inputIds(), new Shape(m.batch(), m.length()));
         NDArray attention = scope.create(m.attention(), new Shape(m.batch(), m.length()));
         NDArray y = model.encodeText(ids, attention);
         long d = y.getShape().get(2);
         NDArray hidden = y.reshape(m.batch() * (long) m.length(), d).get(new NDIndex("{}", scope.create(m.positions())));
-        NDArray logProbs = head.logits(hidden).logSoftmax(1);
+        return head.logits(hidden).logSoftmax(1);
+    }
+
+    /** Mean −log p(true piece) over the masked positions. */
+    private static NDArray crossEntropy(NDArray logProbs, Masked m) {
         long vocab = logProbs.getShape().get(1);
         long[] flat = new long[m.labels().length];
         for (int k = 0; k < flat.length; k++) {
             flat[k] = k * vocab + m.labels()[k];
         }
-        NDArray picked = logProbs.reshape(-1).get(new NDIndex("{}", scope.create(flat)));
-        NDArray loss = Scalars.div(picked.sum(), -flat.length);
-        NDArray correct = logProbs.argMax(1).eq(scope.create(m.labels())).sum();
-        return new NDList(loss, correct);
+        NDArray picked = logProbs.reshape(-1).get(new NDIndex("{}", logProbs.getManager().create(flat)));
+        return Scalars.div(picked.sum(), -flat.length);
     }
 
     /** Held-out masked-token loss and accuracy with a fixed masking (seed 0), dropout off. */
@@ -246,23 +248,33 @@ public final class TextPretraining {
             int[][] batch = java.util.Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.batchSize));
             Masked m = mask(batch, spec.maskRate, maskId, model.config().vocabSize, random);
             try (NDManager scope = model.weights().manager().newSubManager()) {
-                NDList r = loss(model, head, m, scope);
-                lossSum += r.get(0).getFloat() * m.labels().length;
-                correct += r.get(1).toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+                NDArray logProbs = logProbs(model, head, m, scope);
+                lossSum += crossEntropy(logProbs, m).getFloat() * m.labels().length;
+                correct += logProbs.argMax(1).eq(scope.create(m.labels())).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
                 tokens += m.labels().length;
             }
         }
         return new Score(lossSum / tokens, (double) correct / tokens, tokens);
     }
 
-    private static int[][] tokenize(WordPieceTokenizer tokenizer, List<String> captions, String what) {
+    /** Every caption of {@code clips}; an empty one is refused, naming its clip (it has no piece to predict). */
+    private static List<String> captions(List<Clip> clips, Path file) {
+        List<String> texts = new ArrayList<>();
+        for (Clip c : clips) {
+            for (String t : c.texts()) {
+                if (t == null || t.isBlank()) {
+                    throw new IllegalArgumentException(file + ": clip " + c.clipId() + " has an empty caption");
+                }
+                texts.add(t);
+            }
+        }
+        return texts;
+    }
+
+    private static int[][] tokenize(WordPieceTokenizer tokenizer, List<String> captions) {
         int[][] ids = new int[captions.size()][];
         for (int i = 0; i < ids.length; i++) {
-            String c = captions.get(i);
-            if (c == null || c.isBlank()) {
-                throw new IllegalArgumentException(what + " caption " + i + " is empty");
-            }
-            ids[i] = tokenizer.tokenize(c).ids();
+            ids[i] = tokenizer.tokenize(captions.get(i)).ids();
         }
         return ids;
     }
@@ -280,25 +292,25 @@ public final class TextPretraining {
      * head (as {@code BertForMaskedLM}), the config with BERT's field names, and the vocabulary.
      * Each file is written atomically.
      */
-    private static void write(Spec spec, TacoModel model, MaskedLmHead head, WordPieceTokenizer tokenizer, Path vocab, Result r)
+    private static void write(Spec spec, TacoModel model, MaskedLmHead head, WordPieceTokenizer tokenizer, Result r)
             throws IOException {
         Files.createDirectories(spec.outDir);
         try (NDManager tmp = model.weights().manager().newSubManager()) {
-            NDList list = new NDList();
-            for (Map.Entry<String, NDArray> e : model.weights().asMap().entrySet()) {
-                if (e.getKey().startsWith("text.")) {
-                    NDArray copy = e.getValue().duplicate();
-                    copy.attach(tmp);
-                    copy.setName("bert." + e.getKey().substring("text.".length()));
-                    list.add(copy);
+            // Hugging Face names: the text encoder under bert.*, the head's own names; video and fusion left out.
+            Map<String, NDArray> tensors = new java.util.LinkedHashMap<>();
+            model.weights().asMap().forEach((name, a) -> {
+                if (name.startsWith("text.")) {
+                    tensors.put("bert." + name.substring("text.".length()), a);
                 }
-            }
-            for (Map.Entry<String, NDArray> e : head.weights().asMap().entrySet()) {
-                NDArray copy = e.getValue().duplicate();
+            });
+            tensors.putAll(head.weights().asMap());
+            NDList list = new NDList();
+            tensors.forEach((name, a) -> {
+                NDArray copy = a.duplicate(); // a copy to rename: the model's arrays keep their names
                 copy.attach(tmp);
-                copy.setName(e.getKey());
+                copy.setName(name);
                 list.add(copy);
-            }
+            });
             Weights.AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
         }
         TacoConfig c = model.config();
@@ -332,9 +344,8 @@ public final class TextPretraining {
             how.put("held_out_accuracy", r.after().accuracy());
         }
         Weights.AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
-        Path vocabFile = Files.isDirectory(vocab) ? vocab.resolve("vocab.txt") : vocab;
         byte[] bytes = tokenizer.sourceBytes();
-        Weights.AtomicFiles.write(spec.outDir.resolve(vocabFile.getFileName().toString().endsWith(".json") ? "tokenizer.json" : "vocab.txt"),
-                out -> out.write(bytes));
+        boolean json = tokenizer.source().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+        Weights.AtomicFiles.write(spec.outDir.resolve(json ? "tokenizer.json" : "vocab.txt"), out -> out.write(bytes));
     }
 }

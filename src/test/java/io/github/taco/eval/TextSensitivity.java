@@ -48,7 +48,7 @@ public final class TextSensitivity {
             boolean bert = !Files.exists(dir.resolve("idf.json"));
             try (NDManager root = NDManager.newBaseManager();
                     TacoModel model = bert ? new TacoModel(TacoModel.bertSizes(dir, TacoConfig.cpu(1)), root, 0) : TacoModel.load(dir, root);
-                    WordPieceTokenizer tok = WordPieceTokenizer.load(bert ? TacoModel.bertVocabulary(dir) : dir.resolve("vocab.txt"), 30)) {
+                    WordPieceTokenizer tok = WordPieceTokenizer.load(TacoModel.bertVocabulary(dir), 30)) {
                 if (bert) {
                     model.loadPretrainedText(dir);
                 }

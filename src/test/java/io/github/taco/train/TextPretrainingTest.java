@@ -132,7 +132,7 @@ class TextPretrainingTest {
     }
 
     @Test
-    void refusesBadSettingsAndEmptySplits(@TempDir Path dir) {
+    void refusesBadSettingsAndEmptySplits(@TempDir Path dir) throws Exception {
         TextPretraining.Spec spec = new TextPretraining.Spec();
         spec.annotations = TextPipeline.sharedDataDir().resolve("youcook2/youcookii_annotations_trainval.json");
         spec.outDir = dir.resolve("mlm");
@@ -143,6 +143,14 @@ class TextPretrainingTest {
         spec.splits = java.util.List.of(io.github.taco.data.Split.TEST); // YouCook2 has no test split
         e = assertThrows(IllegalArgumentException.class, () -> TextPretraining.run(spec));
         assertTrue(e.getMessage().contains("no captions") && e.getMessage().contains("youcookii"), e.getMessage());
+        // an empty caption is named by its clip, before anything is trained or written
+        Path ann = dir.resolve("ann.json");
+        Files.writeString(ann, "{\"database\": {\"v1\": {\"duration\": 10, \"subset\": \"training\", \"annotations\": ["
+                + "{\"segment\": [0, 4], \"id\": 0, \"sentence\": \"cut the onion\"}, {\"segment\": [4, 8], \"id\": 1, \"sentence\": \" \"}]}}}");
+        spec.annotations = ann;
+        spec.splits = java.util.List.of(io.github.taco.data.Split.TRAIN);
+        e = assertThrows(IllegalArgumentException.class, () -> TextPretraining.run(spec));
+        assertTrue(e.getMessage().contains("ann.json") && e.getMessage().contains("v1") && e.getMessage().contains("empty caption"), e.getMessage());
         assertTrue(!Files.exists(spec.outDir), "nothing written");
     }
 }
