@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent PyTorch build of the TACo model and objective (SPEC §1-§4), to check the Java
+"""Independent PyTorch build of the TACo model and objective (docs/method.md §1-§4), to check the Java
 implementation number by number and to time a training step in plain PyTorch.
 
 Uses nothing from this project: the model is rebuilt from a checkpoint's config.json and
@@ -47,7 +47,7 @@ def read_safetensors(path):
     return out
 
 
-# ---------------------------------------------------------------- the model (SPEC §1, §2)
+# ---------------------------------------------------------------- the model (docs/method.md §1, §2)
 
 class Taco:
     """Functional TACo: parameters are a dict of leaf tensors named as the checkpoint."""
@@ -143,7 +143,7 @@ class Taco:
         return self._scale(sim.amax(-1))
 
 
-# ---------------------------------------------------------------- the objective (SPEC §4)
+# ---------------------------------------------------------------- the objective (docs/method.md §4)
 
 def cascade_selection(r, kp):
     """For text i the K' videos j != i of highest r[i, j]; for video j the K' texts i != j of highest

@@ -44,7 +44,7 @@ public final class ParityExport {
 
     private ParityExport() {}
 
-    /** The config of a preset: "cpu", "paper" (SPEC §6) or "tiny" (seconds to export, any bug still shows). */
+    /** The config of a preset: "cpu", "paper" (docs/method.md §6) or "tiny" (seconds to export, any bug still shows). */
     public static TacoConfig preset(String name, int featureDim) {
         if (name.equalsIgnoreCase("tiny")) {
             TacoConfig c = new TacoConfig();
@@ -152,7 +152,7 @@ public final class ParityExport {
     /**
      * K pairs with 1..maxFrames frames and 3..maxTokens tokens (the last pair full length), padded
      * positions filled with large garbage features and random token ids so that any leak of padding
-     * changes the numbers; token weights as SPEC §3 (positive, sum 1 per sentence), text 1 without
+     * changes the numbers; token weights as docs/method.md §3 (positive, sum 1 per sentence), text 1 without
      * any token of interest.
      */
     public static Batch paddedBatch(int k, TacoConfig c, long seed) {

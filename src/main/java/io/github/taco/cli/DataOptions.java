@@ -11,7 +11,7 @@ final class DataOptions {
             defaultValue = "youcook2")
     String dataset;
 
-    @Option(names = "--annotations", required = true, description = "Annotation file or folder in the dataset's public layout (SPEC §8).")
+    @Option(names = "--annotations", required = true, description = "Annotation file or folder in the dataset's public layout (docs/method.md §8).")
     Path annotations;
 
     @Option(names = "--features", required = true, description = "Features: a folder of <video_id>.npy, an .npz, or an HDF5 file keyed by video id.")

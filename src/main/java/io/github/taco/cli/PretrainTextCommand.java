@@ -36,7 +36,7 @@ final class PretrainTextCommand implements Callable<Integer> {
             defaultValue = "youcook2")
     String dataset;
 
-    @Option(names = "--annotations", required = true, description = "Annotation file or folder in the dataset's public layout (SPEC §8).")
+    @Option(names = "--annotations", required = true, description = "Annotation file or folder in the dataset's public layout (docs/method.md §8).")
     Path annotations;
 
     @Option(names = "--out", required = true, description = "Output folder for the BERT checkpoint (created).")
@@ -48,7 +48,7 @@ final class PretrainTextCommand implements Callable<Integer> {
     @Option(names = "--held-out", description = "Split for the held-out masked-token accuracy, or 'none' (default: validation).")
     String heldOut = "validation";
 
-    @Option(names = "--vocab", description = "vocab.txt or tokenizer.json (default: the BERT uncased vocabulary in shared/data).")
+    @Option(names = "--vocab", description = "vocab.txt or tokenizer.json (default: the BERT uncased vocabulary bundled in the jar).")
     Path vocab;
 
     @Option(names = "--preset", description = "Text-encoder sizes of this preset: cpu (d=128, 4 layers) or paper (BERT-base) (default: ${DEFAULT-VALUE}).",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         name = "text",
         mixinStandardHelpOptions = true,
         description = {
-            "Tokenize and tag a caption; show its tokens of interest and weights (SPEC §3).",
+            "Tokenize and tag a caption; show its tokens of interest and weights (docs/method.md §3).",
             "",
             "One row per word piece: index, piece, vocabulary id, word id, Universal POS "
                     + "tag, token-of-interest flag and weight (a caption's weights sum to 1).",
@@ -30,7 +30,7 @@ public final class TextCommand implements Callable<Integer> {
     String[] captions;
 
     @Option(names = "--vocab", paramLabel = "PATH",
-            description = "BERT vocab.txt, tokenizer.json, or a directory with one (default: shared/data/bert-base-uncased/vocab.txt).")
+            description = "BERT vocab.txt, tokenizer.json, or a directory with one (default: the BERT uncased vocabulary bundled in the jar).")
     Path vocab;
 
     @Option(names = "--tag-set", paramLabel = "SET", defaultValue = "noun+verb",

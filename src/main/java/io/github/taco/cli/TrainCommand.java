@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code taco train}: trains a TACo model on a dataset. */
 @Command(name = "train", header = "Train a TACo model on pre-extracted video features and captions.", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a TACo model (SPEC §4, §6) on pre-extracted video features and captions. "
+        description = {"Trains a TACo model (docs/method.md §4, §6) on pre-extracted video features and captions. "
                 + "Writes <out>/checkpoint (model, optimizer, vocabulary, training IDF), <out>/metrics.jsonl and <out>/curves.png.",
                 "",
                 "Settings come from --preset, then --config (YAML with sections model:, train:, data:), then the flags below.",
@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run folder (created).")
     Path out;
 
-    @Option(names = "--preset", description = "cpu (small model, minutes on 2 cores) or paper (BERT-base sizes, SPEC §6) (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--preset", description = "cpu (small model, minutes on 2 cores) or paper (BERT-base sizes, docs/method.md §6) (default: ${DEFAULT-VALUE}).",
             defaultValue = "cpu")
     String preset;
 
@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bert", description = "Initialise the text encoder from a Hugging Face BertModel folder (config.json + model.safetensors + vocab.txt).")
     Path bert;
 
-    @Option(names = "--vocab", description = "vocab.txt or tokenizer.json (default: the BERT uncased vocabulary in shared/data).")
+    @Option(names = "--vocab", description = "vocab.txt or tokenizer.json (default: the BERT uncased vocabulary bundled in the jar).")
     Path vocab;
 
     @Option(names = "--train-split", description = "Split to train on: train or narration (default: ${DEFAULT-VALUE}).", defaultValue = "train")
@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of initialisation, data order, dropout and negatives.") Long seed;
     @Option(names = "--checkpoint-every", description = "Write the checkpoint every N steps.") Long checkpointEvery;
 
-    // ---- method (SPEC §2-§4)
+    // ---- method (docs/method.md §2-§4)
     @Option(names = "--losses", description = "Losses of the objective: L1, L3, L1+L3, L1+L2+L3 (default: L1+L2+L3).") String losses;
     @Option(names = "--negatives", description = "L3 negatives: cascade, random or full.") String negatives;
     @Option(names = "--kprime", description = "K', hard negatives per anchor in L3.") Integer kPrime;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param frameMask    [K, maxFrames] 1 for a real frame, 0 for padding; every row has at least one 1
  * @param tokenIds     [K, maxTokens] WordPiece ids, "[CLS] w1 .. wn [SEP]" then padding (id 0)
  * @param tokenMask    [K, maxTokens] 1 for a real token, 0 for padding
- * @param tokenWeights [K, maxTokens] SPEC §3 weights of the tokens of interest; each row sums to 1
+ * @param tokenWeights [K, maxTokens] docs/method.md §3 weights of the tokens of interest; each row sums to 1
  *                     or is all 0 (no token of interest)
  */
 public record Batch(

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * The inference cascade of SPEC §5 for one query over N candidates.
+ * The inference cascade of docs/method.md §5 for one query over N candidates.
  *
  * <p>Stage 1 ranks every candidate by {@code a·s1 + b·s2} (cheap, exact). Stage 2 computes s3
  * only for the top R of stage 1 and re-orders them by the full score {@code a·s1 + b·s2 + c·s3}.
@@ -24,7 +24,7 @@ import java.util.function.IntToDoubleFunction;
  */
 public final class CascadeRanker {
 
-    /** The default re-scored prefix of SPEC §5. */
+    /** The default re-scored prefix of docs/method.md §5. */
     public static final int DEFAULT_TOP_R = 100;
 
     private final int topR;
@@ -48,7 +48,7 @@ public final class CascadeRanker {
         this.c = c;
     }
 
-    /** SPEC §5 defaults: R = 100, score s1 + 0.5·s2 + s3. */
+    /** docs/method.md §5 defaults: R = 100, score s1 + 0.5·s2 + s3. */
     public static CascadeRanker defaults() {
         return new CascadeRanker(DEFAULT_TOP_R, 1.0, 0.5, 1.0);
     }

@@ -19,7 +19,7 @@ import java.util.Random;
 import java.util.TreeSet;
 
 /**
- * COIN action segmentation (SPEC §7) with a linear probe: a per-frame softmax classifier over the
+ * COIN action segmentation (docs/method.md §7) with a linear probe: a per-frame softmax classifier over the
  * frozen video encoder's outputs x^k ({@link FrameVectors}), trained with cross-entropy on every
  * frame of the "training" subset (classes: background 0 and every step id of COIN.json), then
  * evaluated by frame accuracy on the "testing" subset, with and without background

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * CrossTask action step localization (SPEC §7) of a model, zero-shot: the step names of a task are
+ * CrossTask action step localization (docs/method.md §7) of a model, zero-shot: the step names of a task are
  * the text queries, every frame of a video is scored against every step, {@link StepLocalization#align}
  * puts one frame per step in the task's order, and {@link StepLocalization#recall} averages recall
  * over tasks.
@@ -31,7 +31,7 @@ import java.util.Set;
  * {@code t = textVectors(y)} and the frame's video-encoder output {@code x^k} ({@link FrameVectors},
  * windows of maxFrames), {@code sim[k][s] = x^k · t_s} — s1 with the frame vector in place of the
  * video mean, both L2-normalised and divided by τ for cosine configs — plus, when the token weight
- * λ ≠ 0, {@code λ · Σ_p w_sp (x^k · y_s^p)}: the token-level score of SPEC §2 for a single frame
+ * λ ≠ 0, {@code λ · Σ_p w_sp (x^k · y_s^p)}: the token-level score of docs/method.md §2 for a single frame
  * (the max over frames of s2 collapses to that frame), with the step text's tokens of interest and
  * their weights, tokens normalised and divided by τ like the frames for cosine configs.
  *

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Retrieval evaluation of a checkpoint on a dataset split (SPEC §7), including zero-shot
+ * Retrieval evaluation of a checkpoint on a dataset split (docs/method.md §7), including zero-shot
  * evaluation on a dataset the checkpoint was not trained on: each clip's first caption is the
  * query for that clip.
  */

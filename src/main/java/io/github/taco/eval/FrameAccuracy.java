@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.LinkedHashMap;
 
 /**
- * COIN action segmentation frame accuracy (SPEC §7), with and without the background class.
+ * COIN action segmentation frame accuracy (docs/method.md §7), with and without the background class.
  *
  * <p>An instance accumulates frames over many videos, so the dataset figure is pooled over frames
  * (long videos weigh more), the usual way COIN frame accuracy is reported. "Without background"

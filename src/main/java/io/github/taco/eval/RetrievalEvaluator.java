@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Text→video and video→text retrieval on a set of clips (SPEC §7), with exact scores: s1 alone,
+ * Text→video and video→text retrieval on a set of clips (docs/method.md §7), with exact scores: s1 alone,
  * s1 + 0.5·s2, the cascade (top R by s1 + 0.5·s2 re-scored with + s3), and the exhaustive sum
  * s1 + 0.5·s2 + s3 over every pair when the set is small enough. Clip i's caption is query i and
  * its video is the true candidate i.

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Retrieval metrics of SPEC §7 from a score matrix {@code S[query][candidate]}.
+ * Retrieval metrics of docs/method.md §7 from a score matrix {@code S[query][candidate]}.
  *
  * <p>Rank of query i with true candidate g: {@code 1 + |{j ≠ g : S[i][j] ≥ S[i][g]}|}. Ties count
  * against the model, so a model that gives every candidate the same score gets rank N for every

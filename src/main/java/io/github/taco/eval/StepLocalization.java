@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CrossTask action step localization (SPEC §7): an ordered one-frame-per-step assignment by
+ * CrossTask action step localization (docs/method.md §7): an ordered one-frame-per-step assignment by
  * dynamic programming, and the CrossTask recall.
  *
  * <p>Fewer frames than steps ({@code T < S}) has no valid assignment (frames must strictly

@@ -3,7 +3,7 @@ package io.github.taco.features;
 import java.io.IOException;
 
 /**
- * Pre-extracted per-video features (SPEC §8), looked up by video id. Implementations are
+ * Pre-extracted per-video features (docs/method.md §8), looked up by video id. Implementations are
  * thread-safe, so a background loader and the trainer may share one.
  *
  * <p>Open one with {@link FeatureStores#open}; put a {@link CachedFeatureStore} in front when the

@@ -1,7 +1,7 @@
 package io.github.taco.features;
 
 /**
- * Which feature rows a clip uses (SPEC §8): a clip [s, e] seconds takes frames
+ * Which feature rows a clip uses (docs/method.md §8): a clip [s, e] seconds takes frames
  * floor(s·fps) … floor(e·fps) inclusive, clipped to the video; more than {@code maxFrames} frames
  * are thinned to {@code maxFrames} uniformly spaced ones (the centre of each of maxFrames equal
  * bins); an empty range gives the nearest frame. Bad segments are repaired as documented in

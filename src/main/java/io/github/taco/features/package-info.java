@@ -1,5 +1,5 @@
 /**
- * Pre-extracted video features (SPEC §8): {@link io.github.taco.features.FeatureStore} and its
+ * Pre-extracted video features (docs/method.md §8): {@link io.github.taco.features.FeatureStore} and its
  * formats (a folder of {@code <video_id>.npy}, one {@code .npz}, one HDF5 file), the concatenation of
  * two feature sets with different fps ({@link io.github.taco.features.ConcatFeatureStore}), a
  * byte-budgeted LRU cache, and clip slicing ({@link io.github.taco.features.FrameSampler}).

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Text→video search with the inference cascade of SPEC §5 over a {@link VideoIndex}:
+ * Text→video search with the inference cascade of docs/method.md §5 over a {@link VideoIndex}:
  * <ol>
  *   <li>text encoder → y and the text vector;</li>
  *   <li>HNSW top N by s1 (approximate; exact when N covers the index);</li>

@@ -11,7 +11,7 @@ import java.util.List;
  * @param start    segment start, seconds
  * @param end      segment end, seconds
  * @param caption  the clip's caption(s)
- * @param s1       sentence-level score (exact, SPEC §2)
+ * @param s1       sentence-level score (exact, docs/method.md §2)
  * @param s2       token-level score Σ w_p · max_k s(x^k, y^p)
  * @param s3       fused score, or null when the clip was outside the re-scored top R
  * @param score    w1·s1 + w2·s2 + w3·s3 for re-scored clips, w1·s1 + w2·s2 for the others (which
@@ -23,7 +23,7 @@ public record SearchHit(int rank, String clipId, String videoId, double start, d
                         double s1, double s2, Double s3, double score, boolean rescored, List<TokenMatch> tokens) {
 
     /**
-     * How one token of interest of the query matches the frames of a clip (SPEC §2: its token
+     * How one token of interest of the query matches the frames of a clip (docs/method.md §2: its token
      * score is the max over frames; the heat strip shows every frame).
      *
      * @param piece      the word piece

@@ -9,7 +9,7 @@ import io.github.taco.model.TacoModel;
 import io.github.taco.model.Scalars;
 
 /**
- * L3, the fusion loss with cascade sampling (SPEC §4). For each text anchor i: the fused score of
+ * L3, the fusion loss with cascade sampling (docs/method.md §4). For each text anchor i: the fused score of
  * its true pair against its K' selected videos; for each video anchor j: its true pair against
  * its K' selected texts; softmax cross-entropy with the true pair as target; the two directions
  * averaged.

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Chooses the negatives that L3 runs the fusion on (SPEC §4). Selection works on a detached copy
+ * Chooses the negatives that L3 runs the fusion on (docs/method.md §4). Selection works on a detached copy
  * of the scores on the host: it is K² comparisons, not worth an engine call.
  *
  * <ul>

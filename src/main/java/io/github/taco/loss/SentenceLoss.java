@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.github.taco.model.Scalars;
 
 /**
- * L1, the sentence-level contrastive loss (SPEC §4): for each text i, softmax cross-entropy over
+ * L1, the sentence-level contrastive loss (docs/method.md §4): for each text i, softmax cross-entropy over
  * the videos j of s1(v_j, t_i) with target i, averaged over texts. With {@code videoToText}, also
  * for each video j over the texts i, and the two directions are averaged [ours].
  */

@@ -8,7 +8,7 @@ import java.util.Random;
 import io.github.taco.model.Scalars;
 
 /**
- * The training objective L = L1 + λ·L2 + L3 (SPEC §4) on one batch of K positive pairs, with the
+ * The training objective L = L1 + λ·L2 + L3 (docs/method.md §4) on one batch of K positive pairs, with the
  * loss switches of the paper's ablations ({@code useL1}, {@code useL2}, {@code useL3}).
  *
  * <p>The cascade's ranking score is r = s1 + s2 when L2 is trained, and s1 alone otherwise (an

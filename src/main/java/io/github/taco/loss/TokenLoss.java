@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import io.github.taco.model.Scalars;
 
 /**
- * L2, the token-level contrastive loss (SPEC §4): for each text i and token of interest p,
+ * L2, the token-level contrastive loss (docs/method.md §4): for each text i and token of interest p,
  * softmax cross-entropy over the videos j of s(x_j, y_i^p) with target i, weighted by w_ip
- * (SPEC §3, Σ_p w_ip = 1). Texts without a token of interest are left out of the mean.
+ * (docs/method.md §3, Σ_p w_ip = 1). Texts without a token of interest are left out of the mean.
  */
 public final class TokenLoss {
     private TokenLoss() {}

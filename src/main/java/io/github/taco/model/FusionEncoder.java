@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * f_m and its head (SPEC §1): the text tokens y followed by the frames x, plus a token-type
+ * f_m and its head (docs/method.md §1): the text tokens y followed by the frames x, plus a token-type
  * embedding (0 text, 1 video) and an absolute position embedding, a LayerNorm [ours], then
  * {@code fusionLayers} BERT layers; s3 = head(z[0]), a linear d→1 on the fused [CLS].
  */

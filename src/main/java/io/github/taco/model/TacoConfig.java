@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Every size and option needed to rebuild a TACo model (SPEC §1–§4). Saved as a checkpoint's
+ * Every size and option needed to rebuild a TACo model (docs/method.md §1–§4). Saved as a checkpoint's
  * {@code config.json}; the field names are what a PyTorch user reads there.
  *
- * <p>Presets: {@link #paper(int)} (BERT-base sizes, SPEC §6) and {@link #cpu(int)} (a small model
+ * <p>Presets: {@link #paper(int)} (BERT-base sizes, docs/method.md §6) and {@link #cpu(int)} (a small model
  * that trains on two CPU cores).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,12 +50,12 @@ public final class TacoConfig {
     // ---- fusion f_m ----
     public int fusionLayers = 2;
 
-    // ---- scores (SPEC §2) ----
+    // ---- scores (docs/method.md §2) ----
     /** "dot" (the paper, τ = 1) or "cosine" (L2-normalised vectors divided by {@link #temperature}). */
     public String similarity = "dot";
     public double temperature = 0.05;
 
-    // ---- objective (SPEC §4) ----
+    // ---- objective (docs/method.md §4) ----
     /** λ, the weight of the token-level loss L2. */
     public double lambda = 0.5;
     /** Loss switches for the ablations of the paper's Table 3. */
@@ -74,17 +74,17 @@ public final class TacoConfig {
     public boolean l3Detached = false;
     /** K', the number of hard negatives per anchor in L3 (capped at K−1). */
     public int kPrime = 8;
-    /** Tokens of interest (SPEC §3): none, noun, verb, noun+verb, det+adp, all. */
+    /** Tokens of interest (docs/method.md §3): none, noun, verb, noun+verb, det+adp, all. */
     public String tagSet = "noun+verb";
 
-    // ---- inference (SPEC §5) ----
+    // ---- inference (docs/method.md §5) ----
     public double weightS1 = 1.0;
     public double weightS2 = 0.5;
     public double weightS3 = 1.0;
 
     public TacoConfig() {}
 
-    /** BERT-base sizes (SPEC §1, §6): d=768, 12 heads, 12 text layers, 1 video layer, 2 fusion layers. */
+    /** BERT-base sizes (docs/method.md §1, §6): d=768, 12 heads, 12 text layers, 1 video layer, 2 fusion layers. */
     public static TacoConfig paper(int featureDim) {
         TacoConfig c = new TacoConfig();
         c.hiddenSize = 768;
@@ -100,7 +100,7 @@ public final class TacoConfig {
     /**
      * A small model that trains in minutes on two CPU cores: d=128, 4 heads, text/video/fusion
      * layers 4/1/2, K'=4, cosine similarity with τ=0.05 (at this scale plain dot products need many
-     * more steps to leave chance, SPEC §10; measured here in the README's ablation).
+     * more steps to leave chance, docs/method.md §10; measured here in the README's ablation).
      */
     public static TacoConfig cpu(int featureDim) {
         TacoConfig c = new TacoConfig();

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The TACo model (SPEC §1) and its three scores (SPEC §2): s1 (sentence level), the token-level
+ * The TACo model (docs/method.md §1) and its three scores (docs/method.md §2): s1 (sentence level), the token-level
  * score s and its weighted sum s2, and the fused score s3.
  *
  * <p>Arrays follow one convention: texts index rows (i), videos index columns (j), so
@@ -25,7 +25,7 @@ import java.util.List;
 public final class TacoModel implements AutoCloseable {
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "model.safetensors";
-    /** Added to padded frames' similarities so that they never win a max (SPEC §2). */
+    /** Added to padded frames' similarities so that they never win a max (docs/method.md §2). */
     private static final float PAD_PENALTY = -1e9f;
 
     private final TacoConfig config;
@@ -99,7 +99,7 @@ public final class TacoModel implements AutoCloseable {
         return video.forward(features, frameMask, training);
     }
 
-    // ---------------------------------------------------------------- scores (SPEC §2)
+    // ---------------------------------------------------------------- scores (docs/method.md §2)
 
     /** The sentence-level video vector: mean of the valid frames of x (L2-normalised for cosine): [Kv, d]. */
     public NDArray videoVectors(NDArray x, NDArray frameMask) {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * f_t: BERT embeddings (word + position + token type 0, LayerNorm, dropout) and
- * {@code textLayers} BERT layers. Output y[:, 0] is the [CLS] vector of SPEC §2.
+ * {@code textLayers} BERT layers. Output y[:, 0] is the [CLS] vector of docs/method.md §2.
  * Tensor names {@code text.embeddings.*}, {@code text.encoder.layer.i.*} match Hugging Face's
  * BertModel under a {@code text.} prefix, so its checkpoints load (see {@code Checkpoints}).
  */

@@ -21,7 +21,7 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * The model's trainable tensors by their checkpoint name (SPEC §1), like a PyTorch
+ * The model's trainable tensors by their checkpoint name (docs/method.md §1), like a PyTorch
  * {@code state_dict}. Modules keep references to these arrays; the optimizer walks them by name.
  *
  * <p>Initialisation is drawn from a seeded {@link Random} on the Java side, so a seed gives the same

@@ -3,7 +3,7 @@ package io.github.taco.text;
 import java.util.List;
 
 /**
- * A caption after the text pipeline (SPEC §3): word pieces with their word, tag and weight.
+ * A caption after the text pipeline (docs/method.md §3): word pieces with their word, tag and weight.
  * All arrays have one entry per piece, including [CLS] at 0 and [SEP] at the end.
  *
  * @param text     the caption as given
@@ -12,7 +12,7 @@ import java.util.List;
  * @param wordIds  index of the word a piece belongs to, -1 for [CLS]/[SEP]
  * @param tags     Universal POS tag of the piece's word ("" for [CLS]/[SEP])
  * @param interest true for a token of interest (its word's tag is in the chosen tag set)
- * @param weights  SPEC §3 weight of each token of interest (0 elsewhere); they sum to 1, or are all
+ * @param weights  docs/method.md §3 weight of each token of interest (0 elsewhere); they sum to 1, or are all
  *                 0 when the caption has no token of interest
  */
 public record EncodedText(

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Inverse document frequencies of lower-cased words over a set of training captions (SPEC §3):
+ * Inverse document frequencies of lower-cased words over a set of training captions (docs/method.md §3):
  * {@code idf(w) = max(0, log(|D| / (1 + df(w))))}.
  *
  * <p>A word never seen in training has df = 0 and so gets {@code log |D|}, the largest idf any

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which Universal POS tags make a word's pieces tokens of interest (SPEC §3).
+ * Which Universal POS tags make a word's pieces tokens of interest (docs/method.md §3).
  *
  * <p>{@link #NOUN_VERB} is the paper's default, {@link #DET_ADP} its control experiment.
  * PROPN counts as a noun: in video captions proper nouns name visible things ("minecraft",

@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The text side of TACo (SPEC §3): WordPiece pieces with word ids, Universal POS tags, tokens of
+ * The text side of TACo (docs/method.md §3): WordPiece pieces with word ids, Universal POS tags, tokens of
  * interest and their IDF weights.
  *
  * <pre>{@code
  * try (TextPipeline text = TextPipeline.builder()
- *         .tokenizer(Path.of("shared/data/bert-base-uncased/vocab.txt"))
+ *         .tokenizer(Path.of("bert-base-uncased/vocab.txt"))
  *         .maxLength(30).tagSet(TagSet.NOUN_VERB).idf(Idf.load(Path.of("idf.json")))
  *         .cacheDir(Path.of("cache/text"))
  *         .build()) {
@@ -68,7 +68,7 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         this.cacheDir = cacheDir;
     }
 
-    /** A builder with the defaults: shared bert-base-uncased vocab, max length 30, noun+verb, uniform IDF, no cache. */
+    /** A builder with the defaults: the bundled bert-base-uncased vocab, max length 30, noun+verb, uniform IDF, no cache. */
     public static Builder builder() {
         return new Builder();
     }
@@ -113,40 +113,22 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         /** @throws IOException if the tokenizer file cannot be read (the message names it) */
         public TextPipeline build() throws IOException {
             Path path = tokenizer != null ? tokenizer : defaultVocabulary();
-            if (tokenizer == null && !Files.exists(path)) {
-                throw new IOException("default vocabulary " + path.toAbsolutePath() + " not found: give a tokenizer path"
-                        + " (taco text --vocab) or set -Dtaco.shared.data / TACO_SHARED_DATA to the shared data folder");
-            }
             return new TextPipeline(WordPieceTokenizer.load(path, maxLength), tagSet, idf, cacheDir);
         }
     }
 
     /**
-     * The shared data directory: system property {@code taco.shared.data}, else environment
-     * variable {@code TACO_SHARED_DATA}, else {@code ../shared/data}.
-     */
-    public static Path sharedDataDir() {
-        String p = System.getProperty("taco.shared.data");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("TACO_SHARED_DATA");
-        }
-        return Path.of(p == null || p.isBlank() ? "../shared/data" : p);
-    }
-
-    /**
-     * {@code <shared data>/bert-base-uncased/vocab.txt} when it exists, else the copy of the same
-     * file bundled in the jar (extracted once to the temp folder), so the CLI runs from any folder
-     * and on a machine without the shared data.
+     * The BERT uncased WordPiece vocabulary (30,522 pieces) bundled in the jar, extracted once to the
+     * temp folder so the tokenizer can read it as a file; the CLI thus runs from any folder.
+     *
+     * @throws IllegalStateException if the jar lacks it or the temp folder is not writable (the message says which)
      */
     public static Path defaultVocabulary() {
-        Path shared = sharedDataDir().resolve("bert-base-uncased").resolve("vocab.txt");
-        if (Files.exists(shared)) {
-            return shared;
-        }
         try {
             return bundledVocabulary();
         } catch (IOException e) {
-            return shared; // the caller reports the missing file
+            throw new IllegalStateException("cannot provide the bundled BERT vocabulary: " + e.getMessage()
+                    + " (give a tokenizer file with --vocab)", e);
         }
     }
 
@@ -156,7 +138,7 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         byte[] bytes;
         try (java.io.InputStream in = TextPipeline.class.getResourceAsStream(BUNDLED_VOCAB)) {
             if (in == null) {
-                throw new IOException("no bundled vocabulary");
+                throw new IOException("the jar has no " + BUNDLED_VOCAB);
             }
             bytes = in.readAllBytes();
         }

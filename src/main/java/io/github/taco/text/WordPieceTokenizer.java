@@ -21,7 +21,7 @@ import java.util.Map;
  * BERT WordPiece tokenizer with word ids, backed by the Hugging Face tokenizers library (through
  * DJL) and loaded from local files only: it never downloads.
  *
- * <p>Sources: a {@code tokenizer.json} (used as is, e.g. {@code shared/data/bert-tiny}), a BERT
+ * <p>Sources: a {@code tokenizer.json} (used as is, e.g. the test data's {@code bert-tiny}), a BERT
  * {@code vocab.txt} (an uncased BERT tokenizer is generated for it: BertNormalizer with
  * lower-casing and accent stripping, BertPreTokenizer, WordPiece with {@code ##}, and
  * {@code [CLS] $A [SEP]}), or a directory holding one of them ({@code tokenizer.json} preferred).

@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Adam with decoupled weight decay (AdamW), the paper's optimiser (SPEC §6).
+ * Adam with decoupled weight decay (AdamW), the paper's optimiser (docs/method.md §6).
  *
  * <p>Hand-written (15 lines of update) because DJL's {@code Adam} keeps its moments private, so
  * they cannot be checkpointed and a run could not resume exactly. Weight decay applies to

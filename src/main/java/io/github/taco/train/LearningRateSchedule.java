@@ -1,6 +1,6 @@
 package io.github.taco.train;
 
-/** Linear warm-up from 0 to the peak, then linear decay to 0 at the last step (SPEC §6). */
+/** Linear warm-up from 0 to the peak, then linear decay to 0 at the last step (docs/method.md §6). */
 public record LearningRateSchedule(double peak, long warmupSteps, long totalSteps) {
     public double at(long step) {
         if (step < warmupSteps) {

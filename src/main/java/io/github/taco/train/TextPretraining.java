@@ -38,7 +38,7 @@ import java.util.Random;
  * {@code vocab.txt}) that {@code taco train --bert} and {@code taco ablate --bert} load.
  *
  * <p>Why it exists: the paper's text encoder is a pretrained BERT-base, whose top-layer token
- * vectors still say which word they are; the token-level loss L2 (SPEC §4) relies on that. A text
+ * vectors still say which word they are; the token-level loss L2 (docs/method.md §4) relies on that. A text
  * encoder trained from scratch by the contrastive losses has no such start. Where no pretrained
  * BERT of the wanted size is at hand (offline, or a small CPU model), this gives one from the
  * captions themselves. It is not a substitute for BERT's pretraining on a large corpus.

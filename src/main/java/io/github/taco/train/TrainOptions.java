@@ -3,7 +3,7 @@ package io.github.taco.train;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
- * Optimisation settings of a run (SPEC §6); saved in a checkpoint's {@code trainer_state.json}
+ * Optimisation settings of a run (docs/method.md §6); saved in a checkpoint's {@code trainer_state.json}
  * so {@code --resume} continues with the same schedule.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -23,7 +23,7 @@ public final class TrainOptions {
     public long checkpointEvery = 0;
 
     /**
-     * Optimisation presets: {@code paper} (SPEC §6: Adam lr 1e-4, 5k warm-up steps, weight decay
+     * Optimisation presets: {@code paper} (docs/method.md §6: Adam lr 1e-4, 5k warm-up steps, weight decay
      * 1e-5, batch 128, 30k steps) and {@code cpu} (what trains a small model on two cores in minutes).
      */
     public static TrainOptions preset(String name) {

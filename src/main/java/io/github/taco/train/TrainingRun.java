@@ -38,7 +38,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A whole training run (SPEC §6): data, text pipeline with the training IDF, model, the loop with
+ * A whole training run (docs/method.md §6): data, text pipeline with the training IDF, model, the loop with
  * periodic validation and atomic checkpoints, metrics as JSONL and a PNG of the curves.
  *
  * <p>The run folder holds {@code checkpoint/} (the latest complete checkpoint: model, optimizer,

@@ -1,5 +1,7 @@
 package io.github.taco.data;
 
+import io.github.taco.SharedData;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;

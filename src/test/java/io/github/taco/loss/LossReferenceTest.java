@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Scores and losses against values computed here with plain loops over the encoder outputs
- * (SPEC §2–§4), not by calling the code under test.
+ * (docs/method.md §2–§4), not by calling the code under test.
  */
 class LossReferenceTest {
     static final int K = 4, M = 5, D = 6, N = 7, V = 20;

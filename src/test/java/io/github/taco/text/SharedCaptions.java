@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Real captions from the shared data folder, read with Jackson (and a small CSV reader). */
+/** Real captions from the repository's test data (src/test/data), read with Jackson (and a small CSV reader). */
 final class SharedCaptions {
     private SharedCaptions() {}
 
     static Path dir() {
-        return TextPipeline.sharedDataDir();
+        return io.github.taco.SharedData.dir();
     }
 
     /** YouCook2 trainval: {"database": {vid: {subset, annotations: [{sentence}]}}}; subset null = all. */

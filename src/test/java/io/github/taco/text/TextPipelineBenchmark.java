@@ -7,7 +7,7 @@ import java.util.List;
  * trainval captions on all cores, without the disk cache. Not a unit test; run with
  * <pre>
  * export DJL_OFFLINE=true OPT_OUT_TRACKING=true
- * mvn -q test-compile &amp;&amp; java -Dai.djl.offline=true -Dtaco.shared.data=../shared/data \
+ * mvn -q test-compile &amp;&amp; java -Dai.djl.offline=true -Dtaco.test.data=src/test/data \
  *   -cp target/classes:target/test-classes:$(cat cp.txt) io.github.taco.text.TextPipelineBenchmark [rounds]
  * </pre>
  */

@@ -76,7 +76,7 @@ class TextPretrainingTest {
     @Test
     void learnsFromCaptionsAndWritesALoadableBertFolder(@TempDir Path dir) throws Exception {
         TextPretraining.Spec spec = new TextPretraining.Spec();
-        spec.annotations = TextPipeline.sharedDataDir().resolve("youcook2/youcookii_annotations_trainval.json");
+        spec.annotations = io.github.taco.SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
         spec.outDir = dir.resolve("mlm");
         spec.heldOutCaptions = 300;
         TacoConfig c = TacoConfig.cpu(1);
@@ -134,7 +134,7 @@ class TextPretrainingTest {
     @Test
     void refusesBadSettingsAndEmptySplits(@TempDir Path dir) throws Exception {
         TextPretraining.Spec spec = new TextPretraining.Spec();
-        spec.annotations = TextPipeline.sharedDataDir().resolve("youcook2/youcookii_annotations_trainval.json");
+        spec.annotations = io.github.taco.SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
         spec.outDir = dir.resolve("mlm");
         spec.maskRate = 1.5;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextPretraining.run(spec));

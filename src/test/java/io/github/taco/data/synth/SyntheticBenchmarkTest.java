@@ -40,7 +40,7 @@ class SyntheticBenchmarkTest {
         dataset = YouCook2Reader.read(out);
     }
 
-    /** R@1 with SPEC §7 ranks: rank = 1 + #{j ≠ g : s_j ≥ s_g}; ties count against the scorer. */
+    /** R@1 with docs/method.md §7 ranks: rank = 1 + #{j ≠ g : s_j ≥ s_g}; ties count against the scorer. */
     static double recallAt1(int n, BiFunction<Integer, Integer, Double> score) {
         int hits = 0;
         for (int q = 0; q < n; q++) {
