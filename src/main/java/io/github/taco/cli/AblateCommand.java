@@ -1,5 +1,6 @@
 package io.github.taco.cli;
 
+import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.eval.Ablation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +43,17 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Training steps per run (default: the cpu preset's).")
     Long steps;
 
-    @Option(names = "--eval-clips", description = "Held-out clips to evaluate on (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    @Option(names = "--eval-clips", description = "Held-out clips to evaluate on, 0 = the whole validation split "
+            + "(default: ${DEFAULT-VALUE}: the 3,492 clips of the youcook2 benchmark).", defaultValue = "0")
     int evalClips;
+
+    @Option(names = "--captions", description = "Benchmark: youcook2 (real sentences, rendered features; the default) or template "
+            + "(the earlier generated captions).", defaultValue = "youcook2")
+    String captions;
+
+    @Option(names = "--noise", description = "Noise of the youcook2 benchmark (default: docs/benchmark.md's). "
+            + "A different noise is a different benchmark: its runs go to another --out.")
+    Double noise;
 
     @Option(names = "--only", split = ",", description = "Run only the rows with these names (e.g. \"tokens noun,tokens verb\").")
     List<String> only;
@@ -69,9 +79,9 @@ final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (merge != null) {
-            if (steps != null || batch != null || temperature != null || similarity != null || bert != null || only != null) {
+            if (steps != null || batch != null || temperature != null || similarity != null || bert != null || only != null || noise != null) {
                 throw new IllegalArgumentException("--merge trains nothing: it takes the settings of the folders it merges, "
-                        + "so --steps, --batch, --temperature, --similarity, --bert and --only do not apply");
+                        + "so --steps, --batch, --temperature, --similarity, --bert, --noise and --only do not apply");
             }
             Ablation.merge(out, merge, System.out);
             return 0;
@@ -85,6 +95,8 @@ final class AblateCommand implements Callable<Integer> {
         spec.bert = bert;
         spec.temperature = temperature;
         spec.batch = batch;
+        spec.captions = BuiltInBenchmark.Captions.parse(captions);
+        spec.noise = noise;
         List<Ablation.Row> rows = new ArrayList<>();
         for (String t : tables) {
             switch (t.trim()) {

@@ -20,4 +20,12 @@ final class EngineThreads {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
     }
+
+    /**
+     * For a process that trains beside another (the demo's TACo beside its L1 child): {@code threads}
+     * intra-op threads, so each training keeps to its own core. An explicit -Dai.djl.pytorch.num_threads wins.
+     */
+    static void forTraining(int threads) {
+        forSearch(threads);
+    }
 }

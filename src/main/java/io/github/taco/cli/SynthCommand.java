@@ -1,27 +1,60 @@
 package io.github.taco.cli;
 
 import io.github.taco.data.Split;
+import io.github.taco.data.synth.BuiltInBenchmark.Captions;
+import io.github.taco.data.synth.CaptionBenchmark;
+import io.github.taco.data.synth.RenderConfig;
+import io.github.taco.data.synth.RenderedBaselines;
 import io.github.taco.data.synth.SynthConfig;
 import io.github.taco.data.synth.SynthData;
 import io.github.taco.data.synth.SyntheticBenchmark;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code taco synth}: writes the synthetic benchmark. */
 @Command(name = "synth", header = "Write the built-in synthetic benchmark (YouCook2 layout + .npy features).", mixinStandardHelpOptions = true,
-        description = {"Write the synthetic cooking benchmark in the YouCook2 layout: youcookii_annotations_trainval.json "
-            + "(subsets training, validation = test, narration = noisy pretraining), features/<video>.npy (float32, 1 fps) "
-            + "and synth_truth.json (each video's ordered steps with their latent concepts).",
+        description = {"Default (--captions youcook2): YouCook2's real annotation file, bundled in the jar (1,790 videos, "
+            + "13,829 clips, its training/validation split and sentences verbatim), with one feature vector per second "
+            + "rendered from what each sentence says: every content word (by lemma, whatever its part of speech) is a visual "
+            + "concept, synonyms look alike, a step unfolds over its frames, a video carries its recipe's context. Writes "
+            + "youcookii_annotations_trainval.json, features/<video>.npy (float32, 1 fps, about 1.1 GB at D = 512) and "
+            + "render_truth.json (each clip's lemmas, the per-frame signal-to-noise). See docs/benchmark.md.",
             "",
-            "Read it with: taco data check --dataset youcook2 --annotations DIR \\",
-            "                --features DIR/features"})
+            "--captions template: the earlier benchmark of generated captions (verb, object, attribute, amount, tool, "
+            + "place) with subsets training, validation and narration, and synth_truth.json.",
+            "",
+            "Read either with: taco data check --dataset youcook2 --annotations DIR \\",
+            "                    --features DIR/features"})
 final class SynthCommand implements Callable<Integer> {
     private static final SynthConfig D = SynthConfig.defaults();
+    private static final RenderConfig R = RenderConfig.defaults();
 
     @Option(names = "--out", required = true, description = "Output folder (created if needed).")
     Path out;
+
+    @Option(names = "--captions", description = "youcook2 (real sentences, rendered features) or template (generated captions) "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "youcook2")
+    String captionsName;
+
+    @Option(names = "--annotations", description = "youcook2 only: render this YouCook2-layout annotation file instead of the bundled one.")
+    Path annotations;
+
+    @Option(names = "--recipe", description = "youcook2 only: norm of a recipe type's context vector (default 1.0).")
+    Double recipe;
+
+    @Option(names = "--synonym-share", description = "youcook2 only: share of a word's look that comes from its synonym group (default 0.5).")
+    Double synonymShare;
+
+    @Option(names = "--baselines", description = "youcook2 only: after writing, score the validation clips with an oracle that knows "
+            + "the generative model, a text-blind scorer and a ridge regression from clip features to caption lemmas, and print their "
+            + "R@1 (about a minute).")
+    boolean baselines;
+
+    @Option(names = "--word-width", description = "youcook2 only: width of a word's bump in time, as a fraction of its step (default 0.3).")
+    Double wordWidth;
 
     @Option(names = "--videos", description = "Total videos, split 65%% training / 15%% validation / 20%% narration "
             + "(default: 1100 / 250 / 350 = 1700 videos, about 10k clips).")
@@ -36,26 +69,28 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--narration-videos", description = "Noisy narration videos (overrides the --videos share).")
     Integer narrationVideos;
 
-    @Option(names = "--seed", description = "Random seed; the same seed and options give the same files (default ${DEFAULT-VALUE}).")
-    long seed = D.seed();
+    @Option(names = "--seed", description = "Random seed; the same seed and options give the same files (default 42).")
+    Long seed;
 
-    @Option(names = "--dim", description = "Feature dimension D (default ${DEFAULT-VALUE}).")
-    int dim = D.dim();
+    @Option(names = "--dim", description = "Feature dimension D (default 512).")
+    Integer dim;
 
-    @Option(names = "--latent-dim", description = "Latent dimension; >= 124 makes concept vectors orthonormal (default ${DEFAULT-VALUE}).")
-    int latentDim = D.latentDim();
+    @Option(names = "--latent-dim", description = "Latent dimension (default: 256 for youcook2; 128 for template, where >= 124 makes "
+            + "concept vectors orthonormal).")
+    Integer latentDim;
 
-    @Option(names = "--noise", description = "Per-second latent noise std; concept vectors have norm 1 (default ${DEFAULT-VALUE}).")
-    double noise = D.noise();
+    @Option(names = "--noise", description = "Per-second latent noise std; concept vectors have norm 1 (default: "
+            + RenderConfig.DEFAULT_NOISE + " for youcook2, see docs/benchmark.md; 1.0 for template).")
+    Double noise;
 
-    @Option(names = "--nonlinearity", description = "Std of the tanh pre-activations; higher saturates more (default ${DEFAULT-VALUE}).")
-    double nonlinearity = D.nonlinearity();
+    @Option(names = "--nonlinearity", description = "Std of the tanh pre-activations; higher saturates more (default: 1.5 for youcook2, 2.0 for template).")
+    Double nonlinearity;
 
     @Option(names = "--interaction", description = "0..1: how much an object's look depends on the verb (default ${DEFAULT-VALUE}).")
     double interaction = D.interaction();
 
-    @Option(names = "--background", description = "Norm of each video's background vector (default ${DEFAULT-VALUE}).")
-    double background = D.background();
+    @Option(names = "--background", description = "Norm of each video's background vector (default: 1.0 for youcook2, 1.5 for template).")
+    Double background;
 
     @Option(names = "--idle-fraction", description = "Expected share of idle seconds between steps (default ${DEFAULT-VALUE}).")
     double idleFraction = D.idleFraction();
@@ -101,8 +136,54 @@ final class SynthCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Options of the template grammar only: refused with --captions youcook2 rather than ignored. */
+    private static final List<String> TEMPLATE_ONLY = List.of("--videos", "--train-videos", "--val-videos", "--narration-videos",
+            "--interaction", "--idle-fraction", "--verbs", "--objects", "--attributes", "--amounts", "--tools", "--places", "--tool-rate",
+            "--place-rate", "--zipf", "--synonym-rate", "--filler-rate", "--shift-rate", "--off-topic-rate");
+    private static final List<String> YOUCOOK2_ONLY = List.of("--annotations", "--recipe", "--synonym-share", "--word-width", "--baselines");
+
     @Override
     public Integer call() throws Exception {
+        Captions captions = Captions.parse(captionsName);
+        var parsed = spec.commandLine().getParseResult();
+        List<String> wrong = (captions == Captions.YOUCOOK2 ? TEMPLATE_ONLY : YOUCOOK2_ONLY).stream().filter(parsed::hasMatchedOption).toList();
+        if (!wrong.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.join(", ", wrong)
+                    + (wrong.size() == 1 ? " applies" : " apply") + " to --captions " + (captions == Captions.YOUCOOK2 ? "template" : "youcook2")
+                    + " only, not to --captions " + captions.label());
+        }
+        return captions == Captions.YOUCOOK2 ? renderYouCook2() : template();
+    }
+
+    private int renderYouCook2() throws Exception {
+        RenderConfig c = new RenderConfig(seed != null ? seed : R.seed(), dim != null ? dim : R.dim(),
+                Math.min(latentDim != null ? latentDim : R.latentDim(), dim != null ? dim : R.dim()), noise != null ? noise : R.noise(),
+                background != null ? background : R.background(), recipe != null ? recipe : R.recipe(),
+                synonymShare != null ? synonymShare : R.synonymShare(), wordWidth != null ? wordWidth : R.wordWidth(),
+                nonlinearity != null ? nonlinearity : R.nonlinearity());
+        long t0 = System.nanoTime();
+        CaptionBenchmark.Summary s = annotations == null ? CaptionBenchmark.generateTo(c, out) : CaptionBenchmark.generateTo(c, annotations, out);
+        var o = spec.commandLine().getOut();
+        o.printf(java.util.Locale.ROOT, "wrote %d videos, %d clips (%d distinct content lemmas, %d seconds of features) to %s in %.1f s%n",
+                s.videos(), s.clips(), s.lemmas(), s.frames(), out, (System.nanoTime() - t0) / 1e9);
+        o.printf(java.util.Locale.ROOT, "noise %.2f: per-frame signal-to-noise %.3f (mean |content|² inside a step / noise²)%n", c.noise(), s.snr());
+        if (baselines) {
+            o.flush();
+            RenderedBaselines.Report r = RenderedBaselines.run(out, 0);
+            o.printf(java.util.Locale.ROOT, "text→video R@1 on %d validation clips: oracle %.2f, ridge %.2f, text-blind %.2f (chance %.2f)%n",
+                    r.clips(), 100 * r.oracle(), 100 * r.ridge(), 100 * r.textBlind(), 100.0 / r.clips());
+        }
+        o.flush();
+        return 0;
+    }
+
+    private int template() throws Exception {
+        long seed = this.seed != null ? this.seed : D.seed();
+        int dim = this.dim != null ? this.dim : D.dim();
+        int latentDim = this.latentDim != null ? this.latentDim : D.latentDim();
+        double noise = this.noise != null ? this.noise : D.noise();
+        double nonlinearity = this.nonlinearity != null ? this.nonlinearity : D.nonlinearity();
+        double background = this.background != null ? this.background : D.background();
         SynthConfig base = videos == null ? D : D.withVideos(videos);
         SynthConfig c = new SynthConfig(seed,
                 trainVideos != null ? trainVideos : base.trainVideos(),

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Split;
-import io.github.taco.data.synth.SynthConfig;
-import io.github.taco.data.synth.SyntheticBenchmark;
+import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
@@ -85,16 +84,24 @@ public final class Ablation {
         public Integer batch;
         /** A Hugging Face BERT folder to start every row's text encoder from (sizes follow it), or null: from scratch. */
         public Path bert;
+        /** The built-in benchmark every row trains and is evaluated on. */
+        public BuiltInBenchmark.Captions captions = BuiltInBenchmark.Captions.YOUCOOK2;
+        /** Noise of the youcook2 benchmark, or null: the default (docs/benchmark.md). */
+        public Double noise;
+        /** Seed of the benchmark (the rows' seeds are {@link #seeds}). */
+        public long benchmarkSeed = 42;
     }
 
     /**
      * What every run of one table shares. A table never mixes settings: {@link #run} and {@link #merge}
      * refuse runs whose settings differ from those already in the output folder.
      */
-    public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert) {
+    public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert,
+            String benchmark) {
         String describe() {
-            return String.format(Locale.ROOT, "%d steps, K = %d, %s, %d eval clips, cascade top %d, text encoder %s", steps, batch,
-                    "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, evalClips, topR,
+            return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, %s eval clips, cascade top %d, text encoder %s",
+                    benchmark == null ? "template benchmark" : benchmark + " benchmark", steps, batch,
+                    "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
                     bert == null ? "from scratch" : "from " + bert);
         }
     }
@@ -116,7 +123,9 @@ public final class Ablation {
         return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
                 spec.similarity != null ? spec.similarity : model.similarity,
                 spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,
-                spec.bert == null ? null : spec.bert.toAbsolutePath().normalize().toString());
+                spec.bert == null ? null : spec.bert.toAbsolutePath().normalize().toString(),
+                // results written before the youcook2 benchmark existed have none: they were on the template one
+                spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise));
     }
 
     /**
@@ -140,9 +149,7 @@ public final class Ablation {
                     LOG.info("ablation row '{}' seed {}: already in {}, skipped", row.name, seed, spec.out.resolve(RESULTS_FILE));
                     continue;
                 }
-                if (!Files.exists(synth.resolve(SyntheticBenchmark.TRUTH_FILE))) {
-                    SyntheticBenchmark.generateTo(SynthConfig.defaults(), synth);
-                }
+                BuiltInBenchmark.ensure(spec.captions, spec.benchmarkSeed, spec.noise, synth);
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
                 TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed);
                 if (spec.bert != null) {

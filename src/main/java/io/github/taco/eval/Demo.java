@@ -1,8 +1,9 @@
 package io.github.taco.eval;
 
 import io.github.taco.data.Split;
-import io.github.taco.data.synth.SynthConfig;
-import io.github.taco.data.synth.SyntheticBenchmark;
+import io.github.taco.data.YouCook2Reader;
+import io.github.taco.data.synth.BuiltInBenchmark;
+import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
@@ -16,54 +17,132 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The main job on the built-in data: synthesize the benchmark, train the {@code cpu} preset with
- * the full TACo objective, and evaluate text→video retrieval on the held-out split.
+ * The main job on the built-in data: write the benchmark (YouCook2's real captions with rendered
+ * features, docs/benchmark.md), train the {@code cpu} preset with the full TACo objective and, beside
+ * it, the same model with the sentence loss L1 only, then evaluate both on the validation split, so a
+ * user sees what TACo's extra losses add at this budget.
+ *
+ * <p>The L1 run trains in a child JVM ({@link #main}) while this one trains TACo: the engine's random
+ * seed is global to a process (the trainer re-seeds it every step for exact resume), so two trainings
+ * in one JVM would not be reproducible. Give each one engine thread (one core each).
  */
 public final class Demo {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
     public static final class Spec {
         public Path out = Path.of("runs", "demo");
+        /** Seed of the benchmark and of both trainings. */
         public long seed = 42;
         /** Training steps (null: the cpu preset's). */
         public Long steps;
         /** Cascade re-scoring depth of the final evaluation. */
         public int topR = 10;
+        public BuiltInBenchmark.Captions captions = BuiltInBenchmark.Captions.YOUCOOK2;
+        /** Noise of the youcook2 benchmark (null: the default, docs/benchmark.md). */
+        public Double noise;
+        /** Also train L1 alone, in a child JVM, beside TACo. */
+        public boolean baseline = true;
+        /** Engine threads of the child JVM (the parent's are set by its caller). */
+        public int baselineThreads = 1;
     }
 
-    public record Result(Path synth, TrainingRun.Result training, RetrievalEvaluator.Report test) {}
+    /** Both trainings and their evaluations; the baseline's are null when it was not trained. */
+    public record Result(Path synth, TrainingRun.Result training, RetrievalEvaluator.Report test,
+            Path baselineCheckpoint, RetrievalEvaluator.Report baselineTest) {}
 
     private Demo() {}
 
     public static Result run(Spec spec, PrintStream out) throws IOException {
         Path synth = spec.out.resolve("synth");
-        Path annotations = synth.resolve("youcookii_annotations_trainval.json");
-        if (Files.exists(synth.resolve(SyntheticBenchmark.TRUTH_FILE)) && Files.exists(annotations)) {
-            LOG.info("reusing the synthetic benchmark in {}", synth);
+        long t = System.nanoTime();
+        if (BuiltInBenchmark.ensure(spec.captions, spec.seed, spec.noise, synth)) {
+            LOG.info("benchmark ({}) written to {} in {} s", BuiltInBenchmark.describe(spec.captions, spec.seed, spec.noise), synth,
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
         } else {
-            long t = System.nanoTime();
-            SyntheticBenchmark.generateTo(SynthConfig.defaults().withSeed(spec.seed), synth);
-            LOG.info("synthetic benchmark written to {} in {} s", synth, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
+            LOG.info("reusing the benchmark in {}", synth);
         }
+        long steps = spec.steps != null ? spec.steps : TrainOptions.preset("cpu").steps;
+        Path baselineDir = spec.out.resolve("train-l1");
+        Process baseline = spec.baseline ? startBaseline(synth, baselineDir, spec.seed, steps, spec.baselineThreads) : null;
         TrainingRun.Spec train = trainingSpec(synth, spec.out.resolve("train"), spec.seed);
-        if (spec.steps != null) {
-            train.train.steps = spec.steps;
+        train.train.steps = steps;
+        TrainingRun.Result trained;
+        try {
+            trained = TrainingRun.run(train);
+        } catch (IOException | RuntimeException e) {
+            if (baseline != null) {
+                baseline.destroy();
+            }
+            throw e;
         }
-        TrainingRun.Result trained = TrainingRun.run(train);
-
-        EvalRun.Spec eval = new EvalRun.Spec();
-        eval.checkpoint = trained.checkpoint();
-        eval.annotations = annotations;
-        eval.features = synth.resolve(SyntheticBenchmark.FEATURES_DIR);
-        eval.split = Split.VALIDATION;
-        eval.topR = spec.topR;
-        eval.exhaustiveLimit = 0;
-        RetrievalEvaluator.Report report = EvalRun.run(eval);
-        out.printf(Locale.ROOT, "%nTACo (%s, cpu preset, %d steps, %.0f s of training) on the synthetic benchmark's held-out clips:%n",
+        RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), synth, spec.topR);
+        out.printf(Locale.ROOT, "%nTACo (%s, cpu preset, %d steps, %.0f s of training), validation clips of the built-in benchmark:%n",
                 train.model.lossesName(), trained.steps(), trained.seconds());
         out.print(report.table());
         out.printf(Locale.ROOT, "checkpoint: %s%ncurves:     %s%n", trained.checkpoint(), spec.out.resolve("train").resolve("curves.png"));
-        return new Result(synth, trained, report);
+        Path baselineCheckpoint = null;
+        RetrievalEvaluator.Report baselineReport = null;
+        if (baseline != null) {
+            int code;
+            try {
+                code = baseline.waitFor();
+            } catch (InterruptedException e) {
+                baseline.destroy();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the L1 baseline", e);
+            }
+            if (code != 0) {
+                throw new IOException("the L1 baseline's training failed (exit " + code + "): see " + baselineDir.resolve("train.log"));
+            }
+            baselineCheckpoint = baselineDir.resolve("checkpoint");
+            baselineReport = evaluate(baselineCheckpoint, synth, 0);
+            out.printf(Locale.ROOT, "%nL1 alone (the same model and budget, sentence loss only):%n");
+            out.print(baselineReport.table());
+            double taco = report.rows().get(report.rows().size() - 1).textToVideo().r1();
+            double l1 = baselineReport.row(RetrievalEvaluator.S1).textToVideo().r1();
+            out.printf(Locale.ROOT, "%ntext→video R@1: TACo %.2f (%s) vs L1 %.2f (s1): %+.2f%n", taco,
+                    report.rows().get(report.rows().size() - 1).method(), l1, taco - l1);
+        }
+        return new Result(synth, trained, report, baselineCheckpoint, baselineReport);
+    }
+
+    private static RetrievalEvaluator.Report evaluate(Path checkpoint, Path synth, int topR) throws IOException {
+        EvalRun.Spec eval = new EvalRun.Spec();
+        eval.checkpoint = checkpoint;
+        eval.annotations = synth.resolve(YouCook2Reader.ANNOTATION_FILE);
+        eval.features = synth.resolve(CaptionBenchmark.FEATURES_DIR);
+        eval.split = Split.VALIDATION;
+        eval.topR = topR;
+        eval.exhaustiveLimit = 0;
+        return EvalRun.run(eval);
+    }
+
+    /** Starts {@link #main} in a child JVM of the same class path; its log goes to {@code out/train.log}. */
+    private static Process startBaseline(Path synth, Path out, long seed, long steps, int threads) throws IOException {
+        Files.createDirectories(out);
+        String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin,
+                "-Xmx" + Math.max(1, Runtime.getRuntime().maxMemory() / 2 / (1 << 20)) + "m",
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
+                "-cp", System.getProperty("java.class.path"), Demo.class.getName(),
+                synth.toAbsolutePath().toString(), out.toAbsolutePath().toString(), Long.toString(seed), Long.toString(steps)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("train.log").toFile());
+        pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().put("OPT_OUT_TRACKING", "true");
+        LOG.info("training L1 beside TACo in a child JVM (log: {})", out.resolve("train.log"));
+        return pb.start();
+    }
+
+    /**
+     * The child JVM of the demo: trains the L1 baseline. Arguments: benchmark folder, run folder,
+     * seed, steps. Not a user command ({@code taco train --losses L1} is).
+     */
+    public static void main(String[] args) throws IOException {
+        System.setProperty("ai.djl.offline", "true"); // before any DJL class loads
+        TrainingRun.Spec s = trainingSpec(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]));
+        s.model.losses("L1");
+        s.train.steps = Long.parseLong(args[3]);
+        TrainingRun.run(s);
     }
 
     /** The demo's training: the cpu preset, full objective, periodic validation on 500 held-out clips. */
@@ -71,7 +150,7 @@ public final class Demo {
         TrainingRun.Spec s = new TrainingRun.Spec();
         s.dataset = "youcook2";
         s.annotations = synth.resolve("youcookii_annotations_trainval.json");
-        s.features = synth.resolve(SyntheticBenchmark.FEATURES_DIR);
+        s.features = synth.resolve(CaptionBenchmark.FEATURES_DIR);
         s.outDir = outDir;
         s.model = TacoConfig.cpu(0);
         s.train = TrainOptions.preset("cpu");

@@ -131,6 +131,27 @@ public final class CaptionBenchmark {
         return out;
     }
 
+    /**
+     * The benchmark in {@code dir}: generated from the bundled annotations unless the folder already
+     * holds one of the same config (then reused, as {@code taco demo} and {@code taco ablate} do).
+     *
+     * @return true if it was generated, false if reused
+     * @throws IllegalArgumentException if {@code dir} holds a benchmark of another config (it is not overwritten)
+     */
+    public static boolean ensure(RenderConfig cfg, Path dir) throws IOException {
+        Path truth = dir.resolve(TRUTH_FILE);
+        if (Files.isRegularFile(truth) && Files.isRegularFile(dir.resolve(YouCook2Reader.ANNOTATION_FILE))) {
+            RenderConfig have = new ObjectMapper().treeToValue(new ObjectMapper().readTree(truth.toFile()).get("config"), RenderConfig.class);
+            if (!cfg.equals(have)) {
+                throw new IllegalArgumentException(dir + " holds a benchmark rendered with " + have + ", not " + cfg
+                        + ": use another folder or delete it");
+            }
+            return false;
+        }
+        generateTo(cfg, dir);
+        return true;
+    }
+
     /** Renders the bundled YouCook2 annotations into {@code out}. */
     public static Summary generateTo(RenderConfig cfg, Path out) throws IOException {
         return generateTo(cfg, bundledAnnotations(), "bundled " + BUNDLED_ANNOTATIONS, out);
@@ -303,6 +324,20 @@ public final class CaptionBenchmark {
                 out[d] = acc;
             }
             return out;
+        }
+
+        /** The latent vector of one rendered second (the exact inverse of the map, up to float32 where tanh saturates). */
+        float[] invert(float[] x, int off) {
+            float[] z = new float[latent];
+            for (int d = 0; d < dim; d++) {
+                double v = Math.max(-0.999999, Math.min(0.999999, x[off + d]));
+                double qz = (0.5 * Math.log((1 + v) / (1 - v)) - bias[d]) / (gain[d] * scale);
+                int row = d * latent;
+                for (int i = 0; i < latent; i++) {
+                    z[i] += (float) (q[row + i] * qz);
+                }
+            }
+            return z;
         }
 
         /** A content word's strength at phase alpha ∈ (0, 1) of its step: a bump around (i + ½)/n. */

@@ -105,7 +105,9 @@ public final class ContentWords {
         String[] tags = new String[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
             words[i] = text.substring(tokens[i].start(), tokens[i].end());
-            tags[i] = tokens[i].tag();
+            // a participle used as an adjective ("chopped onions") is lemmatized as the verb it comes
+            // from, so the chopped state and the act of chopping are one concept
+            tags[i] = tokens[i].tag().equals("ADJ") && words[i].endsWith("ed") ? "VERB" : tokens[i].tag();
         }
         String[] lemmas = words.length == 0 ? new String[0] : LEMMATIZERS.get().lemmatize(words, tags);
         List<String> out = new ArrayList<>();
