@@ -177,13 +177,21 @@ public final class RetrievalEvaluator {
         int tokens = batches.stream().mapToInt(Batch::maxTokens).max().orElse(1);
         NDList ys = new NDList(), tms = new NDList(), tws = new NDList(), xs = new NDList(), fms = new NDList();
         for (Batch raw : batches) {
-            Batch b = pad(raw, frames, tokens);
-            TacoModel.Inputs in = TacoModel.Inputs.of(b, scope);
-            ys.add(model.encodeText(in.tokenIds(), in.tokenMask()));
-            xs.add(model.encodeVideo(in.features(), in.frameMask()));
-            tms.add(in.tokenMask());
-            tws.add(in.tokenWeights());
-            fms.add(in.frameMask());
+            // each batch's activations (and, with grad mode on, its autograd graph) in a sub-manager:
+            // only the detached outputs are kept, so memory grows with the clips, not with the layers
+            // (the whole YouCook2 validation split, 3,492 clips, took 17 GB before and was OOM-killed)
+            try (NDManager batch = scope.newSubManager()) {
+                Batch b = pad(raw, frames, tokens);
+                TacoModel.Inputs in = TacoModel.Inputs.of(b, batch);
+                NDList keep = new NDList(model.encodeText(in.tokenIds(), in.tokenMask()).stopGradient(),
+                        model.encodeVideo(in.features(), in.frameMask()).stopGradient(), in.tokenMask(), in.tokenWeights(), in.frameMask());
+                keep.attach(scope);
+                ys.add(keep.get(0));
+                xs.add(keep.get(1));
+                tms.add(keep.get(2));
+                tws.add(keep.get(3));
+                fms.add(keep.get(4));
+            }
         }
         NDArray y = NDArrays.concat(ys, 0);
         NDArray x = NDArrays.concat(xs, 0);
@@ -200,6 +208,9 @@ public final class RetrievalEvaluator {
         for (int start = 0; start < n; start += chunk) {
             int end = Math.min(n, start + chunk);
             try (NDManager sub = e.y.getManager().newSubManager()) {
+                // everything computed from x (its normalised copy, the similarities) must belong to the
+                // chunk: attached to the evaluation's manager it piled up chunk after chunk (24 GB at 3,492 clips)
+                sub.tempAttachAll(e.x, e.frameMask);
                 NDArray y = e.y.get(new NDIndex("{}:{}", start, end));
                 NDArray w = e.tokenWeights.get(new NDIndex("{}:{}", start, end));
                 y.attach(sub);
