@@ -228,7 +228,7 @@ public final class OnnxBertImporter {
             shapes.put(p + "output.LayerNorm.bias", new long[] {hidden});
         }
         // Cheap checks first: decoding the tensors is most of the time.
-        checkActivation(graph);
+        checkActivation(graph, prefix, layers);
         HeadCount h = heads(graph, prefix, layers, hidden, heads);
         float[] eps = {Float.NaN};
         String epsFrom = layerNormEps(graph, prefix + "embeddings.LayerNorm.weight", eps);
@@ -419,26 +419,43 @@ public final class OnnxBertImporter {
         return null;
     }
 
-    /** The text encoder computes GELU with erf; a graph with the tanh approximation (or no GELU) is refused. */
-    private static void checkActivation(OnnxGraph graph) throws IOException {
-        boolean erf = false;
-        for (OnnxGraph.Node n : graph.nodes()) {
-            switch (n.opType()) {
-                case "Erf", "BiasGelu" -> erf = true;
-                case "Gelu" -> {
-                    OnnxGraph.Attribute a = n.attribute("approximate");
-                    if (a != null && "tanh".equals(a.s())) {
-                        throw new IOException(graph.file() + ": Gelu '" + n.name() + "' uses the tanh approximation; the text encoder computes GELU with erf");
-                    }
-                    erf = true;
-                }
-                case "FastGelu", "Tanh" -> throw new IOException(graph.file() + ": " + n.opType() + " '" + n.name()
-                        + "' looks like GELU's tanh approximation; the text encoder computes GELU with erf");
-                default -> { }
+    /**
+     * The text encoder computes GELU with erf: the nodes between each layer's intermediate projection
+     * and the next MatMul must hold an Erf (or an erf Gelu op). The tanh approximation is refused, and
+     * so is any other activation. (A pooler's Tanh elsewhere in the graph does not matter.)
+     */
+    private static void checkActivation(OnnxGraph graph, String prefix, int layers) throws IOException {
+        for (int i = 0; i < layers; i++) {
+            String bias = prefix + "encoder.layer." + i + ".intermediate.dense.bias";
+            List<OnnxGraph.Node> path = new ArrayList<>();
+            java.util.ArrayDeque<String> values = new java.util.ArrayDeque<>();
+            for (OnnxGraph.Node n : graph.consumers(bias)) {
+                values.addAll(n.outputs());
             }
-        }
-        if (!erf) {
-            throw new IOException(graph.file() + ": no Erf or Gelu node: the text encoder computes GELU with erf, and this graph's activation is something else");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (!values.isEmpty() && path.size() < 32) {
+                for (OnnxGraph.Node n : graph.consumers(values.poll())) {
+                    if (!n.opType().equals("MatMul") && seen.add(n.name() + "/" + n.outputs())) {
+                        path.add(n); // up to the output projection's MatMul
+                        values.addAll(n.outputs());
+                    }
+                }
+            }
+            boolean erf = false;
+            for (OnnxGraph.Node n : path) {
+                OnnxGraph.Attribute approximate = n.attribute("approximate");
+                boolean tanhGelu = n.opType().equals("FastGelu") || n.opType().equals("Tanh")
+                        || (n.opType().equals("Gelu") && approximate != null && "tanh".equals(approximate.s()));
+                if (tanhGelu) {
+                    throw new IOException(graph.file() + ": layer " + i + "'s activation (" + n.opType() + " '" + n.name()
+                            + "') is GELU's tanh approximation; the text encoder computes GELU with erf");
+                }
+                erf |= n.opType().equals("Erf") || n.opType().equals("Gelu");
+            }
+            if (!erf) {
+                throw new IOException(graph.file() + ": layer " + i + "'s activation is not GELU with erf (nodes after its intermediate projection: "
+                        + path.stream().map(OnnxGraph.Node::opType).toList() + "); only that is supported");
+            }
         }
     }
 

@@ -62,7 +62,7 @@ class OnnxBertImporterTest {
         OnnxBertImporter.Result r = OnnxBertImporter.importFile(onnx, vocab(), out, null, false);
         assertEquals(2, r.sizes().heads());
         assertTrue(r.sizes().headsFrom().contains("Reshape"), r.sizes().headsFrom());
-        assertEquals(5 + 16, r.tensors());
+        assertEquals(5 + 16, r.tensors(), "the pooler is left out");
         assertEquals(List.of("config.json", "model.safetensors", "vocab.txt"), Arrays.stream(out.toFile().list()).sorted().toList());
 
         JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
@@ -143,9 +143,11 @@ class OnnxBertImporterTest {
     }
 
     @Test
-    void geluWithTanhIsRefused() throws Exception {
+    void anActivationOtherThanErfGeluIsRefused() throws Exception {
         Path tanh = write("tanh.onnx", OnnxWriter.tinyBert(new OnnxWriter.Tiny(true, 2, "Tanh", 1e-12f), new HashMap<>()));
-        assertFailsNamingWritingNothing(tanh, vocab(), "tanh.onnx", "GELU's tanh approximation");
+        assertFailsNamingWritingNothing(tanh, vocab(), "tanh.onnx", "layer 0's activation (Tanh 'Tanh_");
+        Path relu = write("relu.onnx", OnnxWriter.tinyBert(new OnnxWriter.Tiny(true, 2, "Relu", 1e-12f), new HashMap<>()));
+        assertFailsNamingWritingNothing(relu, vocab(), "relu.onnx", "layer 0's activation is not GELU with erf (nodes after its intermediate projection: [Relu])");
     }
 
     @Test

@@ -201,6 +201,12 @@ final class OnnxWriter {
                 w.node(spec.activation(), List.of(proj + "/out"), List.of("act"));
             }
         }
+        // a pooler, as BertModel exports have: its Tanh is no GELU, and it is not part of the import
+        w.random(r, "pooler.dense.bias", null, HIDDEN);
+        w.random(r, "onnx::MatMul_200", null, HIDDEN, HIDDEN);
+        w.node("MatMul", List.of("output.dense/out", "onnx::MatMul_200"), List.of("pooler/mm"));
+        w.node("Add", List.of("pooler/mm", "pooler.dense.bias"), List.of("pooler/out"));
+        w.node("Tanh", List.of("pooler/out"), List.of("pooler_output"));
         for (String ln : List.of("attention.output.LayerNorm", "output.LayerNorm")) {
             w.random(r, p + ln + ".weight", weights, HIDDEN);
             w.random(r, p + ln + ".bias", weights, HIDDEN);
