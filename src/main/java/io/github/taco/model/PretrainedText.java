@@ -43,6 +43,9 @@ public final class PretrainedText {
      * {@code ./minilm} for a folder of that name).
      */
     public static Path resolveBert(String spec) throws IOException {
+        if (spec == null || spec.isBlank()) {
+            throw new IllegalArgumentException("--bert: empty value (give a folder or 'minilm')");
+        }
         if (spec.trim().toLowerCase(Locale.ROOT).equals(MINILM)) {
             return miniLm();
         }
