@@ -33,6 +33,16 @@ class RetrievalEvaluatorTest {
                 NDArray x = model.encodeVideo(in.features(), in.frameMask());
                 float[] s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())).toFloatArray();
                 for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) assertEquals(s1[i * 6 + j], sm[0][i][j], 1e-5);
+                // s2 over all 30 positions equals the evaluator's, which packs the tokens of interest first
+                float[] s2 = model.s2(model.tokenScores(y, x, in.frameMask()), in.tokenWeights()).toFloatArray();
+                boolean someNonZero = false;
+                for (int i = 0; i < 6; i++) {
+                    for (int j = 0; j < 6; j++) {
+                        assertEquals(s2[i * 6 + j], sm[1][i][j], 1e-5);
+                        someNonZero |= s2[i * 6 + j] != 0;
+                    }
+                }
+                assertTrue(someNonZero, "the batch has tokens of interest");
             }
             RetrievalEvaluator.Row cascade = r.rows().stream().filter(x -> x.method().startsWith("cascade")).findFirst().orElseThrow();
             RetrievalEvaluator.Row exhaustive = r.row(RetrievalEvaluator.EXHAUSTIVE);
