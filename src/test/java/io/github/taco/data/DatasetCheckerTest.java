@@ -113,7 +113,7 @@ class DatasetCheckerTest {
     void cliSynthThenCheck() throws IOException {
         Path out = dir.resolve("bench");
         StringWriter w = new StringWriter();
-        assertEquals(0, run(w, "synth", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3"));
+        assertEquals(0, run(w, "synth", "--captions", "template", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3"));
         assertTrue(Files.exists(out.resolve("synth_truth.json")));
         assertEquals(20, YouCook2Reader.read(out).videoIds().size());
         assertEquals(0, run(w, "data", "check", "--dataset", "youcook2", "--annotations", out.toString(), "--features",
@@ -132,7 +132,7 @@ class DatasetCheckerTest {
     void cliSynthModifierKnobs() throws IOException {
         Path out = dir.resolve("content");
         StringWriter w = new StringWriter();
-        assertEquals(0, run(w, "synth", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3", "--attributes", "1",
+        assertEquals(0, run(w, "synth", "--captions", "template", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3", "--attributes", "1",
                 "--amounts", "1", "--tools", "1", "--places", "1", "--tool-rate", "0", "--place-rate", "0"), w.toString());
         var truth = io.github.taco.data.synth.SynthTruth.read(out);
         java.util.Set<Integer> verbs = new java.util.HashSet<>();
@@ -147,9 +147,20 @@ class DatasetCheckerTest {
         }
         assertTrue(verbs.size() > 3, "verbs still vary: " + verbs);
         StringWriter bad = new StringWriter();
-        assertEquals(1, run(bad, "synth", "--out", dir.resolve("bad").toString(), "--videos", "20", "--tools", "0"));
+        assertEquals(1, run(bad, "synth", "--captions", "template", "--out", dir.resolve("bad").toString(), "--videos", "20", "--tools", "0"));
         assertTrue(bad.toString().contains("tools must be at least 1"), bad.toString());
-        assertEquals(1, run(bad, "synth", "--out", dir.resolve("bad").toString(), "--videos", "20", "--place-rate", "1.5"));
+        assertEquals(1, run(bad, "synth", "--captions", "template", "--out", dir.resolve("bad").toString(), "--videos", "20", "--place-rate", "1.5"));
         assertTrue(bad.toString().contains("placeRate must be in [0, 1]"), bad.toString());
+    }
+
+    @Test
+    void synthRefusesOptionsOfTheOtherBenchmarkInsteadOfIgnoringThem(@TempDir Path dir) {
+        StringWriter w = new StringWriter();
+        assertEquals(2, run(w, "synth", "--out", dir.resolve("a").toString(), "--verbs", "3", "--zipf", "1"));
+        assertTrue(w.toString().contains("--verbs, --zipf apply to --captions template only"), w.toString());
+        StringWriter t = new StringWriter();
+        assertEquals(2, run(t, "synth", "--captions", "template", "--out", dir.resolve("b").toString(), "--word-width", "0.2"));
+        assertTrue(t.toString().contains("--word-width applies to --captions youcook2 only"), t.toString());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("a")) || java.nio.file.Files.exists(dir.resolve("b")), "nothing written");
     }
 }
