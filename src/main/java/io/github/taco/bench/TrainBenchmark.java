@@ -24,8 +24,12 @@ public final class TrainBenchmark {
 
         public String report() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("%s: d=%d heads=%d layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, frames=%d, D=%d, %.1fM parameters, %d timed steps%n",
-                    name, config.hiddenSize, config.numAttentionHeads, config.textLayers, config.videoLayers, config.fusionLayers,
+            sb.append(String.format("%s: d=%d heads=%d%s layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, frames=%d, D=%d, %.1fM parameters, %d timed steps%n",
+                    name, config.hiddenSize, config.numAttentionHeads,
+                    config.textProjected() || config.textHeads() != config.numAttentionHeads
+                            ? String.format(" (text encoder %d wide, %d heads%s)", config.textWidth(), config.textHeads(),
+                                    config.textProjected() ? ", projected to d" : "") : "",
+                    config.textLayers, config.videoLayers, config.fusionLayers,
                     batchSize, Math.min(config.kPrime, batchSize - 1), config.maxTokens, config.maxFrames, config.featureDim,
                     parameters / 1e6, steps));
             msPerPhase.forEach((k, v) -> sb.append(String.format("  %-18s %10.1f ms%n", k, v)));

@@ -25,7 +25,10 @@ final class BenchCommand implements Runnable {
             description = {"Times training steps and prints ms/step split into text encoder, video encoder, L1+L2, "
                     + "cascade selection, fusion, backward and optimizer; pairs/s; peak RSS.",
                     "",
-                    "Example: taco bench train --preset cpu --steps 5"})
+                    "Example: taco bench train --preset cpu --steps 5",
+                    "",
+                    "A 6-layer, 384-wide text encoder (all-MiniLM-L6-v2's sizes) projected to the cpu preset's d = 128:",
+                    "  taco bench train --preset cpu --text-hidden 384 --text-heads 12 --text-layers 6"})
     static final class Train implements Callable<Integer> {
         @Option(names = "--preset", description = "cpu, paper or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
         String preset;
@@ -46,6 +49,10 @@ final class BenchCommand implements Runnable {
         int featureDim;
 
         @Option(names = "--hidden", description = "Override d (intermediate size follows as 4d).") Integer hidden;
+        @Option(names = "--heads", description = "Override the attention heads of d's layers.") Integer heads;
+        @Option(names = "--text-hidden", description = "Width of the text encoder alone (its intermediate size follows as 4×); "
+                + "when it differs from d its tokens are projected to d (text.proj, docs/method.md §1). Default: d.") Integer textHidden;
+        @Option(names = "--text-heads", description = "Attention heads of the text encoder alone (default: those of d's layers).") Integer textHeads;
         @Option(names = "--frames", description = "Override frames per clip.") Integer frames;
         @Option(names = "--tokens", description = "Override tokens per caption.") Integer tokens;
         @Option(names = "--text-layers", description = "Override text layers.") Integer textLayers;
@@ -53,6 +60,9 @@ final class BenchCommand implements Runnable {
 
         private TacoConfig override(TacoConfig c) {
             if (hidden != null) { c.hiddenSize = hidden; c.intermediateSize = 4 * hidden; }
+            if (heads != null) c.numAttentionHeads = heads;
+            if (textHidden != null) { c.textHiddenSize = textHidden; c.textIntermediateSize = 4 * textHidden; }
+            if (textHeads != null) c.textAttentionHeads = textHeads;
             if (frames != null) c.maxFrames = frames;
             if (tokens != null) c.maxTokens = tokens;
             if (textLayers != null) c.textLayers = textLayers;

@@ -90,19 +90,27 @@ public final class Ablation {
         public Double noise;
         /** Seed of the benchmark (the rows' seeds are {@link #seeds}). */
         public long benchmarkSeed = 42;
+        /**
+         * Peak learning rate of every row's text encoder (docs/method.md §6), or null: the main rate from
+         * scratch, {@link TrainOptions#PRETRAINED_TEXT_RATE_RATIO} × the main rate with {@link #bert}.
+         */
+        public Double textLearningRate;
     }
 
     /**
      * What every run of one table shares. A table never mixes settings: {@link #run} and {@link #merge}
-     * refuse runs whose settings differ from those already in the output folder.
+     * refuse runs whose settings differ from those already in the output folder. {@code textLearningRate}
+     * is the text encoder's peak rate when it differs from the main one, else null (as in files written
+     * before it was recorded).
      */
     public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert,
-            String benchmark) {
+            Double textLearningRate, String benchmark) {
         String describe() {
-            return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, %s eval clips, cascade top %d, text encoder %s",
+            return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, %s eval clips, cascade top %d, text encoder %s%s",
                     benchmark == null ? "template benchmark" : benchmark + " benchmark", steps, batch,
                     "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
-                    bert == null ? "from scratch" : "from " + bert);
+                    bert == null ? "from scratch" : "from " + bert,
+                    textLearningRate == null ? "" : " at learning rate " + textLearningRate);
         }
     }
 
@@ -120,10 +128,15 @@ public final class Ablation {
     public static Settings settings(Spec spec) {
         TacoConfig model = TacoConfig.cpu(0);
         TrainOptions train = TrainOptions.preset("cpu");
+        // The text rate the rows train at, as TrainingRun would choose it; null when it is the main rate, so
+        // runs from scratch compare equal to those recorded before the option existed.
+        double textRate = spec.textLearningRate != null ? spec.textLearningRate
+                : spec.bert != null ? train.learningRate * TrainOptions.PRETRAINED_TEXT_RATE_RATIO : train.learningRate;
         return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
                 spec.similarity != null ? spec.similarity : model.similarity,
                 spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,
                 spec.bert == null ? null : spec.bert.toAbsolutePath().normalize().toString(),
+                textRate == train.learningRate ? null : textRate,
                 // results written before the youcook2 benchmark existed have none: they were on the template one
                 spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise));
     }
@@ -162,6 +175,8 @@ public final class Ablation {
                 t.model.temperature = settings.temperature;
                 t.train.steps = settings.steps;
                 t.train.batchSize = settings.batch;
+                // explicit even when it is the main rate, so that TrainingRun's default for --bert does not apply
+                t.train.textLearningRate = settings.textLearningRate != null ? settings.textLearningRate : t.train.learningRate;
                 t.evalEvery = 0;
                 t.validator = null;
                 LOG.info("ablation row '{}' seed {}: {} steps", row.name, seed, t.train.steps);
@@ -309,7 +324,11 @@ public final class Ablation {
                     .append("\n\n");
         }
         if (set.bert != null) {
-            sb.append("Text encoder initialised from ").append(set.bert).append(" (model sizes follow it).\n\n");
+            sb.append("Text encoder initialised from ").append(set.bert).append(" (its sizes follow it; d, video encoder and fusion keep the preset's).\n\n");
+        }
+        if (set.textLearningRate != null) {
+            sb.append(String.format(Locale.ROOT, "Text encoder trained at learning rate %.3g (the others at %.3g).%n%n", set.textLearningRate,
+                    TrainOptions.preset("cpu").learningRate));
         }
         sb.append("| row | seeds run | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|---|\n");
         stats(runs).forEach((row, v) -> {

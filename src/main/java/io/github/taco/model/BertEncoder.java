@@ -9,9 +9,15 @@ import java.util.List;
 final class BertEncoder {
     private final List<BertLayer> layers = new ArrayList<>();
 
+    /** Layers of the shared width d (video encoder, fusion). */
     BertEncoder(Weights w, String prefix, int numLayers, TacoConfig c) {
+        this(w, prefix, numLayers, c.hiddenSize, c.numAttentionHeads, c.intermediateSize, c);
+    }
+
+    /** Layers of their own sizes (the text encoder, which may be wider than d: docs/method.md §1). */
+    BertEncoder(Weights w, String prefix, int numLayers, int width, int heads, int intermediate, TacoConfig c) {
         for (int i = 0; i < numLayers; i++) {
-            layers.add(new BertLayer(w, prefix + ".layer." + i, c));
+            layers.add(new BertLayer(w, prefix + ".layer." + i, width, heads, intermediate, c));
         }
     }
 

@@ -20,18 +20,18 @@ final class BertLayer {
     private final int headSize;
     private final double dropout;
 
-    BertLayer(Weights w, String prefix, TacoConfig c) {
-        int d = c.hiddenSize;
+    /** A layer of width {@code d} with {@code heads} heads and a feed-forward of {@code intermediate}. */
+    BertLayer(Weights w, String prefix, int d, int heads, int intermediate, TacoConfig c) {
         query = Nn.Linear.create(w, prefix + ".attention.self.query", d, d);
         key = Nn.Linear.create(w, prefix + ".attention.self.key", d, d);
         value = Nn.Linear.create(w, prefix + ".attention.self.value", d, d);
         attentionOutputDense = Nn.Linear.create(w, prefix + ".attention.output.dense", d, d);
         attentionOutputLayerNorm = Nn.LayerNorm.create(w, prefix + ".attention.output.LayerNorm", d, c.layerNormEps);
-        intermediateDense = Nn.Linear.create(w, prefix + ".intermediate.dense", d, c.intermediateSize);
-        outputDense = Nn.Linear.create(w, prefix + ".output.dense", c.intermediateSize, d);
+        intermediateDense = Nn.Linear.create(w, prefix + ".intermediate.dense", d, intermediate);
+        outputDense = Nn.Linear.create(w, prefix + ".output.dense", intermediate, d);
         outputLayerNorm = Nn.LayerNorm.create(w, prefix + ".output.LayerNorm", d, c.layerNormEps);
-        heads = c.numAttentionHeads;
-        headSize = c.headSize();
+        this.heads = heads;
+        headSize = d / heads;
         dropout = c.dropout;
     }
 

@@ -1,6 +1,7 @@
 package io.github.taco.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -33,6 +34,20 @@ public final class TacoConfig {
 
     // ---- text encoder f_t ----
     public int textLayers = 4;
+    /**
+     * Width of the text encoder's own layers; 0 (the default) = {@link #hiddenSize}. When it differs
+     * from d, {@code text.proj} maps every text token to d right after the encoder (docs/method.md §1),
+     * so a pretrained BERT (e.g. 384 wide) can feed a narrower, cheaper video encoder and fusion.
+     * Left out of config.json when 0, so configs without it read and write as before.
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public int textHiddenSize = 0;
+    /** Attention heads of the text encoder's layers; 0 = {@link #numAttentionHeads}. */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public int textAttentionHeads = 0;
+    /** Feed-forward size of the text encoder's layers; 0 = {@link #intermediateSize}. */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public int textIntermediateSize = 0;
     public int vocabSize = 30522;
     /** Rows of the text position table (512 as BERT, so a Hugging Face checkpoint loads). */
     public int maxTextPositions = 512;
@@ -155,6 +170,26 @@ public final class TacoConfig {
         return hiddenSize / numAttentionHeads;
     }
 
+    /** The text encoder's width: {@link #textHiddenSize}, or d when that is 0. */
+    public int textWidth() {
+        return textHiddenSize > 0 ? textHiddenSize : hiddenSize;
+    }
+
+    /** The text encoder's attention heads: {@link #textAttentionHeads}, or the shared count when that is 0. */
+    public int textHeads() {
+        return textAttentionHeads > 0 ? textAttentionHeads : numAttentionHeads;
+    }
+
+    /** The text encoder's feed-forward size: {@link #textIntermediateSize}, or the shared size when that is 0. */
+    public int textIntermediate() {
+        return textIntermediateSize > 0 ? textIntermediateSize : intermediateSize;
+    }
+
+    /** True when the text encoder is wider (or narrower) than d, so {@code text.proj} maps its tokens to d. */
+    public boolean textProjected() {
+        return textWidth() != hiddenSize;
+    }
+
     public boolean cosine() {
         return similarity.equals("cosine");
     }
@@ -172,6 +207,14 @@ public final class TacoConfig {
             throw new IllegalArgumentException("hiddenSize (" + hiddenSize + ") must be a multiple of numAttentionHeads (" + numAttentionHeads + ")");
         }
         positive("intermediateSize", intermediateSize);
+        notNegative("textHiddenSize", textHiddenSize);
+        notNegative("textAttentionHeads", textAttentionHeads);
+        notNegative("textIntermediateSize", textIntermediateSize);
+        if (textWidth() % textHeads() != 0) {
+            throw new IllegalArgumentException((textHiddenSize > 0 ? "textHiddenSize" : "hiddenSize") + " (" + textWidth()
+                    + ") must be a multiple of " + (textAttentionHeads > 0 ? "textAttentionHeads" : "numAttentionHeads") + " ("
+                    + textHeads() + "): the text encoder's layers split their width among its heads");
+        }
         positive("vocabSize", vocabSize);
         positive("featureDim", featureDim);
         positive("maxFrames", maxFrames);
@@ -199,6 +242,12 @@ public final class TacoConfig {
             throw new IllegalArgumentException("at least one of useL1, useL2, useL3 must be true");
         }
         return this;
+    }
+
+    private static void notNegative(String field, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(field + " must be >= 0 (0: the same as the shared size), got " + v);
+        }
     }
 
     private static void positive(String field, int v) {

@@ -79,12 +79,38 @@ public final class TacoModel implements AutoCloseable {
 
     // ---------------------------------------------------------------- encoders
 
-    /** y = f_t(ids): [Kt, n, d]. */
+    /**
+     * y = f_t(ids): [Kt, n, d], every token already mapped to d by {@code text.proj} when the text
+     * encoder is wider than d (docs/method.md §1).
+     */
     public NDArray encodeText(NDArray tokenIds, NDArray tokenMask) {
+        checkTextLength(tokenIds);
+        return text.forward(tokenIds, tokenMask, training);
+    }
+
+    /**
+     * The text encoder's own hidden states, before the projection to d: [Kt, n, {@link TacoConfig#textWidth()}].
+     * What a BERT of these sizes outputs; the masked-LM head of {@code taco pretrain-text} reads it.
+     * The same as {@link #encodeText} when the text width is d.
+     */
+    public NDArray textHiddenStates(NDArray tokenIds, NDArray tokenMask) {
+        checkTextLength(tokenIds);
+        return text.hidden(tokenIds, tokenMask, training);
+    }
+
+    private void checkTextLength(NDArray tokenIds) {
         if (tokenIds.getShape().get(1) > config.maxTextPositions) {
             throw new IllegalArgumentException("tokenIds has " + tokenIds.getShape().get(1) + " positions, the model has " + config.maxTextPositions);
         }
-        return text.forward(tokenIds, tokenMask, training);
+    }
+
+    /**
+     * True for the tensors of the text encoder proper (embeddings and layers, what a BERT holds),
+     * which train at {@code TrainOptions.textLearningRate}; false for {@code text.proj.*} (new, trains at
+     * the main rate like the video encoder and the fusion) and everything else.
+     */
+    public static boolean isTextEncoderWeight(String name) {
+        return name.startsWith("text.") && !name.startsWith(TextEncoder.PROJECTION);
     }
 
     /** x = f_v(F): [Kv, m, d]. */
@@ -200,13 +226,20 @@ public final class TacoModel implements AutoCloseable {
     /**
      * Loads a Hugging Face {@code BertModel} checkpoint folder ({@code config.json} +
      * {@code model.safetensors}, names with or without a {@code bert.} prefix; pooler and heads
-     * ignored) into the text encoder. Its sizes must match this model's: see {@link #bertSizes}.
+     * ignored) into the text encoder. Its sizes must match the text encoder's: see {@link #bertSizes}.
+     * The projection {@code text.proj} (when the BERT is wider than d) is not in a BERT and keeps its
+     * initial weights.
      */
     public void loadPretrainedText(Path bertDir) throws IOException {
-        weights.load(bertDir.resolve(WEIGHTS_FILE), TacoModel::bertName, "text.");
+        weights.load(bertDir.resolve(WEIGHTS_FILE), TacoModel::bertName, TacoModel::isTextEncoderWeight);
     }
 
-    /** Copies the text-encoder sizes of a Hugging Face BERT {@code config.json} into {@code c}. */
+    /**
+     * Copies the sizes of a Hugging Face BERT {@code config.json} into the text encoder's fields of
+     * {@code c} ({@code textHiddenSize}, {@code textAttentionHeads}, {@code textIntermediateSize},
+     * {@code textLayers}, vocabulary and positions), and keeps c's d, heads and video/fusion sizes: a
+     * BERT wider than d is projected to d (docs/method.md §1) rather than making the whole model as wide.
+     */
     public static TacoConfig bertSizes(Path bertDir, TacoConfig c) throws IOException {
         Path file = bertDir.resolve(CONFIG_FILE);
         JsonNode n = new ObjectMapper().readTree(file.toFile());
@@ -219,9 +252,11 @@ public final class TacoModel implements AutoCloseable {
             throw new IOException(file + ": hidden_act '" + n.get("hidden_act").asText() + "' is not supported (only gelu with erf)");
         }
         TacoConfig r = c.copy();
-        r.hiddenSize = n.get("hidden_size").asInt();
-        r.numAttentionHeads = n.get("num_attention_heads").asInt();
-        r.intermediateSize = n.get("intermediate_size").asInt();
+        // Always explicit, even when equal to d: a later --hidden or --heads then changes only the video
+        // encoder and the fusion, never the shapes the BERT's tensors must load into.
+        r.textHiddenSize = n.get("hidden_size").asInt();
+        r.textAttentionHeads = n.get("num_attention_heads").asInt();
+        r.textIntermediateSize = n.get("intermediate_size").asInt();
         r.textLayers = n.get("num_hidden_layers").asInt();
         r.vocabSize = n.get("vocab_size").asInt();
         r.maxTextPositions = n.path("max_position_embeddings").asInt(512);

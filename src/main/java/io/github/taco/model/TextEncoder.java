@@ -6,33 +6,45 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * f_t: BERT embeddings (word + position + token type 0, LayerNorm, dropout) and
- * {@code textLayers} BERT layers. Output y[:, 0] is the [CLS] vector of docs/method.md §2.
+ * {@code textLayers} BERT layers of the text encoder's own sizes ({@link TacoConfig#textWidth()} and
+ * its heads and feed-forward), then, when that width differs from d, a linear projection
+ * {@code text.proj} to d [ours, docs/method.md §1]. Output y[:, 0] is the [CLS] vector of docs/method.md §2.
  * Tensor names {@code text.embeddings.*}, {@code text.encoder.layer.i.*} match Hugging Face's
- * BertModel under a {@code text.} prefix, so its checkpoints load (see {@code Checkpoints}).
+ * BertModel under a {@code text.} prefix, so its checkpoints load (see {@link TacoModel#loadPretrainedText}).
  */
 final class TextEncoder {
+    /** Name prefix of the projection's tensors; absent when the text width is d. */
+    static final String PROJECTION = "text.proj.";
+
     private final NDArray wordEmbeddings;
     private final NDArray positionEmbeddings;
     private final NDArray tokenTypeEmbeddings;
     private final Nn.LayerNorm layerNorm;
     private final BertEncoder encoder;
+    /** Text width → d, or null when they are equal (then the model is exactly what it was without the option). */
+    private final Nn.Linear projection;
     private final double dropout;
 
     TextEncoder(Weights w, TacoConfig c) {
-        wordEmbeddings = w.normal("text.embeddings.word_embeddings.weight", c.vocabSize, c.hiddenSize);
-        positionEmbeddings = w.normal("text.embeddings.position_embeddings.weight", c.maxTextPositions, c.hiddenSize);
-        tokenTypeEmbeddings = w.normal("text.embeddings.token_type_embeddings.weight", c.typeVocabSize, c.hiddenSize);
-        layerNorm = Nn.LayerNorm.create(w, "text.embeddings.LayerNorm", c.hiddenSize, c.layerNormEps);
-        encoder = new BertEncoder(w, "text.encoder", c.textLayers, c);
+        int width = c.textWidth();
+        wordEmbeddings = w.normal("text.embeddings.word_embeddings.weight", c.vocabSize, width);
+        positionEmbeddings = w.normal("text.embeddings.position_embeddings.weight", c.maxTextPositions, width);
+        tokenTypeEmbeddings = w.normal("text.embeddings.token_type_embeddings.weight", c.typeVocabSize, width);
+        layerNorm = Nn.LayerNorm.create(w, "text.embeddings.LayerNorm", width, c.layerNormEps);
+        encoder = new BertEncoder(w, "text.encoder", c.textLayers, width, c.textHeads(), c.textIntermediate(), c);
+        // Created last, after every BERT tensor: a model without it draws the same initial weights as before.
+        projection = c.textProjected() ? Nn.Linear.create(w, PROJECTION.substring(0, PROJECTION.length() - 1), width, c.hiddenSize) : null;
         dropout = c.dropout;
     }
 
     /**
+     * The text encoder's own output, before the projection (what a BERT computes; the masked-LM head reads it).
+     *
      * @param ids  [B, n] int64 WordPiece ids
      * @param mask [B, n] float 1/0
-     * @return y [B, n, d]
+     * @return [B, n, text width]
      */
-    NDArray forward(NDArray ids, NDArray mask, boolean training) {
+    NDArray hidden(NDArray ids, NDArray mask, boolean training) {
         NDManager m = ids.getManager();
         long n = ids.getShape().get(1);
         NDArray positions = m.arange(0, (int) n, 1, DataType.INT64).reshape(1, n);
@@ -42,5 +54,11 @@ final class TextEncoder {
                 .add(Nn.embedding(types, tokenTypeEmbeddings));
         h = Nn.dropout(layerNorm.apply(h), dropout, training);
         return encoder.forward(h, mask, training);
+    }
+
+    /** y = the hidden states mapped to d (every token: [CLS] for s1, the others for s2 and the fusion): [B, n, d]. */
+    NDArray forward(NDArray ids, NDArray mask, boolean training) {
+        NDArray h = hidden(ids, mask, training);
+        return projection == null ? h : projection.apply(h);
     }
 }

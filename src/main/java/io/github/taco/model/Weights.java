@@ -103,11 +103,11 @@ public final class Weights implements AutoCloseable {
     /**
      * Reads tensors from a safetensors file into this model. {@code rename} maps a file's tensor
      * name to a model name (or null to ignore it, e.g. a BERT pooler). Every model tensor whose name
-     * starts with {@code requiredPrefix} must be present with the same shape.
+     * satisfies {@code required} must be present with the same shape.
      *
      * @return the model names that were loaded
      */
-    public List<String> load(Path file, Function<String, String> rename, String requiredPrefix) throws IOException {
+    public List<String> load(Path file, Function<String, String> rename, java.util.function.Predicate<String> required) throws IOException {
         List<String> loaded = new ArrayList<>();
         try (NDManager tmp = manager.newSubManager();
                 InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -135,7 +135,7 @@ public final class Weights implements AutoCloseable {
             }
         }
         for (String name : tensors.keySet()) {
-            if (name.startsWith(requiredPrefix) && !loaded.contains(name)) {
+            if (required.test(name) && !loaded.contains(name)) {
                 throw new IOException(file + ": tensor '" + name + "' is missing");
             }
         }
@@ -144,7 +144,7 @@ public final class Weights implements AutoCloseable {
 
     /** Loads a file written by {@link #save} (names as they are). */
     public void load(Path file) throws IOException {
-        load(file, Function.identity(), "");
+        load(file, Function.identity(), name -> true);
     }
 
     @Override

@@ -20,19 +20,34 @@ import java.util.Map;
  * <p>Hand-written (15 lines of update) because DJL's {@code Adam} keeps its moments private, so
  * they cannot be checkpointed and a run could not resume exactly. Weight decay applies to
  * matrices and embedding tables, not to biases and LayerNorm parameters (as BERT).
+ *
+ * <p>Each parameter may take a fixed fraction of the step's learning rate ({@code rateScale}): the
+ * text encoder is fine-tuned at a lower rate than the rest (docs/method.md §6).
  */
 public final class AdamW implements AutoCloseable {
     private final Weights weights;
     private final NDManager manager;
     private final Map<String, NDArray> mean = new LinkedHashMap<>();
     private final Map<String, NDArray> variance = new LinkedHashMap<>();
+    /** Per parameter, the factor of the step's learning rate it is updated with (1 for most). */
+    private final Map<String, Double> rateScale = new LinkedHashMap<>();
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
     private long t;
 
+    /** Every parameter at the step's learning rate. */
     public AdamW(Weights weights, double beta1, double beta2, double eps, double weightDecay) {
+        this(weights, beta1, beta2, eps, weightDecay, name -> 1.0);
+    }
+
+    /**
+     * @param rateScale per parameter name, the factor of the step's learning rate it is updated with
+     *                  (weight decay scales with it too, as it is decoupled: lr·wd); 0 leaves it unchanged
+     */
+    public AdamW(Weights weights, double beta1, double beta2, double eps, double weightDecay,
+            java.util.function.ToDoubleFunction<String> rateScale) {
         this.weights = weights;
         this.manager = weights.manager().newSubManager();
         this.beta1 = beta1;
@@ -46,6 +61,11 @@ public final class AdamW implements AutoCloseable {
             NDArray v = manager.zeros(e.getValue().getShape(), DataType.FLOAT32);
             v.setName("exp_avg_sq." + e.getKey());
             variance.put(e.getKey(), v);
+            double f = rateScale.applyAsDouble(e.getKey());
+            if (!(f >= 0 && Double.isFinite(f))) {
+                throw new IllegalArgumentException("learning-rate factor of " + e.getKey() + " must be >= 0, got " + f);
+            }
+            this.rateScale.put(e.getKey(), f);
         }
     }
 
@@ -71,8 +91,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * One update with learning rate {@code lr}; gradients are scaled by {@code gradScale}
-     * (clipping) and then zeroed, so every parameter starts the next step from 0.
+     * One update with learning rate {@code lr} (times each parameter's rate factor); gradients are
+     * scaled by {@code gradScale} (clipping) and then zeroed, so every parameter starts the next step from 0.
      */
     public void step(double lr, double gradScale) {
         t++;
@@ -81,6 +101,8 @@ public final class AdamW implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             for (Map.Entry<String, NDArray> e : weights.asMap().entrySet()) {
                 NDArray p = e.getValue();
+                // lr × 1.0 is lr exactly: parameters at the main rate update bit for bit as without factors.
+                double plr = lr * rateScale.get(e.getKey());
                 NDArray g = gradientOf(p, scope);
                 if (g == null) {
                     continue; // not used by the objective this step (e.g. fusion when L3 is off)
@@ -96,9 +118,9 @@ public final class AdamW implements AutoCloseable {
                 v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
                 NDArray denom = v.sqrt().muli((float) (1 / Math.sqrt(c2))).addi((float) eps);
                 if (weightDecay > 0 && p.getShape().dimension() > 1) {
-                    p.muli((float) (1 - lr * weightDecay));
+                    p.muli((float) (1 - plr * weightDecay));
                 }
-                p.subi(m.div(denom).muli((float) (lr / c1)));
+                p.subi(m.div(denom).muli((float) (plr / c1)));
                 g.subi(g); // zero in place: PyTorch accumulates gradients across backward calls
             }
         }

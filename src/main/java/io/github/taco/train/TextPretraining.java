@@ -61,7 +61,10 @@ public final class TextPretraining {
         public int heldOutCaptions = 1000;
         public Path vocabulary;
         public Path outDir;
-        /** Text-encoder sizes (hiddenSize, heads, intermediate, textLayers, maxTokens); the rest is unused. */
+        /**
+         * Text-encoder sizes (its width, heads and intermediate size — {@code textHiddenSize} etc., or the
+         * shared ones when those are 0 — textLayers, maxTokens); the rest is unused.
+         */
         public TacoConfig model = TacoConfig.cpu(1);
         public long steps = 3000;
         public int batchSize = 128;
@@ -114,8 +117,8 @@ public final class TextPretraining {
             int[][] ids = tokenize(tokenizer, captions);
             int[][] heldOutIds = tokenize(tokenizer, heldOut);
             int maskId = requireId(tokenizer, "[MASK]", vocab);
-            LOG.info("masked-LM pre-training on {} captions ({}), {} held out; text encoder d={}, {} layers",
-                    captions.size(), spec.splits, heldOut.size(), config.hiddenSize, config.textLayers);
+            LOG.info("masked-LM pre-training on {} captions ({}), {} held out; text encoder {} wide, {} layers",
+                    captions.size(), spec.splits, heldOut.size(), config.textWidth(), config.textLayers);
             try (NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
                     TacoModel model = new TacoModel(config, root, spec.seed);
                     MaskedLmHead head = new MaskedLmHead(model, root, spec.seed + 1);
@@ -220,7 +223,7 @@ public final class TextPretraining {
     private static NDArray logProbs(TacoModel model, MaskedLmHead head, Masked m, NDManager scope) {
         NDArray ids = scope.create(m.inputIds(), new Shape(m.batch(), m.length()));
         NDArray attention = scope.create(m.attention(), new Shape(m.batch(), m.length()));
-        NDArray y = model.encodeText(ids, attention);
+        NDArray y = model.textHiddenStates(ids, attention); // the BERT's own states, before any projection to d
         long d = y.getShape().get(2);
         NDArray hidden = y.reshape(m.batch() * (long) m.length(), d).get(new NDIndex("{}", scope.create(m.positions())));
         return head.logits(hidden).logSoftmax(1);
@@ -299,7 +302,7 @@ public final class TextPretraining {
             // Hugging Face names: the text encoder under bert.*, the head's own names; video and fusion left out.
             Map<String, NDArray> tensors = new java.util.LinkedHashMap<>();
             model.weights().asMap().forEach((name, a) -> {
-                if (name.startsWith("text.")) {
+                if (TacoModel.isTextEncoderWeight(name)) { // not text.proj: a BERT has no projection to d
                     tensors.put("bert." + name.substring("text.".length()), a);
                 }
             });
@@ -317,10 +320,10 @@ public final class TextPretraining {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.putArray("architectures").add("BertForMaskedLM");
         cfg.put("model_type", "bert");
-        cfg.put("hidden_size", c.hiddenSize);
+        cfg.put("hidden_size", c.textWidth());
         cfg.put("num_hidden_layers", c.textLayers);
-        cfg.put("num_attention_heads", c.numAttentionHeads);
-        cfg.put("intermediate_size", c.intermediateSize);
+        cfg.put("num_attention_heads", c.textHeads());
+        cfg.put("intermediate_size", c.textIntermediate());
         cfg.put("vocab_size", c.vocabSize);
         cfg.put("max_position_embeddings", c.maxTextPositions);
         cfg.put("type_vocab_size", c.typeVocabSize);

@@ -1,6 +1,7 @@
 package io.github.taco.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Optimisation settings of a run (docs/method.md §6); saved in a checkpoint's {@code trainer_state.json}
@@ -11,6 +12,17 @@ public final class TrainOptions {
     public long steps = 1000;
     public int batchSize = 128;
     public double learningRate = 1e-4;
+    /**
+     * Peak learning rate of the text encoder proper (the {@code text.} embeddings and layers; not the
+     * projection {@code text.proj}, which is new and trains at {@link #learningRate}). It follows the
+     * same warm-up and decay, scaled by {@code textLearningRate / learningRate}. Null (absent from the
+     * saved settings) = {@link #learningRate}. The paper fine-tunes its pretrained BERT at a lower rate
+     * than it trains from scratch (docs/method.md §6: 2e-5 vs 1e-4); a run started with a pretrained
+     * text encoder ({@code --bert}) defaults to {@link #PRETRAINED_TEXT_RATE_RATIO} × learningRate.
+     * 0 freezes the text encoder.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Double textLearningRate;
     public long warmupSteps = 100;
     public double weightDecay = 1e-5;
     /** Global gradient-norm clipping; 0 turns it off. */
@@ -21,6 +33,9 @@ public final class TrainOptions {
     public long seed = 42;
     /** Write a checkpoint every N steps (0: only at the end). */
     public long checkpointEvery = 0;
+
+    /** The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4 (docs/method.md §6). */
+    public static final double PRETRAINED_TEXT_RATE_RATIO = 0.2;
 
     /**
      * Optimisation presets: {@code paper} (docs/method.md §6: Adam lr 1e-4, 5k warm-up steps, weight decay
@@ -55,10 +70,31 @@ public final class TrainOptions {
         return new LearningRateSchedule(learningRate, warmupSteps, steps);
     }
 
+    /** The text encoder's peak rate: {@link #textLearningRate}, or {@link #learningRate} when that is unset. */
+    public double effectiveTextLearningRate() {
+        return textLearningRate != null ? textLearningRate : learningRate;
+    }
+
+    /**
+     * The factor the text encoder's rate is the main schedule's at every step (1 when unset; exactly 1.0
+     * when equal, so such a run updates bit for bit as one without the option).
+     */
+    public double textRateScale() {
+        return textLearningRate == null ? 1.0 : textLearningRate / learningRate;
+    }
+
+    /** A copy (the settings a trainer keeps are then not changed by its caller). */
+    public TrainOptions copy() {
+        return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(this, TrainOptions.class);
+    }
+
     public TrainOptions validate() {
         if (steps <= 0) throw new IllegalArgumentException("steps must be > 0");
         if (batchSize < 2) throw new IllegalArgumentException("batchSize must be >= 2 (contrastive losses need negatives)");
         if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0");
+        if (textLearningRate != null && !(textLearningRate >= 0 && Double.isFinite(textLearningRate))) {
+            throw new IllegalArgumentException("textLearningRate must be >= 0 (0 freezes the text encoder), got " + textLearningRate);
+        }
         if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps must be >= 0");
         if (weightDecay < 0) throw new IllegalArgumentException("weightDecay must be >= 0");
         if (clipNorm < 0) throw new IllegalArgumentException("clipNorm must be >= 0");

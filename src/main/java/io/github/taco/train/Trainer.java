@@ -71,7 +71,11 @@ public final class Trainer implements AutoCloseable {
         this.model = model;
         this.options = options.validate();
         this.objective = new TacoObjective(model);
-        this.optimizer = new AdamW(model.weights(), options.beta1, options.beta2, options.eps, options.weightDecay);
+        // The text encoder proper follows the main schedule scaled to its own rate (docs/method.md §6);
+        // text.proj, video and fusion take the main rate.
+        double textScale = options.textRateScale();
+        this.optimizer = new AdamW(model.weights(), options.beta1, options.beta2, options.eps, options.weightDecay,
+                name -> TacoModel.isTextEncoderWeight(name) ? textScale : 1.0);
         this.schedule = options.schedule();
     }
 
@@ -189,7 +193,9 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Rebuilds model, optimizer state and step from a checkpoint folder written by {@link #save}.
-     * {@code override} (may be null) replaces the saved options, e.g. to train for more steps.
+     * {@code override} (may be null) replaces the saved options, e.g. to train for more steps; a text
+     * learning rate it leaves unset is the saved one, so a run started with {@code --bert} (or
+     * {@code --text-lr}) resumes at the text rate it started with.
      */
     public static Trainer resume(Path dir, NDManager manager, TrainOptions override) throws IOException {
         Path stateFile = dir.resolve(STATE_FILE);
@@ -197,7 +203,14 @@ public final class Trainer implements AutoCloseable {
             throw new IOException(dir + " cannot be resumed: " + STATE_FILE + " is missing (is it a model-only checkpoint?)");
         }
         var state = JSON.readTree(stateFile.toFile());
-        TrainOptions options = override != null ? override : JSON.treeToValue(state.get("options"), TrainOptions.class);
+        TrainOptions saved = JSON.treeToValue(state.get("options"), TrainOptions.class);
+        TrainOptions options = saved;
+        if (override != null) {
+            options = override.copy();
+            if (options.textLearningRate == null) {
+                options.textLearningRate = saved.textLearningRate;
+            }
+        }
         TacoModel model = TacoModel.load(dir, manager);
         Trainer t = new Trainer(model, options);
         t.step = state.get("step").asLong();

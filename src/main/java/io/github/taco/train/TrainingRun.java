@@ -65,7 +65,11 @@ public final class TrainingRun {
         public Path outDir;
         /** Fine-tune from this checkpoint's weights (a fresh optimizer and schedule). */
         public Path init;
-        /** Initialise the text encoder from this Hugging Face BertModel folder (fresh models only). */
+        /**
+         * Initialise the text encoder from this Hugging Face BertModel folder (fresh models only). Unless
+         * {@code train.textLearningRate} is set, the text encoder then trains at
+         * {@link TrainOptions#PRETRAINED_TEXT_RATE_RATIO} × the learning rate (docs/method.md §6).
+         */
         public Path bert;
         /** Continue the run in {@link #outDir} from its checkpoint. */
         public boolean resume;
@@ -154,9 +158,29 @@ public final class TrainingRun {
                 LOG.info("text encoder initialised from {}", spec.bert);
             }
         }
-        LOG.info("model: {} parameters, d={}, layers text/video/fusion {}/{}/{}", model.weights().parameterCount(),
-                model.config().hiddenSize, model.config().textLayers, model.config().videoLayers, model.config().fusionLayers);
-        return new Trainer(model, spec.train);
+        TacoConfig mc = model.config();
+        LOG.info("model: {} parameters, d={}{}, layers text/video/fusion {}/{}/{}", model.weights().parameterCount(),
+                mc.hiddenSize, mc.textProjected() ? " (text encoder " + mc.textWidth() + " wide, projected to d)" : "",
+                mc.textLayers, mc.videoLayers, mc.fusionLayers);
+        TrainOptions options = trainOptions(spec);
+        if (options.textLearningRate != null) {
+            LOG.info("text encoder learning rate {} (main {})", options.textLearningRate, options.learningRate);
+        }
+        return new Trainer(model, options);
+    }
+
+    /**
+     * The options a fresh run trains with: the spec's, and with a pretrained text encoder ({@link Spec#bert})
+     * and no text rate of its own, the text encoder at {@link TrainOptions#PRETRAINED_TEXT_RATE_RATIO} × the
+     * learning rate — the paper fine-tunes its BERT at 2e-5 where it trains from scratch at 1e-4
+     * (docs/method.md §6). Saved with the checkpoint, so {@code --resume} keeps it.
+     */
+    public static TrainOptions trainOptions(Spec spec) {
+        TrainOptions o = spec.train.copy();
+        if (spec.bert != null && spec.init == null && o.textLearningRate == null) {
+            o.textLearningRate = o.learningRate * TrainOptions.PRETRAINED_TEXT_RATE_RATIO;
+        }
+        return o;
     }
 
     private static Result loop(Spec spec, Trainer trainer, List<Clip> train, List<Clip> validation, FeatureStore store,

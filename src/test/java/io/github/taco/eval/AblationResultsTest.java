@@ -121,4 +121,37 @@ class AblationResultsTest {
         var bad = assertThrows(IOException.class, () -> Ablation.existing(tmp));
         assertTrue(bad.getMessage().contains(file.toString()), bad.getMessage());
     }
+
+    @Test
+    void theTextRateIsASettingRecordedOnlyWhenItDiffers(@TempDir Path tmp) throws IOException {
+        Ablation.Spec spec = new Ablation.Spec();
+        assertEquals(null, Ablation.settings(spec).textLearningRate(), "from scratch: as recorded before the option");
+        spec.textLearningRate = io.github.taco.train.TrainOptions.preset("cpu").learningRate;
+        assertEquals(DEFAULT, Ablation.settings(spec), "the main rate given explicitly is the same setting");
+        spec.textLearningRate = null;
+        spec.bert = tmp.resolve("bert");
+        Ablation.Settings bert = Ablation.settings(spec);
+        assertEquals(1e-4, bert.textLearningRate(), 1e-15, "with --bert: a fifth of the preset's 5e-4");
+        assertTrue(bert.describe().contains("learning rate 1.0E-4"), bert.describe());
+        spec.textLearningRate = 2e-5;
+        assertEquals(2e-5, Ablation.settings(spec).textLearningRate(), 0.0);
+        Ablation.write(tmp.resolve("t"), List.of(run("L1", 1, Ablation.settings(spec), 80)));
+        assertTrue(Files.readString(tmp.resolve("t").resolve("table.md")).contains("Text encoder trained at learning rate 2.00e-05"));
+
+        // a results.json written before the text rate was recorded reads as the main rate, and a --bert
+        // folder of that time (text encoder at the main rate) is not mixed with runs at a fifth of it
+        Ablation.Settings oldBert = new Ablation.Settings(DEFAULT.steps(), DEFAULT.batch(), DEFAULT.similarity(), DEFAULT.temperature(),
+                DEFAULT.evalClips(), DEFAULT.topR(), bert.bert(), null, DEFAULT.benchmark());
+        Path old = tmp.resolve("old");
+        Ablation.write(old, List.of(run("L1", 1, oldBert, 80)));
+        String json = Files.readString(old.resolve(Ablation.RESULTS_FILE)).replaceAll(",\\s*\"textLearningRate\"\\s*:\\s*null", "");
+        assertFalse(json.contains("textLearningRate"), json);
+        Files.writeString(old.resolve(Ablation.RESULTS_FILE), json);
+        assertEquals(oldBert, Ablation.existing(old).get(0).settings());
+        Ablation.Spec again = new Ablation.Spec();
+        again.out = old;
+        again.bert = tmp.resolve("bert");
+        var e = assertThrows(IllegalArgumentException.class, () -> Ablation.run(again, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("at learning rate 1.0E-4"), e.getMessage());
+    }
 }

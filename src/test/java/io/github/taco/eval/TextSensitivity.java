@@ -67,12 +67,14 @@ public final class TextSensitivity {
                     }
                 }
                 float[][][] y = new float[n][][];
-                int d = model.config().hiddenSize;
+                // a BERT folder is measured as it is (its own states, before a projection that would be random here)
+                int d = bert ? model.config().textWidth() : model.config().hiddenSize;
                 for (int from = 0; from < n; from += 500) {
                     int b = Math.min(n, from + 500) - from;
                     try (NDManager m = root.newSubManager()) {
-                        NDArray out = model.encodeText(m.create(Arrays.copyOfRange(flat, from * len, (from + b) * len), new Shape(b, len)),
-                                m.create(Arrays.copyOfRange(mask, from * len, (from + b) * len), new Shape(b, len)));
+                        NDArray idsB = m.create(Arrays.copyOfRange(flat, from * len, (from + b) * len), new Shape(b, len));
+                        NDArray maskB = m.create(Arrays.copyOfRange(mask, from * len, (from + b) * len), new Shape(b, len));
+                        NDArray out = bert ? model.textHiddenStates(idsB, maskB) : model.encodeText(idsB, maskB);
                         float[] v = out.toFloatArray();
                         for (int i = 0; i < b; i++) {
                             y[from + i] = new float[len][];

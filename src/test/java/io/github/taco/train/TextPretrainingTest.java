@@ -117,9 +117,11 @@ class TextPretrainingTest {
             assertTrue(names.contains("cls.predictions.transform.dense.weight"), names.toString());
             assertTrue(names.stream().noneMatch(s -> s.startsWith("video.") || s.startsWith("fusion.") || s.startsWith("text.")), names.toString());
 
-            // taco train --bert: a model of the folder's sizes loads it, and its text encoder holds the trained weights.
+            // taco train --bert: a model whose text encoder has the folder's sizes (d stays the preset's 128,
+            // reached by a projection) loads it, and its text encoder holds the trained weights.
             TacoConfig sized = TacoModel.bertSizes(out, TacoConfig.cpu(8));
-            assertEquals(32, sized.hiddenSize);
+            assertEquals(32, sized.textWidth());
+            assertEquals(128, sized.hiddenSize);
             assertEquals(2, sized.textLayers);
             try (TacoModel model = new TacoModel(sized, m, 7)) {
                 float[] fresh = model.weights().get("text.embeddings.word_embeddings.weight").toFloatArray();
@@ -127,6 +129,52 @@ class TextPretrainingTest {
                 float[] loaded = model.weights().get("text.embeddings.word_embeddings.weight").toFloatArray();
                 assertArrayEquals(tensors.get("bert.embeddings.word_embeddings.weight").toFloatArray(), loaded);
                 assertNotEquals(Arrays.hashCode(fresh), Arrays.hashCode(loaded));
+            }
+        }
+    }
+
+    @Test
+    void pretrainsATextEncoderWiderThanDAtItsOwnWidth(@TempDir Path dir) throws Exception {
+        TextPretraining.Spec spec = new TextPretraining.Spec();
+        spec.annotations = io.github.taco.SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
+        spec.outDir = dir.resolve("mlm");
+        spec.heldOutSplit = null;
+        TacoConfig c = TacoConfig.cpu(1);
+        c.hiddenSize = 16;
+        c.numAttentionHeads = 2;
+        c.intermediateSize = 32;
+        c.textHiddenSize = 24; // the model has text.proj 24 → 16; the masked-LM head reads the 24-wide states
+        c.textAttentionHeads = 3;
+        c.textIntermediateSize = 48;
+        c.textLayers = 1;
+        c.maxTokens = 16;
+        spec.model = c;
+        spec.steps = 3;
+        spec.batchSize = 8;
+        spec.logEvery = 1000;
+        TextPretraining.Result r = TextPretraining.run(spec);
+        assertTrue(Double.isFinite(r.lastLoss()), "loss " + r.lastLoss());
+
+        Path out = spec.outDir;
+        JsonNode cfg = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        assertEquals(24, cfg.get("hidden_size").asInt());
+        assertEquals(3, cfg.get("num_attention_heads").asInt());
+        assertEquals(48, cfg.get("intermediate_size").asInt());
+        try (NDManager m = NDManager.newBaseManager(); InputStream in = Files.newInputStream(out.resolve("model.safetensors"))) {
+            NDList tensors = NDList.decode(m, in);
+            Set<String> names = new HashSet<>();
+            for (NDArray a : tensors) names.add(a.getName());
+            assertTrue(names.stream().noneMatch(s -> s.contains("proj")), "a BERT folder has no projection to d: " + names);
+            assertEquals(new ai.djl.ndarray.types.Shape(24, 24), tensors.get("cls.predictions.transform.dense.weight").getShape());
+            assertEquals(new ai.djl.ndarray.types.Shape(VOCAB, 24), tensors.get("bert.embeddings.word_embeddings.weight").getShape());
+            // and it loads as the text encoder of a model of another d
+            TacoConfig sized = TacoModel.bertSizes(out, TacoConfig.cpu(8));
+            assertEquals(24, sized.textWidth());
+            assertEquals(3, sized.textHeads());
+            try (TacoModel model = new TacoModel(sized, m, 7)) {
+                model.loadPretrainedText(out);
+                assertArrayEquals(tensors.get("bert.encoder.layer.0.output.dense.weight").toFloatArray(),
+                        model.weights().get("text.encoder.layer.0.output.dense.weight").toFloatArray());
             }
         }
     }
