@@ -70,7 +70,7 @@ final class AblateCommand implements Callable<Integer> {
 
     @Option(names = "--bert", description = "Start every row's text encoder from this Hugging Face BERT folder (config.json, "
             + "model.safetensors, vocab.txt), as the paper does; the text encoder takes its sizes (a BERT wider than the preset's "
-            + "d = 128 is projected to d) and trains at 0.2 × the learning rate unless --text-lr is given. Default: from scratch.")
+            + "d = 128 is projected to d) and trains at 0.2 × the learning rate unless --text-lr is given. Default: from scratch." + BertFolder.HELP, converter = BertFolder.class)
     Path bert;
 
     @Option(names = "--text-lr", description = "Peak learning rate of every row's text encoder (its embeddings and layers; the "

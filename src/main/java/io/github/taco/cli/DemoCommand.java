@@ -37,6 +37,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--noise", description = "Noise of the youcook2 benchmark (default: docs/benchmark.md's).")
     Double noise;
 
+    @Option(names = "--bert", description = "Start both text encoders from this Hugging Face BERT folder (default: from scratch)."
+            + BertFolder.HELP + " About 1.4 × the step time of the scratch encoder.", converter = BertFolder.class)
+    Path bert;
+
     @Option(names = "--no-baseline", negatable = false, description = "Train TACo only (no L1 run beside it).")
     boolean noBaseline;
 
@@ -50,6 +54,7 @@ final class DemoCommand implements Callable<Integer> {
         spec.captions = BuiltInBenchmark.Captions.parse(captions);
         spec.noise = noise;
         spec.baseline = !noBaseline;
+        spec.bert = bert;
         if (spec.baseline) { // one core per training; must be set before the engine starts
             EngineThreads.forTraining(1);
         }

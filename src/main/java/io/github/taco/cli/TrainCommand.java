@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--bert", description = "Initialise the text encoder from a Hugging Face BertModel folder (config.json + model.safetensors "
             + "+ vocab.txt). The text encoder takes the BERT's sizes; d, the video encoder and the fusion keep the preset's, and a "
-            + "BERT wider than d is projected to d (text.proj). The text encoder then trains at 0.2 × --lr unless --text-lr is given.")
+            + "BERT wider than d is projected to d (text.proj). The text encoder then trains at 0.2 × --lr unless --text-lr is given." + BertFolder.HELP, converter = BertFolder.class)
     Path bert;
 
     @Option(names = "--vocab", description = "vocab.txt or tokenizer.json (default: the BERT uncased vocabulary bundled in the jar).")

@@ -5,6 +5,7 @@ import io.github.taco.data.YouCook2Reader;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class Demo {
         public boolean baseline = true;
         /** Engine threads of the child JVM (the parent's are set by its caller). */
         public int baselineThreads = 1;
+        /** Start both text encoders from this Hugging Face BERT folder (e.g. the bundled MiniLM), or null: from scratch. */
+        public Path bert;
     }
 
     /** Both trainings and their evaluations; the baseline's are null when it was not trained. */
@@ -63,8 +66,8 @@ public final class Demo {
         }
         long steps = spec.steps != null ? spec.steps : TrainOptions.preset("cpu").steps;
         Path baselineDir = spec.out.resolve("train-l1");
-        Process baseline = spec.baseline ? startBaseline(synth, baselineDir, spec.seed, steps, spec.baselineThreads) : null;
-        TrainingRun.Spec train = trainingSpec(synth, spec.out.resolve("train"), spec.seed);
+        Process baseline = spec.baseline ? startBaseline(synth, baselineDir, spec.seed, steps, spec.baselineThreads, spec.bert) : null;
+        TrainingRun.Spec train = trainingSpec(synth, spec.out.resolve("train"), spec.seed, spec.bert);
         train.train.steps = steps;
         TrainingRun.Result trained;
         try {
@@ -118,7 +121,7 @@ public final class Demo {
     }
 
     /** Starts {@link #main} in a child JVM of the same class path; its log goes to {@code out/train.log}. */
-    private static Process startBaseline(Path synth, Path out, long seed, long steps, int threads) throws IOException {
+    private static Process startBaseline(Path synth, Path out, long seed, long steps, int threads, Path bert) throws IOException {
         Files.createDirectories(out);
         String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin,
@@ -126,6 +129,9 @@ public final class Demo {
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), Demo.class.getName(),
                 synth.toAbsolutePath().toString(), out.toAbsolutePath().toString(), Long.toString(seed), Long.toString(steps)));
+        if (bert != null) {
+            cmd.add(bert.toAbsolutePath().toString());
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("train.log").toFile());
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().put("OPT_OUT_TRACKING", "true");
@@ -135,11 +141,11 @@ public final class Demo {
 
     /**
      * The child JVM of the demo: trains the L1 baseline. Arguments: benchmark folder, run folder,
-     * seed, steps. Not a user command ({@code taco train --losses L1} is).
+     * seed, steps[, BERT folder]. Not a user command ({@code taco train --losses L1} is).
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true"); // before any DJL class loads
-        TrainingRun.Spec s = trainingSpec(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]));
+        TrainingRun.Spec s = trainingSpec(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]), args.length > 4 ? Path.of(args[4]) : null);
         s.model.losses("L1");
         s.train.steps = Long.parseLong(args[3]);
         TrainingRun.run(s);
@@ -147,6 +153,15 @@ public final class Demo {
 
     /** The demo's training: the cpu preset, full objective, periodic validation on 500 held-out clips. */
     public static TrainingRun.Spec trainingSpec(Path synth, Path outDir, long seed) {
+        try {
+            return trainingSpec(synth, outDir, seed, null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // only reading a BERT folder can fail
+        }
+    }
+
+    /** The same, with the text encoder started from a Hugging Face BERT folder (null: from scratch). */
+    public static TrainingRun.Spec trainingSpec(Path synth, Path outDir, long seed, Path bert) throws IOException {
         TrainingRun.Spec s = new TrainingRun.Spec();
         s.dataset = "youcook2";
         s.annotations = synth.resolve("youcookii_annotations_trainval.json");
@@ -159,6 +174,11 @@ public final class Demo {
         s.validationClips = 500;
         s.logEvery = 20;
         s.validator = RetrievalEvaluator.validator();
+        if (bert != null) {
+            s.model = TacoModel.bertSizes(bert, s.model);
+            s.bert = bert;
+            s.vocabulary = TacoModel.bertVocabulary(bert);
+        }
         return s;
     }
 }
