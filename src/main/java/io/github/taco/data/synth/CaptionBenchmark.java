@@ -314,30 +314,12 @@ public final class CaptionBenchmark {
 
         /** Q·v: a latent vector in feature space (before gain, bias and tanh). */
         float[] project(float[] v) {
-            float[] out = new float[dim];
-            for (int d = 0; d < dim; d++) {
-                float acc = 0;
-                int row = d * latent;
-                for (int i = 0; i < latent; i++) {
-                    acc += q[row + i] * v[i];
-                }
-                out[d] = acc;
-            }
-            return out;
+            return SynthWorld.project(q, dim, latent, v);
         }
 
         /** The latent vector of one rendered second (the exact inverse of the map, up to float32 where tanh saturates). */
         float[] invert(float[] x, int off) {
-            float[] z = new float[latent];
-            for (int d = 0; d < dim; d++) {
-                double v = Math.max(-0.999999, Math.min(0.999999, x[off + d]));
-                double qz = (0.5 * Math.log((1 + v) / (1 - v)) - bias[d]) / (gain[d] * scale);
-                int row = d * latent;
-                for (int i = 0; i < latent; i++) {
-                    z[i] += (float) (q[row + i] * qz);
-                }
-            }
-            return z;
+            return SynthWorld.invert(q, gain, bias, scale, latent, x, off);
         }
 
         /** A content word's strength at phase alpha ∈ (0, 1) of its step: a bump around (i + ½)/n. */

@@ -199,7 +199,7 @@ public final class RenderedBaselines {
     }
 
     /** Cholesky solve of a symmetric positive definite system; hand-written: the pom has no linear algebra library. */
-    private static double[][] solve(double[][] a, double[][] b) {
+    static double[][] solve(double[][] a, double[][] b) {
         int n = a.length;
         double[][] l = new double[n][n];
         for (int i = 0; i < n; i++) {

@@ -217,6 +217,11 @@ public final class SynthWorld {
 
     /** Q·v: a latent vector in feature space before gain, bias and tanh. */
     float[] project(float[] v) {
+        return project(q, dim, latent, v);
+    }
+
+    /** Q·v for Q [dim, latent] row-major (shared with {@link CaptionBenchmark}'s world). */
+    static float[] project(float[] q, int dim, int latent, float[] v) {
         float[] out = new float[dim];
         for (int d = 0; d < dim; d++) {
             float acc = 0;
@@ -298,6 +303,12 @@ public final class SynthWorld {
 
     /** Recovers the latent vector of one feature row (exact up to float rounding and saturation). */
     public float[] invert(float[] x, int off) {
+        return invert(q, gain, bias, scale, latent, x, off);
+    }
+
+    /** The latent vector of the feature row x[off, off + D) under x = tanh(g·s·Qz + b), Q orthonormal columns. */
+    static float[] invert(float[] q, float[] gain, float[] bias, float scale, int latent, float[] x, int off) {
+        int dim = gain.length;
         float[] z = new float[latent];
         for (int d = 0; d < dim; d++) {
             double v = Math.max(-0.999999, Math.min(0.999999, x[off + d]));

@@ -62,7 +62,7 @@ class LinearBaselineTest {
             }
             xtx[a][a] += 1.0; // ridge
         }
-        double[][] w = solve(xtx, xty);
+        double[][] w = RenderedBaselines.solve(xtx, xty);
         int n = test.size();
         double[][] pred = new double[n][];
         double[][] text = new double[n][v];
@@ -115,40 +115,5 @@ class LinearBaselineTest {
             p[i] /= s;
         }
         return p;
-    }
-
-    /** Cholesky solve of a symmetric positive definite system; test-only, no linear algebra library in the pom. */
-    private static double[][] solve(double[][] a, double[][] b) {
-        int n = a.length;
-        double[][] l = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    s -= l[i][k] * l[j][k];
-                }
-                l[i][j] = i == j ? Math.sqrt(s) : s / l[j][j];
-            }
-        }
-        int m = b[0].length;
-        double[][] x = new double[n][m];
-        for (int c = 0; c < m; c++) {
-            double[] y = new double[n];
-            for (int i = 0; i < n; i++) {
-                double s = b[i][c];
-                for (int k = 0; k < i; k++) {
-                    s -= l[i][k] * y[k];
-                }
-                y[i] = s / l[i][i];
-            }
-            for (int i = n - 1; i >= 0; i--) {
-                double s = y[i];
-                for (int k = i + 1; k < n; k++) {
-                    s -= l[k][i] * x[k][c];
-                }
-                x[i][c] = s / l[i][i];
-            }
-        }
-        return x;
     }
 }
