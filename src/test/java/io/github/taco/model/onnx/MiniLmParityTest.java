@@ -135,9 +135,11 @@ class MiniLmParityTest {
     void cliImportReadsAsMiniLmSizes() throws Exception {
         TacoConfig c = TacoModel.bertSizes(folder, TacoConfig.cpu(8));
         assertEquals(6, c.textLayers);
-        assertEquals(384, c.hiddenSize);
-        assertEquals(12, c.numAttentionHeads);
-        assertEquals(1536, c.intermediateSize);
+        // the text encoder takes MiniLM's sizes; d, the video encoder and the fusion keep the preset's
+        assertEquals(384, c.textHiddenSize);
+        assertEquals(12, c.textAttentionHeads);
+        assertEquals(1536, c.textIntermediateSize);
+        assertEquals(128, c.hiddenSize);
         assertEquals(30522, c.vocabSize);
         assertEquals(512, c.maxTextPositions);
         assertEquals(2, c.typeVocabSize);
@@ -193,7 +195,7 @@ class MiniLmParityTest {
         TacoConfig c = TacoModel.bertSizes(folder, TacoConfig.cpu(8));
         c.maxTokens = width;
         if (heads != null) {
-            c.numAttentionHeads = heads;
+            c.textAttentionHeads = heads;
         }
         int b = ids.length;
         float[] m = new float[b * width];
@@ -208,7 +210,8 @@ class MiniLmParityTest {
         int compared = 0;
         try (NDManager manager = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, manager, 1)) {
             model.loadPretrainedText(folder);
-            NDArray y = model.encodeText(manager.create(flat, new Shape(b, width)), manager.create(m, new Shape(b, width)));
+            // the BERT's own last hidden states, before the projection to d
+            NDArray y = model.textHiddenStates(manager.create(flat, new Shape(b, width)), manager.create(m, new Shape(b, width)));
             assertEquals(new Shape(b, width, 384), y.getShape());
             float[] out = y.toFloatArray();
             for (int i = 0; i < b; i++) {

@@ -71,7 +71,7 @@ class OnnxBertImporterTest {
         assertEquals(1e-6, config.get("layer_norm_eps").asDouble(), 1e-12, "epsilon of the graph's LayerNormalization");
         TacoConfig c = TacoModel.bertSizes(out, TacoConfig.cpu(8));
         assertEquals(List.of(1, OnnxWriter.HIDDEN, 2, OnnxWriter.INTERMEDIATE, OnnxWriter.VOCAB, OnnxWriter.POSITIONS),
-                List.of(c.textLayers, c.hiddenSize, c.numAttentionHeads, c.intermediateSize, c.vocabSize, c.maxTextPositions));
+                List.of(c.textLayers, c.textHiddenSize, c.textAttentionHeads, c.textIntermediateSize, c.vocabSize, c.maxTextPositions));
 
         c.maxTokens = 8;
         try (NDManager manager = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, manager, 1)) {
