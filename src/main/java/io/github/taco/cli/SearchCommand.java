@@ -74,7 +74,9 @@ final class SearchCommand implements Callable<Integer> {
                         h.start(), h.end(), h.s1(), h.s2(), h.s3() == null ? "-" : String.format(Locale.ROOT, "%.4f", h.s3()), h.score(), h.caption());
                 if (!noTokens) {
                     for (SearchHit.TokenMatch t : h.tokens()) {
-                        out.printf(Locale.ROOT, "        %-14s %-5s w=%.2f best at %.0f s (s=%.3f)%n", t.word(), t.tag(), t.weight(), t.bestSecond(), t.score());
+                        // one line per word piece: name the piece when a word has several ("whisk" is w ##his ##k)
+                        String label = t.piece().equals(t.word()) ? t.word() : t.word() + " [" + t.piece() + "]";
+                        out.printf(Locale.ROOT, "        %-14s %-5s w=%.2f best at %.0f s (s=%.3f)%n", label, t.tag(), t.weight(), t.bestSecond(), t.score());
                     }
                 }
             }
