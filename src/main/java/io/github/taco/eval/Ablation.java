@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Split;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.model.TacoConfig;
-import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
@@ -164,12 +163,7 @@ public final class Ablation {
                 }
                 BuiltInBenchmark.ensure(spec.captions, spec.benchmarkSeed, spec.noise, synth);
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
-                TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed);
-                if (spec.bert != null) {
-                    t.model = TacoModel.bertSizes(spec.bert, t.model);
-                    t.bert = spec.bert;
-                    t.vocabulary = TacoModel.bertVocabulary(spec.bert);
-                }
+                TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed, spec.bert);
                 row.change.accept(t.model);
                 t.model.similarity = settings.similarity;
                 t.model.temperature = settings.temperature;

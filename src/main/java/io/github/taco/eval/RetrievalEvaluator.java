@@ -203,9 +203,9 @@ public final class RetrievalEvaluator {
 
     /**
      * s2 of every pair, over the tokens of interest only: s2 is Σ_p w_ip · s(x_j, y_i^p) and a token of
-     * weight 0 adds nothing, so each text's weighted tokens are packed first (about 5 of its 30 positions:
-     * all pairs of the 3,492 YouCook2 validation clips cost 2.2 T multiply-adds unpacked). In chunks of
-     * texts, so the [texts, tokens, videos, frames] similarity stays within ~64M floats.
+     * weight 0 adds nothing, so each text's weighted tokens are packed first, padded to the longest such
+     * list (all pairs of the 3,492 YouCook2 validation clips cost 2.2 T multiply-adds over all 30
+     * positions). In chunks of texts, so the [texts, tokens, videos, frames] similarity stays within ~64M floats.
      */
     private float[][] s2(Encoded e, int n) {
         long tokens = e.y.getShape().get(1);

@@ -58,18 +58,25 @@ public final class RenderedBaselines {
         CaptionBenchmark.CaptionWorld world = new CaptionBenchmark.CaptionWorld(cfg, lexicon);
         List<Clip> testClips = test;
         float[][] clipLatent = IntStream.range(0, n).parallel().mapToObj(j -> latentMean(world, store, testClips.get(j))).toArray(float[][]::new);
-        float[][] queryLatent = new float[n][];
+        // vectors made unit length once: each of the n² scores is then a plain dot product
+        double[][] clips = new double[n][];
+        double[][] queries = new double[n][];
         for (int q = 0; q < n; q++) {
-            float[] z = new float[world.latent];
+            double[] z = new double[world.latent];
             for (String l : testLemmas.get(q)) {
                 float[] c = world.concept(l);
                 for (int i = 0; i < z.length; i++) {
                     z[i] += c[i];
                 }
             }
-            queryLatent[q] = z;
+            queries[q] = unit(z);
+            double[] c = new double[world.latent];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = clipLatent[q][i];
+            }
+            clips[q] = unit(c);
         }
-        double oracle = recallAt1(n, (q, j) -> cosine(queryLatent[q], clipLatent[j]));
+        double oracle = recallAt1(n, (q, j) -> dot(queries[q], clips[j]));
 
         // text-blind: one score per video, the same for every query
         double[][] testMean = IntStream.range(0, n).parallel().mapToObj(j -> meanFeature(store, testClips.get(j))).toArray(double[][]::new);
@@ -111,18 +118,22 @@ public final class RenderedBaselines {
                     p[k] += xa * w[a][k];
                 }
             }
-            return p;
+            return unit(p);
         }).toArray(double[][]::new);
-        double[][] bag = new double[n][v];
+        // a query's bag of lemmas has a handful of ones: its cosine with a unit prediction is the sum of
+        // those entries over a constant, so the ranking needs only the sum (not a dot over the vocabulary)
+        int[][] bag = new int[n][];
         for (int q = 0; q < n; q++) {
-            for (String l : testLemmas.get(q)) {
-                Integer k = vocab.get(l);
-                if (k != null) {
-                    bag[q][k] = 1; // lemmas never seen in training say nothing to a linear model
-                }
-            }
+            // lemmas never seen in training say nothing to a linear model
+            bag[q] = testLemmas.get(q).stream().filter(vocab::containsKey).mapToInt(vocab::get).toArray();
         }
-        double ridge = recallAt1(n, (q, j) -> cosine(bag[q], pred[j]));
+        double ridge = recallAt1(n, (q, j) -> {
+            double sum = 0;
+            for (int k : bag[q]) {
+                sum += pred[j][k];
+            }
+            return sum;
+        });
         return new Report(n, oracle, textBlind, ridge);
     }
 
@@ -174,28 +185,20 @@ public final class RenderedBaselines {
         }
     }
 
-    private static double cosine(float[] a, float[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
+    private static double[] unit(double[] v) {
+        double n = Math.sqrt(dot(v, v)) + 1e-30;
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= n;
         }
-        return ab / Math.sqrt(aa * bb + 1e-30);
+        return v;
     }
 
-    private static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
         for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
+            s += a[i] * b[i];
         }
-        return ab / Math.sqrt(aa * bb + 1e-30);
+        return s;
     }
 
     /** Cholesky solve of a symmetric positive definite system; hand-written: the pom has no linear algebra library. */
