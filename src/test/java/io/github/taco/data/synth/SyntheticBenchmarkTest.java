@@ -42,18 +42,7 @@ class SyntheticBenchmarkTest {
 
     /** R@1 with docs/method.md §7 ranks: rank = 1 + #{j ≠ g : s_j ≥ s_g}; ties count against the scorer. */
     static double recallAt1(int n, BiFunction<Integer, Integer, Double> score) {
-        int hits = 0;
-        for (int q = 0; q < n; q++) {
-            double g = score.apply(q, q);
-            int rank = 1;
-            for (int j = 0; j < n && rank == 1; j++) {
-                if (j != q && score.apply(q, j) >= g) {
-                    rank++;
-                }
-            }
-            hits += rank == 1 ? 1 : 0;
-        }
-        return (double) hits / n;
+        return RenderedBaselines.recallAt1(n, score);
     }
 
     @Test
