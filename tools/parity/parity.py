@@ -8,8 +8,10 @@ model.safetensors (read by hand below, the `safetensors` package is not needed).
   parity.py check DIR [--tol 1e-4] [--grad-rtol 1e-3] [--float32]
       compares DIR/outputs.safetensors and DIR/grads.safetensors, written by
       `taco bench export-parity --out DIR`, with this build; exit code 1 on a mismatch.
-  parity.py time --preset cpu|paper [--batch K] [--kprime K'] [--steps N] [--warmup N] [--threads 2]
+  parity.py time --preset cpu|paper|small|large [--batch K] [--kprime K'] [--steps N] [--warmup N] [--threads 2]
       times full training steps (forward, L1+L2, cascade selection, fusion, backward, AdamW).
+  parity.py compare --preset small|large|cpu|paper [--threads 1] [--rounds 2]
+      alternates `taco bench train` and `time` on the same shape and prints the speed and memory ratios.
 """
 import argparse
 import json
@@ -297,11 +299,15 @@ def check(args):
 # ---------------------------------------------------------------- time mode
 
 PRESETS = {
-    # as TacoConfig.cpu / TacoConfig.paper and `taco bench train` (D=1024 random features)
-    "cpu": dict(hiddenSize=256, numAttentionHeads=4, intermediateSize=1024, textLayers=4, videoLayers=1, fusionLayers=2,
-                batch=64, kPrime=4),
+    # the shapes of `taco bench train --preset NAME` (io.github.taco.bench.TrainBenchmark.Shape)
+    "cpu": dict(hiddenSize=128, numAttentionHeads=4, intermediateSize=512, textLayers=4, videoLayers=1, fusionLayers=2,
+                batch=64, kPrime=4, maxFrames=48, maxTokens=30, featureDim=1024, similarity="cosine"),
     "paper": dict(hiddenSize=768, numAttentionHeads=12, intermediateSize=3072, textLayers=12, videoLayers=1,
-                  fusionLayers=2, batch=128, kPrime=8),
+                  fusionLayers=2, batch=128, kPrime=8, maxFrames=48, maxTokens=30, featureDim=1024, similarity="dot"),
+    "small": dict(hiddenSize=128, numAttentionHeads=4, intermediateSize=512, textLayers=4, videoLayers=1, fusionLayers=2,
+                  batch=64, kPrime=4, maxFrames=16, maxTokens=20, featureDim=512, similarity="cosine"),
+    "large": dict(hiddenSize=256, numAttentionHeads=4, intermediateSize=1024, textLayers=4, videoLayers=1,
+                  fusionLayers=2, batch=128, kPrime=8, maxFrames=32, maxTokens=24, featureDim=512, similarity="cosine"),
 }
 
 
@@ -359,10 +365,14 @@ def time_steps(args):
     torch.set_num_threads(args.threads)
     pre = PRESETS[args.preset]
     cfg = dict(layerNormEps=1e-12, dropout=0.1, initializerRange=0.02, vocabSize=30522, maxTextPositions=512,
-               typeVocabSize=2, maxTokens=30, featureDim=args.feature_dim, maxFrames=48, similarity=args.similarity,
-               temperature=0.05, l1VideoToText=False, useL1=True, useL2=True, useL3=True, negatives="cascade")
+               typeVocabSize=2, temperature=0.05, l1VideoToText=False, useL1=True, useL2=True, useL3=True,
+               negatives="cascade")
     cfg["lambda"] = 0.5
     cfg.update({k: v for k, v in pre.items() if k not in ("batch", "kPrime")})
+    if args.feature_dim:
+        cfg["featureDim"] = args.feature_dim
+    if args.similarity:
+        cfg["similarity"] = args.similarity
     k = args.batch or pre["batch"]
     cfg["kPrime"] = args.kprime or pre["kPrime"]
     gen = torch.Generator().manual_seed(1)
@@ -428,6 +438,46 @@ def time_steps(args):
     return 0
 
 
+def compare(args):
+    """Alternates the two sides as separate processes (each its own peak RSS) on the same shape and
+    thread count, so both see the same machine load; prints every run and the ratios."""
+    import os
+    import re
+    import subprocess
+    env = dict(os.environ, DJL_OFFLINE="true", OPT_OUT_TRACKING="true", TORCH_CPP_LOG_LEVEL="ERROR",
+               OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads),
+               TACO_JAVA_OPTS=f"-Xmx8g -Dai.djl.pytorch.num_threads={args.threads} -Dai.djl.pytorch.num_interop_threads=1")
+    java_cmd = [args.taco, "bench", "train", "--preset", args.preset, "--steps", str(args.steps),
+                "--warmup", str(args.warmup)] + args.java_args.split()
+    torch_cmd = [sys.executable, os.path.abspath(__file__), "time", "--preset", args.preset, "--steps", str(args.steps),
+                 "--warmup", str(args.warmup), "--threads", str(args.threads)]
+    step_re = re.compile(r"step \(total\)\s+([0-9.]+) ms")
+    rss_re = re.compile(r"peak RSS (\d+) MB")
+
+    def run(cmd):
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.stderr.write(out.stdout + out.stderr)
+            raise SystemExit(f"{cmd[0]} failed with exit code {out.returncode}")
+        print(out.stdout, end="", flush=True)
+        return float(step_re.search(out.stdout).group(1)), int(rss_re.search(out.stdout).group(1))
+
+    rows = []
+    for i in range(args.rounds):
+        print(f"== round {i + 1}: Java", flush=True)
+        java = run(java_cmd)
+        print(f"== round {i + 1}: PyTorch", flush=True)
+        torch_ = run(torch_cmd)
+        rows.append((java, torch_))
+    print(f"\n{args.preset}, {args.threads} thread(s): ms/step Java vs PyTorch (speed = PyTorch ms / Java ms)")
+    for i, ((jm, jr), (tm, tr)) in enumerate(rows):
+        print(f"  round {i + 1}: Java {jm:9.1f} ms, {jr} MB | PyTorch {tm:9.1f} ms, {tr} MB | speed {tm / jm:.2f}x, "
+              f"memory {jr / tr:.2f}x")
+    speeds = sorted(t[0] / j[0] for j, t in rows)
+    print(f"  speed: median {speeds[len(speeds) // 2]:.2f}x, range {speeds[0]:.2f}-{speeds[-1]:.2f}x")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -447,9 +497,19 @@ def main():
     t.add_argument("--steps", type=int, default=3)
     t.add_argument("--warmup", type=int, default=1)
     t.add_argument("--threads", type=int, default=2)
-    t.add_argument("--feature-dim", type=int, default=1024)
-    t.add_argument("--similarity", choices=["dot", "cosine"], default="dot")
+    t.add_argument("--feature-dim", type=int, help="D (default: the preset's)")
+    t.add_argument("--similarity", choices=["dot", "cosine"], help="default: the preset's")
+    r = sub.add_parser("compare", help="alternate `taco bench train` and `time` on one shape; print both and the ratio")
+    r.add_argument("--preset", choices=sorted(PRESETS), default="small")
+    r.add_argument("--threads", type=int, default=2, help="engine threads of both sides")
+    r.add_argument("--rounds", type=int, default=2, help="Java then PyTorch, this many times")
+    r.add_argument("--steps", type=int, default=3)
+    r.add_argument("--warmup", type=int, default=1)
+    r.add_argument("--taco", default="./taco", help="the taco launcher (default: ./taco)")
+    r.add_argument("--java-args", default="", help="further arguments of `taco bench train`, e.g. '--fusion-chunk 0'")
     args = ap.parse_args()
+    if args.cmd == "compare":
+        sys.exit(compare(args))
     torch.set_num_threads(args.threads)
     sys.exit(check(args) if args.cmd == "check" else time_steps(args))
 

@@ -19,32 +19,74 @@ import java.util.Map;
  * batches of real size, and reports milliseconds per phase, pairs per second and peak RSS.
  */
 public final class TrainBenchmark {
-    public record Result(String name, TacoConfig config, int batchSize, int steps, Map<String, Double> msPerPhase,
-            double msPerStep, double pairsPerSecond, long peakRssMb, long parameters) {
+    public record Result(String name, TacoConfig config, int batchSize, int fusionChunk, int steps, Map<String, Double> msPerPhase,
+            double msPerStep, double pairsPerSecond, long peakRssMb, long parameters, double stepFlops, double gemmPeakFlops) {
 
         public String report() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("%s: d=%d heads=%d%s layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, frames=%d, D=%d, %.1fM parameters, %d timed steps%n",
+            sb.append(String.format("%s: d=%d heads=%d%s layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, frames=%d, D=%d, %.1fM parameters, fusion chunk %s, %d timed steps%n",
                     name, config.hiddenSize, config.numAttentionHeads,
                     config.textProjected() || config.textHeads() != config.numAttentionHeads
                             ? String.format(" (text encoder %d wide, %d heads%s)", config.textWidth(), config.textHeads(),
                                     config.textProjected() ? ", projected to d" : "") : "",
                     config.textLayers, config.videoLayers, config.fusionLayers,
                     batchSize, Math.min(config.kPrime, batchSize - 1), config.maxTokens, config.maxFrames, config.featureDim,
-                    parameters / 1e6, steps));
+                    parameters / 1e6, fusionChunk == 0 || fusionChunk >= batchSize ? "whole batch" : fusionChunk + " anchors", steps));
             msPerPhase.forEach((k, v) -> sb.append(String.format("  %-18s %10.1f ms%n", k, v)));
             sb.append(String.format("  %-18s %10.1f ms%n", "step (total)", msPerStep));
             sb.append(String.format("  pairs/s %.1f, peak RSS %d MB, engine threads %s%n", pairsPerSecond, peakRssMb,
                     System.getProperty("ai.djl.pytorch.num_threads", "default")));
+            double achieved = stepFlops / (msPerStep / 1000);
+            sb.append(String.format("  matmul work %.1f GFLOP/step, %.1f GFLOP/s = %.0f%% of this machine's float32 GEMM peak (%.1f GFLOP/s)%n",
+                    stepFlops / 1e9, achieved / 1e9, 100 * achieved / gemmPeakFlops, gemmPeakFlops / 1e9));
             return sb.toString();
         }
     }
 
     private TrainBenchmark() {}
 
+    /**
+     * A named benchmark shape; {@code tools/parity/parity.py time --preset NAME} builds the same one in
+     * PyTorch, so the two step times compare like with like.
+     */
+    public record Shape(String label, TacoConfig config, int batch) {
+        /** cpu, paper, small or large; {@code featureDim} (may be null) overrides the shape's D. */
+        public static Shape named(String name, Integer featureDim) {
+            Shape s = switch (name) {
+                case "cpu" -> new Shape("cpu preset", withKPrime(TacoConfig.cpu(1024), 4), 64);
+                case "paper" -> new Shape("paper sizes", withKPrime(TacoConfig.paper(1024), 8), 128);
+                case "small" -> {
+                    TacoConfig c = withKPrime(TacoConfig.cpu(512), 4);
+                    c.maxFrames = 16;
+                    c.maxTokens = 20;
+                    yield new Shape("small shape", c, 64);
+                }
+                case "large" -> {
+                    TacoConfig c = withKPrime(TacoConfig.cpu(512), 8);
+                    c.hiddenSize = 256;
+                    c.intermediateSize = 1024;
+                    c.maxFrames = 32;
+                    c.maxTokens = 24;
+                    yield new Shape("large shape", c, 128);
+                }
+                default -> throw new IllegalArgumentException("--preset must be cpu, paper, both, small or large, got '" + name + "'");
+            };
+            if (featureDim != null) {
+                s.config.featureDim = featureDim;
+            }
+            return s;
+        }
+
+        private static TacoConfig withKPrime(TacoConfig c, int kPrime) {
+            c.kPrime = kPrime;
+            return c;
+        }
+    }
+
     /** Runs {@code warmup} untimed steps, then {@code steps} timed ones. */
-    public static Result run(String name, TacoConfig config, int batchSize, int warmup, int steps) {
+    public static Result run(String name, TacoConfig config, int batchSize, int fusionChunk, int warmup, int steps) {
         TrainOptions o = new TrainOptions();
+        o.fusionChunk = fusionChunk;
         o.steps = warmup + steps + 1;
         o.batchSize = batchSize;
         o.warmupSteps = 1;
@@ -62,8 +104,52 @@ public final class TrainBenchmark {
             }
             double ms = (System.nanoTime() - t0) / 1e6 / steps;
             Map<String, Double> phases = new LinkedHashMap<>(trainer.timer().millisPerStep(steps));
-            return new Result(name, config, batchSize, steps, phases, ms, batchSize / (ms / 1000), peakRssMb(),
-                    model.weights().parameterCount());
+            return new Result(name, config, batchSize, fusionChunk, steps, phases, ms, batchSize / (ms / 1000), peakRssMb(),
+                    model.weights().parameterCount(), stepFlops(config, batchSize), gemmPeak(root));
+        }
+    }
+
+    /**
+     * Floating-point operations of the matrix products of one training step, counted from the shapes
+     * (2 per multiply-add; backward = 2 × forward): the encoders, s1 and the token scores, and the fusion on
+     * K + 2K·K' pairs. Element-wise work (LayerNorm, GELU, softmax, dropout) is not counted, so the
+     * share of the GEMM peak is a lower bound of how busy the cores are.
+     */
+    public static double stepFlops(TacoConfig c, int k) {
+        int kp = Math.min(c.kPrime, k - 1);
+        double n = c.maxTokens;
+        double m = c.maxFrames;
+        double d = c.hiddenSize;
+        double macs = layersMacs(k, n, c.textWidth(), c.textIntermediate(), c.textLayers)
+                + (c.textProjected() ? k * n * c.textWidth() * d : 0)
+                + k * m * c.featureDim * d + layersMacs(k, m, d, c.intermediateSize, c.videoLayers)
+                + k * d * k + k * n * d * k * m // s1, token scores
+                + layersMacs(k + 2.0 * k * kp, n + m, d, c.intermediateSize, c.fusionLayers);
+        return 3 * 2 * macs;
+    }
+
+    /** Multiply-adds of {@code layers} BERT layers on b sequences of length len: Q, K, V, output, feed-forward, attention. */
+    private static double layersMacs(double b, double len, double d, double inter, int layers) {
+        return layers * (b * len * (4 * d * d + 2 * d * inter) + 2 * b * len * len * d);
+    }
+
+    /**
+     * This machine's float32 matrix-product rate through the engine at its thread setting: the best of
+     * 5 products of two 1024 × 1024 matrices, after a warm-up.
+     */
+    public static double gemmPeak(NDManager parent) {
+        try (NDManager m = parent.newSubManager()) {
+            ai.djl.ndarray.NDArray a = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
+            ai.djl.ndarray.NDArray b = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 7; i++) {
+                long t0 = System.nanoTime();
+                a.matMul(b).close();
+                if (i >= 2) {
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+            return 2.0 * 1024 * 1024 * 1024 / best;
         }
     }
 

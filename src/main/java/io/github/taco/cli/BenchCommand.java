@@ -2,6 +2,7 @@ package io.github.taco.cli;
 
 import io.github.taco.bench.ParityExport;
 import io.github.taco.bench.TrainBenchmark;
+import io.github.taco.train.TrainOptions;
 import io.github.taco.model.TacoConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,13 +31,17 @@ final class BenchCommand implements Runnable {
                     "A 6-layer, 384-wide text encoder (all-MiniLM-L6-v2's sizes) projected to the cpu preset's d = 128:",
                     "  taco bench train --preset cpu --text-hidden 384 --text-heads 12 --text-layers 6"})
     static final class Train implements Callable<Integer> {
-        @Option(names = "--preset", description = "cpu, paper or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+        @Option(names = "--preset", description = {"A shape: cpu, paper, both (cpu then paper), small or large (default: ${DEFAULT-VALUE}).",
+                "cpu: the cpu preset, K=64, K'=4, 48 frames, 30 tokens, D=1024; paper: BERT-base sizes, d=768, K=128, K'=8, "
+                        + "48 frames, 30 tokens, D=1024; small: the cpu preset with K=64, K'=4, 16 frames, 20 tokens, D=512; "
+                        + "large: d=256, K=128, K'=8, 32 frames, 24 tokens, D=512 (tools/parity times the same shapes)."},
+                defaultValue = "both")
         String preset;
 
-        @Option(names = "--batch", description = "K, pairs per batch (default: 64 for cpu, 128 for paper).")
+        @Option(names = "--batch", description = "K, pairs per batch (default: the shape's).")
         Integer batch;
 
-        @Option(names = "--kprime", description = "K', hard negatives per anchor (default: 4 for cpu, 8 for paper).")
+        @Option(names = "--kprime", description = "K', hard negatives per anchor (default: the shape's).")
         Integer kPrime;
 
         @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).", defaultValue = "3")
@@ -45,8 +50,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", description = "Untimed steps first (default: ${DEFAULT-VALUE}).", defaultValue = "1")
         int warmup;
 
-        @Option(names = "--feature-dim", description = "D of the random features (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
-        int featureDim;
+        @Option(names = "--feature-dim", description = "D of the random features (default: the shape's).")
+        Integer featureDim;
 
         @Option(names = "--hidden", description = "Override d (intermediate size follows as 4d).") Integer hidden;
         @Option(names = "--heads", description = "Override the attention heads of d's layers.") Integer heads;
@@ -57,6 +62,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--tokens", description = "Override tokens per caption.") Integer tokens;
         @Option(names = "--text-layers", description = "Override text layers.") Integer textLayers;
         @Option(names = "--fusion-layers", description = "Override fusion layers.") Integer fusionLayers;
+        @Option(names = "--fusion-chunk", description = "Anchors per L3 chunk (gradient caching; 0: the whole batch at once; "
+                + "default ${DEFAULT-VALUE}).", defaultValue = "" + TrainOptions.DEFAULT_FUSION_CHUNK) int fusionChunk;
 
         private TacoConfig override(TacoConfig c) {
             if (hidden != null) { c.hiddenSize = hidden; c.intermediateSize = 4 * hidden; }
@@ -72,18 +79,13 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (preset.equals("cpu") || preset.equals("both")) {
-                TacoConfig c = override(TacoConfig.cpu(featureDim));
-                c.kPrime = kPrime != null ? kPrime : 4;
-                System.out.print(TrainBenchmark.run("cpu preset", c, batch != null ? batch : 64, warmup, steps).report());
-            }
-            if (preset.equals("paper") || preset.equals("both")) {
-                TacoConfig c = override(TacoConfig.paper(featureDim));
-                c.kPrime = kPrime != null ? kPrime : 8;
-                System.out.print(TrainBenchmark.run("paper sizes", c, batch != null ? batch : 128, warmup, steps).report());
-            }
-            if (!preset.matches("cpu|paper|both")) {
-                throw new IllegalArgumentException("--preset must be cpu, paper or both, got '" + preset + "'");
+            java.util.List<String> names = preset.equals("both") ? java.util.List.of("cpu", "paper") : java.util.List.of(preset);
+            for (String name : names) {
+                TrainBenchmark.Shape shape = TrainBenchmark.Shape.named(name, featureDim);
+                TacoConfig c = override(shape.config());
+                if (kPrime != null) c.kPrime = kPrime;
+                System.out.print(TrainBenchmark.run(shape.label(), c, batch != null ? batch : shape.batch(), fusionChunk,
+                        warmup, steps).report());
             }
             return 0;
         }

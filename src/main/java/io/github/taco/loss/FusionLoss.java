@@ -3,8 +3,8 @@ package io.github.taco.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.Scalars;
 
@@ -20,25 +20,33 @@ import io.github.taco.model.Scalars;
 public final class FusionLoss {
     private FusionLoss() {}
 
-    /** The pairs the fusion runs on: positives first, then text-anchored, then video-anchored negatives. */
+    /**
+     * The pairs the fusion runs on for the anchors {@code from..to-1} (texts and videos alike): their
+     * positives first, then their text-anchored negatives, then their video-anchored ones.
+     */
     public record Pairs(int[] textIdx, int[] videoIdx) {
+        /** Every anchor of a batch of K. */
         public static Pairs of(NegativeSampler.Selection sel, int k) {
+            return forAnchors(sel, 0, k);
+        }
+
+        public static Pairs forAnchors(NegativeSampler.Selection sel, int from, int to) {
             int kp = sel.kPrime();
-            int total = k + 2 * k * kp;
-            int[] t = new int[total];
-            int[] v = new int[total];
+            int c = to - from;
+            int[] t = new int[c + 2 * c * kp];
+            int[] v = new int[t.length];
             int p = 0;
-            for (int i = 0; i < k; i++, p++) {
+            for (int i = from; i < to; i++, p++) {
                 t[p] = i;
                 v[p] = i;
             }
-            for (int i = 0; i < k; i++) {
+            for (int i = from; i < to; i++) {
                 for (int j : sel.videosForText()[i]) {
                     t[p] = i;
                     v[p++] = j;
                 }
             }
-            for (int j = 0; j < k; j++) {
+            for (int j = from; j < to; j++) {
                 for (int i : sel.textsForVideo()[j]) {
                     t[p] = i;
                     v[p++] = j;
@@ -57,18 +65,35 @@ public final class FusionLoss {
         return fromScores(s3, k, sel.kPrime());
     }
 
-    /** L3 from the fused scores laid out as {@link Pairs}: [K + 2K·K']. */
-    public static NDArray fromScores(NDArray s3, int k, int kp) {
-        NDArray positives = s3.get(new NDIndex("0:{}", k)).reshape(k, 1);
-        NDArray textAnchored = s3.get(new NDIndex("{}:{}", k, k + k * kp)).reshape(k, kp);
-        NDArray videoAnchored = s3.get(new NDIndex("{}:", k + k * kp)).reshape(k, kp);
-        return Scalars.div(targetZeroCrossEntropy(NDArrays.concat(new NDList(positives, textAnchored), 1))
-                .add(targetZeroCrossEntropy(NDArrays.concat(new NDList(positives, videoAnchored), 1))), 2);
+    /**
+     * The share of L3 of the anchors {@code from..to-1}, with the fusion's activations in {@code scope}:
+     * the shares of disjoint anchor ranges covering the batch sum to L3 (each anchor's two
+     * cross-entropies are divided by 2K, not by the chunk's size).
+     */
+    public static NDArray computeShare(TacoModel model, NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask,
+            NegativeSampler.Selection sel, int from, int to, NDManager scope) {
+        int k = (int) y.getShape().get(0);
+        Pairs pairs = Pairs.forAnchors(sel, from, to);
+        NDArray s3 = model.s3(y, tokenMask, x, frameMask, pairs.textIdx(), pairs.videoIdx(), scope);
+        return Scalars.div(crossEntropySum(s3, to - from, sel.kPrime()), 2.0 * k);
     }
 
-    /** mean over rows of −log softmax(row)[0]: the true pair sits in column 0. */
-    private static NDArray targetZeroCrossEntropy(NDArray logits) {
-        Shape s = logits.getShape();
-        return Scalars.div(logits.logSoftmax(1).get(new NDIndex(":, 0")).sum(), -s.get(0));
+    /** L3 from the fused scores of a whole batch laid out as {@link Pairs}: [K + 2K·K']. */
+    public static NDArray fromScores(NDArray s3, int k, int kp) {
+        return Scalars.div(crossEntropySum(s3, k, kp), 2.0 * k);
+    }
+
+    /** Σ over the c anchors of both directions' −log softmax(row)[0] (the true pair sits in column 0). */
+    private static NDArray crossEntropySum(NDArray s3, int c, int kp) {
+        NDArray positives = s3.get(new NDIndex("0:{}", c)).reshape(c, 1);
+        NDArray textAnchored = s3.get(new NDIndex("{}:{}", c, c + c * kp)).reshape(c, kp);
+        NDArray videoAnchored = s3.get(new NDIndex("{}:", c + c * kp)).reshape(c, kp);
+        return targetZeroLogLikelihood(NDArrays.concat(new NDList(positives, textAnchored), 1))
+                .add(targetZeroLogLikelihood(NDArrays.concat(new NDList(positives, videoAnchored), 1))).neg();
+    }
+
+    /** Σ over rows of log softmax(row)[0]. */
+    private static NDArray targetZeroLogLikelihood(NDArray logits) {
+        return logits.logSoftmax(1).get(new NDIndex(":, 0")).sum();
     }
 }

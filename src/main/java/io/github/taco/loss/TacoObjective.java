@@ -1,6 +1,8 @@
 package io.github.taco.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 
@@ -31,13 +33,112 @@ public final class TacoObjective {
             NegativeSampler.Selection selection) {}
 
     /**
-     * Forward pass and losses. Call inside a GradientCollector to train, and within a per-batch
-     * NDManager that owns {@code in}.
+     * Forward pass and losses in one autograd graph (the reference path: every pair's fusion
+     * activations are alive until the backward). Call inside a GradientCollector to train, and
+     * within a per-batch NDManager that owns {@code in}.
      *
      * @param random drives {@code random} negative selection
      * @param timer  receives the phases "text encoder", "video encoder", "L1+L2", "cascade selection", "fusion"
      */
     public Terms compute(TacoModel.Inputs in, Random random, PhaseTimer timer) {
+        return compute(in, random, timer, 0);
+    }
+
+    /**
+     * As {@link #compute(TacoModel.Inputs, Random, PhaseTimer)}, running the fusion in chunks of
+     * {@code chunkAnchors} anchors as {@link #computeAndBackward} does (so that with dropout on both
+     * draw the same masks), all in one graph.
+     */
+    public Terms compute(TacoModel.Inputs in, Random random, PhaseTimer timer, int chunkAnchors) {
+        Encoded e = encode(in, timer);
+        NDArray l3 = null;
+        NegativeSampler.Selection sel = null;
+        NDArray total = e.loss;
+        if (config.useL3) {
+            sel = select(e, random);
+            timer.lap("cascade selection");
+            // stopGradient: the diagnostic variant whose L3 cannot move the shared encoders
+            NDArray yf = config.l3Detached ? e.y.stopGradient() : e.y;
+            NDArray xf = config.l3Detached ? e.x.stopGradient() : e.x;
+            int k = (int) e.y.getShape().get(0);
+            int chunk = chunkSize(chunkAnchors, k);
+            for (int from = 0; from < k; from += chunk) {
+                NDArray share = FusionLoss.computeShare(model, yf, in.tokenMask(), xf, in.frameMask(), sel,
+                        from, Math.min(k, from + chunk), yf.getManager());
+                l3 = l3 == null ? share : l3.add(share);
+            }
+            total = total == null ? l3 : total.add(l3);
+            timer.lap("fusion");
+        }
+        return new Terms(total, e.l1, e.l2, l3, e.s1, e.s2, sel);
+    }
+
+    /**
+     * Forward and backward of L with gradient caching for L3: the same gradients as
+     * {@code gc.backward(compute(...).total())} (up to float summation order), in the memory of one
+     * chunk of {@code chunkAnchors} anchors' fusion pairs instead of all K + 2K·K' of them.
+     *
+     * <p>The fusion runs chunk by chunk on detached leaf copies of the encoder outputs y and x; each
+     * chunk's share of L3 is back-propagated at once, which fills the fusion's gradients and
+     * accumulates dL3/dy and dL3/dx in the copies, and its activations are freed. Then one backward of
+     * L1 + λ·L2 + Σ(y ⊙ dL3/dy) + Σ(x ⊙ dL3/dx) carries L3's share through the encoders.
+     * Dropout masks are drawn in the same order as by {@link #compute(TacoModel.Inputs, Random, PhaseTimer, int)}
+     * with the same chunks, so the two paths also agree with dropout on (the chunk size decides which
+     * masks are drawn, not how they are distributed).
+     *
+     * @param chunkAnchors anchors per chunk; 0 or ≥ K runs the whole batch as one chunk
+     * @return the terms (their arrays hold values; the graph has been consumed)
+     */
+    public Terms computeAndBackward(TacoModel.Inputs in, Random random, PhaseTimer timer, GradientCollector gc,
+            int chunkAnchors) {
+        Encoded e = encode(in, timer);
+        if (!config.useL3) {
+            gc.backward(e.loss);
+            timer.lap("backward");
+            return new Terms(e.loss, e.l1, e.l2, null, e.s1, e.s2, null);
+        }
+        NegativeSampler.Selection sel = select(e, random);
+        timer.lap("cascade selection");
+        int k = (int) e.y.getShape().get(0);
+        int chunk = chunkSize(chunkAnchors, k);
+        NDManager scope = e.y.getManager();
+        NDArray yLeaf = e.y.stopGradient();
+        NDArray xLeaf = e.x.stopGradient();
+        yLeaf.setRequiresGradient(true);
+        xLeaf.setRequiresGradient(true);
+        double l3 = 0;
+        for (int from = 0; from < k; from += chunk) {
+            try (NDManager chunkScope = scope.newSubManager()) {
+                NDArray share = FusionLoss.computeShare(model, yLeaf, in.tokenMask(), xLeaf, in.frameMask(), sel,
+                        from, Math.min(k, from + chunk), chunkScope);
+                timer.lap("fusion");
+                gc.backward(share);
+                l3 += share.getFloat();
+                timer.lap("fusion backward");
+            }
+        }
+        NDArray total = e.loss;
+        if (!config.l3Detached) {
+            NDArray carried = e.y.mul(yLeaf.getGradient()).sum().add(e.x.mul(xLeaf.getGradient()).sum());
+            total = total == null ? carried : total.add(carried);
+        }
+        if (total != null) {
+            gc.backward(total);
+        }
+        timer.lap("backward");
+        NDArray l3Value = scope.create((float) l3);
+        NDArray totalValue = e.loss == null ? l3Value : e.loss.stopGradient().add(l3Value);
+        return new Terms(totalValue, e.l1, e.l2, l3Value, e.s1, e.s2, sel);
+    }
+
+    private static int chunkSize(int chunkAnchors, int k) {
+        return chunkAnchors <= 0 ? k : Math.min(chunkAnchors, k);
+    }
+
+    /** The encoders' outputs and the terms computed from them: L1, λ·L2 and their sum (null when neither is on). */
+    private record Encoded(NDArray y, NDArray x, NDArray s1, NDArray s2, NDArray l1, NDArray l2, NDArray loss) {}
+
+    private Encoded encode(TacoModel.Inputs in, PhaseTimer timer) {
         timer.reset();
         NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
         timer.lap("text encoder");
@@ -61,21 +162,12 @@ public final class TacoObjective {
             total = total == null ? weighted : total.add(weighted);
         }
         timer.lap("L1+L2");
+        return new Encoded(y, x, s1, s2, l1, l2, total);
+    }
 
-        NDArray l3 = null;
-        NegativeSampler.Selection sel = null;
-        if (config.useL3) {
-            int k = (int) s1.getShape().get(0);
-            float[] r = mode == NegativeSampler.Mode.CASCADE ? (s2 == null ? s1 : s1.add(s2)).toFloatArray() : null;
-            sel = NegativeSampler.select(mode, r, k, config.kPrime, random);
-            timer.lap("cascade selection");
-            // stopGradient: the diagnostic variant whose L3 cannot move the shared encoders
-            NDArray yf = config.l3Detached ? y.stopGradient() : y;
-            NDArray xf = config.l3Detached ? x.stopGradient() : x;
-            l3 = FusionLoss.compute(model, yf, in.tokenMask(), xf, in.frameMask(), sel);
-            total = total == null ? l3 : total.add(l3);
-            timer.lap("fusion");
-        }
-        return new Terms(total, l1, l2, l3, s1, s2, sel);
+    private NegativeSampler.Selection select(Encoded e, Random random) {
+        int k = (int) e.s1.getShape().get(0);
+        float[] r = mode == NegativeSampler.Mode.CASCADE ? (e.s2 == null ? e.s1 : e.s1.add(e.s2)).toFloatArray() : null;
+        return NegativeSampler.select(mode, r, k, config.kPrime, random);
     }
 }

@@ -171,14 +171,31 @@ public final class TacoModel implements AutoCloseable {
      * s3 for the pairs (text textIdx[p], video videoIdx[p]): runs the fusion on each pair. [P].
      */
     public NDArray s3(NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask, int[] textIdx, int[] videoIdx) {
+        return s3(y, tokenMask, x, frameMask, textIdx, videoIdx, y.getManager());
+    }
+
+    /**
+     * As {@link #s3(NDArray, NDArray, NDArray, NDArray, int[], int[])}, with the per-pair copies and every
+     * activation of the fusion owned by {@code scope}: closing it frees them, e.g. one chunk of L3's
+     * pairs at a time (gradient caching, {@link io.github.taco.loss.TacoObjective}).
+     */
+    public NDArray s3(NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask, int[] textIdx, int[] videoIdx,
+            NDManager scope) {
         if (textIdx.length != videoIdx.length) {
             throw new IllegalArgumentException("textIdx and videoIdx differ in length");
         }
-        NDManager mgr = y.getManager();
-        NDArray ti = mgr.create(toLong(textIdx));
-        NDArray vi = mgr.create(toLong(videoIdx));
-        return fusion.forward(y.get(new NDIndex("{}", ti)), tokenMask.get(new NDIndex("{}", ti)),
-                x.get(new NDIndex("{}", vi)), frameMask.get(new NDIndex("{}", vi)), training);
+        NDArray ti = scope.create(toLong(textIdx));
+        NDArray vi = scope.create(toLong(videoIdx));
+        // An op's result belongs to its first operand's manager: moving the gathered inputs into scope
+        // puts the whole fusion there.
+        NDArray yp = y.get(new NDIndex("{}", ti));
+        NDArray tp = tokenMask.get(new NDIndex("{}", ti));
+        NDArray xp = x.get(new NDIndex("{}", vi));
+        NDArray vp = frameMask.get(new NDIndex("{}", vi));
+        for (NDArray a : new NDArray[] {yp, tp, xp, vp}) {
+            a.attach(scope);
+        }
+        return fusion.forward(yp, tp, xp, vp, training);
     }
 
     private NDArray scale(NDArray scores) {

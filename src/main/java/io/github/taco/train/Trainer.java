@@ -109,10 +109,8 @@ public final class Trainer implements AutoCloseable {
             TacoModel.Inputs in = TacoModel.Inputs.of(batch, scope);
             TacoObjective.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                terms = objective.compute(in, random, timer);
-                gc.backward(terms.total());
+                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk);
             }
-            timer.lap("backward");
             double loss = terms.total().getFloat();
             if (!Double.isFinite(loss)) {
                 optimizer.zeroGradients();
