@@ -31,7 +31,9 @@ public final class TrainBenchmark {
                                     config.textProjected() ? ", projected to d" : "") : "",
                     config.textLayers, config.videoLayers, config.fusionLayers,
                     batchSize, Math.min(config.kPrime, batchSize - 1), config.maxTokens, config.maxFrames, config.featureDim,
-                    parameters / 1e6, fusionChunk == 0 || fusionChunk >= batchSize ? "whole batch" : fusionChunk + " anchors", steps));
+                    parameters / 1e6, fusionChunk == 0 ? "automatic, " + io.github.taco.loss.TacoObjective.autoChunkAnchors(config, batchSize,
+                            Math.min(config.kPrime, batchSize - 1), config.maxTokens + config.maxFrames) + " anchors"
+                            : fusionChunk >= batchSize ? "whole batch" : fusionChunk + " anchors", steps));
             msPerPhase.forEach((k, v) -> sb.append(String.format("  %-18s %10.1f ms%n", k, v)));
             sb.append(String.format("  %-18s %10.1f ms%n", "step (total)", msPerStep));
             sb.append(String.format("  pairs/s %.1f, peak RSS %d MB, engine threads %s%n", pairsPerSecond, peakRssMb,

@@ -2,7 +2,6 @@ package io.github.taco.cli;
 
 import io.github.taco.bench.ParityExport;
 import io.github.taco.bench.TrainBenchmark;
-import io.github.taco.train.TrainOptions;
 import io.github.taco.model.TacoConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,8 +61,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--tokens", description = "Override tokens per caption.") Integer tokens;
         @Option(names = "--text-layers", description = "Override text layers.") Integer textLayers;
         @Option(names = "--fusion-layers", description = "Override fusion layers.") Integer fusionLayers;
-        @Option(names = "--fusion-chunk", description = "Anchors per L3 chunk (gradient caching; 0: the whole batch at once; "
-                + "default ${DEFAULT-VALUE}).", defaultValue = "" + TrainOptions.DEFAULT_FUSION_CHUNK) int fusionChunk;
+        @Option(names = "--dropout", description = "Override the dropout rate (0 shows what dropout costs).") Double dropout;
+        @Option(names = "--fusion-chunk", description = "Anchors per L3 chunk (gradient caching; 0, the default: sized "
+                + "automatically; the batch size or more: the whole batch at once).", defaultValue = "0") int fusionChunk;
 
         private TacoConfig override(TacoConfig c) {
             if (hidden != null) { c.hiddenSize = hidden; c.intermediateSize = 4 * hidden; }
@@ -74,6 +74,7 @@ final class BenchCommand implements Runnable {
             if (tokens != null) c.maxTokens = tokens;
             if (textLayers != null) c.textLayers = textLayers;
             if (fusionLayers != null) c.fusionLayers = fusionLayers;
+            if (dropout != null) c.dropout = dropout;
             return c;
         }
 

@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "AdamW weight decay.") Double weightDecay;
     @Option(names = "--clip-norm", description = "Clip the global gradient norm (0: off).") Double clipNorm;
     @Option(names = "--fusion-chunk", description = "Anchors whose L3 fusion pairs are in memory at once (gradient caching; "
-            + "default " + TrainOptions.DEFAULT_FUSION_CHUNK + ", 0: the whole batch). Changes memory and speed, not the gradients.")
+            + "default 0: sized automatically; the batch size or more: the whole batch). Changes memory and speed, not the gradients.")
     Integer fusionChunk;
     @Option(names = "--seed", description = "Seed of initialisation, data order, dropout and negatives.") Long seed;
     @Option(names = "--checkpoint-every", description = "Write the checkpoint every N steps.") Long checkpointEvery;

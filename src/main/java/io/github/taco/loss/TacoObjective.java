@@ -41,7 +41,7 @@ public final class TacoObjective {
      * @param timer  receives the phases "text encoder", "video encoder", "L1+L2", "cascade selection", "fusion"
      */
     public Terms compute(TacoModel.Inputs in, Random random, PhaseTimer timer) {
-        return compute(in, random, timer, 0);
+        return compute(in, random, timer, Integer.MAX_VALUE);
     }
 
     /**
@@ -61,7 +61,7 @@ public final class TacoObjective {
             NDArray yf = config.l3Detached ? e.y.stopGradient() : e.y;
             NDArray xf = config.l3Detached ? e.x.stopGradient() : e.x;
             int k = (int) e.y.getShape().get(0);
-            int chunk = chunkSize(chunkAnchors, k);
+            int chunk = chunkSize(chunkAnchors, k, sel.kPrime(), in);
             for (int from = 0; from < k; from += chunk) {
                 NDArray share = FusionLoss.computeShare(model, yf, in.tokenMask(), xf, in.frameMask(), sel,
                         from, Math.min(k, from + chunk), yf.getManager());
@@ -86,7 +86,8 @@ public final class TacoObjective {
      * with the same chunks, so the two paths also agree with dropout on (the chunk size decides which
      * masks are drawn, not how they are distributed).
      *
-     * @param chunkAnchors anchors per chunk; 0 or ≥ K runs the whole batch as one chunk
+     * @param chunkAnchors anchors per chunk (≥ K: the whole batch as one chunk); 0 sizes the chunks by
+     *                     {@link #AUTO_CHUNK_BYTES}
      * @return the terms (their arrays hold values; the graph has been consumed)
      */
     public Terms computeAndBackward(TacoModel.Inputs in, Random random, PhaseTimer timer, GradientCollector gc,
@@ -100,7 +101,7 @@ public final class TacoObjective {
         NegativeSampler.Selection sel = select(e, random);
         timer.lap("cascade selection");
         int k = (int) e.y.getShape().get(0);
-        int chunk = chunkSize(chunkAnchors, k);
+        int chunk = chunkSize(chunkAnchors, k, sel.kPrime(), in);
         NDManager scope = e.y.getManager();
         NDArray yLeaf = e.y.stopGradient();
         NDArray xLeaf = e.x.stopGradient();
@@ -131,8 +132,25 @@ public final class TacoObjective {
         return new Terms(totalValue, e.l1, e.l2, l3Value, e.s1, e.s2, sel);
     }
 
-    private static int chunkSize(int chunkAnchors, int k) {
-        return chunkAnchors <= 0 ? k : Math.min(chunkAnchors, k);
+    /**
+     * The automatic chunk (chunkAnchors = 0) keeps the fusion's largest activation, its feed-forward's
+     * [pairs, n + m, intermediate] in float32, under this many bytes. Measured in docs/performance.md:
+     * small chunks are faster as well as leaner, because freed blocks below the C allocator's mmap
+     * threshold are reused instead of being mapped and zeroed afresh at every step.
+     */
+    public static final long AUTO_CHUNK_BYTES = 8L << 20;
+
+    private int chunkSize(int chunkAnchors, int k, int kPrime, TacoModel.Inputs in) {
+        if (chunkAnchors > 0) {
+            return Math.min(chunkAnchors, k);
+        }
+        return autoChunkAnchors(config, k, kPrime, in.tokenMask().getShape().get(1) + in.frameMask().getShape().get(1));
+    }
+
+    /** The automatic chunk: anchors whose pairs' feed-forward activation fits {@link #AUTO_CHUNK_BYTES} (at least 1). */
+    public static int autoChunkAnchors(TacoConfig c, int k, int kPrime, long positions) {
+        long perAnchor = (1 + 2L * kPrime) * positions * c.intermediateSize * Float.BYTES;
+        return (int) Math.max(1, Math.min(k, AUTO_CHUNK_BYTES / perAnchor));
     }
 
     /** The encoders' outputs and the terms computed from them: L1, λ·L2 and their sum (null when neither is on). */

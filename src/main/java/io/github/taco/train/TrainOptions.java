@@ -36,10 +36,10 @@ public final class TrainOptions {
     /**
      * Anchors per chunk of L3's fusion pairs (gradient caching, {@code TacoObjective#computeAndBackward}):
      * the fusion's activations of only {@code fusionChunk·(2K'+1)} pairs are alive at a time. It changes
-     * memory and speed, not the gradients (up to float summation order). 0: the whole batch at once.
+     * memory and speed, not the gradients (up to float summation order). 0 (the default): sized
+     * automatically ({@code TacoObjective.AUTO_CHUNK_BYTES}); ≥ K: the whole batch at once.
      */
-    public int fusionChunk = DEFAULT_FUSION_CHUNK;
-    public static final int DEFAULT_FUSION_CHUNK = 16;
+    public int fusionChunk = 0;
 
     /** The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4 (docs/method.md §6). */
     public static final double PRETRAINED_TEXT_RATE_RATIO = 0.2;
@@ -105,7 +105,7 @@ public final class TrainOptions {
         if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps must be >= 0");
         if (weightDecay < 0) throw new IllegalArgumentException("weightDecay must be >= 0");
         if (clipNorm < 0) throw new IllegalArgumentException("clipNorm must be >= 0");
-        if (fusionChunk < 0) throw new IllegalArgumentException("fusionChunk must be >= 0 (0: no chunks), got " + fusionChunk);
+        if (fusionChunk < 0) throw new IllegalArgumentException("fusionChunk must be >= 0 (0: automatic), got " + fusionChunk);
         return this;
     }
 }

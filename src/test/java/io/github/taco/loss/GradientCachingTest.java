@@ -41,7 +41,7 @@ class GradientCachingTest {
     @ValueSource(strings = {"cascade", "random", "full"})
     void chunkSizeDoesNotChangeTheGradientsWithoutDropout(String negatives) {
         TacoConfig c = config(negatives, 0);
-        Map<String, float[]> whole = gradients(c, false, 0);
+        Map<String, float[]> whole = gradients(c, false, K);
         Map<String, float[]> cached = gradients(c, true, 3);
         // Other chunk sizes sum in another order: the fusion LayerNorms' gradients, sums of many
         // cancelling terms, then differ by ~1e-5 of their size (float32), so this compares at 1e-4.
