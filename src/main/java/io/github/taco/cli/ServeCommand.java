@@ -35,6 +35,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
+    @Option(names = "--allow-host", paramLabel = "NAME", description = {"A further host name that requests may carry in their "
+            + "Host header (repeatable), e.g. the machine's name when serving a LAN with --host 0.0.0.0.",
+            "Loopback names and the --host address are always allowed; any other Host gets 403, so that a web page "
+            + "elsewhere cannot reach this API through DNS rebinding."})
+    java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint (default: the one recorded in the index).")
     Path checkpoint;
 
@@ -59,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (VideoIndex index = VideoIndex.open(indexDir, true);
                 Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath));
-                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), new SearchServer.Options(topN, topR, topN))) {
+                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), new SearchServer.Options(topN, topR, topN, allowHosts))) {
             server.start(host, port);
             var out = spec.commandLine().getOut();
             out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), indexDir, host, server.port());

@@ -5,11 +5,18 @@ import io.github.taco.index.SearchResult;
 import io.github.taco.index.VideoIndex;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +30,12 @@ import java.util.Map;
  *   <li>{@code GET /api/health}, {@code GET /api/metrics} (counts, latency percentiles);</li>
  *   <li>{@code /} — the search page (static files under {@code resources/web}, no network resources).</li>
  * </ul>
- * Bad parameters give 400 with {@code {"error": "..."}} naming the parameter; unknown ids and paths
- * under {@code /api} give 404 JSON. Requests run concurrently: each search has its own NDManager
+ * Every error is JSON {@code {"error": "..."}}: bad parameters give 400 naming the parameter
+ * (also a broken percent-encoding or an empty value), unknown ids and paths under {@code /api} 404,
+ * a method other than GET on an endpoint 405 with {@code Allow: GET}, a Host header that is not one
+ * of the server's names 403; the errors Jetty answers itself (414, 431, refused URIs) too
+ * ({@link JsonErrorHandler}). Every answer carries {@code X-Content-Type-Options: nosniff}, the page
+ * a Content-Security-Policy. Requests run concurrently: each search has its own NDManager
  * (see {@link CascadeSearcher}), the index readers are thread-safe.
  */
 public final class SearchServer implements AutoCloseable {
@@ -37,8 +48,26 @@ public final class SearchServer implements AutoCloseable {
     public static final int MAX_R = 200;
     private static final long REFRESH_MILLIS = 2000;
 
-    /** Server-side defaults for N and R when the client does not give them. */
-    public record Options(int defaultTopN, int defaultTopR, int efSearch) {
+    static final String NOSNIFF_HEADER = "X-Content-Type-Options";
+    /** The page loads its own script and style sheet only, and talks to this server only. */
+    static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            + "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /** Host names always served: the loopback ones. */
+    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+    /** The API's endpoints (GET only; other methods get 405 with Allow). */
+    private static final List<String> ENDPOINTS = List.of("/api/search", "/api/videos/{id}", "/api/health", "/api/metrics");
+
+    /**
+     * Server-side defaults for N and R when the client does not give them, and the host names
+     * (besides the loopback ones and the address the server listens on) that a request's Host
+     * header may carry: any other is refused, so that a web page elsewhere cannot reach this API
+     * through DNS rebinding.
+     */
+    public record Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts) {
+        public Options(int defaultTopN, int defaultTopR, int efSearch) {
+            this(defaultTopN, defaultTopR, efSearch, List.of());
+        }
+
         public static Options defaults() {
             return new Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_R, CascadeSearcher.DEFAULT_TOP_N);
         }
@@ -77,11 +106,31 @@ public final class SearchServer implements AutoCloseable {
                 sf.location = Location.CLASSPATH;
             });
             config.requestLogger.http((ctx, ms) -> metrics.record(endpointName(ctx), ctx.statusCode(), ms));
+            JsonErrorHandler errors = new JsonErrorHandler();
+            config.jetty.modifyServer(server -> server.setErrorHandler(errors));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(errors));
+        });
+        Set<String> hosts = allowedHosts(host);
+        app.before(ctx -> {
+            ctx.header(NOSNIFF_HEADER, "nosniff");
+            checkHost(ctx, hosts);
+            if (!ctx.path().startsWith("/api/")) {
+                ctx.header("Content-Security-Policy", PAGE_POLICY);
+            } else {
+                checkQueryEncoding(ctx);
+            }
         });
         app.get("/api/search", this::search);
         app.get("/api/videos/{id}", this::video);
         app.get("/api/health", this::health);
         app.get("/api/metrics", ctx -> ctx.json(metrics.snapshot()));
+        for (String path : ENDPOINTS) {
+            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH)) {
+                app.addHttpHandler(method, path, ctx -> ctx.status(405).header("Allow", "GET")
+                        .json(Map.of("error", "method " + ctx.method() + " is not allowed on " + ctx.path() + "; use GET")));
+            }
+        }
+        app.exception(Forbidden.class, (e, ctx) -> ctx.status(403).json(Map.of("error", e.getMessage())));
         app.exception(BadRequest.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} failed", ctx.fullUrl(), e);
@@ -100,6 +149,51 @@ public final class SearchServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    private Set<String> allowedHosts(String bindHost) {
+        Set<String> hosts = new HashSet<>(LOOPBACK_NAMES);
+        if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::")) {
+            hosts.add(bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost);
+        }
+        options.allowedHosts().forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
+        return hosts;
+    }
+
+    /** Refuses a Host header that names none of this server's names (DNS rebinding). */
+    private static void checkHost(Context ctx, Set<String> allowed) {
+        String header = ctx.header("Host");
+        if (header == null || header.isBlank()) {
+            throw new Forbidden("the Host header is missing");
+        }
+        String name = header.strip().toLowerCase(Locale.ROOT);
+        int colon = name.lastIndexOf(':');
+        if (colon > name.lastIndexOf(']')) { // a port, not the colons of an IPv6 address
+            name = name.substring(0, colon);
+        }
+        if (!allowed.contains(name)) {
+            throw new Forbidden("Host '" + header.strip() + "' is not served here (allowed: " + new TreeSet<>(allowed)
+                    + "; add a name with taco serve --allow-host)");
+        }
+    }
+
+    /** A parameter whose percent-encoding is broken is named, instead of reading as absent. */
+    private static void checkQueryEncoding(Context ctx) {
+        String raw = ctx.queryString();
+        if (raw == null) {
+            return;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+                URLDecoder.decode(value, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("parameter '" + name + "' is not valid percent-encoding: '" + value + "' (" + e.getMessage() + ")");
+            }
+        }
     }
 
     private static String endpointName(Context ctx) {
@@ -177,8 +271,12 @@ public final class SearchServer implements AutoCloseable {
 
     private static int intParam(Context ctx, String name, int dflt, int min, int max) {
         String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
+        if (v == null) {
             return dflt;
+        }
+        if (v.isBlank()) {
+            throw new BadRequest("parameter '" + name + "' is empty: give an integer from " + min + " to " + max
+                    + ", or leave it out for " + dflt);
         }
         int x;
         try {
@@ -190,6 +288,13 @@ public final class SearchServer implements AutoCloseable {
             throw new BadRequest("parameter '" + name + "' must be between " + min + " and " + max + ", got " + x);
         }
         return x;
+    }
+
+    /** A request this server refuses to serve: becomes a 403 with the message. */
+    static final class Forbidden extends RuntimeException {
+        Forbidden(String message) {
+            super(message);
+        }
     }
 
     /** A client error: becomes a 400 with the message. */

@@ -20,24 +20,33 @@ public final class ServerMetrics {
     private static final class Endpoint {
         final AtomicLong count = new AtomicLong();
         final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
-        final double[] ring = new double[WINDOW];
+        final Ring answered = new Ring();
+        final Ring refused = new Ring();
+    }
+
+    private static final class Ring {
+        final double[] values = new double[WINDOW];
         long written;
 
-        synchronized void latency(double ms) {
-            ring[(int) (written++ % WINDOW)] = ms;
+        synchronized void add(double ms) {
+            values[(int) (written++ % WINDOW)] = ms;
         }
 
         synchronized double[] recent() {
-            return Arrays.copyOf(ring, (int) Math.min(written, WINDOW));
+            return Arrays.copyOf(values, (int) Math.min(written, WINDOW));
         }
     }
 
-    /** Records one finished request. */
+    /**
+     * Records one finished request. Its latency goes to the answered requests (status below 400) or
+     * to the refused ones: a 400 for a bad parameter takes microseconds and must not pull down a
+     * search's percentiles.
+     */
     public void record(String endpoint, int status, double millis) {
         Endpoint e = endpoints.computeIfAbsent(endpoint, k -> new Endpoint());
         e.count.incrementAndGet();
         e.byStatus.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
-        e.latency(millis);
+        (status < 400 ? e.answered : e.refused).add(millis);
     }
 
     /** Requests recorded for an endpoint so far. */
@@ -46,7 +55,10 @@ public final class ServerMetrics {
         return e == null ? 0 : e.count.get();
     }
 
-    /** A JSON-ready snapshot: uptime, and per endpoint the counts by status and p50/p90/p99/max latency (ms). */
+    /**
+     * A JSON-ready snapshot: uptime, and per endpoint the counts by status, p50/p90/p99/max latency (ms)
+     * of the answered requests ({@code latencyMs}) and, if any, of the refused ones ({@code errorLatencyMs}).
+     */
     public Map<String, Object> snapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000.0);
@@ -57,19 +69,29 @@ public final class ServerMetrics {
             Map<String, Long> st = new TreeMap<>();
             e.byStatus.forEach((s, c) -> st.put(Integer.toString(s), c.get()));
             m.put("byStatus", st);
-            double[] lat = e.recent();
-            Arrays.sort(lat);
-            Map<String, Double> p = new LinkedHashMap<>();
-            p.put("p50", percentile(lat, 0.50));
-            p.put("p90", percentile(lat, 0.90));
-            p.put("p99", percentile(lat, 0.99));
-            p.put("max", lat.length == 0 ? 0 : lat[lat.length - 1]);
-            m.put("latencyMs", p);
+            double[] lat = e.answered.recent();
+            m.put("latencyMs", percentiles(lat));
             m.put("latencyWindow", lat.length);
+            double[] err = e.refused.recent();
+            if (err.length > 0) {
+                m.put("errorLatencyMs", percentiles(err));
+            }
             eps.put(name, m);
         });
         out.put("endpoints", eps);
         return out;
+    }
+
+    /** p50, p90, p99 and max (ms) of latencies. */
+    private static Map<String, Double> percentiles(double[] values) {
+        double[] lat = values.clone();
+        Arrays.sort(lat);
+        Map<String, Double> p = new LinkedHashMap<>();
+        p.put("p50", percentile(lat, 0.50));
+        p.put("p90", percentile(lat, 0.90));
+        p.put("p99", percentile(lat, 0.99));
+        p.put("max", lat.length == 0 ? 0 : lat[lat.length - 1]);
+        return p;
     }
 
     /** Nearest-rank percentile of sorted values (0 when empty). */

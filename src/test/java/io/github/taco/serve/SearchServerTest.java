@@ -81,6 +81,8 @@ class SearchServerTest {
             {"/api/search?q=onion&n=0", "'n'"},
             {"/api/search?q=onion&r=-1", "'r'"},
             {"/api/search?q=onion&k=20&n=10", "'n'"},
+            {"/api/search?q=onion&k=", "'k'"},
+            {"/api/search?q=onion&r=%20", "'r'"},
         };
         for (String[] c : cases) {
             HttpResponse<String> r = get(c[0]);
@@ -153,6 +155,106 @@ class SearchServerTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One raw HTTP/1.1 request over a socket (for what HttpClient will not send); the whole answer. */
+    static String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(fx.base()).getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static String rawGet(String target, String host, String extraHeaders) throws Exception {
+        return raw("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders + "Connection: close\r\n\r\n");
+    }
+
+    static int status(String answer) {
+        return Integer.parseInt(answer.substring(9, 12));
+    }
+
+    static JsonNode jsonBody(String answer) throws Exception {
+        assertTrue(answer.toLowerCase().contains("content-type: application/json"), answer);
+        return JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+    }
+
+    @Test
+    void errorsJettyAnswersItselfAreJsonToo() throws Exception {
+        String host = "127.0.0.1:" + URI.create(fx.base()).getPort();
+        String longQuery = rawGet("/api/search?q=" + "a".repeat(10_000), host, "");
+        assertEquals(414, status(longQuery), longQuery);
+        assertTrue(jsonBody(longQuery).get("error").asText().contains("'q'"), longQuery);
+
+        String dots = rawGet("/%2e%2e/%2e%2e/etc/passwd", host, "");
+        assertEquals(400, status(dots), dots);
+        assertTrue(jsonBody(dots).has("error"), dots);
+
+        String bigHeaders = rawGet("/api/health", host, "X-Padding: " + "x".repeat(20_000) + "\r\n");
+        assertEquals(431, status(bigHeaders), bigHeaders);
+        assertTrue(jsonBody(bigHeaders).get("error").asText().contains("headers"), bigHeaders);
+    }
+
+    @Test
+    void brokenPercentEncodingNamesTheParameter() throws Exception {
+        String host = "127.0.0.1:" + URI.create(fx.base()).getPort();
+        String[][] cases = {{"/api/search?q=%ZZ", "'q' is not valid percent-encoding"},
+                {"/api/search?q=onion&k=%G1", "'k' is not valid percent-encoding"}};
+        for (String[] c : cases) {
+            String r = rawGet(c[0], host, "");
+            assertEquals(400, status(r), c[0] + " → " + r);
+            assertTrue(jsonBody(r).get("error").asText().contains(c[1]), c[0] + " → " + r);
+        }
+    }
+
+    @Test
+    void otherMethodsGet405WithAllow() throws Exception {
+        for (String method : new String[] {"POST", "PUT", "DELETE"}) {
+            for (String path : new String[] {"/api/search?q=onion", "/api/videos/v3", "/api/health", "/api/metrics"}) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(fx.base() + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(405, r.statusCode(), method + " " + path + " → " + r.body());
+                assertEquals("GET", r.headers().firstValue("allow").orElse(""), method + " " + path);
+                assertTrue(JSON.readTree(r.body()).get("error").asText().contains(method), r.body());
+            }
+        }
+    }
+
+    @Test
+    void foreignHostHeadersAreRefusedAndEveryAnswerSaysNosniff() throws Exception {
+        int port = URI.create(fx.base()).getPort();
+        for (String good : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "[::1]:" + port}) {
+            String r = rawGet("/api/health", good, "");
+            assertEquals(200, status(r), good + " → " + r);
+        }
+        for (String bad : new String[] {"evil.example:" + port, "attacker.test", "127.0.0.1.evil.example"}) {
+            String api = rawGet("/api/search?q=onion", bad, "");
+            assertEquals(403, status(api), bad + " → " + api);
+            assertTrue(jsonBody(api).get("error").asText().contains("not served here"), api);
+            String page = rawGet("/", bad, "");
+            assertEquals(403, status(page), "the page too: " + page);
+        }
+        HttpResponse<String> page = get("/");
+        assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElse(""));
+        String csp = page.headers().firstValue("content-security-policy").orElse("");
+        assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), csp);
+        HttpResponse<String> api = get("/api/search?q=onion&k=0");
+        assertEquals("nosniff", api.headers().firstValue("x-content-type-options").orElse(""), "errors too");
+    }
+
+    @Test
+    void refusedRequestsStayOutOfTheSearchLatencies() throws Exception {
+        JsonNode before = JSON.readTree(get("/api/metrics").body()).get("endpoints").get("/api/search");
+        long answeredBefore = before == null ? 0 : before.get("latencyWindow").asLong();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(400, get("/api/search?q=onion&k=0").statusCode());
+        }
+        assertEquals(200, get("/api/search?q=onion").statusCode());
+        JsonNode s = JSON.readTree(get("/api/metrics").body()).get("endpoints").get("/api/search");
+        assertEquals(answeredBefore + 1, s.get("latencyWindow").asLong(), s.toString());
+        assertTrue(s.get("errorLatencyMs").get("p50").asDouble() >= 0, s.toString());
+        assertTrue(s.get("byStatus").get("400").asLong() >= 5, s.toString());
     }
 
     /** The hits without timing fields: clip ids and exact scores. */
