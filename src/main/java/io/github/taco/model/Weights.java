@@ -129,8 +129,7 @@ public final class Weights implements AutoCloseable {
                 if (!dst.getShape().equals(src.getShape())) {
                     throw new IOException(file + ": tensor '" + src.getName() + "' has shape " + src.getShape() + ", the model expects " + dst.getShape());
                 }
-                // set() copies the values into the existing array, so modules' references stay valid.
-                dst.set(src.toType(DataType.FLOAT32, false).toFloatArray());
+                copyInto(dst, src.toType(DataType.FLOAT32, false));
                 loaded.add(name);
             }
         }
@@ -140,6 +139,27 @@ public final class Weights implements AutoCloseable {
             }
         }
         return loaded;
+    }
+
+    /**
+     * Copies src's values into dst in place, so that the modules' references to dst stay valid.
+     * Not {@code dst.set(Buffer)}: DJL's JNI for it enters libtorch's deprecated AutoNonVariableTypeMode,
+     * which prints a multi-line warning to the user's terminal on every start; an indexed put does
+     * the same copy without it. Grad mode is off for the copy (an in-place write into a parameter).
+     */
+    public static void copyInto(NDArray dst, NDArray src) {
+        boolean pytorch = "PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName());
+        boolean wasGrad = pytorch && ai.djl.pytorch.jni.JniUtils.isGradMode();
+        if (wasGrad) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+        try {
+            dst.set(new ai.djl.ndarray.index.NDIndex("..."), src);
+        } finally {
+            if (wasGrad) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            }
+        }
     }
 
     /** Loads a file written by {@link #save} (names as they are). */

@@ -191,7 +191,7 @@ public final class AdamW implements AutoCloseable {
                 if (dst == null || !dst.getShape().equals(a.getShape())) {
                     throw new IOException(file + ": tensor '" + name + "' does not match this model");
                 }
-                dst.set(a.toFloatArray());
+                Weights.copyInto(dst, a);
                 found++;
             }
             if (found != mean.size() * 2) {
