@@ -51,7 +51,8 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Trained checkpoint folder (config.json, model.safetensors, vocab).")
     Path checkpoint;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "youcook2, msrvtt, activitynet or howto100m.")
+    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "youcook2",
+            description = "youcook2 (also the synthetic benchmark), msrvtt, activitynet or howto100m (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--annotations", paramLabel = "PATH", description = "The dataset's annotation file or folder.")
@@ -96,19 +97,29 @@ final class IndexCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (deleteVideos != null && !deleteVideos.isEmpty()) {
             try (VideoIndex index = VideoIndex.open(dir, false)) {
+                List<String> absent = new java.util.ArrayList<>();
+                for (String v : new java.util.LinkedHashSet<>(deleteVideos)) {
+                    if (index.clipsOfVideo(v).isEmpty()) {
+                        absent.add(v);
+                    }
+                }
+                int videos = new java.util.HashSet<>(deleteVideos).size() - absent.size();
                 int n = index.deleteVideos(deleteVideos);
-                out.printf("deleted %d clips of %d videos; %d clips left%n", n, deleteVideos.size(), index.size());
+                out.printf("deleted %s of %s; %s left%n", plural(n, "clip"), plural(videos, "video"), plural(index.size(), "clip"));
+                for (String v : absent) {
+                    spec.commandLine().getErr().printf("warning: no clip of video '%s' is in %s; nothing deleted for it%n", v, dir);
+                }
                 if (compact) compact(index, out);
+                return absent.isEmpty() ? 0 : 1;
             }
-            return 0;
         }
-        if (compact && checkpoint == null && dataset == null && annotations == null && features == null) {
+        if (compact && checkpoint == null && annotations == null && features == null) {
             try (VideoIndex index = VideoIndex.open(dir, false)) {
                 compact(index, out);
             }
             return 0;
         }
-        for (var o : new Object[][] {{checkpoint, "--checkpoint"}, {dataset, "--dataset"}, {annotations, "--annotations"}, {features, "--features"}}) {
+        for (var o : new Object[][] {{checkpoint, "--checkpoint"}, {annotations, "--annotations"}, {features, "--features"}}) {
             if (o[0] == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option " + o[1] + " (or use --delete-video or --compact)");
             }
@@ -133,9 +144,13 @@ final class IndexCommand implements Callable<Integer> {
                         out.printf(Locale.ROOT, "  committed %d/%d clips (%.1f s)%n", p.done(), p.total(), p.seconds());
                         out.flush();
                     });
-            out.printf(Locale.ROOT, "done: %d clips added in %.1f s (%.1f clips/s); index has %d clips, lucene %.1f MB, frame store %.1f MB (%.1f MB dead)%n",
-                    r.clipsAdded(), r.seconds(), r.clipsAdded() / Math.max(1e-9, r.seconds()), r.indexSize(),
+            out.printf(Locale.ROOT, "done: %d clips added, %d replaced in %.1f s (%.1f clips/s); index has %s, lucene %.1f MB, frame store %.1f MB (%.1f MB dead)%n",
+                    r.clipsAdded(), r.clipsReplaced(), r.seconds(), r.clipsWritten() / Math.max(1e-9, r.seconds()), plural(r.indexSize(), "clip"),
                     r.stats().luceneBytes() / 1e6, r.stats().frameStoreBytes() / 1e6, r.stats().deadFrameBytes() / 1e6);
+            if (r.deadBytesAdded() > 0) {
+                out.printf(Locale.ROOT, "note: the %d replaced clips left %.1f MB of old frame records behind; 'taco index %s --compact' reclaims them%n",
+                        r.clipsReplaced(), r.deadBytesAdded() / 1e6, dir);
+            }
             if (r.segmentFixups() > 0) {
                 out.printf("note: %d clip segments were repaired (reversed, negative or past the video end)%n", r.segmentFixups());
             }
@@ -148,9 +163,17 @@ final class IndexCommand implements Callable<Integer> {
         return 0;
     }
 
+    static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     private static void compact(VideoIndex index, PrintWriter out) throws IOException {
         long deadBefore = index.stats().deadFrameBytes();
         VideoIndex.CompactionReport r = index.compact();
+        if (!r.rewritten()) {
+            out.printf("nothing to compact: the frame store %s has no dead records%n", r.frameFile());
+            return;
+        }
         long deadAfter = index.stats().deadFrameBytes();
         out.printf(Locale.ROOT, "compacted %d clips in %.1f s: frame store %d -> %d bytes (now %s); dead bytes %d -> %d%n",
                 r.clips(), r.seconds(), r.bytesBefore(), r.bytesAfter(), r.frameFile(), deadBefore, deadAfter);

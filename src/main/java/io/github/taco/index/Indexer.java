@@ -34,8 +34,18 @@ public final class Indexer {
     /** Progress after each committed chunk. */
     public record Progress(int done, int total, double seconds) {}
 
-    /** What a build did. */
-    public record Report(int clipsAdded, int indexSize, double seconds, VideoIndex.Stats stats, long segmentFixups) {}
+    /**
+     * What a build did: {@code clipsAdded} clips were new, {@code clipsReplaced} replaced clips of the
+     * same id (their old frame records are now dead space, {@code deadBytesAdded} of it; compaction
+     * reclaims it).
+     */
+    public record Report(int clipsAdded, int clipsReplaced, int indexSize, double seconds, VideoIndex.Stats stats,
+            long deadBytesAdded, long segmentFixups) {
+        /** Clips written, new or replacing. */
+        public int clipsWritten() {
+            return clipsAdded + clipsReplaced;
+        }
+    }
 
     private Indexer() {}
 
@@ -48,18 +58,27 @@ public final class Indexer {
         long t0 = System.nanoTime();
         ClipEmbedder embedder = new ClipEmbedder(checkpoint.model(), features);
         try (VideoIndex index = openOrCreate(dir, checkpoint, features, featuresPath, o)) {
+            long deadBefore = index.stats().deadFrameBytes();
             List<IndexedClip> pending = new ArrayList<>();
             int done = 0;
+            int replaced = 0;
             for (int from = 0; from < clips.size(); from += o.batchSize()) {
                 pending.addAll(embedder.embed(clips.subList(from, Math.min(clips.size(), from + o.batchSize()))));
                 if (pending.size() >= o.commitEvery() || from + o.batchSize() >= clips.size()) {
+                    for (IndexedClip c : pending) {
+                        if (index.clip(c.clipId()).isPresent()) {
+                            replaced++;
+                        }
+                    }
                     index.add(pending);
                     done += pending.size();
                     pending.clear();
                     if (progress != null) progress.accept(new Progress(done, clips.size(), (System.nanoTime() - t0) / 1e9));
                 }
             }
-            return new Report(done, index.size(), (System.nanoTime() - t0) / 1e9, index.stats(), embedder.fixups().total());
+            VideoIndex.Stats stats = index.stats();
+            return new Report(done - replaced, replaced, index.size(), (System.nanoTime() - t0) / 1e9, stats,
+                    stats.deadFrameBytes() - deadBefore, embedder.fixups().total());
         }
     }
 

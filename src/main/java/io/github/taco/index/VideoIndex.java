@@ -89,7 +89,8 @@ public final class VideoIndex implements AutoCloseable {
     }
 
     /** What {@link #compact} did: live clips copied, frame-file bytes before and after, the new file's name. */
-    public record CompactionReport(int clips, long bytesBefore, long bytesAfter, double seconds, String frameFile) {}
+    /** What {@link #compact} did; {@code rewritten} is false when there was no dead space (nothing written). */
+    public record CompactionReport(int clips, long bytesBefore, long bytesAfter, double seconds, String frameFile, boolean rewritten) {}
 
     /** Test hook: called at named points of {@link #compact} to inject failures and crashes. */
     interface CompactionHook {
@@ -376,7 +377,7 @@ public final class VideoIndex implements AutoCloseable {
     }
 
     /**
-     * Copies every live clip's frame record into a new frame file ({@code frames-<generation>.bin}),
+     * Does nothing when the frame file has no dead space. Otherwise copies every live clip's frame record into a new frame file ({@code frames-<generation>.bin}),
      * moves the clips' offsets there with doc-values updates (no re-indexing, the HNSW graph is
      * kept), commits naming the new file, then deletes the old one. The new file is synced before
      * the commit, so a crash at any point leaves either the old or the new index, both consistent;
@@ -393,6 +394,10 @@ public final class VideoIndex implements AutoCloseable {
         try {
             requireWritable();
             FrameStore old = current;
+            Stats stats = stats();
+            if (stats.deadFrameBytes() == 0) { // rewriting the same bytes would only cost time and disk
+                return new CompactionReport(stats.clips(), old.size(), old.size(), (System.nanoTime() - t0) / 1e9, old.name(), false);
+            }
             // The writer's searcher is the last commit: every mutation commits and refreshes under `mutation`.
             List<ClipRef> live = new ArrayList<>(clips());
             live.sort(Comparator.comparingLong(ClipRef::offset)); // sequential reads of the old file
@@ -422,7 +427,7 @@ public final class VideoIndex implements AutoCloseable {
             stores.put(name, fresh);
             current = fresh;
             searchers.maybeRefreshBlocking();
-            CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(), (System.nanoTime() - t0) / 1e9, name);
+            CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(), (System.nanoTime() - t0) / 1e9, name, true);
             compactionHook.at("after-commit");
             deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see `stores`)
             return report;

@@ -201,6 +201,7 @@ class CompactionTest {
 
                 IndexedClip late = clip("late", "v9", d, r);
                 writer.add(List.of(late));
+                writer.add(List.of(clips.get(12))); // a replacement, so there is dead space to compact
                 writer.compact();
                 reader.refresh();
                 assertEquals("frames-2.bin", reader.stats().frameFile());

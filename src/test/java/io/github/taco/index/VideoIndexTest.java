@@ -113,8 +113,14 @@ class VideoIndexTest {
                 Indexer.Report rep = Indexer.build(dir, ck, fs, null, fresh, Indexer.Options.defaults(), null);
                 assertEquals(2, rep.clipsAdded());
                 assertEquals(10, rep.indexSize());
-                // re-adding the same clip replaces it (no duplicate)
-                assertEquals(10, Indexer.build(dir, ck, fs, null, fresh.subList(0, 1), Indexer.Options.defaults(), null).indexSize());
+                assertEquals(0, rep.clipsReplaced());
+                // re-adding the same clip replaces it (no duplicate), and says so with the dead bytes it left
+                Indexer.Report again = Indexer.build(dir, ck, fs, null, fresh, Indexer.Options.defaults(), null);
+                assertEquals(10, again.indexSize());
+                assertEquals(0, again.clipsAdded());
+                assertEquals(2, again.clipsReplaced());
+                assertTrue(again.deadBytesAdded() > 0);
+                assertEquals(again.deadBytesAdded(), again.stats().deadFrameBytes());
             }
             try (VideoIndex index = VideoIndex.open(dir, false)) {
                 CascadeSearcher s = new CascadeSearcher(index, ck);
