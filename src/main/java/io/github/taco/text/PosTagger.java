@@ -18,8 +18,9 @@ import opennlp.tools.util.Span;
  * token that overlaps it most. Thread-safe: the models are shared, the (stateful) OpenNLP tagger
  * and tokenizer are one per thread.
  *
- * <p>Known weakness: the model was trained on web text and often tags a lower-case imperative verb
- * at the start of a recipe step as NOUN ("stir the sauce"). The noun-or-verb decision is unaffected.
+ * <p>The model was trained on web text: on short queries and imperatives it often tags a verb at the
+ * start of a recipe step as NOUN ("slice the onion") and a lone noun as anything ("onion" as ADP).
+ * {@link #tagWords} therefore corrects its tags with {@link LexicalTagFix}; {@link #tag} does not.
  */
 public final class PosTagger {
     /** Resource names inside opennlp-models-pos-en / opennlp-models-tokenizer-en 1.3.0. */
@@ -81,6 +82,26 @@ public final class PosTagger {
     }
 
     /**
+     * As {@link #tag}, with the tags corrected by {@link LexicalTagFix} (WordNet and word order):
+     * what the tokens of interest are chosen from. {@link #tag} stays the model's raw output.
+     */
+    public Token[] tagCorrected(String text) {
+        Token[] raw = tag(text);
+        String[] words = new String[raw.length];
+        String[] tags = new String[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            words[i] = text.substring(raw[i].start(), raw[i].end());
+            tags[i] = raw[i].tag();
+        }
+        String[] fixed = LexicalTagFix.fix(words, tags, Lexicon.english());
+        Token[] out = new Token[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = new Token(raw[i].start(), raw[i].end(), fixed[i]);
+        }
+        return out;
+    }
+
+    /**
      * Tags words given by character spans (e.g. WordPiece words), by largest overlap with OpenNLP tokens.
      * A compound tag such as {@code AUX+PART} ("doesn't") is spread over the words of its token in
      * order; punctuation-only words in it get {@code PUNCT}.
@@ -95,7 +116,7 @@ public final class PosTagger {
         if (n == 0) {
             return out;
         }
-        Token[] tokens = tag(text);
+        Token[] tokens = tagCorrected(text);
         int[] best = new int[n];
         int p = 0;
         for (int w = 0; w < n; w++) {

@@ -256,7 +256,8 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(ByteBuffer.allocate(12).putInt(CACHE_FORMAT).putInt(tokenizer.maxLength()).putInt(captions.size()).array());
-            md.update((tagSet.cliName() + "\n" + PosTagger.POS_MODEL + "\n" + PosTagger.TOKEN_MODEL + "\n").getBytes(StandardCharsets.UTF_8));
+            md.update((tagSet.cliName() + "\n" + PosTagger.POS_MODEL + "\n" + PosTagger.TOKEN_MODEL + "\n" + LexicalTagFix.VERSION + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             md.update(tokenizer.sourceBytes());
             md.update(idf.toJsonBytes());
             for (String c : captions) {
