@@ -57,6 +57,10 @@ function renderHit(h) {
   sc.appendChild(el("span", h.rescored ? "" : "unscored", "s3 " + fmt(h.s3)));
   sc.appendChild(document.createTextNode("  "));
   sc.appendChild(el("span", "final", "final " + fmt(h.score)));
+  if (h.confidence !== null && h.confidence !== undefined) {
+    sc.appendChild(document.createTextNode("  "));
+    sc.appendChild(el("span", "confidence", "confidence " + Math.round(100 * h.confidence) + "%"));
+  }
   head.appendChild(sc);
   li.appendChild(head);
   li.appendChild(el("div", "caption", h.caption + "  [" + h.clipId + "]"));
@@ -97,6 +101,11 @@ async function search(q, k) {
   body.tokens.forEach(t => tokensEl.appendChild(el("span", "token", t.word + " · " + t.tag + " · " + t.weight.toFixed(2))));
   if (body.tokens.length === 0) {
     tokensEl.appendChild(el("span", "token", "no noun or verb in the query: s2 = 0"));
+  }
+  if (body.match && body.match.noGoodMatch) {
+    resultsEl.appendChild(el("li", "no-match",
+        "No good match: the best clip scores lower than 95% of the best matches of this index's own captions "
+        + "(confidence " + Math.round(100 * body.match.confidence) + "%). The clips below are the nearest, not answers."));
   }
   body.hits.forEach(h => resultsEl.appendChild(renderHit(h)));
   statusEl.textContent = body.hits.length + " clips of " + body.indexSize + " (" + body.candidates + " candidates, "

@@ -154,12 +154,15 @@ final class BenchCommand implements Runnable {
                     "  build:   'taco index' end to end (video encoder included) on random",
                     "           1024-d features;",
                     "  http:    a bounded load test of the HTTP API on 127.0.0.1 (--clients for",
-                    "           --seconds).",
+                    "           --seconds);",
+                    "  known-item: each clip of --index queried with its own caption (--queries",
+                    "           of them): MRR and R@1/5/10 by s1, s1+0.5*s2 and the cascade.",
                     "",
                     "Examples:",
                     "  taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench",
                     "  taco bench search --what learned --checkpoint runs/demo/checkpoint \\",
-                    "      --sizes 100000 --ef 100,200"})
+                    "      --sizes 100000 --ef 100,200",
+                    "  taco bench search --what known-item --index runs/demo/index --queries 1000"})
     static final class Search implements Callable<Integer> {
         @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,build,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
         java.util.List<String> what;
@@ -200,6 +203,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--checkpoint", description = "For 'learned': a checkpoint trained on the synthetic benchmark (512-d features).")
         java.nio.file.Path checkpoint;
 
+        @Option(names = "--index", description = "For 'known-item': an index built by 'taco index' (its checkpoint is the one it records).")
+        java.nio.file.Path index;
+
+        @Option(names = "--top-r", defaultValue = "20", description = "For 'known-item': R, candidates re-scored with s3 (default: ${DEFAULT-VALUE}).")
+        int topR;
+
         @Option(names = "--url", description = "For 'http': load-test a running 'taco serve' at this base URL (e.g. http://127.0.0.1:8080) instead of an in-process server.")
         String url;
 
@@ -232,6 +241,16 @@ final class BenchCommand implements Runnable {
             }
             if (what.contains("build")) {
                 System.out.print(io.github.taco.bench.SearchBenchmark.build(buildVideos, work));
+            }
+            if (what.contains("known-item")) {
+                if (index == null) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what known-item needs --index");
+                }
+                try (io.github.taco.index.VideoIndex idx = io.github.taco.index.VideoIndex.open(index, true);
+                        io.github.taco.train.Checkpoint ck = io.github.taco.train.Checkpoint.open(java.nio.file.Path.of(idx.meta().checkpointPath))) {
+                    System.out.print(io.github.taco.bench.KnownItemSearch.run(new io.github.taco.index.CascadeSearcher(idx, ck), idx,
+                            queries, io.github.taco.index.CascadeSearcher.DEFAULT_TOP_N, topR).report());
+                }
             }
             if (what.contains("http")) {
                 System.out.print(url != null ? io.github.taco.bench.SearchBenchmark.load(url, clients, seconds, "taco serve at " + url)

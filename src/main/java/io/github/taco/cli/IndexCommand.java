@@ -43,7 +43,8 @@ import java.util.concurrent.Callable;
             "      --annotations data/youcookii_annotations_trainval.json \\",
             "      --features feats/ --split validation",
             "  taco index idx --delete-video GLd3aX16zBg --delete-video xyz",
-            "  taco index idx --compact"})
+            "  taco index idx --compact",
+            "  taco index idx --calibrate"})
 final class IndexCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Index folder (created when missing).")
     Path dir;
@@ -90,11 +91,30 @@ final class IndexCommand implements Callable<Integer> {
             + "(replaced or deleted clips); alone, nothing is embedded.")
     boolean compact;
 
+    @Option(names = "--calibrate-queries", defaultValue = "" + io.github.taco.index.SearchCalibration.DEFAULT_QUERIES,
+            description = {"After a build, search this many of the index's own captions to learn what a good match scores "
+                    + "(calibration.json: each hit's confidence, the 'no good match' flag; docs/search.md). 0 skips it "
+                    + "(default: ${DEFAULT-VALUE}; about 30 ms per caption)."})
+    int calibrateQueries;
+
+    @Option(names = "--calibrate", description = "Only (re)measure the calibration of an existing index with its checkpoint; nothing is embedded.")
+    boolean calibrateOnly;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        if (calibrateQueries < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--calibrate-queries must be >= 0, got " + calibrateQueries);
+        }
+        if (calibrateOnly) {
+            try (VideoIndex index = VideoIndex.open(dir, true);
+                    Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath))) {
+                calibrate(index, ck, Math.max(1, calibrateQueries), out);
+            }
+            return 0;
+        }
         if (deleteVideos != null && !deleteVideos.isEmpty()) {
             try (VideoIndex index = VideoIndex.open(dir, false)) {
                 List<String> absent = new java.util.ArrayList<>();
@@ -151,6 +171,11 @@ final class IndexCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "note: the %d replaced clips left %.1f MB of old frame records behind; 'taco index %s --compact' reclaims them%n",
                         r.clipsReplaced(), r.deadBytesAdded() / 1e6, dir);
             }
+            if (calibrateQueries > 0) {
+                try (VideoIndex index = VideoIndex.open(dir, true)) {
+                    calibrate(index, ck, calibrateQueries, out);
+                }
+            }
             if (r.segmentFixups() > 0) {
                 out.printf("note: %d clip segments were repaired (reversed, negative or past the video end)%n", r.segmentFixups());
             }
@@ -161,6 +186,17 @@ final class IndexCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static void calibrate(VideoIndex index, Checkpoint ck, int queries, PrintWriter out) throws IOException {
+        long t0 = System.nanoTime();
+        io.github.taco.index.SearchCalibration c = io.github.taco.index.SearchCalibration.measure(
+                new io.github.taco.index.CascadeSearcher(index, ck), index, queries);
+        c.save(index.dir());
+        double[] b = c.bestScores();
+        out.printf(Locale.ROOT, "calibrated on %d of the index's captions in %.1f s: best-match score p5 %.2f, p50 %.2f "
+                + "(below p5: 'no good match')%n", c.queries(), (System.nanoTime() - t0) / 1e9, b[(int) (0.05 * b.length)], b[b.length / 2]);
+        out.flush();
     }
 
     static String plural(long n, String noun) {

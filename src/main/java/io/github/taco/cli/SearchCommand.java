@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
             "Search an index with a text query and print the ranked clips.",
             "",
             "The cascade: HNSW top N by s1, exact s1 + 0.5·s2 on those, fusion s3 on the top R. Each clip "
-                    + "is printed with its three scores and, per noun/verb of the query, the second it matched best.",
+                    + "is printed with its three scores, its confidence (the share of the index's own captions whose best "
+                    + "match it reaches; 'NO GOOD MATCH' when the best clip is below 5 %) and, per noun/verb of the query, "
+                    + "the second it matched best.",
             "",
             "Example:",
             "  taco search idx \"add the chopped onion to the pan\" -k 5 --top-n 200 --top-r 20"})
@@ -68,10 +70,19 @@ final class SearchCommand implements Callable<Integer> {
             SearchResult r = new CascadeSearcher(index, ck).search(query, o);
             out.printf(Locale.ROOT, "query: %s   (%d clips indexed, %d candidates, %d re-scored, %.1f ms)%n",
                     r.query(), r.indexSize(), r.candidates(), r.rescored(), r.millis().get("total"));
-            out.printf("%4s  %-24s %-16s %15s %9s %9s %9s %9s%n", "rank", "clip", "video", "segment", "s1", "s2", "s3", "final");
+            SearchResult.Match match = r.match();
+            if (match.confidence() == null) {
+                out.println("(no calibration in this index: run 'taco index " + indexDir + " --calibrate' for confidences)");
+            } else if (match.noGoodMatch()) {
+                out.printf(Locale.ROOT, "NO GOOD MATCH: the best clip scores below %.0f%% of the best matches of this index's own captions "
+                        + "(confidence %.0f%%); the clips below are the nearest, not answers%n",
+                        100 * (1 - io.github.taco.index.SearchCalibration.NO_GOOD_MATCH), 100 * match.confidence());
+            }
+            out.printf("%4s  %-24s %-16s %15s %9s %9s %9s %9s %5s%n", "rank", "clip", "video", "segment", "s1", "s2", "s3", "final", "conf");
             for (SearchHit h : r.hits()) {
-                out.printf(Locale.ROOT, "%4d  %-24s %-16s %7.1f-%-7.1f %9.4f %9.4f %9s %9.4f  %s%n", h.rank(), h.clipId(), h.videoId(),
-                        h.start(), h.end(), h.s1(), h.s2(), h.s3() == null ? "-" : String.format(Locale.ROOT, "%.4f", h.s3()), h.score(), h.caption());
+                out.printf(Locale.ROOT, "%4d  %-24s %-16s %7.1f-%-7.1f %9.4f %9.4f %9s %9.4f %5s  %s%n", h.rank(), h.clipId(), h.videoId(),
+                        h.start(), h.end(), h.s1(), h.s2(), h.s3() == null ? "-" : String.format(Locale.ROOT, "%.4f", h.s3()), h.score(),
+                        h.confidence() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * h.confidence()), h.caption());
                 if (!noTokens) {
                     for (SearchHit.TokenMatch t : h.tokens()) {
                         // one line per word piece: name the piece when a word has several ("whisk" is w ##his ##k)

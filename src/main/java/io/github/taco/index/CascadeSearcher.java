@@ -57,6 +57,7 @@ public final class CascadeSearcher {
     private final TacoModel model;
     private final TacoConfig config;
     private final TextPipeline text;
+    private volatile SearchCalibration calibration;
 
     /**
      * @throws IndexMeta.IndexMismatchException when the checkpoint is not the one the index was built with
@@ -75,6 +76,21 @@ public final class CascadeSearcher {
         if (config.hiddenSize != index.meta().dim) {
             throw new IndexMeta.IndexMismatchException("the model has d=" + config.hiddenSize + ", the index " + index.meta().dim);
         }
+        try {
+            this.calibration = SearchCalibration.load(index.dir()).orElse(null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The calibration results are scored against (null: none; hits then carry no confidence). */
+    public SearchCalibration calibration() {
+        return calibration;
+    }
+
+    /** Uses this calibration from now on (e.g. one just measured). */
+    public void calibration(SearchCalibration c) {
+        this.calibration = c;
     }
 
     public VideoIndex index() {
@@ -127,7 +143,7 @@ public final class CascadeSearcher {
             int c = cands.size();
             if (c == 0) {
                 ms.put("total", (System.nanoTime() - t0) / 1e6);
-                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms);
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY));
             }
             List<FrameStore.Record> recs = new ArrayList<>(c);
             int maxM = 1;
@@ -172,6 +188,11 @@ public final class CascadeSearcher {
             ms.put("s3", (t4 - t3) / 1e6);
 
             int k = Math.min(o.k(), c);
+            SearchCalibration cal = calibration;
+            double best = Double.NEGATIVE_INFINITY;
+            for (double v : ranking.stage1()) {
+                best = Math.max(best, v);
+            }
             List<SearchHit> hits = new ArrayList<>(k);
             for (int r = 0; r < k; r++) {
                 int j = ranking.order()[r];
@@ -180,11 +201,20 @@ public final class CascadeSearcher {
                 double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
                 hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                         s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
-                        tokenMatches(qtokens, yHost, recs.get(j))));
+                        cal == null ? null : cal.confidence(ranking.stage1()[j]), tokenMatches(qtokens, yHost, recs.get(j))));
             }
             ms.put("total", (System.nanoTime() - t0) / 1e6);
-            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms);
+            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best));
         }
+    }
+
+    private SearchResult.Match match(double best) {
+        SearchCalibration cal = calibration;
+        if (cal == null) {
+            return new SearchResult.Match(best, null, null);
+        }
+        double conf = cal.confidence(best);
+        return new SearchResult.Match(best, conf, conf < SearchCalibration.NO_GOOD_MATCH);
     }
 
     private static List<SearchResult.QueryToken> queryTokens(EncodedText et, int n) {

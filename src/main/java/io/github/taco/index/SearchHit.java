@@ -17,10 +17,13 @@ import java.util.List;
  * @param score    w1·s1 + w2·s2 + w3·s3 for re-scored clips, w1·s1 + w2·s2 for the others (which
  *                 rank below every re-scored clip whatever their score)
  * @param rescored true when s3 was computed
+ * @param confidence share of the index's own captions whose best match scores no higher than this clip's
+ *                 s1 + 0.5·s2 ({@link SearchCalibration}); null when the index has no calibration
  * @param tokens   per token of interest of the query, where in the clip it matched
  */
 public record SearchHit(int rank, String clipId, String videoId, double start, double end, String caption,
-                        double s1, double s2, Double s3, double score, boolean rescored, List<TokenMatch> tokens) {
+                        double s1, double s2, Double s3, double score, boolean rescored, Double confidence,
+                        List<TokenMatch> tokens) {
 
     /**
      * How one token of interest of the query matches the frames of a clip (docs/method.md §2: its token

@@ -13,9 +13,20 @@ import java.util.Map;
  * @param rescored   how many of them were re-scored with s3 (≤ R)
  * @param indexSize  live clips in the index
  * @param millis     time per stage: text, knn, s1s2, s3, total
+ * @param match      the best candidate's score and, on a calibrated index, its confidence and the "no good match" flag
  */
 public record SearchResult(String query, List<QueryToken> tokens, List<SearchHit> hits, int candidates, int rescored,
-                           int indexSize, Map<String, Double> millis) {
+                           int indexSize, Map<String, Double> millis, Match match) {
+
+    /**
+     * How good the best candidate is ({@link SearchCalibration}).
+     *
+     * @param bestScore   the best stage-1 score (s1 + 0.5·s2) among the candidates
+     * @param confidence  the share of the index's own captions whose best match scores no higher; null when the
+     *                    index has no calibration
+     * @param noGoodMatch confidence below {@link SearchCalibration#NO_GOOD_MATCH}; null without calibration
+     */
+    public record Match(double bestScore, Double confidence, Boolean noGoodMatch) {}
 
     /** A token of interest of the query. */
     public record QueryToken(int position, String piece, String word, String tag, double weight) {}

@@ -41,6 +41,11 @@ class IndexCommandTest {
         Outcome first = run(build); // --dataset defaults to youcook2, as in train
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("6 clips added, 0 replaced"), first.out());
+        assertTrue(first.out().contains("calibrated on 6 of the index's captions"), first.out());
+        assertTrue(Files.isRegularFile(idx.resolve(io.github.taco.index.SearchCalibration.FILE)));
+        Outcome search = run("search", idx.toString(), "stir the sauce");
+        assertEquals(0, search.code(), search.err());
+        assertTrue(search.out().contains("  conf") && search.out().contains("%  "), search.out());
 
         Outcome nothingDead = run("index", idx.toString(), "--compact");
         assertEquals(0, nothingDead.code(), nothingDead.err());

@@ -1,0 +1,97 @@
+package io.github.taco.index;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.model.Weights;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * What a good match scores in this index, measured on the index's own captions. Each of
+ * {@code queries} sampled clips is searched with its caption, and the best s1 + 0.5·s2 among the
+ * candidates is kept. A hit's <b>confidence</b> is the share of those in-domain best scores that its
+ * own s1 + 0.5·s2 reaches. 0.5 means "as good as the typical best match of a real caption". A
+ * query whose best candidate falls below {@link #NO_GOOD_MATCH} (5 % of real captions score lower)
+ * is flagged "no good match".
+ *
+ * <p>Why this and not a fixed threshold: scores are not comparable across checkpoints (τ, d, the
+ * text encoder), and the index's captions are the only in-domain queries at hand. Why s1 + 0.5·s2
+ * and not the cascade score: every candidate has it, and it does not depend on R. What it can and
+ * cannot do is measured in docs/search.md. With a pretrained text encoder it flags 26 of 30 off-topic
+ * queries; from scratch it flags almost none, because such a model maps every query into the
+ * captions' space.
+ */
+public record SearchCalibration(int queries, double[] bestScores) {
+    /** File name in the index folder. */
+    public static final String FILE = "calibration.json";
+    /** Below this confidence the best candidate is no good match. */
+    public static final double NO_GOOD_MATCH = 0.05;
+    /** Captions searched by default when an index is built. */
+    public static final int DEFAULT_QUERIES = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SearchCalibration {
+        bestScores = bestScores.clone();
+        Arrays.sort(bestScores);
+        if (bestScores.length == 0) {
+            throw new IllegalArgumentException("a calibration needs at least one query");
+        }
+    }
+
+    /** Share of the in-domain best scores that {@code score} reaches, in [0, 1]. */
+    public double confidence(double score) {
+        int i = Arrays.binarySearch(bestScores, score);
+        int atOrBelow = i >= 0 ? i + 1 : -i - 1;
+        while (i >= 0 && atOrBelow < bestScores.length && bestScores[atOrBelow] == score) {
+            atOrBelow++;
+        }
+        return (double) atOrBelow / bestScores.length;
+    }
+
+    /**
+     * Searches {@code queries} captions of the index (a random sample, seed 1) and records the best
+     * candidate's stage-1 score of each (no fusion: R = 0).
+     */
+    public static SearchCalibration measure(CascadeSearcher searcher, VideoIndex index, int queries) throws IOException {
+        List<VideoIndex.ClipRef> clips = new ArrayList<>(index.clips());
+        clips.removeIf(c -> c.caption() == null || c.caption().isBlank());
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException("the index has no captions to calibrate with");
+        }
+        Collections.shuffle(clips, new Random(1));
+        List<VideoIndex.ClipRef> sample = clips.subList(0, Math.min(queries, clips.size()));
+        double[] best = new double[sample.size()];
+        CascadeSearcher.Options o = new CascadeSearcher.Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_N, 0,
+                CascadeSearcher.DEFAULT_TOP_N);
+        for (int q = 0; q < best.length; q++) {
+            best[q] = searcher.search(sample.get(q).caption(), o).match().bestScore();
+        }
+        return new SearchCalibration(best.length, best);
+    }
+
+    /** Writes {@code calibration.json} into the index folder, atomically. */
+    public void save(Path indexDir) throws IOException {
+        Weights.AtomicFiles.writeString(indexDir.resolve(FILE), JSON.writeValueAsString(this));
+    }
+
+    /** The index's calibration, if it has one (an index built before calibrations existed has none). */
+    public static Optional<SearchCalibration> load(Path indexDir) throws IOException {
+        Path f = indexDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(f.toFile(), SearchCalibration.class));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(f + ": not a readable search calibration (" + e.getMessage() + "); delete it or run "
+                    + "'taco index " + indexDir + " --calibrate'", e);
+        }
+    }
+}
