@@ -80,10 +80,10 @@ public final class KnownItemSearch {
         // seed 2: mostly other captions than the calibration's sample (seed 1)
         java.util.Collections.shuffle(clips, new Random(2));
         List<VideoIndex.ClipRef> sample = clips.subList(0, Math.min(maxQueries, clips.size()));
-        String[] orders = {"s1", "s1+s2", "cascade"};
+        String[] orders = java.util.Arrays.stream(CascadeSearcher.Order.values()).map(CascadeSearcher.Order::label).toArray(String[]::new);
         double[][] sums = new double[orders.length][5]; // rr, r1, r5, r10, found
         double[] millis = new double[sample.size()];
-        CascadeSearcher.Options o = new CascadeSearcher.Options(topN, topN, topR, topN);
+        CascadeSearcher.Options o = new CascadeSearcher.Options(topN, topN, topR, topN, CascadeSearcher.Order.CASCADE);
         int flagged = 0;
         for (int q = 0; q < sample.size(); q++) {
             VideoIndex.ClipRef target = sample.get(q);
@@ -94,10 +94,7 @@ public final class KnownItemSearch {
             if (Boolean.TRUE.equals(result.match().noGoodMatch())) {
                 flagged++;
             }
-            int[] ranks = {
-                rank(hits, target.clipId(), Comparator.comparingDouble(SearchHit::s1).reversed()),
-                rank(hits, target.clipId(), Comparator.comparingDouble((SearchHit h) -> h.s1() + 0.5 * h.s2()).reversed()),
-                rank(hits, target.clipId(), Comparator.comparingInt(SearchHit::rank))};
+            int[] ranks = io.github.taco.index.SearchCalibration.knownItemRanks(hits, target.clipId());
             for (int k = 0; k < orders.length; k++) {
                 int r = ranks[k];
                 if (r > 0) {
@@ -127,15 +124,4 @@ public final class KnownItemSearch {
                 calibrated ? flagged : -1, calibrated ? offTopic : -1);
     }
 
-    /** 1-based rank of the clip under the order (stable for ties: the cascade's own order), 0 when absent. */
-    private static int rank(List<SearchHit> hits, String clipId, Comparator<SearchHit> order) {
-        List<SearchHit> sorted = new ArrayList<>(hits);
-        sorted.sort(order.thenComparingInt(SearchHit::rank));
-        for (int i = 0; i < sorted.size(); i++) {
-            if (sorted.get(i).clipId().equals(clipId)) {
-                return i + 1;
-            }
-        }
-        return 0;
-    }
 }

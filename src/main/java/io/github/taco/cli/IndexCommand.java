@@ -195,7 +195,10 @@ final class IndexCommand implements Callable<Integer> {
         c.save(index.dir());
         double[] b = c.bestScores();
         out.printf(Locale.ROOT, "calibrated on %d of the index's captions in %.1f s: best-match score p5 %.2f, p50 %.2f "
-                + "(below p5: 'no good match')%n", c.queries(), (System.nanoTime() - t0) / 1e9, b[(int) (0.05 * b.length)], b[b.length / 2]);
+                + "(below p5: 'no good match'); each caption's own clip found best by %s (MRR %s), now the default order%n",
+                c.queries(), (System.nanoTime() - t0) / 1e9, b[(int) (0.05 * b.length)], b[b.length / 2], c.bestOrder().label(),
+                c.mrr().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey().label(), e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", ")));
         out.flush();
     }
 

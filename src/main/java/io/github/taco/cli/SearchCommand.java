@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
             "",
             "The cascade: HNSW top N by s1, exact s1 + 0.5·s2 on those, fusion s3 on the top R. Each clip "
                     + "is printed with its three scores, its confidence (the share of the index's own captions whose best "
-                    + "match it reaches; 'NO GOOD MATCH' when the best clip is below 5 %) and, per noun/verb of the query, "
+                    + "match it reaches; 'NO GOOD MATCH' when the best clip is below 5 %%) and, per noun/verb of the query, "
                     + "the second it matched best.",
             "",
             "Example:",
@@ -46,6 +46,10 @@ final class SearchCommand implements Callable<Integer> {
             description = "Checkpoint to use (default: the one recorded in the index; it must be the same model).")
     Path checkpoint;
 
+    @Option(names = "--order", paramLabel = "ORDER", description = "s1, s1+s2 or cascade (default: the index's calibrated winner, "
+            + "else cascade; docs/search.md).")
+    String order;
+
     @Option(names = "--no-tokens", description = "Do not print the per-token best seconds.")
     boolean noTokens;
 
@@ -60,7 +64,8 @@ final class SearchCommand implements Callable<Integer> {
         EngineThreads.forSearch(engineThreads);
         CascadeSearcher.Options o;
         try {
-            o = new CascadeSearcher.Options(k, Math.max(k, topN), topR, Math.max(k, topN));
+            o = new CascadeSearcher.Options(k, Math.max(k, topN), topR, Math.max(k, topN),
+                    order == null ? null : CascadeSearcher.Order.parse(order));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -68,8 +73,8 @@ final class SearchCommand implements Callable<Integer> {
         try (VideoIndex index = VideoIndex.open(indexDir, true);
                 Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath))) {
             SearchResult r = new CascadeSearcher(index, ck).search(query, o);
-            out.printf(Locale.ROOT, "query: %s   (%d clips indexed, %d candidates, %d re-scored, %.1f ms)%n",
-                    r.query(), r.indexSize(), r.candidates(), r.rescored(), r.millis().get("total"));
+            out.printf(Locale.ROOT, "query: %s   (%d clips indexed, %d candidates, order %s, %d re-scored, %.1f ms)%n",
+                    r.query(), r.indexSize(), r.candidates(), r.order().label(), r.rescored(), r.millis().get("total"));
             SearchResult.Match match = r.match();
             if (match.confidence() == null) {
                 out.println("(no calibration in this index: run 'taco index " + indexDir + " --calibrate' for confidences)");

@@ -39,13 +39,58 @@ public final class CascadeSearcher {
     public static final int MAX_QUERY_CHARS = 500;
     private static final int S3_CHUNK = 32;
 
-    /** Per-query settings: k results, N candidates, R re-scored, HNSW search breadth. */
-    public record Options(int k, int topN, int topR, int efSearch) {
+    /**
+     * How the N candidates are ordered: by s1 alone, by s1 + 0.5·s2, or the cascade (the top R of
+     * s1 + 0.5·s2 re-scored with s3 added). Which one finds a clip from its own caption best depends
+     * on the checkpoint (docs/search.md), so an index's calibration measures all three and makes the
+     * winner its default.
+     */
+    public enum Order {
+        S1("s1"), S1_S2("s1+s2"), CASCADE("cascade");
+
+        private final String label;
+
+        Order(String label) {
+            this.label = label;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String label() {
+            return label;
+        }
+
+        /** s1, s1+s2 or cascade. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Order parse(String s) {
+            for (Order o : values()) {
+                // "s1 s2": a '+' in a URL query reads as a space
+                if (o.label.equalsIgnoreCase(s.strip()) || o.label.replace('+', ' ').equalsIgnoreCase(s.strip())
+                        || o.name().equalsIgnoreCase(s.strip())) {
+                    return o;
+                }
+            }
+            throw new IllegalArgumentException("order must be s1, s1+s2 or cascade, got '" + s + "'");
+        }
+    }
+
+    /**
+     * Per-query settings: k results, N candidates, R re-scored, HNSW search breadth, and the order
+     * (null: the index's calibrated default, else the cascade).
+     */
+    public record Options(int k, int topN, int topR, int efSearch, Order order) {
         public Options {
             if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
             if (topN < 1) throw new IllegalArgumentException("top-n must be >= 1, got " + topN);
             if (topR < 0) throw new IllegalArgumentException("top-r must be >= 0, got " + topR);
             if (efSearch < 1) throw new IllegalArgumentException("efSearch must be >= 1, got " + efSearch);
+        }
+
+        public Options(int k, int topN, int topR, int efSearch) {
+            this(k, topN, topR, efSearch, null);
+        }
+
+        public Options withOrder(Order o) {
+            return new Options(k, topN, topR, efSearch, o);
         }
 
         public static Options of(int k) {
@@ -86,6 +131,12 @@ public final class CascadeSearcher {
     /** The calibration results are scored against (null: none; hits then carry no confidence). */
     public SearchCalibration calibration() {
         return calibration;
+    }
+
+    /** The order a query gets when it names none: the calibration's winner, else the cascade. */
+    public Order defaultOrder() {
+        SearchCalibration cal = calibration;
+        return cal == null || cal.bestOrder() == null ? Order.CASCADE : cal.bestOrder();
     }
 
     /** Uses this calibration from now on (e.g. one just measured). */
@@ -143,7 +194,8 @@ public final class CascadeSearcher {
             int c = cands.size();
             if (c == 0) {
                 ms.put("total", (System.nanoTime() - t0) / 1e6);
-                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY));
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY),
+                        o.order() != null ? o.order() : defaultOrder());
             }
             List<FrameStore.Record> recs = new ArrayList<>(c);
             int maxM = 1;
@@ -168,7 +220,12 @@ public final class CascadeSearcher {
             long t3 = System.nanoTime();
             ms.put("s1s2", (t3 - t2) / 1e6);
 
-            CascadeRanker ranker = new CascadeRanker(o.topR(), config.weightS1, config.weightS2, config.weightS3);
+            Order order = o.order() != null ? o.order() : defaultOrder();
+            CascadeRanker ranker = switch (order) {
+                case S1 -> new CascadeRanker(0, config.weightS1, 0, 0);
+                case S1_S2 -> new CascadeRanker(0, config.weightS1, config.weightS2, config.weightS3);
+                case CASCADE -> new CascadeRanker(o.topR(), config.weightS1, config.weightS2, config.weightS3);
+            };
             // First pass only records which candidates the ranker re-scores, so s3 runs batched on exactly those.
             List<Integer> wanted = new ArrayList<>();
             ranker.rank(s1, s2, j -> {
@@ -189,9 +246,12 @@ public final class CascadeSearcher {
 
             int k = Math.min(o.k(), c);
             SearchCalibration cal = calibration;
+            // the calibrated score is w1·s1 + w2·s2 whatever the order, so confidences compare across orders
+            double[] matchScore = new double[c];
             double best = Double.NEGATIVE_INFINITY;
-            for (double v : ranking.stage1()) {
-                best = Math.max(best, v);
+            for (int j = 0; j < c; j++) {
+                matchScore[j] = config.weightS1 * s1[j] + config.weightS2 * s2[j];
+                best = Math.max(best, matchScore[j]);
             }
             List<SearchHit> hits = new ArrayList<>(k);
             for (int r = 0; r < k; r++) {
@@ -201,10 +261,10 @@ public final class CascadeSearcher {
                 double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
                 hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                         s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
-                        cal == null ? null : cal.confidence(ranking.stage1()[j]), tokenMatches(qtokens, yHost, recs.get(j))));
+                        cal == null ? null : cal.confidence(matchScore[j]), tokenMatches(qtokens, yHost, recs.get(j))));
             }
             ms.put("total", (System.nanoTime() - t0) / 1e6);
-            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best));
+            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best), order);
         }
     }
 

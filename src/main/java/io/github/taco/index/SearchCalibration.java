@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -28,7 +31,8 @@ import java.util.Random;
  * queries; from scratch it flags almost none, because such a model maps every query into the
  * captions' space.
  */
-public record SearchCalibration(int queries, double[] bestScores) {
+public record SearchCalibration(int queries, double[] bestScores, CascadeSearcher.Order bestOrder,
+        Map<CascadeSearcher.Order, Double> mrr) {
     /** File name in the index folder. */
     public static final String FILE = "calibration.json";
     /** Below this confidence the best candidate is no good match. */
@@ -37,7 +41,13 @@ public record SearchCalibration(int queries, double[] bestScores) {
     public static final int DEFAULT_QUERIES = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Scores only (no order measured: the searcher keeps the cascade). */
+    public SearchCalibration(int queries, double[] bestScores) {
+        this(queries, bestScores, null, Map.of());
+    }
+
     public SearchCalibration {
+        mrr = mrr == null ? Map.of() : Map.copyOf(mrr);
         bestScores = bestScores.clone();
         Arrays.sort(bestScores);
         if (bestScores.length == 0) {
@@ -56,8 +66,10 @@ public record SearchCalibration(int queries, double[] bestScores) {
     }
 
     /**
-     * Searches {@code queries} captions of the index (a random sample, seed 1) and records the best
-     * candidate's stage-1 score of each (no fusion: R = 0).
+     * Searches {@code queries} captions of the index (a random sample, seed 1) as known items: records
+     * the best candidate's w1·s1 + w2·s2 of each, and the mean reciprocal rank of the caption's own clip
+     * under each {@link CascadeSearcher.Order} (MRR@N); the order with the highest MRR becomes the
+     * index's default.
      */
     public static SearchCalibration measure(CascadeSearcher searcher, VideoIndex index, int queries) throws IOException {
         List<VideoIndex.ClipRef> clips = new ArrayList<>(index.clips());
@@ -68,12 +80,50 @@ public record SearchCalibration(int queries, double[] bestScores) {
         Collections.shuffle(clips, new Random(1));
         List<VideoIndex.ClipRef> sample = clips.subList(0, Math.min(queries, clips.size()));
         double[] best = new double[sample.size()];
-        CascadeSearcher.Options o = new CascadeSearcher.Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_N, 0,
-                CascadeSearcher.DEFAULT_TOP_N);
+        CascadeSearcher.Order[] orders = CascadeSearcher.Order.values();
+        double[] rr = new double[orders.length];
+        int n = CascadeSearcher.DEFAULT_TOP_N;
+        CascadeSearcher.Options o = new CascadeSearcher.Options(n, n, CascadeSearcher.DEFAULT_TOP_R, n, CascadeSearcher.Order.CASCADE);
         for (int q = 0; q < best.length; q++) {
-            best[q] = searcher.search(sample.get(q).caption(), o).match().bestScore();
+            SearchResult r = searcher.search(sample.get(q).caption(), o);
+            best[q] = r.match().bestScore();
+            int[] ranks = knownItemRanks(r.hits(), sample.get(q).clipId());
+            for (int k = 0; k < orders.length; k++) {
+                rr[k] += ranks[k] > 0 ? 1.0 / ranks[k] : 0;
+            }
         }
-        return new SearchCalibration(best.length, best);
+        Map<CascadeSearcher.Order, Double> mrr = new EnumMap<>(CascadeSearcher.Order.class);
+        int winner = 0;
+        for (int k = 0; k < orders.length; k++) {
+            mrr.put(orders[k], rr[k] / best.length);
+            if (rr[k] > rr[winner]) {
+                winner = k;
+            }
+        }
+        return new SearchCalibration(best.length, best, orders[winner], mrr);
+    }
+
+    /**
+     * The 1-based rank of a clip among the hits of one cascade search (all N candidates returned)
+     * under each {@link CascadeSearcher.Order}, in their declaration order; 0 when it is not among them.
+     */
+    public static int[] knownItemRanks(List<SearchHit> hits, String clipId) {
+        List<Comparator<SearchHit>> orders = List.of(
+                Comparator.comparingDouble(SearchHit::s1).reversed(),
+                Comparator.comparingDouble((SearchHit h) -> h.s1() + 0.5 * h.s2()).reversed(),
+                Comparator.comparingInt(SearchHit::rank));
+        int[] ranks = new int[orders.size()];
+        for (int k = 0; k < ranks.length; k++) {
+            List<SearchHit> sorted = new ArrayList<>(hits);
+            sorted.sort(orders.get(k).thenComparingInt(SearchHit::rank));
+            for (int i = 0; i < sorted.size(); i++) {
+                if (sorted.get(i).clipId().equals(clipId)) {
+                    ranks[k] = i + 1;
+                    break;
+                }
+            }
+        }
+        return ranks;
     }
 
     /** Writes {@code calibration.json} into the index folder, atomically. */

@@ -13,10 +13,11 @@ import java.util.Map;
  * @param rescored   how many of them were re-scored with s3 (≤ R)
  * @param indexSize  live clips in the index
  * @param millis     time per stage: text, knn, s1s2, s3, total
+ * @param order      how the candidates were ordered (s1, s1+s2 or cascade)
  * @param match      the best candidate's score and, on a calibrated index, its confidence and the "no good match" flag
  */
 public record SearchResult(String query, List<QueryToken> tokens, List<SearchHit> hits, int candidates, int rescored,
-                           int indexSize, Map<String, Double> millis, Match match) {
+                           int indexSize, Map<String, Double> millis, Match match, CascadeSearcher.Order order) {
 
     /**
      * How good the best candidate is ({@link SearchCalibration}).

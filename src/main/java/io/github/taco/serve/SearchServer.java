@@ -24,8 +24,9 @@ import java.util.Map;
 /**
  * The HTTP JSON API and the search page over a {@link CascadeSearcher}:
  * <ul>
- *   <li>{@code GET /api/search?q=TEXT&k=10[&n=100&r=20]} — ranked clips with s1, s2, s3, the final
- *       score and per token of interest its per-frame similarities (heat strip) and best second;</li>
+ *   <li>{@code GET /api/search?q=TEXT&k=10[&n=100&r=20&order=s1|s1+s2|cascade]} — ranked clips with s1, s2,
+ *       s3, the final score, a confidence, and per token of interest its per-frame similarities (heat strip)
+ *       and best second; {@code match} says whether the best clip is a good match;</li>
  *   <li>{@code GET /api/videos/{id}} — a clip by clip id, or all clips of a video by video id;</li>
  *   <li>{@code GET /api/health}, {@code GET /api/metrics} (counts, latency percentiles);</li>
  *   <li>{@code /} — the search page (static files under {@code resources/web}, no network resources).</li>
@@ -221,8 +222,17 @@ public final class SearchServer implements AutoCloseable {
         if (n < k) {
             throw new BadRequest("parameter 'n' (" + n + ") must be at least 'k' (" + k + ")");
         }
+        CascadeSearcher.Order order = null;
+        String orderParam = ctx.queryParam("order");
+        if (orderParam != null) {
+            try {
+                order = CascadeSearcher.Order.parse(orderParam);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("parameter 'order' must be s1, s1+s2 or cascade, got '" + orderParam + "'");
+            }
+        }
         maybeRefresh();
-        SearchResult res = searcher.search(q, new CascadeSearcher.Options(k, n, r, Math.max(n, options.efSearch())));
+        SearchResult res = searcher.search(q, new CascadeSearcher.Options(k, n, r, Math.max(n, options.efSearch()), order));
         ctx.json(res);
     }
 

@@ -51,12 +51,18 @@ class SearchCalibrationTest {
 
                 SearchCalibration c = SearchCalibration.measure(plain, index, 10);
                 assertEquals(10, c.queries());
+                assertEquals(3, c.mrr().size());
+                assertEquals(c.mrr().entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getValue(),
+                        c.mrr().get(c.bestOrder()), "the default order is the one with the highest MRR");
+                assertEquals(CascadeSearcher.Order.CASCADE, plain.defaultOrder(), "uncalibrated: the cascade");
                 c.save(dir);
                 assertTrue(Files.isRegularFile(dir.resolve(SearchCalibration.FILE)));
                 assertTrue(Arrays.equals(c.bestScores(), SearchCalibration.load(dir).orElseThrow().bestScores()));
 
                 CascadeSearcher calibrated = new CascadeSearcher(index, ck);
                 assertNotNull(calibrated.calibration());
+                assertEquals(c.bestOrder(), calibrated.defaultOrder());
+                assertEquals(c.bestOrder(), calibrated.search("stir the sauce", CascadeSearcher.Options.of(5)).order());
                 // an indexed caption searched again scores exactly its calibration value: never "no good match"
                 String caption = index.clips().get(0).caption();
                 SearchResult r = calibrated.search(caption, CascadeSearcher.Options.of(5));

@@ -82,6 +82,7 @@ class SearchServerTest {
             {"/api/search?q=onion&r=-1", "'r'"},
             {"/api/search?q=onion&k=20&n=10", "'n'"},
             {"/api/search?q=onion&k=", "'k'"},
+            {"/api/search?q=onion&order=best", "'order'"},
             {"/api/search?q=onion&r=%20", "'r'"},
         };
         for (String[] c : cases) {
@@ -194,6 +195,25 @@ class SearchServerTest {
         String bigHeaders = rawGet("/api/health", host, "X-Padding: " + "x".repeat(20_000) + "\r\n");
         assertEquals(431, status(bigHeaders), bigHeaders);
         assertTrue(jsonBody(bigHeaders).get("error").asText().contains("headers"), bigHeaders);
+    }
+
+    @Test
+    void orderChoosesHowCandidatesAreRanked() throws Exception {
+        for (String[] c : new String[][] {{"s1", "s1"}, {enc("s1+s2"), "s1+s2"}, {"cascade", "cascade"}}) {
+            HttpResponse<String> r = get("/api/search?q=" + enc("stir the sauce") + "&k=10&order=" + c[0]);
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode b = JSON.readTree(r.body());
+            assertEquals(c[1], b.get("order").asText());
+            JsonNode hits = b.get("hits");
+            for (int i = 1; i < hits.size(); i++) {
+                JsonNode prev = hits.get(i - 1);
+                JsonNode h = hits.get(i);
+                if (c[1].equals("s1")) assertTrue(prev.get("s1").asDouble() >= h.get("s1").asDouble(), r.body());
+                if (c[1].equals("s1+s2")) assertTrue(prev.get("s1").asDouble() + 0.5 * prev.get("s2").asDouble()
+                        >= h.get("s1").asDouble() + 0.5 * h.get("s2").asDouble() - 1e-9, r.body());
+            }
+            assertEquals(c[1].equals("cascade"), hits.get(0).get("rescored").asBoolean());
+        }
     }
 
     @Test
