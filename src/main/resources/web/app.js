@@ -23,19 +23,20 @@ function el(tag, cls, text) {
   return e;
 }
 
-// White → dark blue by the value's place between the strip's min and max.
+// White → dark blue by the value's place between lo and hi: one scale for every strip of a result,
+// so a flat row looks flat next to a peaked one.
 function colour(v, lo, hi) {
   const t = hi > lo ? (v - lo) / (hi - lo) : 1;
   const r = Math.round(240 - t * 200), g = Math.round(244 - t * 170), b = Math.round(255 - t * 60);
   return "rgb(" + r + "," + g + "," + b + ")";
 }
 
-function strip(token) {
+function strip(token, lo, hi) {
   const row = el("div", "strip-row");
   row.appendChild(el("span", "word", token.word + " (" + token.tag + ")"));
   const s = el("div", "strip");
   s.dataset.word = token.word;
-  const lo = Math.min(...token.perFrame), hi = Math.max(...token.perFrame);
+  s.dataset.scale = lo.toFixed(3) + "…" + hi.toFixed(3);
   token.perFrame.forEach((v, i) => {
     const c = el("span", i === token.bestFrame ? "cell best" : "cell");
     c.style.background = colour(v, lo, hi);
@@ -72,9 +73,11 @@ function renderHit(h) {
     ends.appendChild(el("span", "", fmtTime(times[0])));
     ends.appendChild(el("span", "", fmtTime(times[times.length - 1])));
     axis.appendChild(ends);
-    axis.appendChild(el("span"));
+    const lo = Math.min(...h.tokens.map(t => Math.min(...t.perFrame)));
+    const hi = Math.max(...h.tokens.map(t => Math.max(...t.perFrame)));
+    axis.appendChild(el("span", "scale", "scale " + lo.toFixed(1) + "…" + hi.toFixed(1)));
     li.appendChild(axis);
-    h.tokens.forEach(t => li.appendChild(strip(t)));
+    h.tokens.forEach(t => li.appendChild(strip(t, lo, hi)));
   }
   return li;
 }

@@ -94,6 +94,35 @@ class BrowserTest {
     }
 
     @Test
+    void usableOnAPhoneAndOneHeatScalePerResult() throws Exception {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            driver.get(fx.base() + "/?q=" + java.net.URLEncoder.encode("cut the tomatoes and stir the sauce", java.nio.charset.StandardCharsets.UTF_8) + "&k=3");
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .hit"), 3));
+            long viewport = (Long) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return document.documentElement.clientWidth;");
+            WebElement go = driver.findElement(By.id("go"));
+            assertEquals("Search", go.getText());
+            assertTrue(go.getLocation().getX() + go.getSize().getWidth() <= viewport, "the Search button is inside the " + viewport + " px viewport");
+            Long overflow = (Long) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertEquals(0L, overflow, "no horizontal scrolling");
+            WebElement hit = driver.findElements(By.cssSelector("#results .hit")).get(0);
+            List<WebElement> strips = hit.findElements(By.cssSelector(".strip"));
+            for (WebElement s : strips) {
+                assertTrue(s.getSize().getWidth() >= 250, "a strip is " + s.getSize().getWidth() + " px wide at 390 px");
+            }
+            // every strip of one result is drawn on the same scale, and the scale is shown
+            assertEquals(1, strips.stream().map(s -> s.getAttribute("data-scale")).distinct().count());
+            assertTrue(hit.getText().contains("scale "), hit.getText());
+            Files.write(Path.of("target", "page-390px.png"),
+                    ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } finally {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+    }
+
+    @Test
     void anOverlongQueryShowsTheServersError() {
         driver.get(fx.base() + "/?q=" + "a".repeat(600) + "&k=3");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
