@@ -20,11 +20,11 @@ final class DataOptions {
     @Option(names = "--fps", description = "Feature frames per second (default: ${DEFAULT-VALUE}).", defaultValue = "1.0")
     double fps;
 
-    @Option(names = "--on-missing", description = "Clips whose features are missing: skip (counted and reported) or fail (default: ${DEFAULT-VALUE}).",
-            defaultValue = "fail")
+    /** Null when not given, so that a YAML config's {@code data: onMissing} is not overwritten by a default. */
+    @Option(names = "--on-missing", description = "Clips whose features are missing: skip (counted and reported) or fail (default: fail).")
     String onMissing;
 
     MissingPolicy missingPolicy() {
-        return MissingPolicy.parse(onMissing);
+        return onMissing == null ? MissingPolicy.FAIL : MissingPolicy.parse(onMissing);
     }
 }

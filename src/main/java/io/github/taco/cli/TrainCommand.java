@@ -57,10 +57,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--vocab", description = "vocab.txt or tokenizer.json (default: the BERT uncased vocabulary bundled in the jar).")
     Path vocab;
 
-    @Option(names = "--train-split", description = "Split to train on: train or narration (default: ${DEFAULT-VALUE}).", defaultValue = "train")
+    // No picocli defaults for settings a YAML config may also give: a flag given wins over the YAML, a flag
+    // not given must not (its default would silently overwrite the file's value).
+    @Option(names = "--train-split", description = "Split to train on: train or narration (default: train).")
     String trainSplit;
 
-    @Option(names = "--val-split", description = "Split for the periodic validation (default: ${DEFAULT-VALUE}).", defaultValue = "validation")
+    @Option(names = "--val-split", description = "Split for the periodic validation (default: validation).")
     String valSplit;
 
     @Option(names = "--val-clips", description = "Validation clips for the periodic R@1 (default: 500).")
@@ -132,13 +134,13 @@ final class TrainCommand implements Callable<Integer> {
         spec.annotations = data.annotations;
         spec.features = data.features;
         spec.fps = data.fps;
-        spec.onMissing = data.missingPolicy();
+        if (data.onMissing != null) spec.onMissing = data.missingPolicy();
         spec.outDir = out;
         spec.resume = resume;
         spec.init = init;
         spec.vocabulary = vocab;
-        spec.trainSplit = Split.parse(trainSplit);
-        spec.validationSplit = Split.parse(valSplit);
+        if (trainSplit != null) spec.trainSplit = Split.parse(trainSplit);
+        if (valSplit != null) spec.validationSplit = Split.parse(valSplit);
         if (valClips != null) spec.validationClips = valClips;
         if (evalEvery != null) spec.evalEvery = evalEvery;
         spec.validator = RetrievalEvaluator.validator();
@@ -207,6 +209,11 @@ final class TrainCommand implements Callable<Integer> {
             spec.train = TrainOptions.preset(root.get("preset").asText());
         }
         ObjectMapper strict = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // The config classes ignore unknown keys when they read checkpoints (older or newer files); a
+        // user's YAML is checked here instead, so a misspelt key is an error and not a silent default.
+        checkKeys(file, "model", root.path("model"), propertyNames(strict, TacoConfig.class));
+        checkKeys(file, "train", root.path("train"), propertyNames(strict, TrainOptions.class));
+        checkKeys(file, "data", root.path("data"), java.util.List.of("trainSplit", "validationSplit", "validationClips", "evalEvery", "onMissing"));
         try {
             if (root.has("model")) strict.readerForUpdating(spec.model).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
             if (root.has("train")) strict.readerForUpdating(spec.train).readValue(root.get("train"));
@@ -216,6 +223,56 @@ final class TrainCommand implements Callable<Integer> {
         JsonNode d = root.path("data");
         if (d.has("evalEvery")) spec.evalEvery = d.get("evalEvery").asLong();
         if (d.has("validationClips")) spec.validationClips = d.get("validationClips").asInt();
-        if (d.has("onMissing")) spec.onMissing = MissingPolicy.parse(d.get("onMissing").asText());
+        try {
+            if (d.has("onMissing")) spec.onMissing = MissingPolicy.parse(d.get("onMissing").asText());
+            if (d.has("trainSplit")) spec.trainSplit = Split.parse(d.get("trainSplit").asText());
+            if (d.has("validationSplit")) spec.validationSplit = Split.parse(d.get("validationSplit").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": data: " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys Jackson accepts for a type (its properties). */
+    private static java.util.List<String> propertyNames(ObjectMapper mapper, Class<?> type) {
+        var description = mapper.getDeserializationConfig().introspect(mapper.constructType(type));
+        return description.findProperties().stream().filter(p -> p.hasField() || p.hasSetter()).map(p -> p.getName()).toList();
+    }
+
+    /** Refuses a key the section does not have, naming its section and the closest valid key. */
+    private static void checkKeys(Path file, String section, JsonNode node, java.util.List<String> valid) throws IOException {
+        if (node.isMissingNode() || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new IOException(file + ": section '" + section + "' must be a mapping of keys to values");
+        }
+        var it = node.fieldNames();
+        while (it.hasNext()) {
+            String key = it.next();
+            if (!valid.contains(key)) {
+                String closest = valid.stream().min(java.util.Comparator.comparingInt(v -> editDistance(key.toLowerCase(Locale.ROOT),
+                        v.toLowerCase(Locale.ROOT)))).orElse("?");
+                throw new IOException(file + ": unknown key '" + key + "' in section '" + section + "'; did you mean '" + closest
+                        + "'? (valid: " + String.join(", ", new java.util.TreeSet<>(valid)) + ")");
+            }
+        }
+    }
+
+    /** Levenshtein distance; a dozen lines here rather than a text library for one suggestion. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

@@ -1,0 +1,68 @@
+package io.github.taco.cli;
+
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.Split;
+import io.github.taco.train.TrainingRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code taco train --config}: no YAML key is ignored, and a flag not given never overrides the file. */
+class TrainConfigTest {
+    private static TrainingRun.Spec spec(Path tmp, String yaml, String... extra) throws IOException {
+        Path file = tmp.resolve("run.yaml");
+        Files.writeString(file, yaml);
+        String[] base = {"--annotations", tmp.resolve("a.json").toString(), "--features", tmp.toString(), "--out",
+                tmp.resolve("out").toString(), "--config", file.toString()};
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        TrainCommand cmd = new TrainCommand();
+        new CommandLine(cmd).parseArgs(args);
+        return cmd.spec();
+    }
+
+    @Test
+    void misspeltKeysAreErrorsNamingSectionAndClosestKey(@TempDir Path tmp) {
+        String[][] cases = {
+            {"model: {hiddenSze: 64}\n", "'hiddenSze'", "'model'", "'hiddenSize'"},
+            {"train: {stpes: 10}\n", "'stpes'", "'train'", "'steps'"},
+            {"data: {evalEvry: 5}\n", "'evalEvry'", "'data'", "'evalEvery'"},
+        };
+        for (String[] c : cases) {
+            IOException e = assertThrows(IOException.class, () -> spec(tmp, c[0]), c[0]);
+            for (int i = 1; i < c.length; i++) {
+                assertTrue(e.getMessage().contains(c[i]), c[0] + " → " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void dataSectionIsReadAndOnlyGivenFlagsOverrideIt(@TempDir Path tmp) throws IOException {
+        String yaml = "data: {onMissing: skip, trainSplit: narration, validationSplit: train, evalEvery: 7, validationClips: 9}\n"
+                + "model: {hiddenSize: 64, numAttentionHeads: 4}\ntrain: {steps: 11}\n";
+        TrainingRun.Spec fromFile = spec(tmp, yaml);
+        assertEquals(MissingPolicy.SKIP, fromFile.onMissing, "no --on-missing: the file's value stays");
+        assertEquals(Split.NARRATION, fromFile.trainSplit);
+        assertEquals(Split.TRAIN, fromFile.validationSplit);
+        assertEquals(7, fromFile.evalEvery);
+        assertEquals(9, fromFile.validationClips);
+        assertEquals(64, fromFile.model.hiddenSize);
+        assertEquals(11, fromFile.train.steps);
+
+        TrainingRun.Spec flags = spec(tmp, yaml, "--on-missing", "fail", "--train-split", "train", "--val-split", "validation", "--steps", "3");
+        assertEquals(MissingPolicy.FAIL, flags.onMissing, "a flag given wins");
+        assertEquals(Split.TRAIN, flags.trainSplit);
+        assertEquals(Split.VALIDATION, flags.validationSplit);
+        assertEquals(3, flags.train.steps);
+
+        IOException bad = assertThrows(IOException.class, () -> spec(tmp, "data: {validationSplit: nonsense}\n"));
+        assertTrue(bad.getMessage().contains("nonsense"), bad.getMessage());
+    }
+}
