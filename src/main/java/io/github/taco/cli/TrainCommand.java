@@ -46,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint, exactly where it stopped.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Replace a run already in --out (its checkpoint and metrics). Without it, "
+            + "and without --resume, an --out that holds a run is refused.")
+    boolean overwrite;
+
     @Option(names = "--init", description = "Start from this checkpoint's weights (fine-tuning, e.g. after pretraining on a narration split).")
     Path init;
 
@@ -137,6 +141,7 @@ final class TrainCommand implements Callable<Integer> {
         if (data.onMissing != null) spec.onMissing = data.missingPolicy();
         spec.outDir = out;
         spec.resume = resume;
+        spec.overwrite = overwrite;
         spec.init = init;
         spec.vocabulary = vocab;
         if (trainSplit != null) spec.trainSplit = Split.parse(trainSplit);

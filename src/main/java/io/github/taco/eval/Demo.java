@@ -167,6 +167,7 @@ public final class Demo {
         s.annotations = synth.resolve("youcookii_annotations_trainval.json");
         s.features = synth.resolve(CaptionBenchmark.FEATURES_DIR);
         s.outDir = outDir;
+        s.overwrite = true; // the demo's and the ablation's own folders: a re-run starts that run over
         s.model = TacoConfig.cpu(0);
         s.train = TrainOptions.preset("cpu");
         s.train.seed = seed;

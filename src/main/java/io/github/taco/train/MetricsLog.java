@@ -23,7 +23,11 @@ public final class MetricsLog implements AutoCloseable {
     private final BufferedWriter out;
     private final List<Map<String, Object>> records = new ArrayList<>();
 
-    /** Opens (appending to) {@code file}, first dropping records of steps ≥ {@code fromStep}. */
+    /**
+     * Opens (appending to) {@code file}. A run resumed from the checkpoint of step {@code fromStep}
+     * keeps the records up to and including that step (the checkpoint holds that step's update) and
+     * drops the later ones, which the resumed run writes again; a fresh run ({@code fromStep} 0) keeps none.
+     */
     @SuppressWarnings("unchecked")
     public MetricsLog(Path file, long fromStep) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -37,7 +41,7 @@ public final class MetricsLog implements AutoCloseable {
                 } catch (IOException e) {
                     continue; // a line cut short by a crash
                 }
-                if (((Number) m.getOrDefault("step", 0)).longValue() < fromStep) {
+                if (fromStep > 0 && ((Number) m.getOrDefault("step", 0)).longValue() <= fromStep) {
                     keep.add(line);
                     records.add(m);
                 }

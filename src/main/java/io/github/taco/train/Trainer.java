@@ -16,10 +16,8 @@ import io.github.taco.model.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * The training loop's core: one optimisation step on a batch, and exact checkpoints.
@@ -180,11 +178,11 @@ public final class Trainer implements AutoCloseable {
             }
             Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                deleteTree(old);
+                org.apache.lucene.util.IOUtils.rm(old);
             }
         } finally {
             if (Files.exists(tmp)) {
-                deleteTree(tmp);
+                org.apache.lucene.util.IOUtils.rm(tmp);
             }
         }
     }
@@ -217,13 +215,6 @@ public final class Trainer implements AutoCloseable {
         return t;
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 
     @Override
     public void close() {

@@ -73,6 +73,8 @@ public final class TrainingRun {
         public Path bert;
         /** Continue the run in {@link #outDir} from its checkpoint. */
         public boolean resume;
+        /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
+        public boolean overwrite;
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         public long logEvery = 10;
         public long featureCacheBytes = 2L << 30;
@@ -89,8 +91,22 @@ public final class TrainingRun {
 
     public static Result run(Spec spec) throws IOException {
         long t0 = System.nanoTime();
-        Files.createDirectories(spec.outDir);
         Path ckpt = spec.outDir.resolve(CHECKPOINT_DIR);
+        Path metrics = spec.outDir.resolve("metrics.jsonl");
+        if (spec.resume) {
+            if (!Files.isDirectory(ckpt)) {
+                throw new IOException("--resume: no checkpoint yet in " + spec.outDir + "; start without --resume");
+            }
+        } else if (Files.isDirectory(ckpt) || Files.exists(metrics)) {
+            if (!spec.overwrite) {
+                throw new IOException(spec.outDir + " already holds a training run (" + (Files.isDirectory(ckpt) ? CHECKPOINT_DIR + "/" : "metrics.jsonl")
+                        + "); continue it with --resume, or replace it with --overwrite");
+            }
+            LOG.info("--overwrite: replacing the run in {}", spec.outDir);
+            org.apache.lucene.util.IOUtils.rm(ckpt);
+            Files.deleteIfExists(metrics);
+        }
+        Files.createDirectories(spec.outDir);
         Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
         List<Clip> train = dataset.clips(spec.trainSplit);
         List<Clip> validation = dataset.clips(spec.validationSplit);
@@ -329,4 +345,5 @@ public final class TrainingRun {
         rec.values().removeIf(java.util.Objects::isNull);
         return rec;
     }
+
 }

@@ -19,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -113,7 +112,7 @@ public final class OnnxBertImporter {
             replace(tmp, abs, overwrite);
         } finally {
             if (Files.exists(tmp)) {
-                deleteTree(tmp);
+                org.apache.lucene.util.IOUtils.rm(tmp);
             }
         }
         return new Result(out, bert.sizes(), bert.tensors().size(), bert.parameters(), sha, (System.nanoTime() - t0) / 1e9);
@@ -549,16 +548,8 @@ public final class OnnxBertImporter {
             throw e;
         }
         if (old != null) {
-            deleteTree(old);
+            org.apache.lucene.util.IOUtils.rm(old);
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            List<Path> all = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
-            for (Path q : all) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 }

@@ -1,0 +1,77 @@
+package io.github.taco.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.index.TestIndexes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What {@code taco train} does with its --out folder: refuse to overwrite, resume with every metrics line. */
+class TrainingRunFolderTest {
+    @TempDir Path tmp;
+
+    private TrainingRun.Spec spec(Path data, Path out, long steps) {
+        TrainingRun.Spec s = new TrainingRun.Spec();
+        s.annotations = data.resolve("youcookii_annotations_trainval.json");
+        s.features = data.resolve("features");
+        s.outDir = out;
+        s.model = TestIndexes.tinyConfig("cosine");
+        s.trainSplit = io.github.taco.data.Split.VALIDATION; // the test data has one split
+        s.validationClips = 0;
+        s.train.steps = steps;
+        s.train.batchSize = 4;
+        s.train.warmupSteps = 1;
+        s.train.checkpointEvery = 2;
+        s.logEvery = 1;
+        return s;
+    }
+
+    private static List<Long> steps(Path metrics) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        return Files.readAllLines(metrics).stream().filter(l -> !l.isBlank()).map(l -> {
+            try {
+                return json.readTree(l).path("step").asLong(-1);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }).filter(s -> s >= 0).toList();
+    }
+
+    @Test
+    void anExistingRunIsRefusedResumeKeepsEveryLineAndOverwriteStartsOver() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("data"), 4, 3, 2);
+        Path out = tmp.resolve("run");
+
+        IOException early = assertThrows(IOException.class, () -> {
+            TrainingRun.Spec s = spec(data, out, 4);
+            s.resume = true;
+            TrainingRun.run(s);
+        });
+        assertTrue(early.getMessage().contains("no checkpoint yet") && early.getMessage().contains("without --resume"), early.getMessage());
+
+        TrainingRun.run(spec(data, out, 4));
+        assertEquals(List.of(1L, 2L, 3L, 4L), steps(out.resolve("metrics.jsonl")));
+
+        IOException again = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, out, 4)));
+        assertTrue(again.getMessage().contains("--resume") && again.getMessage().contains("--overwrite"), again.getMessage());
+        assertEquals(List.of(1L, 2L, 3L, 4L), steps(out.resolve("metrics.jsonl")), "nothing written is lost");
+
+        TrainingRun.Spec more = spec(data, out, 6);
+        more.resume = true;
+        TrainingRun.run(more);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(out.resolve("metrics.jsonl")), "the checkpoint's own step keeps its line");
+
+        TrainingRun.Spec fresh = spec(data, out, 2);
+        fresh.overwrite = true;
+        TrainingRun.run(fresh);
+        assertEquals(List.of(1L, 2L), steps(out.resolve("metrics.jsonl")));
+    }
+}
