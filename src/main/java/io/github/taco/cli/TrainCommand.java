@@ -43,7 +43,9 @@ final class TrainCommand implements Callable<Integer> {
             + "learningRate, textLearningRate, ...) and data: (trainSplit, validationSplit, validationClips, evalEvery).")
     Path config;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint, exactly where it stopped.")
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint, exactly where it stopped. Its model "
+            + "and optimisation settings are the checkpoint's: a flag or YAML key giving one of them another value is an error "
+            + "naming it; only --steps, --checkpoint-every and --fusion-chunk may change (they are logged).")
     boolean resume;
 
     @Option(names = "--overwrite", description = "Replace a run already in --out (its checkpoint and metrics). Without it, "
@@ -150,39 +152,39 @@ final class TrainCommand implements Callable<Integer> {
         if (evalEvery != null) spec.evalEvery = evalEvery;
         spec.validator = RetrievalEvaluator.validator();
         TrainOptions o = spec.train;
-        if (steps != null) o.steps = steps;
-        if (batch != null) o.batchSize = batch;
-        if (lr != null) o.learningRate = lr;
-        if (textLr != null) o.textLearningRate = textLr;
-        if (warmup != null) o.warmupSteps = warmup;
-        if (weightDecay != null) o.weightDecay = weightDecay;
-        if (clipNorm != null) o.clipNorm = clipNorm;
-        if (fusionChunk != null) o.fusionChunk = fusionChunk;
-        if (seed != null) o.seed = seed;
-        if (checkpointEvery != null) o.checkpointEvery = checkpointEvery;
+        if (steps != null) { o.steps = steps; spec.given.add("train.steps"); }
+        if (batch != null) { o.batchSize = batch; spec.given.add("train.batchSize"); }
+        if (lr != null) { o.learningRate = lr; spec.given.add("train.learningRate"); }
+        if (textLr != null) { o.textLearningRate = textLr; spec.given.add("train.textLearningRate"); }
+        if (warmup != null) { o.warmupSteps = warmup; spec.given.add("train.warmupSteps"); }
+        if (weightDecay != null) { o.weightDecay = weightDecay; spec.given.add("train.weightDecay"); }
+        if (clipNorm != null) { o.clipNorm = clipNorm; spec.given.add("train.clipNorm"); }
+        if (fusionChunk != null) { o.fusionChunk = fusionChunk; spec.given.add("train.fusionChunk"); }
+        if (seed != null) { o.seed = seed; spec.given.add("train.seed"); }
+        if (checkpointEvery != null) { o.checkpointEvery = checkpointEvery; spec.given.add("train.checkpointEvery"); }
         TacoConfig m = spec.model;
         if (bert != null) {
             spec.model = m = TacoModel.bertSizes(bert, m);
             spec.bert = bert;
             if (vocab == null) spec.vocabulary = TacoModel.bertVocabulary(bert);
         }
-        if (losses != null) m.losses(losses);
-        if (negatives != null) m.negatives = negatives;
-        if (kPrime != null) m.kPrime = kPrime;
-        if (tagSet != null) m.tagSet = tagSet;
-        if (similarity != null) m.similarity = similarity;
-        if (temperature != null) m.temperature = temperature;
-        if (lambda != null) m.lambda = lambda;
-        if (l1VideoToText != null) m.l1VideoToText = l1VideoToText;
-        if (l3Detached != null) m.l3Detached = l3Detached;
-        if (hidden != null) m.hiddenSize = hidden;
-        if (heads != null) m.numAttentionHeads = heads;
-        if (textLayers != null) m.textLayers = textLayers;
-        if (videoLayers != null) m.videoLayers = videoLayers;
-        if (fusionLayers != null) m.fusionLayers = fusionLayers;
-        if (maxFrames != null) m.maxFrames = maxFrames;
-        if (maxTokens != null) m.maxTokens = maxTokens;
-        if (dropout != null) m.dropout = dropout;
+        if (losses != null) { m.losses(losses); spec.given.addAll(java.util.List.of("model.useL1", "model.useL2", "model.useL3")); }
+        if (negatives != null) { m.negatives = negatives; spec.given.add("model.negatives"); }
+        if (kPrime != null) { m.kPrime = kPrime; spec.given.add("model.kPrime"); }
+        if (tagSet != null) { m.tagSet = tagSet; spec.given.add("model.tagSet"); }
+        if (similarity != null) { m.similarity = similarity; spec.given.add("model.similarity"); }
+        if (temperature != null) { m.temperature = temperature; spec.given.add("model.temperature"); }
+        if (lambda != null) { m.lambda = lambda; spec.given.add("model.lambda"); }
+        if (l1VideoToText != null) { m.l1VideoToText = l1VideoToText; spec.given.add("model.l1VideoToText"); }
+        if (l3Detached != null) { m.l3Detached = l3Detached; spec.given.add("model.l3Detached"); }
+        if (hidden != null) { m.hiddenSize = hidden; spec.given.add("model.hiddenSize"); }
+        if (heads != null) { m.numAttentionHeads = heads; spec.given.add("model.numAttentionHeads"); }
+        if (textLayers != null) { m.textLayers = textLayers; spec.given.add("model.textLayers"); }
+        if (videoLayers != null) { m.videoLayers = videoLayers; spec.given.add("model.videoLayers"); }
+        if (fusionLayers != null) { m.fusionLayers = fusionLayers; spec.given.add("model.fusionLayers"); }
+        if (maxFrames != null) { m.maxFrames = maxFrames; spec.given.add("model.maxFrames"); }
+        if (maxTokens != null) { m.maxTokens = maxTokens; spec.given.add("model.maxTokens"); }
+        if (dropout != null) { m.dropout = dropout; spec.given.add("model.dropout"); }
         if (temperature != null && !"cosine".equals(m.similarity)) { // τ would be silently ignored
             throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + m.similarity
                     + "' (add --similarity cosine)");
@@ -219,6 +221,8 @@ final class TrainCommand implements Callable<Integer> {
         checkKeys(file, "model", root.path("model"), propertyNames(strict, TacoConfig.class));
         checkKeys(file, "train", root.path("train"), propertyNames(strict, TrainOptions.class));
         checkKeys(file, "data", root.path("data"), java.util.List.of("trainSplit", "validationSplit", "validationClips", "evalEvery", "onMissing"));
+        root.path("model").fieldNames().forEachRemaining(k -> spec.given.add("model." + k));
+        root.path("train").fieldNames().forEachRemaining(k -> spec.given.add("train." + k));
         try {
             if (root.has("model")) strict.readerForUpdating(spec.model).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
             if (root.has("train")) strict.readerForUpdating(spec.train).readValue(root.get("train"));

@@ -71,10 +71,19 @@ public final class TrainingRun {
          * {@link TrainOptions#PRETRAINED_TEXT_RATE_RATIO} × the learning rate (docs/method.md §6).
          */
         public Path bert;
-        /** Continue the run in {@link #outDir} from its checkpoint. */
+        /**
+         * Continue the run in {@link #outDir} from its checkpoint. Its {@link #model} and {@link #train}
+         * settings are then the checkpoint's; of the {@link #given} ones, a different value is refused
+         * except for the steps, the checkpoint interval and the fusion chunk, which are applied.
+         */
         public boolean resume;
         /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
         public boolean overwrite;
+        /**
+         * The settings the user gave ("model.hiddenSize", "train.batchSize", ...: flags and YAML keys),
+         * checked against the checkpoint on {@link #resume} ({@link ResumeCheck}).
+         */
+        public java.util.Set<String> given = new java.util.TreeSet<>();
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         public long logEvery = 10;
         public long featureCacheBytes = 2L << 30;
@@ -97,6 +106,10 @@ public final class TrainingRun {
             if (!Files.isDirectory(ckpt)) {
                 throw new IOException("--resume: no checkpoint yet in " + spec.outDir + "; start without --resume");
             }
+            ResumeCheck.check(ckpt, spec).forEach(change -> LOG.info("--resume: {}", change));
+            // from here on the run's settings are the checkpoint's (with the changes allowed above)
+            spec.model = TacoConfig.read(ckpt.resolve(TacoModel.CONFIG_FILE));
+            spec.train = ResumeCheck.resumedOptions(ckpt, spec);
         } else if (Files.isDirectory(ckpt) || Files.exists(metrics)) {
             if (!spec.overwrite) {
                 throw new IOException(spec.outDir + " already holds a training run (" + (Files.isDirectory(ckpt) ? CHECKPOINT_DIR + "/" : "metrics.jsonl")

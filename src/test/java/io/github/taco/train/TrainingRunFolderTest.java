@@ -64,8 +64,19 @@ class TrainingRunFolderTest {
         assertTrue(again.getMessage().contains("--resume") && again.getMessage().contains("--overwrite"), again.getMessage());
         assertEquals(List.of(1L, 2L, 3L, 4L), steps(out.resolve("metrics.jsonl")), "nothing written is lost");
 
+        TrainingRun.Spec conflicting = spec(data, out, 6);
+        conflicting.resume = true;
+        conflicting.train.batchSize = 2;
+        conflicting.model.hiddenSize = 8;
+        conflicting.given.addAll(List.of("train.steps", "train.batchSize", "model.hiddenSize"));
+        IOException fixed = assertThrows(IOException.class, () -> TrainingRun.run(conflicting));
+        assertTrue(fixed.getMessage().contains("batchSize (4 in the checkpoint, 2 given)")
+                && fixed.getMessage().contains("hiddenSize (16 in the checkpoint, 8 given)"), fixed.getMessage());
+
         TrainingRun.Spec more = spec(data, out, 6);
         more.resume = true;
+        more.train.batchSize = 32; // not given: the checkpoint's 4 is used, not this default
+        more.given.add("train.steps");
         TrainingRun.run(more);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(out.resolve("metrics.jsonl")), "the checkpoint's own step keeps its line");
 
