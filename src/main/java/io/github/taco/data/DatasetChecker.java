@@ -45,6 +45,15 @@ public final class DatasetChecker {
      * @param maxFrames the model's frame limit, to count clips that will be thinned (e.g. 48)
      */
     public static CheckReport check(Dataset ds, FeatureStore store, MissingPolicy onMissing, int maxFrames) {
+        return check(ds, store, onMissing, maxFrames, null);
+    }
+
+    /**
+     * As {@link #check(Dataset, FeatureStore, MissingPolicy, int)}, loading the videos in parallel
+     * (feature stores are thread-safe) and calling {@code videoDone} after each video (for a progress bar).
+     * Lists in the report are sorted by video id, so the report does not depend on the threads.
+     */
+    public static CheckReport check(Dataset ds, FeatureStore store, MissingPolicy onMissing, int maxFrames, Runnable videoDone) {
         Map<Split, Integer> clipsPerSplit = new EnumMap<>(ds.clipCounts());
         Map<Split, Integer> videosPerSplit = new EnumMap<>(Split.class);
         for (Split s : clipsPerSplit.keySet()) {
@@ -52,47 +61,59 @@ public final class DatasetChecker {
         }
         Map<String, List<Clip>> byVideo = new LinkedHashMap<>();
         ds.clips().forEach(c -> byVideo.computeIfAbsent(c.videoId(), k -> new ArrayList<>()).add(c));
-        List<String> missing = new ArrayList<>();
-        int missingClips = 0;
-        Map<String, String> broken = new LinkedHashMap<>();
-        Map<String, String> mismatch = new LinkedHashMap<>();
+        java.util.Set<String> missingSet = new java.util.concurrent.ConcurrentSkipListSet<>();
+        java.util.concurrent.atomic.AtomicInteger missingClipCount = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, String> broken = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<String, String> mismatch = new java.util.concurrent.ConcurrentSkipListMap<>();
         SegmentFixups fixups = new SegmentFixups();
-        List<Integer> frameCounts = new ArrayList<>();
-        int over = 0;
+        java.util.Queue<Integer> frameCountQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger overCount = new java.util.concurrent.atomic.AtomicInteger();
         Map<String, Double> durations = new HashMap<>(ds.durations());
-        for (var e : byVideo.entrySet()) {
+        byVideo.entrySet().parallelStream().forEach(e -> {
             String vid = e.getKey();
-            if (!store.contains(vid)) {
-                missing.add(vid);
-                missingClips += e.getValue().size();
-                continue;
-            }
-            VideoFeatures f;
             try {
-                f = store.load(vid);
-            } catch (FeatureException ex) {
-                if (ex.kind() == FeatureException.Kind.MISSING) {
-                    missing.add(vid);
-                    missingClips += e.getValue().size();
-                } else {
-                    broken.put(vid, ex.getMessage());
+                if (!store.contains(vid)) {
+                    missingSet.add(vid);
+                    missingClipCount.addAndGet(e.getValue().size());
+                    return;
                 }
-                continue;
-            } catch (IOException | RuntimeException ex) {
-                broken.put(vid, String.valueOf(ex.getMessage()));
-                continue;
+                VideoFeatures f;
+                try {
+                    f = store.load(vid);
+                } catch (FeatureException ex) {
+                    if (ex.kind() == FeatureException.Kind.MISSING) {
+                        missingSet.add(vid);
+                        missingClipCount.addAndGet(e.getValue().size());
+                    } else {
+                        broken.put(vid, ex.getMessage());
+                    }
+                    return;
+                } catch (IOException | RuntimeException ex) {
+                    broken.put(vid, String.valueOf(ex.getMessage()));
+                    return;
+                }
+                Double d = durations.get(vid);
+                if (d != null && !durationAgrees(d, f.frames(), store.fps())) {
+                    mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d, f.frames(),
+                            f.frames() / store.fps(), store.fps()));
+                }
+                for (Clip c : e.getValue()) {
+                    int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, fixups).length;
+                    frameCountQueue.add(n);
+                    if (n > maxFrames) {
+                        overCount.incrementAndGet();
+                    }
+                }
+            } finally {
+                if (videoDone != null) {
+                    videoDone.run();
+                }
             }
-            Double d = durations.get(vid);
-            if (d != null && !durationAgrees(d, f.frames(), store.fps())) {
-                mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d, f.frames(),
-                        f.frames() / store.fps(), store.fps()));
-            }
-            for (Clip c : e.getValue()) {
-                int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, fixups).length;
-                frameCounts.add(n);
-                over += n > maxFrames ? 1 : 0;
-            }
-        }
+        });
+        List<String> missing = new ArrayList<>(missingSet);
+        int missingClips = missingClipCount.get();
+        List<Integer> frameCounts = new ArrayList<>(frameCountQueue);
+        int over = overCount.get();
         int[] stats = new int[0];
         if (!frameCounts.isEmpty()) {
             int[] a = frameCounts.stream().mapToInt(Integer::intValue).sorted().toArray();

@@ -77,6 +77,11 @@ public final class TrainingRun {
          * except for the steps, the checkpoint interval and the fusion chunk, which are applied.
          */
         public boolean resume;
+        /**
+         * Load every feature file the run reads before step 1 (in parallel, into the feature cache) and
+         * report every unusable or missing one at once, instead of failing at the batch that needs it.
+         */
+        public boolean preflight = true;
         /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
         public boolean overwrite;
         /**
@@ -138,6 +143,7 @@ public final class TrainingRun {
                 FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
                 TextPipeline plain = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
                         .tagSet(TagSet.parse(spec.model.tagSet)).build()) {
+            preflight(spec, dataset, store);
             Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
             Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
             idf.save(idfFile);
@@ -359,4 +365,40 @@ public final class TrainingRun {
         return rec;
     }
 
+
+    /**
+     * The pre-flight feature check ({@link Spec#preflight}): a missing video under {@code --on-missing
+     * fail} or an unusable file (corrupt, NaN, wrong dimension) stops the run before step 1 with all of
+     * them named; duration mismatches and segment repairs are logged as warnings.
+     */
+    private static void preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
+        if (!spec.preflight) {
+            return;
+        }
+        Dataset used = dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit));
+        int videos = used.videoIds().size();
+        long t0 = System.nanoTime();
+        io.github.taco.data.CheckReport report;
+        try (Progress progress = new Progress("checking features", 0, videos, Math.max(1, videos / 5))) {
+            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+            report = io.github.taco.data.DatasetChecker.check(used, store, spec.onMissing, spec.model.maxFrames,
+                    () -> progress.step(done.incrementAndGet(), ""));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        LOG.info(String.format(java.util.Locale.ROOT, "checked the features of %d clips (%d videos) in %.1f s (%.0f clips/s)",
+                used.clips().size(), videos, seconds, used.clips().size() / Math.max(seconds, 1e-9)));
+        report.warnings().forEach(w -> LOG.warn("{}", w));
+        List<String> fatal = new java.util.ArrayList<>();
+        for (String p : report.problems()) {
+            if (p.startsWith("duration mismatch")) {
+                LOG.warn("{}", p);
+            } else {
+                fatal.add(p);
+            }
+        }
+        if (!fatal.isEmpty()) {
+            throw new IOException("the features of this run have problems; nothing was trained (see 'taco data check' for the "
+                    + "whole report):\n  - " + String.join("\n  - ", fatal));
+        }
+    }
 }

@@ -85,4 +85,22 @@ class TrainingRunFolderTest {
         TrainingRun.run(fresh);
         assertEquals(List.of(1L, 2L), steps(out.resolve("metrics.jsonl")));
     }
+
+    @Test
+    void everyDefectiveFeatureFileIsNamedBeforeStepOne() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("bad"), 5, 3, 4);
+        Path feats = data.resolve("features");
+        float[] nan = new float[20 * TestIndexes.FEATURE_DIM];
+        java.util.Arrays.fill(nan, Float.NaN);
+        io.github.taco.features.Npy.writeFloat32(feats.resolve("v1.npy"), 20, TestIndexes.FEATURE_DIM, nan);
+        Files.writeString(feats.resolve("v2.npy"), "not a numpy file");
+        Files.delete(feats.resolve("v3.npy"));
+        Path out = tmp.resolve("badrun");
+        IOException e = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, out, 4)));
+        for (String video : new String[] {"v1", "v2", "v3"}) {
+            assertTrue(e.getMessage().contains(video), video + " is not named: " + e.getMessage());
+        }
+        assertTrue(e.getMessage().contains("nothing was trained"), e.getMessage());
+        assertTrue(!Files.exists(out.resolve("checkpoint")) && !Files.exists(out.resolve("metrics.jsonl")));
+    }
 }
