@@ -25,6 +25,8 @@ import java.util.Map;
  * @param notes            the reader's notes (e.g. skipped training videos)
  * @param warnings         non-fatal findings
  * @param problems         findings that fail the check
+ * @param leftOut          clips a run leaves out under {@code --on-missing skip}: a segment entirely past the end of
+ *                         its features, or no caption (under {@code fail} they are problems)
  */
 public record CheckReport(
         String dataset,
@@ -42,7 +44,8 @@ public record CheckReport(
         String segmentFixups,
         List<String> notes,
         List<String> warnings,
-        List<String> problems) {
+        List<String> problems,
+        java.util.Set<String> leftOut) {
 
     public boolean ok() {
         return problems.isEmpty();
@@ -61,6 +64,9 @@ public record CheckReport(
                     frames[0], frames[1], frames[2], clipsOverMax, maxFrames));
         }
         b.append(segmentFixups).append('\n');
+        if (!leftOut.isEmpty()) {
+            b.append(leftOut.size()).append(" clips left out (no caption, or a segment after the features end)\n");
+        }
         notes.forEach(n -> b.append("note: ").append(n).append('\n'));
         warnings.forEach(w -> b.append("warning: ").append(w).append('\n'));
         problems.forEach(p -> b.append("PROBLEM: ").append(p).append('\n'));

@@ -69,6 +69,9 @@ public final class DatasetChecker {
         java.util.Queue<Integer> frameCountQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
         java.util.concurrent.atomic.AtomicInteger overCount = new java.util.concurrent.atomic.AtomicInteger();
         Map<String, Double> durations = new HashMap<>(ds.durations());
+        Map<String, String> repaired = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<String, String> beyond = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<String, String> blank = new java.util.concurrent.ConcurrentSkipListMap<>();
         byVideo.entrySet().parallelStream().forEach(e -> {
             String vid = e.getKey();
             try {
@@ -97,8 +100,23 @@ public final class DatasetChecker {
                     mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d, f.frames(),
                             f.frames() / store.fps(), store.fps()));
                 }
+                double seconds = f.frames() / store.fps();
                 for (Clip c : e.getValue()) {
-                    int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, fixups).length;
+                    if (c.texts().stream().allMatch(t -> t == null || t.isBlank())) {
+                        blank.put(c.clipId(), "clip '" + c.clipId() + "' of video '" + vid + "' has no caption");
+                    }
+                    if (Math.max(0, Math.min(c.start(), c.end())) >= seconds) {
+                        beyond.put(c.clipId(), String.format(java.util.Locale.ROOT,
+                                "clip '%s' of video '%s': segment [%s, %s] s starts after the features end (%.1f s)",
+                                c.clipId(), vid, c.start(), c.end(), seconds));
+                    }
+                    SegmentFixups one = new SegmentFixups();
+                    int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, one).length;
+                    if (one.total() > 0) {
+                        fixups.add(one);
+                        repaired.put(c.clipId(), String.format(java.util.Locale.ROOT, "%s of %s [%s, %s]: %s", c.clipId(), vid,
+                                c.start(), c.end(), one.kinds()));
+                    }
                     frameCountQueue.add(n);
                     if (n > maxFrames) {
                         overCount.incrementAndGet();
@@ -132,13 +150,26 @@ public final class DatasetChecker {
         broken.forEach((v, why) -> problems.add(why));
         mismatch.forEach((v, why) -> problems.add("duration mismatch for video '" + v + "': " + why));
         if (fixups.total() > 0) {
-            warnings.add(fixups.toString());
+            warnings.add(fixups + "; " + repaired.size() + " clips: " + head(new ArrayList<>(repaired.values())));
+        }
+        java.util.Set<String> leftOut = new java.util.TreeSet<>();
+        for (Map<String, String> m : List.of(beyond, blank)) {
+            for (String why : m.values()) {
+                if (onMissing == MissingPolicy.FAIL) {
+                    problems.add(why + " (--on-missing skip leaves such clips out)");
+                } else {
+                    warnings.add(why + " (left out)");
+                }
+            }
+            if (onMissing != MissingPolicy.FAIL) {
+                leftOut.addAll(m.keySet());
+            }
         }
         if (ds.clips().isEmpty()) {
             problems.add("the annotations have no clips");
         }
         return new CheckReport(ds.name(), ds.videoIds().size(), ds.clips().size(), clipsPerSplit, videosPerSplit, List.copyOf(missing),
-                missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(), ds.notes(), warnings, truncate(problems));
+                missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(), ds.notes(), truncate(warnings), truncate(problems), leftOut);
     }
 
     private static String head(List<String> l) {

@@ -34,6 +34,22 @@ public final class SegmentFixups {
         return reversed() + negative() + pastEnd();
     }
 
+    /** Adds another counter's repairs to this one. */
+    public void add(SegmentFixups other) {
+        reversed.addAndGet(other.reversed());
+        negative.addAndGet(other.negative());
+        pastEnd.addAndGet(other.pastEnd());
+    }
+
+    /** The kinds of repair counted, e.g. "reversed, past the end". */
+    public String kinds() {
+        java.util.List<String> k = new java.util.ArrayList<>();
+        if (reversed() > 0) k.add("reversed (swapped)");
+        if (negative() > 0) k.add("negative (clamped to 0)");
+        if (pastEnd() > 0) k.add("past the end (clamped to the last frame)");
+        return String.join(", ", k);
+    }
+
     void countReversed() {
         reversed.incrementAndGet();
     }

@@ -143,7 +143,14 @@ public final class TrainingRun {
                 FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
                 TextPipeline plain = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
                         .tagSet(TagSet.parse(spec.model.tagSet)).build()) {
-            preflight(spec, dataset, store);
+            java.util.Set<String> leftOut = preflight(spec, dataset, store);
+            if (!leftOut.isEmpty()) {
+                train = new java.util.ArrayList<>(train);
+                validation = new java.util.ArrayList<>(validation);
+                train.removeIf(c -> leftOut.contains(c.clipId()));
+                validation.removeIf(c -> leftOut.contains(c.clipId()));
+                LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
+            }
             Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
             Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
             idf.save(idfFile);
@@ -371,9 +378,9 @@ public final class TrainingRun {
      * fail} or an unusable file (corrupt, NaN, wrong dimension) stops the run before step 1 with all of
      * them named; duration mismatches and segment repairs are logged as warnings.
      */
-    private static void preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
+    private static java.util.Set<String> preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
         if (!spec.preflight) {
-            return;
+            return java.util.Set.of();
         }
         Dataset used = dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit));
         int videos = used.videoIds().size();
@@ -397,8 +404,9 @@ public final class TrainingRun {
             }
         }
         if (!fatal.isEmpty()) {
-            throw new IOException("the features of this run have problems; nothing was trained (see 'taco data check' for the "
+            throw new IOException("the data of this run have problems; nothing was trained (see 'taco data check' for the "
                     + "whole report):\n  - " + String.join("\n  - ", fatal));
         }
+        return report.leftOut();
     }
 }

@@ -95,11 +95,19 @@ class DatasetCheckerTest {
             int frames = v.equals("5VLwcVOLoFs") ? 20 : (int) Math.ceil(end) + 1; // one video's features are too short
             Npy.writeFloat32(dir.resolve(v + ".npy"), frames, 3, new float[frames * 3]);
         }
+        // 20 s of features: the clip that starts at 12 s is cut (a named warning), the 12 that start after 20 s are
+        // errors under --on-missing fail (they would train on one copy of the last frame) and left out under skip
         CheckReport r = DatasetChecker.check(ht, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.FAIL, 48);
-        assertTrue(r.ok(), r.format()); // no durations in narration CSVs, so no mismatch: only warnings
+        assertEquals(12, r.problems().size(), r.format());
+        assertTrue(r.problems().stream().allMatch(p -> p.contains("5VLwcVOLoFs") && p.contains("starts after the features end")), r.format());
         assertEquals(Map.of(Split.NARRATION, ht.clips().size()), r.clipsPerSplit());
-        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("past the end")), r.format());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("past the end") && w.contains("5VLwcVOLoFs#1 of 5VLwcVOLoFs [12.01, 29.16]")),
+                r.format());
         assertTrue(r.segmentFixups().contains(" 0 reversed") && !r.segmentFixups().contains(" 0 past the end"), r.segmentFixups());
+        CheckReport skip = DatasetChecker.check(ht, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.SKIP, 48);
+        assertTrue(skip.ok(), skip.format()); // no durations in narration CSVs, so no mismatch
+        assertEquals(12, skip.leftOut().size());
+        assertFalse(skip.leftOut().contains("5VLwcVOLoFs#1"));
     }
 
     private int run(StringWriter out, String... args) {

@@ -103,4 +103,25 @@ class TrainingRunFolderTest {
         assertTrue(e.getMessage().contains("nothing was trained"), e.getMessage());
         assertTrue(!Files.exists(out.resolve("checkpoint")) && !Files.exists(out.resolve("metrics.jsonl")));
     }
+
+    @Test
+    void aSegmentAfterTheEndAndABlankCaptionAreErrorsOrLeftOut() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("odd"), 4, 3, 6);
+        Path ann = data.resolve("youcookii_annotations_trainval.json");
+        var json = new ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(ann.toFile());
+        var v0 = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("database").path("v0").path("annotations");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(0)).putArray("segment").add(500).add(510);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(1)).put("sentence", "   ");
+        json.writeValue(ann.toFile(), root);
+
+        IOException e = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, tmp.resolve("odd-fail"), 2)));
+        assertTrue(e.getMessage().contains("v0#0") || e.getMessage().contains("starts after the features end"), e.getMessage());
+        assertTrue(e.getMessage().contains("no caption"), e.getMessage());
+
+        TrainingRun.Spec skip = spec(data, tmp.resolve("odd-skip"), 2);
+        skip.onMissing = io.github.taco.data.MissingPolicy.SKIP;
+        TrainingRun.run(skip);
+        assertTrue(Files.isDirectory(tmp.resolve("odd-skip").resolve("checkpoint")));
+    }
 }
