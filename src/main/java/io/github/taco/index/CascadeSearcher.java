@@ -177,7 +177,7 @@ public final class CascadeSearcher {
         Map<String, Double> ms = new LinkedHashMap<>();
         int d = config.hiddenSize;
         NoGrad.thisThread();
-        try (NDManager m = model.weights().manager().newSubManager()) {
+        try (VideoIndex.Hold hold = index.hold(); NDManager m = model.weights().manager().newSubManager()) {
             NDArray idsA = m.create(ids, new Shape(1, n));
             NDArray maskA = m.create(tmask, new Shape(1, n));
             NDArray wA = m.create(tw, new Shape(1, n));

@@ -116,11 +116,15 @@ public final class VideoIndex implements AutoCloseable {
     /*
      * Concurrency with compaction: every searcher carries the frame store its offsets belong to, and
      * every ClipRef names it, so a search that started before a compaction keeps reading the old
-     * file at the old offsets (the old file is never written again). Superseded stores stay open
-     * until close(): simpler than reference counting, and it keeps ClipRefs held by callers valid;
-     * the cost is one file handle per compaction (and, on POSIX, the deleted file's space until close).
+     * file at the old offsets (the old file is never written again). A superseded store is closed
+     * (and, on POSIX, the deleted file's space freed) when no {@link #hold()} is open any more; a
+     * search holds the index from its first look-up to its last read of frame vectors.
      */
     private final Map<String, FrameStore> stores = new ConcurrentHashMap<>();
+    /** Open {@link #hold()}s; superseded stores close when it drops to 0. */
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+    /** Frame files no longer current, to close once nothing holds the index. */
+    private final java.util.Set<String> superseded = ConcurrentHashMap.newKeySet();
     /** The store add() appends to (writer), or of the newest searcher (read-only). */
     private volatile FrameStore current;
     /** Serialises add, delete and compact: compaction must not miss an append, nor a refresh see offsets before their file. */
@@ -144,7 +148,9 @@ public final class VideoIndex implements AutoCloseable {
                     // A writer's NRT reader always matches `current`: offsets move only inside compact(),
                     // which switches `current` right after its commit, before it refreshes (under `mutation`).
                     FrameStore fs = writer != null ? current : store(framesFile(((DirectoryReader) reader).getIndexCommit().getUserData()));
+                    FrameStore before = current;
                     current = fs;
+                    supersede(before);
                     return new FrameSearcher(reader, fs);
                 }
             };
@@ -426,10 +432,12 @@ public final class VideoIndex implements AutoCloseable {
             }
             stores.put(name, fresh);
             current = fresh;
+            superseded.add(old.name()); // closed once the searches that may still read it are done
             searchers.maybeRefreshBlocking();
             CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(), (System.nanoTime() - t0) / 1e9, name, true);
             compactionHook.at("after-commit");
-            deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see `stores`)
+            deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see `holds`)
+            closeSupersededIfUnheld();
             return report;
         } finally {
             mutation.unlock();
@@ -572,13 +580,74 @@ public final class VideoIndex implements AutoCloseable {
                 offset, d.getField(F_FRAMES).numericValue().intValue(), frames.name());
     }
 
-    /** The stored vectors of a clip, read from the frame file its ref came from. */
+    /**
+     * The stored vectors of a clip, read from the frame file its ref came from. Hold the index
+     * ({@link #hold()}) from reading the ref to reading its vectors, or a compaction may close that file.
+     */
     public FrameStore.Record vectors(ClipRef c) throws IOException {
         FrameStore fs = stores.get(c.frameFile());
         if (fs == null) {
-            throw new IllegalArgumentException("clip ref " + c.clipId() + " names frame file " + c.frameFile() + ", which this index never opened");
+            throw new IllegalArgumentException("clip ref " + c.clipId() + " names frame file " + c.frameFile()
+                    + ", which is not open (compacted away since the ref was read without a hold(), or never opened): search again");
         }
         return fs.read(c.offset(), c.frames());
+    }
+
+    /**
+     * A hold on the index's frame files: while any is open, a frame file superseded by a compaction
+     * stays open for the refs read before it; the last hold to close closes such files. Use one per
+     * search: {@code try (var h = index.hold()) { nearest(...); vectors(...); }}.
+     */
+    public Hold hold() {
+        holds.incrementAndGet();
+        return new Hold();
+    }
+
+    /** See {@link #hold()}. */
+    public final class Hold implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        private Hold() {}
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false) && holds.decrementAndGet() == 0) {
+                closeSupersededIfUnheld();
+            }
+        }
+    }
+
+    /** Frame files open now (the current one, and superseded ones still held). */
+    public int openFrameFiles() {
+        return stores.size();
+    }
+
+    private void supersede(FrameStore before) {
+        if (before != null && before != current) {
+            superseded.add(before.name());
+            closeSupersededIfUnheld();
+        }
+    }
+
+    private synchronized void closeSupersededIfUnheld() {
+        if (holds.get() != 0) {
+            return;
+        }
+        for (String name : java.util.List.copyOf(superseded)) {
+            superseded.remove(name);
+            FrameStore c = current;
+            if (c != null && c.name().equals(name)) {
+                continue;
+            }
+            FrameStore fs = stores.remove(name);
+            if (fs != null) {
+                try {
+                    fs.close();
+                } catch (IOException e) {
+                    // a read-only mapping that fails to close leaks a handle, nothing else
+                }
+            }
+        }
     }
 
     public Stats stats() throws IOException {

@@ -110,7 +110,14 @@ class CompactionTest {
                     results.add(s.search(q, hnsw).hits());
                 }
 
-                VideoIndex.CompactionReport rep = index.compact();
+                VideoIndex.CompactionReport rep;
+                try (VideoIndex.Hold hold = index.hold()) { // a search in flight across the compaction
+                    rep = index.compact();
+                    assertEquals(2, index.openFrameFiles(), "the old file stays open while a search holds the index");
+                    // a ref read before the compaction still reads its own (old, still open) file
+                    assertArrayEquals(recs.get("v3#1").x(), index.vectors(stale).x());
+                }
+                assertEquals(1, index.openFrameFiles(), "the last hold closes the superseded file");
 
                 assertEquals(7, rep.clips());
                 assertEquals("frames-1.bin", rep.frameFile());
@@ -124,8 +131,7 @@ class CompactionTest {
                 assertEquals("frames-1.bin", after.frameFile());
                 assertTrue(index.clips().stream().allMatch(c -> c.frameFile().equals("frames-1.bin")));
                 assertSameRecords(recs, records(index));
-                // a ref read before the compaction still reads its own (old, still open) file
-                assertArrayEquals(recs.get("v3#1").x(), index.vectors(stale).x());
+                assertThrows(IllegalArgumentException.class, () -> index.vectors(stale), "a stale ref outside any hold is refused");
                 assertNotEquals(stale.offset(), index.clip("v3#1").orElseThrow().offset(), "the records moved");
                 int i = 0;
                 for (String q : queries) {
@@ -190,6 +196,7 @@ class CompactionTest {
                 assertSameRecords(recs, records(reader));
 
                 reader.refresh();
+                assertEquals(1, reader.openFrameFiles(), "a server closes the old frame file after its refresh (disk freed)");
                 assertEquals("frames-1.bin", reader.stats().frameFile());
                 assertEquals(0, reader.stats().deadFrameBytes());
                 assertSameRecords(recs, records(reader));
@@ -238,10 +245,12 @@ class CompactionTest {
                 Thread th = new Thread(() -> {
                     try {
                         while (!stop.get()) {
-                            for (VideoIndex.ClipRef c : index.nearest(VideoIndexTest.random(qr, d, false), 5, 20)) {
-                                FrameStore.Record rec = index.vectors(c);
-                                assertArrayEquals(byId.get(c.clipId()).x(), rec.x(), c.clipId() + " in " + c.frameFile());
-                                reads.incrementAndGet();
+                            try (VideoIndex.Hold hold = index.hold()) { // as a search does: look-up to last read
+                                for (VideoIndex.ClipRef c : index.nearest(VideoIndexTest.random(qr, d, false), 5, 20)) {
+                                    FrameStore.Record rec = index.vectors(c);
+                                    assertArrayEquals(byId.get(c.clipId()).x(), rec.x(), c.clipId() + " in " + c.frameFile());
+                                    reads.incrementAndGet();
+                                }
                             }
                         }
                     } catch (Throwable e) {
@@ -260,6 +269,7 @@ class CompactionTest {
             assertTrue(errors.isEmpty(), () -> errors.peek().toString());
             assertTrue(reads.get() > 0);
             assertEquals("frames-4.bin", index.stats().frameFile());
+            assertEquals(1, index.openFrameFiles(), "every superseded frame file was closed once its searches ended");
         }
     }
 
