@@ -106,9 +106,12 @@ async function search(q, k) {
     tokensEl.appendChild(el("span", "token", "no noun or verb in the query: s2 = 0"));
   }
   if (body.match && body.match.noGoodMatch) {
-    resultsEl.appendChild(el("li", "no-match",
-        "No good match: the best clip scores lower than 95% of the best matches of this index's own captions "
-        + "(confidence " + Math.round(100 * body.match.confidence) + "%). The clips below are the nearest, not answers."));
+    const lowScore = body.match.confidence !== null && body.match.confidence < 0.05;
+    const why = lowScore
+        ? "the best clip scores lower than 95% of the best matches of this index's own captions (confidence "
+          + Math.round(100 * body.match.confidence) + "%)"
+        : "the model never saw " + body.match.unseenWords.join(", ") + " in training";
+    resultsEl.appendChild(el("li", "no-match", "No good match: " + why + ". The clips below are the nearest, not answers."));
   }
   body.hits.forEach(h => resultsEl.appendChild(renderHit(h)));
   statusEl.textContent = body.hits.length + " clips of " + body.indexSize + " (" + body.candidates + " candidates, "

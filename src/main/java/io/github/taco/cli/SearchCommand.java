@@ -78,10 +78,14 @@ final class SearchCommand implements Callable<Integer> {
             SearchResult.Match match = r.match();
             if (match.confidence() == null) {
                 out.println("(no calibration in this index: run 'taco index " + indexDir + " --calibrate' for confidences)");
-            } else if (match.noGoodMatch()) {
-                out.printf(Locale.ROOT, "NO GOOD MATCH: the best clip scores below %.0f%% of the best matches of this index's own captions "
-                        + "(confidence %.0f%%); the clips below are the nearest, not answers%n",
-                        100 * (1 - io.github.taco.index.SearchCalibration.NO_GOOD_MATCH), 100 * match.confidence());
+            }
+            if (Boolean.TRUE.equals(match.noGoodMatch())) {
+                String why = !match.unseenWords().isEmpty() && (match.confidence() == null
+                        || match.confidence() >= io.github.taco.index.SearchCalibration.NO_GOOD_MATCH)
+                        ? "the model never saw " + String.join(", ", match.unseenWords()) + " in training"
+                        : String.format(Locale.ROOT, "the best clip scores below %.0f%% of the best matches of this index's own captions "
+                                + "(confidence %.0f%%)", 100 * (1 - io.github.taco.index.SearchCalibration.NO_GOOD_MATCH), 100 * match.confidence());
+                out.println("NO GOOD MATCH: " + why + "; the clips below are the nearest, not answers");
             }
             out.printf("%4s  %-24s %-16s %15s %9s %9s %9s %9s %5s%n", "rank", "clip", "video", "segment", "s1", "s2", "s3", "final", "conf");
             for (SearchHit h : r.hits()) {

@@ -194,7 +194,7 @@ public final class CascadeSearcher {
             int c = cands.size();
             if (c == 0) {
                 ms.put("total", (System.nanoTime() - t0) / 1e6);
-                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY),
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY, qtokens),
                         o.order() != null ? o.order() : defaultOrder());
             }
             List<FrameStore.Record> recs = new ArrayList<>(c);
@@ -264,18 +264,43 @@ public final class CascadeSearcher {
                         cal == null ? null : cal.confidence(matchScore[j]), tokenMatches(qtokens, yHost, recs.get(j))));
             }
             ms.put("total", (System.nanoTime() - t0) / 1e6);
-            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best), order);
+            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best, qtokens), order);
         }
     }
 
-    private SearchResult.Match match(double best) {
+    /**
+     * The query's verdict. Two signals: the calibrated confidence of the best candidate, and the share
+     * of the query's noun/verb weight on words no training caption contained. The second is needed for
+     * a text encoder trained from scratch, which scores a foreign query as confidently as a real one
+     * (docs/search.md).
+     */
+    private SearchResult.Match match(double best, List<SearchResult.QueryToken> qtokens) {
         SearchCalibration cal = calibration;
-        if (cal == null) {
-            return new SearchResult.Match(best, null, null);
+        io.github.taco.text.Idf idf = text.idf();
+        List<String> unseen = new ArrayList<>();
+        Boolean unknownWords = null;
+        if (idf != null && !idf.isUniform() && !qtokens.isEmpty()) {
+            double all = 0;
+            double never = 0;
+            for (SearchResult.QueryToken t : qtokens) {
+                all += t.weight();
+                if (idf.documentFrequency(t.word()) == 0) {
+                    never += t.weight();
+                    if (!unseen.contains(t.word())) {
+                        unseen.add(t.word());
+                    }
+                }
+            }
+            unknownWords = all > 0 && never / all >= UNSEEN_SHARE;
         }
-        double conf = cal.confidence(best);
-        return new SearchResult.Match(best, conf, conf < SearchCalibration.NO_GOOD_MATCH);
+        Double conf = cal == null ? null : cal.confidence(best);
+        Boolean flag = conf == null && unknownWords == null ? null
+                : Boolean.TRUE.equals(unknownWords) || (conf != null && conf < SearchCalibration.NO_GOOD_MATCH);
+        return new SearchResult.Match(best, conf, flag, List.copyOf(unseen));
     }
+
+    /** Share of the query's noun/verb weight on words never seen in training above which nothing can match. */
+    public static final double UNSEEN_SHARE = 0.5;
 
     private static List<SearchResult.QueryToken> queryTokens(EncodedText et, int n) {
         List<SearchResult.QueryToken> out = new ArrayList<>();

@@ -25,9 +25,11 @@ public record SearchResult(String query, List<QueryToken> tokens, List<SearchHit
      * @param bestScore   the best stage-1 score (s1 + 0.5·s2) among the candidates
      * @param confidence  the share of the index's own captions whose best match scores no higher; null when the
      *                    index has no calibration
-     * @param noGoodMatch confidence below {@link SearchCalibration#NO_GOOD_MATCH}; null without calibration
+     * @param noGoodMatch confidence below {@link SearchCalibration#NO_GOOD_MATCH}, or half or more of the query's
+     *                    noun/verb weight on words the training captions never contained; null when neither can be told
+     * @param unseenWords the query's nouns and verbs that no training caption contained (the model cannot know them)
      */
-    public record Match(double bestScore, Double confidence, Boolean noGoodMatch) {}
+    public record Match(double bestScore, Double confidence, Boolean noGoodMatch, List<String> unseenWords) {}
 
     /** A token of interest of the query. */
     public record QueryToken(int position, String piece, String word, String tag, double weight) {}

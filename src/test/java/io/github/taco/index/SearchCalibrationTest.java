@@ -88,4 +88,26 @@ class SearchCalibrationTest {
         var e = assertThrows(java.io.IOException.class, () -> SearchCalibration.load(tmp));
         assertTrue(e.getMessage().contains(SearchCalibration.FILE) && e.getMessage().contains("--calibrate"), e.getMessage());
     }
+
+    @Test
+    void wordsNoTrainingCaptionContainedMakeNoGoodMatch() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("data2"), 4, 3, 12);
+        Path ckptDir = TestIndexes.checkpoint(tmp.resolve("ckpt2"), "cosine", 4);
+        // the training captions' document frequencies travel with a checkpoint (idf.json)
+        io.github.taco.text.Idf.fit(java.util.Arrays.stream(TestIndexes.CAPTIONS)
+                .map(c -> java.util.List.of(c.split(" "))).toList()).save(ckptDir.resolve(Checkpoint.IDF_FILE));
+        Path dir = tmp.resolve("index2");
+        try (Checkpoint ck = Checkpoint.open(ckptDir)) {
+            TestIndexes.build(dir, ck, data, FrameStore.Encoding.FLOAT16);
+            try (VideoIndex index = VideoIndex.open(dir, true)) {
+                CascadeSearcher s = new CascadeSearcher(index, ck); // no calibration: the word signal alone
+                SearchResult.Match foreign = s.search("quantum physics lecture", CascadeSearcher.Options.of(3)).match();
+                assertEquals(Boolean.TRUE, foreign.noGoodMatch());
+                assertTrue(foreign.unseenWords().containsAll(java.util.List.of("physics", "lecture")), foreign.toString());
+                SearchResult.Match known = s.search("stir the sauce", CascadeSearcher.Options.of(3)).match();
+                assertEquals(Boolean.FALSE, known.noGoodMatch(), known.toString());
+                assertTrue(known.unseenWords().isEmpty(), known.toString());
+            }
+        }
+    }
 }
