@@ -82,6 +82,8 @@ public final class TrainingRun {
          * report every unusable or missing one at once, instead of failing at the batch that needs it.
          */
         public boolean preflight = true;
+        /** Set by the run: captions cut to maxTokens (counted in the log and in data.json). */
+        public int captionsCut;
         /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
         public boolean overwrite;
         /**
@@ -325,6 +327,26 @@ public final class TrainingRun {
             byText.put(list.get(i), encoded.get(i));
         }
         LOG.info("encoded {} captions in {} s", list.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
+        // Captions longer than maxTokens are cut: say how many (those whose words alone, with [CLS] and
+        // [SEP], exceed it are cut for sure; a word may take several pieces, so a few more may be).
+        int cut = 0;
+        String longest = null;
+        int longestWords = 0;
+        for (String caption : list) {
+            int words = text.tokenizer().words(caption).size();
+            if (words + 2 > spec.model.maxTokens) {
+                cut++;
+                if (words > longestWords) {
+                    longestWords = words;
+                    longest = caption;
+                }
+            }
+        }
+        spec.captionsCut = cut;
+        if (cut > 0) {
+            LOG.warn("{} of {} captions are longer than maxTokens={} and were cut to it (the longest has {} words: \"{}\")", cut,
+                    list.size(), spec.model.maxTokens, longestWords, longest.length() > 80 ? longest.substring(0, 80) + "…" : longest);
+        }
         return caption -> {
             EncodedText e = byText.get(caption);
             if (e == null) {
@@ -357,6 +379,7 @@ public final class TrainingRun {
         m.put("features", spec.features.toAbsolutePath().toString());
         m.put("fps", spec.fps);
         m.put("train_split", spec.trainSplit.toString());
+        m.put("captions_cut_to_max_tokens", spec.captionsCut);
         return m;
     }
 

@@ -113,6 +113,7 @@ class TrainingRunFolderTest {
         var v0 = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("database").path("v0").path("annotations");
         ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(0)).putArray("segment").add(500).add(510);
         ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(1)).put("sentence", "   ");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(2)).put("sentence", "stir the sauce ".repeat(15).strip()); // 45 words
         json.writeValue(ann.toFile(), root);
 
         IOException e = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, tmp.resolve("odd-fail"), 2)));
@@ -123,5 +124,7 @@ class TrainingRunFolderTest {
         skip.onMissing = io.github.taco.data.MissingPolicy.SKIP;
         TrainingRun.run(skip);
         assertTrue(Files.isDirectory(tmp.resolve("odd-skip").resolve("checkpoint")));
+        assertEquals(1, json.readTree(tmp.resolve("odd-skip").resolve("data.json").toFile()).path("captions_cut_to_max_tokens").asInt(),
+                "the 45-word caption is counted as cut to maxTokens=16");
     }
 }
