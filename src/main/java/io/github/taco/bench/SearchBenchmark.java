@@ -95,9 +95,6 @@ public final class SearchBenchmark {
         return out;
     }
 
-    static double pct(double[] sorted, double q) {
-        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
-    }
 
     static long dirBytes(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
@@ -218,7 +215,7 @@ public final class SearchBenchmark {
                     "vectors (%s) n=%,d d=%d M=%d beam=%d ef=%d: build %.1f s (%,.0f vec/s, %d threads, %d segments), size %.1f MB; "
                             + "k=10 latency p50 %.2f ms p99 %.2f ms, QPS %.0f (1 thread) %.0f (2 threads); recall@10 %.3f (%d queries)%n",
                     label, n, dim, maxConn, beam, ef, buildS, n / buildS, threads, reader.leaves().size(), bytes / 1e6,
-                    pct(lat, 0.5), pct(lat, 0.99), qps1, qps2, recall, queries));
+                    io.github.taco.serve.ServerMetrics.percentile(lat, 0.5), io.github.taco.serve.ServerMetrics.percentile(lat, 0.99), qps1, qps2, recall, queries));
             System.out.print(sb.substring(sb.lastIndexOf("vectors (")));
             System.out.flush();
             }
@@ -427,7 +424,7 @@ public final class SearchBenchmark {
                                 + "latency p50 %.1f ms p99 %.1f ms, QPS %.1f (1 thread); mean ms text %.1f knn %.1f s1+s2 %.1f s3 %.1f%n",
                         n, d, enc.name().toLowerCase(Locale.ROOT), topN, topR,
                         buildS > 0 ? String.format(Locale.ROOT, "build %.1f s (%,.0f clips/s, no encoder),", buildS, n / buildS) : "(reused index)",
-                        st.luceneBytes() / 1e6, st.frameStoreBytes() / 1e6, pct(lat, 0.5), pct(lat, 0.99), qps,
+                        st.luceneBytes() / 1e6, st.frameStoreBytes() / 1e6, io.github.taco.serve.ServerMetrics.percentile(lat, 0.5), io.github.taco.serve.ServerMetrics.percentile(lat, 0.99), qps,
                         stage[0], stage[1], stage[2], stage[3]));
             }
         }
@@ -527,7 +524,7 @@ public final class SearchBenchmark {
         double[] lat = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return String.format(Locale.ROOT,
                 "http %s, %d clients x %d s on loopback (k=10): %d requests, %d errors, %.1f req/s, latency p50 %.1f ms p99 %.1f ms max %.1f ms%n",
-                label, clients, seconds, lat.length, errors.get(), lat.length / (double) seconds, pct(lat, 0.5), pct(lat, 0.99),
+                label, clients, seconds, lat.length, errors.get(), lat.length / (double) seconds, io.github.taco.serve.ServerMetrics.percentile(lat, 0.5), io.github.taco.serve.ServerMetrics.percentile(lat, 0.99),
                 lat.length == 0 ? 0 : lat[lat.length - 1]);
     }
 }

@@ -185,10 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         if (maxFrames != null) { m.maxFrames = maxFrames; spec.given.add("model.maxFrames"); }
         if (maxTokens != null) { m.maxTokens = maxTokens; spec.given.add("model.maxTokens"); }
         if (dropout != null) { m.dropout = dropout; spec.given.add("model.dropout"); }
-        if (temperature != null && !"cosine".equals(m.similarity)) { // τ would be silently ignored
-            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + m.similarity
-                    + "' (add --similarity cosine)");
-        }
+        TacoConfig.checkTemperatureApplies(temperature, m.similarity);
         o.validate();
         return spec;
     }

@@ -148,8 +148,8 @@ public final class Ablation {
      * @throws IllegalArgumentException before anything is trained, if the folder holds runs with other settings
      */
     public static List<Run> run(Spec spec, PrintStream out) throws IOException {
-        if (spec.temperature != null && "dot".equals(spec.similarity)) { // τ would be silently ignored
-            throw new IllegalArgumentException("--temperature applies to cosine similarity only, not to --similarity dot");
+        if (spec.similarity != null) {
+            TacoConfig.checkTemperatureApplies(spec.temperature, spec.similarity);
         }
         Settings settings = settings(spec);
         List<Run> runs = existing(spec.out);

@@ -129,6 +129,17 @@ public final class TacoConfig {
         return c;
     }
 
+    /**
+     * Refuses a temperature given for a similarity that does not use it (τ scales cosine scores only,
+     * docs/method.md §2): it would be silently ignored.
+     */
+    public static void checkTemperatureApplies(Double temperature, String similarity) {
+        if (temperature != null && !"cosine".equals(similarity)) {
+            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + similarity
+                    + "' (add --similarity cosine)");
+        }
+    }
+
     /** A preset by name: "paper" or "cpu". */
     public static TacoConfig preset(String name, int featureDim) {
         return switch (name.toLowerCase(Locale.ROOT)) {

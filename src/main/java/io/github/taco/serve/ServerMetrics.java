@@ -94,8 +94,8 @@ public final class ServerMetrics {
         return p;
     }
 
-    /** Nearest-rank percentile of sorted values (0 when empty). */
-    static double percentile(double[] sorted, double q) {
+    /** Nearest-rank percentile of sorted values (0 when empty): the one definition the server and the benchmarks use. */
+    public static double percentile(double[] sorted, double q) {
         if (sorted.length == 0) return 0;
         int i = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
