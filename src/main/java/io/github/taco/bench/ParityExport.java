@@ -240,6 +240,6 @@ public final class ParityExport {
     }
 
     private static void write(Path file, NDList list) throws IOException {
-        Weights.AtomicFiles.write(file, (OutputStream out) -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        io.github.taco.io.AtomicFiles.write(file, (OutputStream out) -> list.encode(out, NDList.Encoding.SAFETENSORS));
     }
 }

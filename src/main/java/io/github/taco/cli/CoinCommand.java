@@ -78,7 +78,7 @@ final class CoinCommand implements Callable<Integer> {
                     ckpt.model().weights().manager());
             System.out.print(r.table());
             if (json != null) {
-                Weights.AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.toMap()));
+                io.github.taco.io.AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.toMap()));
             }
         }
         return 0;

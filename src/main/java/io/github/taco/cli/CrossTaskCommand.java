@@ -61,7 +61,7 @@ final class CrossTaskCommand implements Callable<Integer> {
                     new CrossTaskEvaluator.ModelScorer(ckpt.model(), ckpt.text(), tokenWeight, w));
             System.out.print(r.table(new CrossTaskReader(root).tasks()));
             if (json != null) {
-                Weights.AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                io.github.taco.io.AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(CrossTaskEvaluator.toMap(r)));
             }
         }

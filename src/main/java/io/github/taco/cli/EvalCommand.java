@@ -61,7 +61,7 @@ final class EvalCommand implements Callable<Integer> {
         System.out.print(report.table());
         if (json != null) {
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toMap());
-            Weights.AtomicFiles.writeString(json, text);
+            io.github.taco.io.AtomicFiles.writeString(json, text);
         }
         return 0;
     }

@@ -272,8 +272,8 @@ public final class Ablation {
     /** Writes results.json, table.md and chart.png (each atomically) after every run, so partial results survive. */
     static void write(Path out, List<Run> runs) throws IOException {
         Files.createDirectories(out);
-        Weights.AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
-        Weights.AtomicFiles.writeString(out.resolve("table.md"), markdown(runs));
+        io.github.taco.io.AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
+        io.github.taco.io.AtomicFiles.writeString(out.resolve("table.md"), markdown(runs));
         Map<String, double[]> stats = stats(runs);
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(450).title("Text→video R@1 on the synthetic benchmark (mean ± std over seeds)")
                 .xAxisTitle("").yAxisTitle("R@1 (%)").build();

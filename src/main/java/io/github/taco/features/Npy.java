@@ -43,7 +43,7 @@ public final class Npy {
             buf.asFloatBuffer().get(data);
         } else {
             for (int i = 0; i < n; i++) {
-                data[i] = halfToFloat(buf.getShort(h.dataStart + 2 * i));
+                data[i] = io.github.taco.io.Float16.toFloat(buf.getShort(h.dataStart + 2 * i));
             }
         }
         VideoFeatures f = new VideoFeatures(videoId, (int) h.shape[0], (int) h.shape[1], data);
@@ -53,22 +53,6 @@ public final class Npy {
                     "value " + data[bad] + " at frame " + bad / f.dim() + ", dim " + bad % f.dim());
         }
         return f;
-    }
-
-    /** IEEE 754 binary16 → float32 (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short half) {
-        int h = half & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13)); // Inf or NaN
-        }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f; // subnormal
-            return sign == 0 ? v : -v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     /** What the header says: data offset, shape and value size. */

@@ -171,7 +171,7 @@ public final class FrameStore implements java.io.Closeable {
         if (encoding == Encoding.FLOAT32) {
             for (float v : c.x()) b.putFloat(v);
         } else {
-            for (float v : c.x()) b.putShort(Half.fromFloat(v));
+            for (float v : c.x()) b.putShort(io.github.taco.io.Float16.fromFloat(v));
         }
         b.flip();
         long pos = offset;
@@ -216,7 +216,7 @@ public final class FrameStore implements java.io.Closeable {
         if (encoding == Encoding.FLOAT32) {
             b.asFloatBuffer().get(x);
         } else {
-            for (int i = 0; i < x.length; i++) x[i] = Half.toFloat(b.getShort());
+            for (int i = 0; i < x.length; i++) x[i] = io.github.taco.io.Float16.toFloat(b.getShort());
         }
         return new Record(frames, times, vector, x);
     }

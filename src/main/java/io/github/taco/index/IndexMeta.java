@@ -84,7 +84,7 @@ public final class IndexMeta {
     }
 
     public void write(Path dir) throws IOException {
-        Weights.AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
+        io.github.taco.io.AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
     }
 
     public static IndexMeta read(Path dir) throws IOException {

@@ -128,7 +128,7 @@ public record SearchCalibration(int queries, double[] bestScores, CascadeSearche
 
     /** Writes {@code calibration.json} into the index folder, atomically. */
     public void save(Path indexDir) throws IOException {
-        Weights.AtomicFiles.writeString(indexDir.resolve(FILE), JSON.writeValueAsString(this));
+        io.github.taco.io.AtomicFiles.writeString(indexDir.resolve(FILE), JSON.writeValueAsString(this));
     }
 
     /** The index's calibration, if it has one (an index built before calibrations existed has none). */

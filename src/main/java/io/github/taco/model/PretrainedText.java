@@ -96,7 +96,7 @@ public final class PretrainedText {
         // The importer copies the tokenizer from a file: extract it beside the output, under its own name.
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Weights.AtomicFiles.tempSibling(out, true);
+        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(out, true);
         try {
             Path tokenizer = tmp.resolve("tokenizer.json");
             Files.write(tokenizer, resource(MINILM_TOKENIZER));

@@ -221,7 +221,7 @@ public final class TacoModel implements AutoCloseable {
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         weights.save(dir.resolve(WEIGHTS_FILE));
-        Weights.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
+        io.github.taco.io.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
     }
 
     /** Rebuilds a model from a folder written by {@link #save}. */

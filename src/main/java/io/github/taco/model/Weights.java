@@ -97,7 +97,7 @@ public final class Weights implements AutoCloseable {
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             list.add(e.getValue());
         }
-        AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        io.github.taco.io.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
     }
 
     /**
@@ -172,55 +172,4 @@ public final class Weights implements AutoCloseable {
         manager.close();
     }
 
-    /** Atomic writes: a temp file in the same folder, then a rename over the target. */
-    public static final class AtomicFiles {
-        private AtomicFiles() {}
-
-        public interface Writer {
-            void write(OutputStream out) throws IOException;
-        }
-
-        public static void write(Path target, Writer writer) throws IOException {
-            Path dir = target.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = tempSibling(target, false);
-            try {
-                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
-                    writer.write(out);
-                }
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        }
-
-        /**
-         * Creates an empty file (or folder) beside {@code target} under a fresh hidden name, to be
-         * renamed over it. Unlike {@code Files.createTempFile}, which makes it readable by its owner
-         * only (0600, and 0700 for a folder), it gets the default permissions of new files (the
-         * umask), so a checkpoint trained by one account can be served by another.
-         */
-        public static Path tempSibling(Path target, boolean directory) throws IOException {
-            Path abs = target.toAbsolutePath();
-            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-            while (true) {
-                Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(random.nextLong()) + ".tmp");
-                try {
-                    if (directory) {
-                        Files.createDirectory(tmp);
-                    } else {
-                        Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE).close();
-                    }
-                    return tmp;
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    // another writer picked the same name: draw again
-                }
-            }
-        }
-
-        public static void writeString(Path target, String text) throws IOException {
-            write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-    }
 }

@@ -29,7 +29,7 @@ final class EncodingCache {
 
     static void write(Path file, List<EncodedText> texts) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = io.github.taco.model.Weights.AtomicFiles.tempSibling(file, false);
+        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(file, false);
         CRC32 crc = new CRC32();
         try (OutputStream os = Files.newOutputStream(tmp);
                 DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(os, 1 << 16), crc))) {

@@ -147,7 +147,7 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         Path file = dir.resolve("vocab.txt");
         if (!Files.exists(file) || Files.size(file) != bytes.length) {
             Files.createDirectories(dir);
-            Path tmp = io.github.taco.model.Weights.AtomicFiles.tempSibling(file, false);
+            Path tmp = io.github.taco.io.AtomicFiles.tempSibling(file, false);
             Files.write(tmp, bytes);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }

@@ -175,7 +175,7 @@ public final class AdamW implements AutoCloseable {
         NDList list = new NDList();
         list.addAll(mean.values());
         list.addAll(variance.values());
-        Weights.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        io.github.taco.io.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
     }
 
     /** Restores moments written by {@link #save} and the update count {@code steps}. */

@@ -314,7 +314,7 @@ public final class TextPretraining {
                 copy.setName(name);
                 list.add(copy);
             });
-            Weights.AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+            io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
         }
         TacoConfig c = model.config();
         ObjectNode cfg = JSON.createObjectNode();
@@ -346,9 +346,9 @@ public final class TextPretraining {
             how.put("held_out_loss", r.after().loss());
             how.put("held_out_accuracy", r.after().accuracy());
         }
-        Weights.AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
+        io.github.taco.io.AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
         byte[] bytes = tokenizer.sourceBytes();
         boolean json = tokenizer.source().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
-        Weights.AtomicFiles.write(spec.outDir.resolve(json ? "tokenizer.json" : "vocab.txt"), out -> out.write(bytes));
+        io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(json ? "tokenizer.json" : "vocab.txt"), out -> out.write(bytes));
     }
 }

@@ -158,7 +158,7 @@ public final class Trainer implements AutoCloseable {
     public void save(Path dir, Map<String, Path> extras) throws IOException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = Weights.AtomicFiles.tempSibling(abs, true);
+        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(abs, true);
         try {
             model.save(tmp);
             optimizer.save(tmp.resolve(OPTIMIZER_FILE));
@@ -167,7 +167,7 @@ public final class Trainer implements AutoCloseable {
             state.put("optimizer_steps", optimizer.steps());
             state.put("skipped_steps", skippedSteps);
             state.set("options", JSON.valueToTree(options));
-            Weights.AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
+            io.github.taco.io.AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
             for (Map.Entry<String, Path> e : extras.entrySet()) {
                 Files.copy(e.getValue(), tmp.resolve(e.getKey()));
             }

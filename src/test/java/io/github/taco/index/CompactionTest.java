@@ -222,7 +222,7 @@ class CompactionTest {
 
     static float[] half(float[] v) {
         float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = Half.toFloat(Half.fromFloat(v[i]));
+        for (int i = 0; i < v.length; i++) out[i] = io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(v[i]));
         return out;
     }
 

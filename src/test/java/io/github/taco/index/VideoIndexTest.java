@@ -180,20 +180,20 @@ class VideoIndexTest {
     @Test
     void halfPrecisionRoundTripsAndRoundsToNearestEven() {
         for (int h = 0; h < 65536; h++) {
-            float f = Half.toFloat((short) h);
+            float f = io.github.taco.io.Float16.toFloat((short) h);
             if (Float.isNaN(f)) continue;
-            assertEquals((short) h, Half.fromFloat(f), "half bits " + Integer.toHexString(h));
+            assertEquals((short) h, io.github.taco.io.Float16.fromFloat(f), "half bits " + Integer.toHexString(h));
         }
-        assertEquals(1.0f, Half.toFloat(Half.fromFloat(1.0f)));
-        assertEquals(65504f, Half.toFloat(Half.fromFloat(65504f)));
-        assertEquals(Float.POSITIVE_INFINITY, Half.toFloat(Half.fromFloat(70000f)));
-        assertEquals(1.0f, Half.toFloat(Half.fromFloat(1.0f + 0x1p-11f)), "a tie rounds to the even neighbour");
-        assertEquals(1.0f + 0x1p-9f, Half.toFloat(Half.fromFloat(1.0f + 0x1p-10f + 0x1p-11f)));
+        assertEquals(1.0f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f)));
+        assertEquals(65504f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(65504f)));
+        assertEquals(Float.POSITIVE_INFINITY, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(70000f)));
+        assertEquals(1.0f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f + 0x1p-11f)), "a tie rounds to the even neighbour");
+        assertEquals(1.0f + 0x1p-9f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f + 0x1p-10f + 0x1p-11f)));
         Random r = new Random(1);
         for (int i = 0; i < 100_000; i++) {
             float v = (float) (r.nextGaussian() * 10);
             if (Math.abs(v) < 1e-4f) continue;
-            assertEquals(v, Half.toFloat(Half.fromFloat(v)), Math.abs(v) * 0x1p-11f * 1.0001f);
+            assertEquals(v, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(v)), Math.abs(v) * 0x1p-11f * 1.0001f);
         }
     }
 }

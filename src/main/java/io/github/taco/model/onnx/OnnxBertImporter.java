@@ -103,11 +103,11 @@ public final class OnnxBertImporter {
 
         Path abs = out.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = Weights.AtomicFiles.tempSibling(abs, true);
+        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(abs, true);
         try {
             String tokenizerName = tokenizer.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? "tokenizer.json" : "vocab.txt";
             Files.copy(tokenizer, tmp.resolve(tokenizerName));
-            Weights.AtomicFiles.writeString(tmp.resolve(TacoModel.CONFIG_FILE), config(bert.sizes(), graph.file(), sha));
+            io.github.taco.io.AtomicFiles.writeString(tmp.resolve(TacoModel.CONFIG_FILE), config(bert.sizes(), graph.file(), sha));
             writeSafetensors(bert, tmp.resolve(TacoModel.WEIGHTS_FILE));
             replace(tmp, abs, overwrite);
         } finally {
@@ -527,7 +527,7 @@ public final class OnnxBertImporter {
                 a.setName(e.getKey());
                 list.add(a);
             }
-            Weights.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+            io.github.taco.io.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
         }
     }
 

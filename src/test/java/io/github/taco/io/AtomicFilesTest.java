@@ -1,4 +1,4 @@
-package io.github.taco.model;
+package io.github.taco.io;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,14 +23,14 @@ class AtomicFilesTest {
         Path plainDir = Files.createDirectory(dir.resolve("plainDir"));
 
         Path target = dir.resolve("config.json");
-        Weights.AtomicFiles.writeString(target, "{}");
-        Weights.AtomicFiles.writeString(target, "{\"a\": 1}"); // over an existing file
+        io.github.taco.io.AtomicFiles.writeString(target, "{}");
+        io.github.taco.io.AtomicFiles.writeString(target, "{\"a\": 1}"); // over an existing file
         assertEquals("{\"a\": 1}", Files.readString(target));
         Set<PosixFilePermission> expected = Files.getPosixFilePermissions(plain);
         // Files.createTempFile would give 0600: another account could not read a checkpoint.
         assertEquals(expected, Files.getPosixFilePermissions(target));
 
-        Path folder = Weights.AtomicFiles.tempSibling(dir.resolve("checkpoint"), true);
+        Path folder = io.github.taco.io.AtomicFiles.tempSibling(dir.resolve("checkpoint"), true);
         assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(folder));
         assertTrue(folder.getFileName().toString().startsWith(".checkpoint."), folder.toString());
         Files.delete(folder);

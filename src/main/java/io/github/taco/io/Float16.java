@@ -1,14 +1,14 @@
-package io.github.taco.index;
+package io.github.taco.io;
 
 /**
  * IEEE 754 half-precision conversion with round-to-nearest-even. Hand-written because Java 17 has
  * no {@code Float.floatToFloat16} (added in Java 20). Half precision keeps 11 significant bits: a
  * relative error of at most 2^-11 ≈ 4.9e-4 for |v| in [6.1e-5, 65504]; larger values become ±∞.
  */
-final class Half {
-    private Half() {}
+public final class Float16 {
+    private Float16() {}
 
-    static short fromFloat(float f) {
+    public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int val = bits & 0x7fffffff;
@@ -29,7 +29,7 @@ final class Half {
         return (short) (sign | h);
     }
 
-    static float toFloat(short h) {
+    public static float toFloat(short h) {
         int s = (h & 0x8000) << 16;
         int e = (h >>> 10) & 0x1f;
         int m = h & 0x3ff;
