@@ -97,7 +97,7 @@ public final class ParityExport {
             model.save(o.out().resolve("checkpoint"));
             model.setTraining(false); // dropout off: the comparison must be deterministic
             try (NDManager scope = model.weights().manager().newSubManager()) {
-                TacoModel.Inputs in = TacoModel.Inputs.of(batch, scope);
+                TacoModel.Inputs in = batch.toInputs(scope);
                 NDList inputs = new NDList(
                         named(in.features(), "features"), named(in.frameMask(), "frame_mask"),
                         named(in.tokenIds(), "token_ids"), named(in.tokenMask(), "token_mask"),

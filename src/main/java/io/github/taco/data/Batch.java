@@ -49,4 +49,21 @@ public record Batch(
             throw new IllegalArgumentException("Batch." + field + " has " + length + " values, expected " + expected);
         }
     }
+
+    /**
+     * This batch as the model's input arrays, created in {@code manager} (the caller's per-batch scope,
+     * so that closing it frees them). Here rather than in the model: the model knows arrays, not batches.
+     */
+    public io.github.taco.model.TacoModel.Inputs toInputs(ai.djl.ndarray.NDManager manager) {
+        long[] ids = new long[tokenIds().length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tokenIds()[i];
+        }
+        return new io.github.taco.model.TacoModel.Inputs(
+                manager.create(features(), new ai.djl.ndarray.types.Shape(size(), maxFrames(), featureDim())),
+                manager.create(frameMask(), new ai.djl.ndarray.types.Shape(size(), maxFrames())),
+                manager.create(ids, new ai.djl.ndarray.types.Shape(size(), maxTokens())),
+                manager.create(tokenMask(), new ai.djl.ndarray.types.Shape(size(), maxTokens())),
+                manager.create(tokenWeights(), new ai.djl.ndarray.types.Shape(size(), maxTokens())));
+    }
 }

@@ -183,7 +183,7 @@ public final class RetrievalEvaluator {
             // (the whole YouCook2 validation split, 3,492 clips, took 17 GB before and was OOM-killed)
             try (NDManager batch = scope.newSubManager()) {
                 Batch b = pad(raw, frames, tokens);
-                TacoModel.Inputs in = TacoModel.Inputs.of(b, batch);
+                TacoModel.Inputs in = b.toInputs(batch);
                 NDList keep = new NDList(model.encodeText(in.tokenIds(), in.tokenMask()).stopGradient(),
                         model.encodeVideo(in.features(), in.frameMask()).stopGradient(), in.tokenMask(), in.tokenWeights(), in.frameMask());
                 keep.attach(scope);

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.data.Batch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,21 +60,8 @@ public final class TacoModel implements AutoCloseable {
         return training;
     }
 
-    /** A batch as engine arrays, created in {@code manager} (the caller's per-batch scope). */
-    public record Inputs(NDArray features, NDArray frameMask, NDArray tokenIds, NDArray tokenMask, NDArray tokenWeights) {
-        public static Inputs of(Batch b, NDManager manager) {
-            long[] ids = new long[b.tokenIds().length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = b.tokenIds()[i];
-            }
-            return new Inputs(
-                    manager.create(b.features(), new Shape(b.size(), b.maxFrames(), b.featureDim())),
-                    manager.create(b.frameMask(), new Shape(b.size(), b.maxFrames())),
-                    manager.create(ids, new Shape(b.size(), b.maxTokens())),
-                    manager.create(b.tokenMask(), new Shape(b.size(), b.maxTokens())),
-                    manager.create(b.tokenWeights(), new Shape(b.size(), b.maxTokens())));
-        }
-    }
+    /** A batch as engine arrays ({@code data.Batch#toInputs} builds them from a host batch). */
+    public record Inputs(NDArray features, NDArray frameMask, NDArray tokenIds, NDArray tokenMask, NDArray tokenWeights) {}
 
     // ---------------------------------------------------------------- encoders
 

@@ -104,7 +104,7 @@ public final class Trainer implements AutoCloseable {
         Random random = new Random(options.seed * 1_000_033L + step);
         model.setTraining(true);
         try (NDManager scope = model.weights().manager().newSubManager()) {
-            TacoModel.Inputs in = TacoModel.Inputs.of(batch, scope);
+            TacoModel.Inputs in = batch.toInputs(scope);
             TacoObjective.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk);

@@ -28,7 +28,7 @@ class RetrievalEvaluatorTest {
             // s1 of the first chunk alone, computed directly, gives the same ranks as the evaluator's s1 on it
             float[][][] sm = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(0, 0)).scoreMatrices(List.of(a));
             try (NDManager mgr = root.newSubManager()) {
-                TacoModel.Inputs in = TacoModel.Inputs.of(a, mgr);
+                TacoModel.Inputs in = a.toInputs(mgr);
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
                 NDArray x = model.encodeVideo(in.features(), in.frameMask());
                 float[] s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())).toFloatArray();

@@ -57,7 +57,7 @@ class DetachedFusionTest {
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 7)) {
             model.setTraining(true);
             try (NDManager scope = model.weights().manager().newSubManager()) {
-                TacoModel.Inputs in = TacoModel.Inputs.of(batch, scope);
+                TacoModel.Inputs in = batch.toInputs(scope);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     gc.backward(new TacoObjective(model).compute(in, new Random(1), new PhaseTimer()).total());
                 }

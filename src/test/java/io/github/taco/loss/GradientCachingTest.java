@@ -107,7 +107,7 @@ class GradientCachingTest {
             model.setTraining(true);
             TacoObjective objective = new TacoObjective(model);
             try (NDManager scope = model.weights().manager().newSubManager()) {
-                TacoModel.Inputs in = TacoModel.Inputs.of(BATCH, scope);
+                TacoModel.Inputs in = BATCH.toInputs(scope);
                 Engine.getInstance().setRandomSeed(seed);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     if (cached) {

@@ -48,7 +48,7 @@ class GradientCheckTest {
             // A fixed selection keeps L3 a smooth function of the weights.
             NegativeSampler.Selection sel = NegativeSampler.select(NegativeSampler.Mode.RANDOM, null, K, c.kPrime, new Random(3));
             Function<NDManager, NDArray> f = mgr -> {
-                TacoModel.Inputs in = TacoModel.Inputs.of(b, mgr);
+                TacoModel.Inputs in = b.toInputs(mgr);
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
                 NDArray x = model.encodeVideo(in.features(), in.frameMask());
                 return switch (loss) {

@@ -31,7 +31,7 @@ class LossReferenceTest {
         c.l1VideoToText = true;
         Batch b = TinyBatches.random(K, M, D, N, V, 7, 0f, 0, true);
         try (NDManager mgr = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, mgr, 3)) {
-            TacoModel.Inputs in = TacoModel.Inputs.of(b, mgr);
+            TacoModel.Inputs in = b.toInputs(mgr);
             NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
             int d = c.hiddenSize;

@@ -41,7 +41,7 @@ class PaddingInvarianceTest {
 
     private static float[][] everything(TacoModel model, Batch b, NDManager root) {
         try (NDManager mgr = root.newSubManager()) {
-            TacoModel.Inputs in = TacoModel.Inputs.of(b, mgr);
+            TacoModel.Inputs in = b.toInputs(mgr);
             NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
             NDArray s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask()));

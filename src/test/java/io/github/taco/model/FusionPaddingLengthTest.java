@@ -31,7 +31,7 @@ class FusionPaddingLengthTest {
         int[] vidx = {0, 1, 2, 3, 2, 3};
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 3);
                 NDManager mgr = root.newSubManager()) {
-            TacoModel.Inputs in = TacoModel.Inputs.of(b, mgr);
+            TacoModel.Inputs in = b.toInputs(mgr);
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
             NDArray full = model.s3(model.encodeText(in.tokenIds(), in.tokenMask()), in.tokenMask(), x, in.frameMask(), idx, vidx);
             NDIndex cut = new NDIndex(":, 0:{}", longest);

@@ -57,7 +57,7 @@ class GcBetweenForwardAndBackwardTest {
         Map<String, float[]> out = new LinkedHashMap<>();
         model.setTraining(true);
         try (NDManager scope = model.weights().manager().newSubManager()) {
-            TacoModel.Inputs in = TacoModel.Inputs.of(batch, scope);
+            TacoModel.Inputs in = batch.toInputs(scope);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 TacoObjective.Terms terms = objective.compute(in, new Random(1), new PhaseTimer());
                 if (gcBetween) {

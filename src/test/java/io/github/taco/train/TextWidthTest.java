@@ -84,7 +84,7 @@ class TextWidthTest {
             assertEquals(names.indexOf("text.proj.weight") + 2, names.indexOf("video.proj.weight"));
             assertTrue(names.stream().filter(n -> n.startsWith("text.") && !n.startsWith("text.proj.")).allMatch(n -> names.indexOf(n) < names.indexOf("text.proj.weight")));
             try (NDManager m = root.newSubManager()) {
-                TacoModel.Inputs in = TacoModel.Inputs.of(batch(1), m);
+                TacoModel.Inputs in = batch(1).toInputs(m);
                 NDArray h = model.textHiddenStates(in.tokenIds(), in.tokenMask());
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
                 assertEquals(new Shape(K, N, 48), h.getShape());
@@ -136,7 +136,7 @@ class TextWidthTest {
     static float[][] scores(TacoModel model, NDManager root) {
         model.setTraining(false);
         try (NDManager m = root.newSubManager()) {
-            TacoModel.Inputs in = TacoModel.Inputs.of(batch(7), m);
+            TacoModel.Inputs in = batch(7).toInputs(m);
             NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
             NDArray s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask()));
