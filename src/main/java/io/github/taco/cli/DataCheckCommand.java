@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
             "Exit code 1 with the list of problems."})
 final class DataCheckCommand implements Callable<Integer> {
 
-    @Option(names = "--dataset", required = true, description = "Dataset layout: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--dataset", defaultValue = "youcook2", description = "Dataset layout: ${COMPLETION-CANDIDATES} (default: "
+            + "${DEFAULT-VALUE}, as in train, eval and index).")
     DatasetName dataset;
 
     @Option(names = "--annotations", required = true,

@@ -120,8 +120,14 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainingRun.Spec spec = spec();
         TrainingRun.Result r = TrainingRun.run(spec);
-        System.out.printf(Locale.ROOT, "trained %d steps in %.0f s; last loss %.4f; checkpoint %s%n", r.steps(), r.seconds(),
-                r.last() == null ? Double.NaN : r.last().loss(), r.checkpoint());
+        if (r.stepsTrained() == 0) {
+            System.out.printf(Locale.ROOT, "nothing to train: the checkpoint %s is already at step %d of %d (give --steps N to train on)%n",
+                    r.checkpoint(), r.steps(), spec.train.steps);
+        } else {
+            System.out.printf(Locale.ROOT, "trained %d steps%s in %.0f s; last loss %.4f; checkpoint %s%n", r.stepsTrained(),
+                    r.stepsTrained() == r.steps() ? "" : " (steps " + (r.steps() - r.stepsTrained() + 1) + "–" + r.steps() + ", resumed)",
+                    r.seconds(), r.last().loss(), r.checkpoint());
+        }
         if (r.validation() != null) {
             System.out.println("validation: " + r.validation());
         }
@@ -193,6 +199,9 @@ final class TrainCommand implements Callable<Integer> {
     private static void applyYaml(TrainingRun.Spec spec, Path file) throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         JsonNode root;
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("--config " + file + ": no such file");
+        }
         try {
             root = yaml.readTree(file.toFile());
         } catch (IOException e) {

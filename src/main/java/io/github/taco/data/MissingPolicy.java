@@ -7,7 +7,12 @@ public enum MissingPolicy {
     /** Throw, naming the video. */
     FAIL;
 
+    /** skip or fail (any case); anything else is an error that names the accepted values. */
     public static MissingPolicy parse(String s) {
-        return valueOf(s.trim().toUpperCase());
+        try {
+            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--on-missing (data: onMissing) must be skip or fail, got '" + s + "'");
+        }
     }
 }

@@ -92,6 +92,6 @@ public final class CachedFeatureStore implements FeatureStore {
 
     @Override
     public String toString() {
-        return "cache(" + maxBytes + " B) of " + inner;
+        return inner.toString(); // what the user named: the cache is an internal detail
     }
 }

@@ -101,7 +101,13 @@ public final class TrainingRun {
     }
 
     /** The outcome: last step's losses and the final validation report (null when validation is off). */
-    public record Result(long steps, Trainer.StepResult last, Map<String, Double> validation, Path checkpoint, double seconds) {}
+    /**
+     * @param steps        the step the run ended at (the checkpoint's step)
+     * @param stepsTrained steps trained by this call (fewer than {@code steps} after a resume; 0 when the
+     *                     checkpoint was already at the end)
+     */
+    public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation, Path checkpoint,
+            double seconds) {}
 
     private TrainingRun() {}
 
@@ -296,7 +302,7 @@ public final class TrainingRun {
             Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec)));
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
         }
-        return new Result(trainer.step(), last, report, ckpt, (System.nanoTime() - t0) / 1e9);
+        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */

@@ -65,4 +65,15 @@ class TrainConfigTest {
         IOException bad = assertThrows(IOException.class, () -> spec(tmp, "data: {validationSplit: nonsense}\n"));
         assertTrue(bad.getMessage().contains("nonsense"), bad.getMessage());
     }
+
+    @Test
+    void badValuesAndMissingFilesSayWhatIsWrong(@TempDir Path tmp) throws Exception {
+        IllegalArgumentException policy = assertThrows(IllegalArgumentException.class, () -> spec(tmp, "train: {steps: 3}\n", "--on-missing", "foo"));
+        assertTrue(policy.getMessage().contains("skip or fail") && policy.getMessage().contains("'foo'"), policy.getMessage());
+        TrainCommand cmd = new TrainCommand();
+        new CommandLine(cmd).parseArgs("--annotations", "a.json", "--features", tmp.toString(), "--out", tmp.resolve("o").toString(),
+                "--config", tmp.resolve("nope.yaml").toString());
+        IOException missing = assertThrows(IOException.class, cmd::spec);
+        assertTrue(missing.getMessage().contains("nope.yaml") && missing.getMessage().contains("no such file"), missing.getMessage());
+    }
 }

@@ -77,8 +77,14 @@ class TrainingRunFolderTest {
         more.resume = true;
         more.train.batchSize = 32; // not given: the checkpoint's 4 is used, not this default
         more.given.add("train.steps");
-        TrainingRun.run(more);
+        assertEquals(2, TrainingRun.run(more).stepsTrained(), "steps 5 and 6, not 6");
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(out.resolve("metrics.jsonl")), "the checkpoint's own step keeps its line");
+
+        TrainingRun.Spec nothingLeft = spec(data, out, 6);
+        nothingLeft.resume = true;
+        TrainingRun.Result done = TrainingRun.run(nothingLeft);
+        assertEquals(0, done.stepsTrained());
+        assertEquals(6, done.steps());
 
         TrainingRun.Spec fresh = spec(data, out, 2);
         fresh.overwrite = true;
