@@ -35,7 +35,15 @@ public final class YouCook2Reader {
     /** Reads the JSON; {@code path} may be the file or a directory containing it. */
     public static Dataset read(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(ANNOTATION_FILE) : path;
-        JsonNode db = new ObjectMapper().readTree(file.toFile()).path("database");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such file (give the YouCook2 annotation file " + ANNOTATION_FILE + " or its folder)");
+        }
+        JsonNode db;
+        try {
+            db = new ObjectMapper().readTree(file.toFile()).path("database");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + ": not a YouCook2 annotation file (not JSON: " + e.getOriginalMessage() + ")", e);
+        }
         if (!db.isObject()) {
             throw new IOException(file + " has no \"database\" object: not a YouCook2 annotation file");
         }

@@ -216,6 +216,10 @@ public final class TacoModel implements AutoCloseable {
         if (!Files.isRegularFile(cfg)) {
             throw new IOException(dir + " is not a taco checkpoint: " + CONFIG_FILE + " is missing");
         }
+        if (!Files.isRegularFile(dir.resolve(WEIGHTS_FILE))) {
+            throw new IOException(dir + " is not a complete checkpoint: " + CONFIG_FILE + " is there but " + WEIGHTS_FILE
+                    + " is missing (an interrupted copy?)");
+        }
         TacoModel model = new TacoModel(TacoConfig.read(cfg), parent, 0);
         try {
             model.weights.load(dir.resolve(WEIGHTS_FILE));

@@ -113,6 +113,9 @@ public final class TrainingRun {
 
     public static Result run(Spec spec) throws IOException {
         long t0 = System.nanoTime();
+        if (Files.exists(spec.outDir) && !Files.isDirectory(spec.outDir)) {
+            throw new IOException("--out " + spec.outDir + " is a file; give a folder (it is created when missing)");
+        }
         Path ckpt = spec.outDir.resolve(CHECKPOINT_DIR);
         Path metrics = spec.outDir.resolve("metrics.jsonl");
         if (spec.resume) {
