@@ -58,6 +58,11 @@ public final class EvalRun {
             if (store.dim() != c.featureDim) {
                 throw new IOException(spec.features + " has " + store.dim() + "-d features, the checkpoint expects " + c.featureDim);
             }
+            java.util.Set<String> leftOut = io.github.taco.train.TrainingRun.preflight(dataset.only(java.util.Set.of(spec.split)), store,
+                    spec.onMissing, c.maxFrames);
+            if (!leftOut.isEmpty()) {
+                clips = clips.stream().filter(cl -> !leftOut.contains(cl.clipId())).toList();
+            }
             MissingFeatures kept = MissingFeatures.filter(clips, store, spec.onMissing);
             if (kept.skippedClips() > 0) {
                 LOG.warn("{}", kept);

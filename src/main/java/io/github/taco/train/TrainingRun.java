@@ -405,22 +405,31 @@ public final class TrainingRun {
     }
 
 
-    /**
-     * The pre-flight feature check ({@link Spec#preflight}): a missing video under {@code --on-missing
-     * fail} or an unusable file (corrupt, NaN, wrong dimension) stops the run before step 1 with all of
-     * them named; duration mismatches and segment repairs are logged as warnings.
-     */
+    /** The pre-flight data check ({@link Spec#preflight}; {@link #preflight(Dataset, FeatureStore, MissingPolicy, int)}). */
     private static java.util.Set<String> preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
         if (!spec.preflight) {
             return java.util.Set.of();
         }
-        Dataset used = dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit));
+        return preflight(dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit)), store, spec.onMissing,
+                spec.model.maxFrames);
+    }
+
+    /**
+     * Loads every feature file of {@code used} (in parallel, with a progress bar) and checks its clips
+     * before any work starts. A missing video under {@code fail}, an unusable file, a blank caption or
+     * a segment after the features end (under {@code fail}) stops with all of them named. Duration
+     * mismatches and segment repairs are logged as warnings. Used by train and eval.
+     *
+     * @return the clips to leave out (under {@code --on-missing skip})
+     */
+    public static java.util.Set<String> preflight(Dataset used, FeatureStore store, MissingPolicy onMissing, int maxFrames)
+            throws IOException {
         int videos = used.videoIds().size();
         long t0 = System.nanoTime();
         io.github.taco.data.CheckReport report;
         try (Progress progress = new Progress("checking features", 0, videos, Math.max(1, videos / 5))) {
             java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-            report = io.github.taco.data.DatasetChecker.check(used, store, spec.onMissing, spec.model.maxFrames,
+            report = io.github.taco.data.DatasetChecker.check(used, store, onMissing, maxFrames,
                     () -> progress.step(done.incrementAndGet(), ""));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -436,7 +445,7 @@ public final class TrainingRun {
             }
         }
         if (!fatal.isEmpty()) {
-            throw new IOException("the data of this run have problems; nothing was trained (see 'taco data check' for the "
+            throw new IOException("the data have problems; nothing was trained or evaluated (see 'taco data check' for the "
                     + "whole report):\n  - " + String.join("\n  - ", fatal));
         }
         return report.leftOut();
