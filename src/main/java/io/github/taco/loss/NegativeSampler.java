@@ -1,9 +1,10 @@
 package io.github.taco.loss;
 
+import io.github.taco.model.Negatives;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -18,18 +19,6 @@ import java.util.Random;
  * </ul>
  */
 public final class NegativeSampler {
-    public enum Mode {
-        CASCADE, RANDOM, FULL;
-
-        public static Mode parse(String s) {
-            try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("negatives must be cascade, random or full, got '" + s + "'");
-            }
-        }
-    }
-
     /**
      * The chosen negatives: {@code videosForText[i]} are video indices for anchor text i,
      * {@code textsForVideo[j]} text indices for anchor video j; each row has K' entries.
@@ -39,15 +28,15 @@ public final class NegativeSampler {
     private NegativeSampler() {}
 
     /** K' = min(kPrime, K − 1), or K − 1 for {@code full}. */
-    public static int effectiveKPrime(Mode mode, int kPrime, int k) {
-        return mode == Mode.FULL ? k - 1 : Math.min(kPrime, k - 1);
+    public static int effectiveKPrime(Negatives mode, int kPrime, int k) {
+        return mode == Negatives.FULL ? k - 1 : Math.min(kPrime, k - 1);
     }
 
     /**
      * @param r      [K * K] row-major, r[i * K + j] = r(v_j, t_i); used by {@code cascade} only
      * @param random used by {@code random} only
      */
-    public static Selection select(Mode mode, float[] r, int k, int kPrime, Random random) {
+    public static Selection select(Negatives mode, float[] r, int k, int kPrime, Random random) {
         if (k < 2) {
             throw new IllegalArgumentException("L3 needs a batch of at least 2 pairs, got " + k);
         }

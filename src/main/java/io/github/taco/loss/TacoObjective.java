@@ -1,5 +1,7 @@
 package io.github.taco.loss;
 
+import io.github.taco.model.Negatives;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -20,12 +22,12 @@ import io.github.taco.model.Scalars;
 public final class TacoObjective {
     private final TacoModel model;
     private final TacoConfig config;
-    private final NegativeSampler.Mode mode;
+    private final Negatives mode;
 
     public TacoObjective(TacoModel model) {
         this.model = model;
         this.config = model.config();
-        this.mode = NegativeSampler.Mode.parse(config.negatives);
+        this.mode = Negatives.parse(config.negatives);
     }
 
     /** The loss terms of one step; unused terms are null. s1 and s2 are [K, K] (s2 null without L2). */
@@ -185,7 +187,7 @@ public final class TacoObjective {
 
     private NegativeSampler.Selection select(Encoded e, Random random) {
         int k = (int) e.s1.getShape().get(0);
-        float[] r = mode == NegativeSampler.Mode.CASCADE ? (e.s2 == null ? e.s1 : e.s1.add(e.s2)).toFloatArray() : null;
+        float[] r = mode == Negatives.CASCADE ? (e.s2 == null ? e.s1 : e.s1.add(e.s2)).toFloatArray() : null;
         return NegativeSampler.select(mode, r, k, config.kPrime, random);
     }
 }

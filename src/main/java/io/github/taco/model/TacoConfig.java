@@ -243,9 +243,7 @@ public final class TacoConfig {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
-        if (!negatives.equals("cascade") && !negatives.equals("random") && !negatives.equals("full")) {
-            throw new IllegalArgumentException("negatives must be cascade, random or full, got '" + negatives + "'");
-        }
+        Negatives.parse(negatives);
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }

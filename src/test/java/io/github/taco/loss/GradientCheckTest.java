@@ -1,5 +1,7 @@
 package io.github.taco.loss;
 
+import io.github.taco.model.Negatives;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -46,7 +48,7 @@ class GradientCheckTest {
         Batch b = TinyBatches.random(K, M, D, N, V, 11, 0f, 0, false);
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 5)) {
             // A fixed selection keeps L3 a smooth function of the weights.
-            NegativeSampler.Selection sel = NegativeSampler.select(NegativeSampler.Mode.RANDOM, null, K, c.kPrime, new Random(3));
+            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.RANDOM, null, K, c.kPrime, new Random(3));
             Function<NDManager, NDArray> f = mgr -> {
                 TacoModel.Inputs in = b.toInputs(mgr);
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());

@@ -1,5 +1,7 @@
 package io.github.taco.loss;
 
+import io.github.taco.model.Negatives;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
@@ -127,7 +129,7 @@ class LossReferenceTest {
             // L3 on a cascade selection, with s3 from the model's fusion for each pair
             float[] r = new float[K * K];
             for (int i = 0; i < K; i++) for (int j = 0; j < K; j++) r[i * K + j] = (float) (s1[i][j] + s2[i][j]);
-            NegativeSampler.Selection sel = NegativeSampler.select(NegativeSampler.Mode.CASCADE, r, K, c.kPrime, new Random(1));
+            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, r, K, c.kPrime, new Random(1));
             double lt = 0, lv = 0;
             for (int a = 0; a < K; a++) {
                 double[] textRow = new double[c.kPrime + 1];

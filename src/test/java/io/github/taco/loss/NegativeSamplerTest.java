@@ -1,5 +1,7 @@
 package io.github.taco.loss;
 
+import io.github.taco.model.Negatives;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -22,7 +24,7 @@ class NegativeSamplerTest {
             int kp = 1 + rnd.nextInt(10);
             float[] r = new float[k * k];
             for (int i = 0; i < r.length; i++) r[i] = rnd.nextInt(7) + (i % (k + 1) == 0 ? 100 : 0); // ties, and a strong diagonal
-            NegativeSampler.Selection sel = NegativeSampler.select(NegativeSampler.Mode.CASCADE, r, k, kp, null);
+            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, r, k, kp, null);
             int expectedKp = Math.min(kp, k - 1);
             assertEquals(expectedKp, sel.kPrime());
             for (int a = 0; a < k; a++) {
@@ -53,7 +55,7 @@ class NegativeSamplerTest {
     @Test
     void randomReturnsDistinctNonPositives() {
         int k = 10;
-        NegativeSampler.Selection sel = NegativeSampler.select(NegativeSampler.Mode.RANDOM, null, k, 4, new Random(1));
+        NegativeSampler.Selection sel = NegativeSampler.select(Negatives.RANDOM, null, k, 4, new Random(1));
         Set<String> rows = new HashSet<>();
         for (int a = 0; a < k; a++) {
             for (int[] row : new int[][] {sel.videosForText()[a], sel.textsForVideo()[a]}) {
@@ -71,10 +73,10 @@ class NegativeSamplerTest {
 
     @Test
     void fullTakesAllOthersAndTinyBatchesAreRejected() {
-        NegativeSampler.Selection sel = NegativeSampler.select(NegativeSampler.Mode.FULL, null, 5, 2, null);
+        NegativeSampler.Selection sel = NegativeSampler.select(Negatives.FULL, null, 5, 2, null);
         assertEquals(4, sel.kPrime());
         assertEquals("[0, 1, 3, 4]", Arrays.toString(sel.videosForText()[2]));
-        assertThrows(IllegalArgumentException.class, () -> NegativeSampler.select(NegativeSampler.Mode.FULL, null, 1, 2, null));
-        assertThrows(IllegalArgumentException.class, () -> NegativeSampler.Mode.parse("hard"));
+        assertThrows(IllegalArgumentException.class, () -> NegativeSampler.select(Negatives.FULL, null, 1, 2, null));
+        assertThrows(IllegalArgumentException.class, () -> Negatives.parse("hard"));
     }
 }

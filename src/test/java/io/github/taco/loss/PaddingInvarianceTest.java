@@ -1,5 +1,7 @@
 package io.github.taco.loss;
 
+import io.github.taco.model.Negatives;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
@@ -47,7 +49,7 @@ class PaddingInvarianceTest {
             NDArray s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask()));
             NDArray tok = model.tokenScores(y, x, in.frameMask());
             NDArray s2 = model.s2(tok, in.tokenWeights());
-            NegativeSampler.Selection sel = NegativeSampler.select(NegativeSampler.Mode.CASCADE, s1.add(s2).toFloatArray(), K, 3, new Random(0));
+            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, s1.add(s2).toFloatArray(), K, 3, new Random(0));
             FusionLoss.Pairs pairs = FusionLoss.Pairs.of(sel, K);
             NDArray s3 = model.s3(y, in.tokenMask(), x, in.frameMask(), pairs.textIdx(), pairs.videoIdx());
             return new float[][] {

@@ -1,0 +1,25 @@
+package io.github.taco.model;
+
+import java.util.Locale;
+
+/**
+ * Which negatives L3 runs the fusion on (docs/method.md §4); the one place their names live
+ * ({@link TacoConfig#negatives} holds the name, {@code loss.NegativeSampler} draws them).
+ */
+public enum Negatives {
+    /** The K' hardest by r = s1 (+ s2), per anchor: TACo's cascade sampling. */
+    CASCADE,
+    /** K' distinct random non-positives per anchor ("previous work"). */
+    RANDOM,
+    /** All K − 1 non-positives. */
+    FULL;
+
+    /** cascade, random or full (any case); anything else is an error naming them. */
+    public static Negatives parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("negatives must be cascade, random or full, got '" + s + "'");
+        }
+    }
+}
