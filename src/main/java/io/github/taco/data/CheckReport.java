@@ -25,6 +25,7 @@ import java.util.Map;
  * @param notes            the reader's notes (e.g. skipped training videos)
  * @param warnings         non-fatal findings
  * @param problems         findings that fail the check
+ * @param segmentRepairs   how many clip segments were repaired (reversed, negative or past the end)
  * @param leftOut          clips a run leaves out under {@code --on-missing skip}: a segment entirely past the end of
  *                         its features, or no caption (under {@code fail} they are problems)
  */
@@ -45,6 +46,7 @@ public record CheckReport(
         List<String> notes,
         List<String> warnings,
         List<String> problems,
+        long segmentRepairs,
         java.util.Set<String> leftOut) {
 
     public boolean ok() {

@@ -169,7 +169,7 @@ public final class DatasetChecker {
             problems.add("the annotations have no clips");
         }
         return new CheckReport(ds.name(), ds.videoIds().size(), ds.clips().size(), clipsPerSplit, videosPerSplit, List.copyOf(missing),
-                missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(), ds.notes(), truncate(warnings), truncate(problems), leftOut);
+                missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(), ds.notes(), truncate(warnings), truncate(problems), fixups.total(), leftOut);
     }
 
     private static String head(List<String> l) {

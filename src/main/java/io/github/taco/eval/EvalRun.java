@@ -59,7 +59,7 @@ public final class EvalRun {
                 throw new IOException(spec.features + " has " + store.dim() + "-d features, the checkpoint expects " + c.featureDim);
             }
             java.util.Set<String> leftOut = io.github.taco.train.TrainingRun.preflight(dataset.only(java.util.Set.of(spec.split)), store,
-                    spec.onMissing, c.maxFrames);
+                    spec.onMissing, c.maxFrames).leftOut();
             if (!leftOut.isEmpty()) {
                 clips = clips.stream().filter(cl -> !leftOut.contains(cl.clipId())).toList();
             }

@@ -82,8 +82,11 @@ public final class TrainingRun {
          * report every unusable or missing one at once, instead of failing at the batch that needs it.
          */
         public boolean preflight = true;
-        /** Set by the run: captions cut to maxTokens (counted in the log and in data.json). */
+        /** Set by the run: captions cut to maxTokens (counted in the log, metrics.jsonl's header and data.json). */
         public int captionsCut;
+        /** Set by the run's pre-flight check: segments repaired, clips left out. */
+        public long segmentRepairs;
+        public int clipsLeftOut;
         /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
         public boolean overwrite;
         /**
@@ -252,6 +255,16 @@ public final class TrainingRun {
         try (MetricsLog log = new MetricsLog(spec.outDir.resolve("metrics.jsonl"), start);
                 PrefetchLoader batches = DataLoaders.open(train, store, text, lc, start);
                 Progress progress = new Progress("train", start, spec.train.steps, spec.logEvery)) {
+            if (start == 0) { // the header: what the data check found, for whoever reads the log later
+                Map<String, Object> header = new LinkedHashMap<>();
+                header.put("header", true);
+                header.put("train_clips", train.size());
+                header.put("validation_clips", validation.size());
+                header.put("segment_repairs", spec.segmentRepairs);
+                header.put("clips_left_out", spec.clipsLeftOut);
+                header.put("captions_cut_to_max_tokens", spec.captionsCut);
+                log.write(header);
+            }
             while (trainer.step() < spec.train.steps) {
                 try {
                     last = trainer.train(batches.next());
@@ -410,8 +423,11 @@ public final class TrainingRun {
         if (!spec.preflight) {
             return java.util.Set.of();
         }
-        return preflight(dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit)), store, spec.onMissing,
-                spec.model.maxFrames);
+        io.github.taco.data.CheckReport report = preflight(dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit)),
+                store, spec.onMissing, spec.model.maxFrames);
+        spec.segmentRepairs = report.segmentRepairs();
+        spec.clipsLeftOut = report.leftOut().size();
+        return report.leftOut();
     }
 
     /**
@@ -420,9 +436,9 @@ public final class TrainingRun {
      * a segment after the features end (under {@code fail}) stops with all of them named. Duration
      * mismatches and segment repairs are logged as warnings. Used by train and eval.
      *
-     * @return the clips to leave out (under {@code --on-missing skip})
+     * @return the check's report; its {@code leftOut} are the clips to leave out (under {@code --on-missing skip})
      */
-    public static java.util.Set<String> preflight(Dataset used, FeatureStore store, MissingPolicy onMissing, int maxFrames)
+    public static io.github.taco.data.CheckReport preflight(Dataset used, FeatureStore store, MissingPolicy onMissing, int maxFrames)
             throws IOException {
         int videos = used.videoIds().size();
         long t0 = System.nanoTime();
@@ -448,6 +464,6 @@ public final class TrainingRun {
             throw new IOException("the data have problems; nothing was trained or evaluated (see 'taco data check' for the "
                     + "whole report):\n  - " + String.join("\n  - ", fatal));
         }
-        return report.leftOut();
+        return report;
     }
 }

@@ -132,5 +132,10 @@ class TrainingRunFolderTest {
         assertTrue(Files.isDirectory(tmp.resolve("odd-skip").resolve("checkpoint")));
         assertEquals(1, json.readTree(tmp.resolve("odd-skip").resolve("data.json").toFile()).path("captions_cut_to_max_tokens").asInt(),
                 "the 45-word caption is counted as cut to maxTokens=16");
+        var header = json.readTree(Files.readAllLines(tmp.resolve("odd-skip").resolve("metrics.jsonl")).get(0));
+        assertTrue(header.path("header").asBoolean(), header.toString());
+        assertEquals(2, header.path("clips_left_out").asInt(), header.toString());
+        assertEquals(1, header.path("captions_cut_to_max_tokens").asInt(), header.toString());
+        assertTrue(header.path("segment_repairs").asInt() >= 1, "the segment after the end is also a repair: " + header);
     }
 }
