@@ -189,9 +189,8 @@ public final class Ablation {
                 var m = r.row(method).textToVideo();
                 Run run = new Run(row.name, seed, settings, trained.seconds(), method, m.r1(), m.r5(), m.r10(), m.medianRank(),
                         r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.S1_S2).textToVideo().r1());
-                runs.add(run);
                 LOG.info("{}", run);
-                write(spec.out, runs);
+                runs = record(spec.out, run);
             }
         }
         out.print(markdown(runs));
@@ -270,6 +269,26 @@ public final class Ablation {
     }
 
     /** Writes results.json, table.md and chart.png (each atomically) after every run, so partial results survive. */
+    /**
+     * Adds a finished run to the folder's results under a file lock, re-reading the file first: rows
+     * run in parallel as separate {@code taco ablate} processes on one {@code --out} then keep each
+     * other's runs (before, the last process to finish wrote its own list over the others').
+     *
+     * @return every run of the folder, this one included
+     */
+    static List<Run> record(Path out, Run run) throws IOException {
+        Files.createDirectories(out);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out.resolve(".results.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock lock = ch.lock()) {
+            List<Run> runs = new ArrayList<>(existing(out));
+            runs.removeIf(r -> r.row().equals(run.row()) && r.seed() == run.seed());
+            runs.add(run);
+            write(out, runs);
+            return runs;
+        }
+    }
+
     static void write(Path out, List<Run> runs) throws IOException {
         Files.createDirectories(out);
         io.github.taco.io.AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));

@@ -154,4 +154,17 @@ class AblationResultsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Ablation.run(again, new PrintStream(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().contains("at learning rate 1.0E-4"), e.getMessage());
     }
+
+    @Test
+    void parallelProcessesOnOneFolderKeepEachOthersRuns(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("shared");
+        // process A started first; process B, with its own (stale) list, finishes L1 seed 2 after A wrote seed 1
+        List<Ablation.Run> staleB = List.of();
+        Ablation.record(out, run("L1+L2+L3 cascade", 1, DEFAULT, 55));
+        List<Ablation.Run> after = Ablation.record(out, run("L1", 2, DEFAULT, 57));
+        assertEquals(2, after.size(), "B re-reads the file instead of writing its stale list " + staleB);
+        assertEquals(2, Ablation.existing(out).size());
+        // the same row and seed again replaces, never duplicates
+        assertEquals(2, Ablation.record(out, run("L1", 2, DEFAULT, 58)).size());
+    }
 }
