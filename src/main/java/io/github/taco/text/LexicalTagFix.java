@@ -116,12 +116,7 @@ final class LexicalTagFix {
     }
 
     private static boolean hasLetter(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isLetter(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
+        return s.chars().anyMatch(Character::isLetter);
     }
 
     /** Whether WordNet allows the tag for the word (closed-class tags never are: the word is a content word). */
