@@ -80,6 +80,10 @@ class TrainedBeatsUntrainedOnTasksTest {
         c.videoLayers = 1;
         c.fusionLayers = 1;
         c.maxFrames = 16;
+        // Pinned, not the preset's: the margins below were measured with dropout 0.1. Without it
+        // this 150-step run over-fits the captions and the short step names localize worse
+        // (measured: 33.3 vs 21.6 untrained, against 45.7 vs 14.6 with dropout).
+        c.dropout = 0.1;
         c.losses("L1+L2");
         spec.model = c;
         spec.vocabulary = vocab;
