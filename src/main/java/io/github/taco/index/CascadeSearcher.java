@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Text→video search with the inference cascade of docs/method.md §5 over a {@link VideoIndex}:
+ * Text→video search with the inference cascade of docs/method.md §5 over a {@link ClipIndex} (a local {@link VideoIndex} or a SolrCloud collection):
  * <ol>
  *   <li>text encoder → y and the text vector;</li>
  *   <li>HNSW top N by s1 (approximate; exact when N covers the index);</li>
@@ -98,7 +98,7 @@ public final class CascadeSearcher {
         }
     }
 
-    private final VideoIndex index;
+    private final ClipIndex index;
     private final TacoModel model;
     private final TacoConfig config;
     private final TextPipeline text;
@@ -107,13 +107,13 @@ public final class CascadeSearcher {
     /**
      * @throws IndexMeta.IndexMismatchException when the checkpoint is not the one the index was built with
      */
-    public CascadeSearcher(VideoIndex index, io.github.taco.train.Checkpoint checkpoint) throws IOException {
+    public CascadeSearcher(ClipIndex index, io.github.taco.train.Checkpoint checkpoint) throws IOException {
         this(index, checkpoint.model(), checkpoint.text());
         index.meta().verify(checkpoint.dir(), checkpoint.config());
     }
 
     /** Without the checkpoint-hash check (the caller vouches for the model, e.g. tests and benchmarks). */
-    public CascadeSearcher(VideoIndex index, TacoModel model, TextPipeline text) {
+    public CascadeSearcher(ClipIndex index, TacoModel model, TextPipeline text) {
         this.index = index;
         this.model = model;
         this.config = model.config();
@@ -122,7 +122,7 @@ public final class CascadeSearcher {
             throw new IndexMeta.IndexMismatchException("the model has d=" + config.hiddenSize + ", the index " + index.meta().dim);
         }
         try {
-            this.calibration = SearchCalibration.load(index.dir()).orElse(null);
+            this.calibration = index.calibration().orElse(null);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -144,7 +144,7 @@ public final class CascadeSearcher {
         this.calibration = c;
     }
 
-    public VideoIndex index() {
+    public ClipIndex index() {
         return index;
     }
 
@@ -177,7 +177,7 @@ public final class CascadeSearcher {
         Map<String, Double> ms = new LinkedHashMap<>();
         int d = config.hiddenSize;
         NoGrad.thisThread();
-        try (VideoIndex.Hold hold = index.hold(); NDManager m = model.weights().manager().newSubManager()) {
+        try (NDManager m = model.weights().manager().newSubManager()) {
             NDArray idsA = m.create(ids, new Shape(1, n));
             NDArray maskA = m.create(tmask, new Shape(1, n));
             NDArray wA = m.create(tw, new Shape(1, n));
@@ -188,7 +188,7 @@ public final class CascadeSearcher {
             long t1 = System.nanoTime();
             ms.put("text", (t1 - t0) / 1e6);
 
-            List<VideoIndex.ClipRef> cands = index.nearest(qv, o.topN(), o.efSearch());
+            List<IndexedClip> cands = index.candidates(qv, o.topN(), o.efSearch());
             long t2 = System.nanoTime();
             ms.put("knn", (t2 - t1) / 1e6);
             int c = cands.size();
@@ -197,18 +197,15 @@ public final class CascadeSearcher {
                 return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY, qtokens),
                         o.order() != null ? o.order() : defaultOrder());
             }
-            List<FrameStore.Record> recs = new ArrayList<>(c);
             int maxM = 1;
-            for (VideoIndex.ClipRef r : cands) {
-                FrameStore.Record rec = index.vectors(r);
-                recs.add(rec);
-                maxM = Math.max(maxM, rec.frames());
+            for (IndexedClip r : cands) {
+                maxM = Math.max(maxM, r.frames());
             }
             float[] xs = new float[c * maxM * d];
             float[] fm = new float[c * maxM];
             float[] means = new float[c * d];
             for (int j = 0; j < c; j++) {
-                FrameStore.Record rec = recs.get(j);
+                IndexedClip rec = cands.get(j);
                 System.arraycopy(rec.x(), 0, xs, j * maxM * d, rec.frames() * d);
                 Arrays.fill(fm, j * maxM, j * maxM + rec.frames(), 1f);
                 System.arraycopy(rec.vector(), 0, means, j * d, d);
@@ -256,12 +253,12 @@ public final class CascadeSearcher {
             List<SearchHit> hits = new ArrayList<>(k);
             for (int r = 0; r < k; r++) {
                 int j = ranking.order()[r];
-                VideoIndex.ClipRef ref = cands.get(j);
+                IndexedClip ref = cands.get(j);
                 boolean rescored = r < ranking.rescored();
                 double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
                 hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                         s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
-                        cal == null ? null : cal.confidence(matchScore[j]), tokenMatches(qtokens, yHost, recs.get(j))));
+                        cal == null ? null : cal.confidence(matchScore[j]), tokenMatches(qtokens, yHost, ref)));
             }
             ms.put("total", (System.nanoTime() - t0) / 1e6);
             return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best, qtokens), order);
@@ -331,7 +328,7 @@ public final class CascadeSearcher {
      * model only returns the max over frames (tokenScores); this is the same formula (L2-normalised
      * and divided by τ for cosine), kept per frame for the heat strip.
      */
-    private List<SearchHit.TokenMatch> tokenMatches(List<SearchResult.QueryToken> tokens, float[] y, FrameStore.Record rec) {
+    private List<SearchHit.TokenMatch> tokenMatches(List<SearchResult.QueryToken> tokens, float[] y, IndexedClip rec) {
         int d = config.hiddenSize;
         boolean cos = config.cosine();
         double scale = cos ? 1.0 / config.temperature : 1.0;

@@ -155,6 +155,10 @@ public final class FrameStore implements java.io.Closeable {
 
     /** Bytes one record of {@code frames} frames takes. */
     public long recordBytes(int frames) {
+        return recordBytes(frames, dim, encoding);
+    }
+
+    static long recordBytes(int frames, int dim, Encoding encoding) {
         return 4L + 4L * frames + 4L * dim + (long) encoding.bytes * frames * dim;
     }
 
@@ -164,16 +168,7 @@ public final class FrameStore implements java.io.Closeable {
             throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim() + ", the index has " + dim);
         }
         long offset = channel.size();
-        ByteBuffer b = ByteBuffer.allocate((int) recordBytes(c.frames())).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(c.frames());
-        for (float t : c.times()) b.putFloat(t);
-        for (float v : c.vector()) b.putFloat(v);
-        if (encoding == Encoding.FLOAT32) {
-            for (float v : c.x()) b.putFloat(v);
-        } else {
-            for (float v : c.x()) b.putShort(io.github.taco.io.Float16.fromFloat(v));
-        }
-        b.flip();
+        ByteBuffer b = encode(c, encoding);
         long pos = offset;
         while (b.hasRemaining()) {
             pos += channel.write(b, pos);
@@ -206,8 +201,34 @@ public final class FrameStore implements java.io.Closeable {
 
     /** Reads the record at {@code offset}, checking it against the expected frame count. */
     public Record read(long offset, int expectedFrames) throws IOException {
-        ByteBuffer b = raw(offset, expectedFrames);
-        int frames = b.getInt();
+        return decode(raw(offset, expectedFrames), dim, encoding);
+    }
+
+    /**
+     * One record's bytes, in the layout above, positioned at 0. Also the stored field of a clip in
+     * a SolrCloud collection, so both backends hold the same bits.
+     */
+    public static ByteBuffer encode(IndexedClip c, Encoding encoding) {
+        ByteBuffer b = ByteBuffer.allocate((int) recordBytes(c.frames(), c.dim(), encoding)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(c.frames());
+        for (float t : c.times()) b.putFloat(t);
+        for (float v : c.vector()) b.putFloat(v);
+        if (encoding == Encoding.FLOAT32) {
+            for (float v : c.x()) b.putFloat(v);
+        } else {
+            for (float v : c.x()) b.putShort(io.github.taco.io.Float16.fromFloat(v));
+        }
+        return b.flip();
+    }
+
+    /** Reads one record from {@code b} (little-endian, at its position), checking its length. */
+    public static Record decode(ByteBuffer b, int dim, Encoding encoding) throws IOException {
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        int frames = b.remaining() >= 4 ? b.getInt() : -1;
+        if (frames < 1 || b.remaining() < recordBytes(frames, dim, encoding) - 4) {
+            throw new IOException("a frame record of " + frames + " frames at d=" + dim + " (" + encoding + ") is cut short: "
+                    + (b.remaining() + 4) + " bytes");
+        }
         float[] times = new float[frames];
         for (int i = 0; i < frames; i++) times[i] = b.getFloat();
         float[] vector = new float[dim];
@@ -215,6 +236,7 @@ public final class FrameStore implements java.io.Closeable {
         float[] x = new float[frames * dim];
         if (encoding == Encoding.FLOAT32) {
             b.asFloatBuffer().get(x);
+            b.position(b.position() + 4 * x.length);
         } else {
             for (int i = 0; i < x.length; i++) x[i] = io.github.taco.io.Float16.toFloat(b.getShort());
         }

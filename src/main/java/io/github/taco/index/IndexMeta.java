@@ -87,18 +87,34 @@ public final class IndexMeta {
         io.github.taco.io.AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
     }
 
+    /** This meta as JSON (what {@value #FILE} holds; a SolrCloud collection keeps it in its metadata document). */
+    public String toJson() throws IOException {
+        return JSON.writeValueAsString(this);
+    }
+
+    /** Parses and checks meta JSON; {@code where} names its source in errors. */
+    public static IndexMeta fromJson(String json, String where) throws IOException {
+        IndexMeta m = JSON.readValue(json, IndexMeta.class);
+        check(m, where);
+        return m;
+    }
+
+    private static void check(IndexMeta m, String where) throws IOException {
+        if (m.format != FORMAT) {
+            throw new IOException(where + ": index format " + m.format + " is not supported (this build reads format " + FORMAT + ")");
+        }
+        if (m.dim < 1 || m.checkpointSha256 == null) {
+            throw new IOException(where + ": 'dim' or 'checkpointSha256' is missing");
+        }
+    }
+
     public static IndexMeta read(Path dir) throws IOException {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) {
             throw new IOException(dir + " is not a taco index: " + FILE + " is missing (build one with 'taco index')");
         }
         IndexMeta m = JSON.readValue(f.toFile(), IndexMeta.class);
-        if (m.format != FORMAT) {
-            throw new IOException(f + ": index format " + m.format + " is not supported (this build reads format " + FORMAT + ")");
-        }
-        if (m.dim < 1 || m.checkpointSha256 == null) {
-            throw new IOException(f + ": 'dim' or 'checkpointSha256' is missing");
-        }
+        check(m, f.toString());
         return m;
     }
 

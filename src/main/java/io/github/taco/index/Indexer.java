@@ -49,59 +49,80 @@ public final class Indexer {
 
     private Indexer() {}
 
+    /** What {@link #add} did to an index of either backend. */
+    public record Added(int clipsAdded, int clipsReplaced, double seconds, long segmentFixups) {}
+
     /**
      * Opens the index in {@code dir} for writing (checking that it was built with this checkpoint),
      * or creates it, then adds every clip.
      */
     public static Report build(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, List<Clip> clips,
             Options o, Consumer<Progress> progress) throws IOException {
-        long t0 = System.nanoTime();
-        ClipEmbedder embedder = new ClipEmbedder(checkpoint.model(), features);
         try (VideoIndex index = openOrCreate(dir, checkpoint, features, featuresPath, o)) {
             long deadBefore = index.stats().deadFrameBytes();
-            List<IndexedClip> pending = new ArrayList<>();
-            int done = 0;
-            int replaced = 0;
-            for (int from = 0; from < clips.size(); from += o.batchSize()) {
-                pending.addAll(embedder.embed(clips.subList(from, Math.min(clips.size(), from + o.batchSize()))));
-                if (pending.size() >= o.commitEvery() || from + o.batchSize() >= clips.size()) {
-                    for (IndexedClip c : pending) {
-                        if (index.clip(c.clipId()).isPresent()) {
-                            replaced++;
-                        }
-                    }
-                    index.add(pending);
-                    done += pending.size();
-                    pending.clear();
-                    if (progress != null) progress.accept(new Progress(done, clips.size(), (System.nanoTime() - t0) / 1e9));
-                }
-            }
+            Added a = add(index, checkpoint, features, clips, o, progress);
             VideoIndex.Stats stats = index.stats();
-            return new Report(done - replaced, replaced, index.size(), (System.nanoTime() - t0) / 1e9, stats,
-                    stats.deadFrameBytes() - deadBefore, embedder.fixups().total());
+            return new Report(a.clipsAdded(), a.clipsReplaced(), index.size(), a.seconds(), stats,
+                    stats.deadFrameBytes() - deadBefore, a.segmentFixups());
         }
     }
 
-    static VideoIndex openOrCreate(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o) throws IOException {
-        if (Files.exists(dir.resolve(IndexMeta.FILE))) {
-            VideoIndex index = VideoIndex.open(dir, false);
-            try {
-                index.meta().verify(checkpoint.dir(), checkpoint.config());
-                if (index.meta().fps != features.fps()) {
-                    throw new IllegalArgumentException("the index was built at " + index.meta().fps + " feature rows/s, these features are read at " + features.fps());
-                }
-            } catch (RuntimeException e) {
-                index.close();
-                throw e;
+    /**
+     * Embeds clips in batches with the checkpoint's video encoder and adds them to {@code index}
+     * (local or SolrCloud), committing every {@code commitEvery} clips. Clips already indexed are
+     * replaced by id; how many were is read off the index's size before and after each commit.
+     */
+    public static Added add(ClipIndex index, Checkpoint checkpoint, FeatureStore features, List<Clip> clips, Options o,
+            Consumer<Progress> progress) throws IOException {
+        long t0 = System.nanoTime();
+        ClipEmbedder embedder = new ClipEmbedder(checkpoint.model(), features);
+        List<IndexedClip> pending = new ArrayList<>();
+        int done = 0;
+        int replaced = 0;
+        for (int from = 0; from < clips.size(); from += o.batchSize()) {
+            pending.addAll(embedder.embed(clips.subList(from, Math.min(clips.size(), from + o.batchSize()))));
+            if (pending.size() >= o.commitEvery() || from + o.batchSize() >= clips.size()) {
+                int before = index.size();
+                index.add(pending);
+                replaced += pending.size() - (index.size() - before);
+                done += pending.size();
+                pending.clear();
+                if (progress != null) progress.accept(new Progress(done, clips.size(), (System.nanoTime() - t0) / 1e9));
             }
-            return index;
         }
+        return new Added(done - replaced, replaced, (System.nanoTime() - t0) / 1e9, embedder.fixups().total());
+    }
+
+    /** Throws unless {@code index} was built with this checkpoint and these features' frame rate. */
+    public static void checkBelongs(ClipIndex index, Checkpoint checkpoint, FeatureStore features) throws IOException {
+        index.meta().verify(checkpoint.dir(), checkpoint.config());
+        if (index.meta().fps != features.fps()) {
+            throw new IllegalArgumentException("the index was built at " + index.meta().fps + " feature rows/s, these features are read at " + features.fps());
+        }
+    }
+
+    /** The meta of a new index of this checkpoint's vectors. */
+    public static IndexMeta newMeta(Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o) throws IOException {
         IndexMeta meta = IndexMeta.forCheckpoint(checkpoint.dir(), checkpoint.config());
         meta.fps = features.fps();
         meta.featuresPath = featuresPath == null ? null : featuresPath.toAbsolutePath().toString();
         meta.frameEncoding = o.encoding().name();
         meta.hnswMaxConn = o.hnswMaxConn();
         meta.hnswBeamWidth = o.hnswBeamWidth();
-        return VideoIndex.create(dir, meta);
+        return meta;
+    }
+
+    static VideoIndex openOrCreate(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o) throws IOException {
+        if (Files.exists(dir.resolve(IndexMeta.FILE))) {
+            VideoIndex index = VideoIndex.open(dir, false);
+            try {
+                checkBelongs(index, checkpoint, features);
+            } catch (RuntimeException e) {
+                index.close();
+                throw e;
+            }
+            return index;
+        }
+        return VideoIndex.create(dir, newMeta(checkpoint, features, featuresPath, o));
     }
 }

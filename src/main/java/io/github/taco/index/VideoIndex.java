@@ -58,7 +58,7 @@ import java.util.stream.Stream;
  * doc-values updates (the HNSW graph is not rebuilt); the commit's user data names the frame file.
  * Open for writing by one process at a time (Lucene's write lock); readers are thread-safe.
  */
-public final class VideoIndex implements AutoCloseable {
+public final class VideoIndex implements ClipIndex {
     static final String F_CLIP = "clip_id";
     static final String F_VIDEO = "video_id";
     static final String F_START = "start";
@@ -78,7 +78,8 @@ public final class VideoIndex implements AutoCloseable {
      * A clip's metadata and where its vectors are: {@code offset} in the frame file {@code frameFile}
      * (the file of the index snapshot it was read from, so it stays valid across a compaction).
      */
-    public record ClipRef(String clipId, String videoId, double start, double end, String caption, long offset, int frames, String frameFile) {}
+    public record ClipRef(String clipId, String videoId, double start, double end, String caption, long offset, int frames, String frameFile)
+            implements ClipIndex.Clip {}
 
     /** Size figures of an index; {@code frameFile} is the current frame file. */
     public record Stats(int clips, long luceneBytes, long frameStoreBytes, long liveFrameBytes, String frameFile) {
@@ -501,6 +502,29 @@ public final class VideoIndex implements AutoCloseable {
         } finally {
             searchers.release(s);
         }
+    }
+
+    @Override
+    public List<IndexedClip> candidates(float[] query, int n, int efSearch) throws IOException {
+        try (Hold h = hold()) { // the refs' frame file stays open until their vectors are read
+            List<ClipRef> refs = nearest(query, n, efSearch);
+            List<IndexedClip> out = new ArrayList<>(refs.size());
+            for (ClipRef r : refs) {
+                FrameStore.Record rec = vectors(r);
+                out.add(new IndexedClip(r.clipId(), r.videoId(), r.start(), r.end(), r.caption(), rec.times(), rec.vector(), rec.frames(), rec.x()));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public String location() {
+        return dir.toAbsolutePath().toString();
+    }
+
+    @Override
+    public Optional<SearchCalibration> calibration() throws IOException {
+        return SearchCalibration.load(dir);
     }
 
     private static List<ClipRef> refs(FrameSearcher s, TopDocs top) throws IOException {

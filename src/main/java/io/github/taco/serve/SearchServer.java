@@ -2,7 +2,7 @@ package io.github.taco.serve;
 
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.SearchResult;
-import io.github.taco.index.VideoIndex;
+import io.github.taco.index.ClipIndex;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -75,7 +75,7 @@ public final class SearchServer implements AutoCloseable {
     }
 
     private final CascadeSearcher searcher;
-    private final VideoIndex index;
+    private final ClipIndex index;
     private final Options options;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Map<String, Object> info;
@@ -87,7 +87,7 @@ public final class SearchServer implements AutoCloseable {
         this.index = searcher.index();
         this.options = options;
         this.info = new LinkedHashMap<>();
-        info.put("index", index.dir().toAbsolutePath().toString());
+        info.put("index", index.location());
         info.put("checkpoint", index.meta().checkpointPath);
         info.put("dim", index.meta().dim);
         info.put("similarity", index.meta().similarity);
@@ -239,7 +239,7 @@ public final class SearchServer implements AutoCloseable {
     private void video(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
         maybeRefresh();
-        List<VideoIndex.ClipRef> clips = index.clip(id).map(List::of).orElseGet(() -> {
+        List<? extends ClipIndex.Clip> clips = index.clip(id).<List<? extends ClipIndex.Clip>>map(List::of).orElseGet(() -> {
             try {
                 return index.clipsOfVideo(id);
             } catch (IOException e) {
@@ -273,7 +273,7 @@ public final class SearchServer implements AutoCloseable {
 
     private void maybeRefresh() throws IOException {
         long now = System.currentTimeMillis();
-        if (index.readOnly() && now - lastRefresh > REFRESH_MILLIS) {
+        if (now - lastRefresh > REFRESH_MILLIS) {
             lastRefresh = now;
             index.refresh(); // see clips another process added or deleted
         }
