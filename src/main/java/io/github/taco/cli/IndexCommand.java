@@ -9,6 +9,8 @@ import io.github.taco.features.FeatureStores;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.Indexer;
 import io.github.taco.index.VideoIndex;
+import io.github.taco.index.solr.SolrClipIndex;
+import io.github.taco.train.Progress;
 import io.github.taco.train.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,10 +46,25 @@ import java.util.concurrent.Callable;
             "      --features feats/ --split validation",
             "  taco index idx --delete-video GLd3aX16zBg --delete-video xyz",
             "  taco index idx --compact",
-            "  taco index idx --calibrate"})
+            "  taco index idx --calibrate",
+            "",
+            "A SolrCloud collection instead of a folder (created when missing, shards × replicas; the "
+                    + "configset ships in the jar and is uploaded once per vector shape):",
+            "  taco index --solr zk1:2181/solr --collection clips --shards 4 --replicas 2 \\",
+            "      --checkpoint run/best --annotations ... --features feats/",
+            "  taco index --solr http://solr1:8983/solr --collection clips --delete-video GLd3aX16zBg"})
 final class IndexCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "Index folder (created when missing).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Index folder (created when missing); not with --solr.")
     Path dir;
+
+    @CommandLine.Mixin SolrOptions solr;
+
+    @Option(names = "--shards", defaultValue = "1", description = "Shards of a new Solr collection: more for more clips per cluster (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Replicas per shard of a new Solr collection: more for more queries/s and for "
+            + "surviving a node (default: ${DEFAULT-VALUE}).")
+    int replicas;
 
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Trained checkpoint folder (config.json, model.safetensors, vocab).")
     Path checkpoint;
@@ -108,6 +125,10 @@ final class IndexCommand implements Callable<Integer> {
         if (calibrateQueries < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--calibrate-queries must be >= 0, got " + calibrateQueries);
         }
+        solr.check(spec.commandLine(), dir, "DIR");
+        if (solr.given()) {
+            return solrCall(out);
+        }
         if (calibrateOnly) {
             try (VideoIndex index = VideoIndex.open(dir, true);
                     Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath))) {
@@ -144,26 +165,14 @@ final class IndexCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option " + o[1] + " (or use --delete-video or --compact)");
             }
         }
-        FrameStore.Encoding enc;
-        try {
-            enc = FrameStore.Encoding.parse(frameEncoding);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--frame-encoding: " + e.getMessage());
-        }
-        Dataset ds = Datasets.read(dataset, annotations);
-        List<Clip> clips = split.equalsIgnoreCase("all") ? ds.clips() : ds.clips(Split.parse(split));
-        if (clips.isEmpty()) {
-            throw new IllegalArgumentException("dataset " + dataset + " has no clips in split '" + split + "'");
-        }
-        try (Checkpoint ck = Checkpoint.open(checkpoint); FeatureStore fs = FeatureStores.open(features, fps)) {
+        FrameStore.Encoding enc = parseEncoding();
+        List<Clip> clips = clips();
+        try (Checkpoint ck = Checkpoint.open(checkpoint); FeatureStore fs = FeatureStores.open(features, fps);
+                Progress bar = new Progress("indexing", 0, clips.size(), commitEvery)) {
             out.printf("indexing %d clips of %s into %s%n", clips.size(), dataset, dir);
             out.flush();
             Indexer.Report r = Indexer.build(dir, ck, fs, features, clips,
-                    new Indexer.Options(batch, commitEvery, enc, hnswM, hnswBeam),
-                    p -> {
-                        out.printf(Locale.ROOT, "  committed %d/%d clips (%.1f s)%n", p.done(), p.total(), p.seconds());
-                        out.flush();
-                    });
+                    new Indexer.Options(batch, commitEvery, enc, hnswM, hnswBeam), p -> bar.step(p.done(), committed(p)));
             out.printf(Locale.ROOT, "done: %d clips added, %d replaced in %.1f s (%.1f clips/s); index has %s, lucene %.1f MB, frame store %.1f MB (%.1f MB dead)%n",
                     r.clipsAdded(), r.clipsReplaced(), r.seconds(), r.clipsWritten() / Math.max(1e-9, r.seconds()), plural(r.indexSize(), "clip"),
                     r.stats().luceneBytes() / 1e6, r.stats().frameStoreBytes() / 1e6, r.stats().deadFrameBytes() / 1e6);
@@ -200,6 +209,68 @@ final class IndexCommand implements Callable<Integer> {
                 c.mrr().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey().label(), e.getValue()))
                         .collect(java.util.stream.Collectors.joining(", ")));
         out.flush();
+    }
+
+    private static String committed(Indexer.Progress p) {
+        return String.format(Locale.ROOT, "committed (%.1f s)", p.seconds());
+    }
+
+    /** The same jobs against a SolrCloud collection: add (creating the collection), or delete videos. */
+    private int solrCall(PrintWriter out) throws IOException {
+        SolrClipIndex.Connection c = solr.connection(spec.commandLine());
+        if (compact || calibrateOnly) {
+            throw new CommandLine.ParameterException(spec.commandLine(), (compact ? "--compact" : "--calibrate")
+                    + " is for index folders: Solr reclaims deleted clips' space itself when it merges segments, and calibration "
+                    + "of a collection is not implemented yet");
+        }
+        if (deleteVideos != null && !deleteVideos.isEmpty()) {
+            try (SolrClipIndex index = SolrClipIndex.open(c)) {
+                int n = index.deleteVideos(deleteVideos);
+                out.printf("deleted %s; %s left in %s%n", plural(n, "clip"), plural(index.size(), "clip"), index.location());
+                return n > 0 ? 0 : 1;
+            }
+        }
+        for (var o : new Object[][] {{checkpoint, "--checkpoint"}, {annotations, "--annotations"}, {features, "--features"}}) {
+            if (o[0] == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option " + o[1] + " (or use --delete-video)");
+            }
+        }
+        Indexer.Options o = new Indexer.Options(batch, commitEvery, parseEncoding(), hnswM, hnswBeam);
+        List<Clip> clips = clips();
+        try (Checkpoint ck = Checkpoint.open(checkpoint); FeatureStore fs = FeatureStores.open(features, fps);
+                SolrClipIndex index = SolrClipIndex.openOrCreate(c, Indexer.newMeta(ck, fs, features, o), shards, replicas)) {
+            Indexer.checkBelongs(index, ck, fs);
+            out.printf("indexing %d clips of %s into %s%n", clips.size(), dataset, index.location());
+            out.flush();
+            Indexer.Added r;
+            try (Progress bar = new Progress("indexing", 0, clips.size(), commitEvery)) {
+                r = Indexer.add(index, ck, fs, clips, o, p -> bar.step(p.done(), committed(p)));
+            }
+            out.printf(Locale.ROOT, "done: %d clips added, %d replaced in %.1f s (%.1f clips/s); the collection has %s%n",
+                    r.clipsAdded(), r.clipsReplaced(), r.seconds(), (r.clipsAdded() + r.clipsReplaced()) / Math.max(1e-9, r.seconds()),
+                    plural(index.size(), "clip"));
+            if (r.segmentFixups() > 0) {
+                out.printf("note: %d clip segments were repaired (reversed, negative or past the video end)%n", r.segmentFixups());
+            }
+        }
+        return 0;
+    }
+
+    private FrameStore.Encoding parseEncoding() {
+        try {
+            return FrameStore.Encoding.parse(frameEncoding);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--frame-encoding: " + e.getMessage());
+        }
+    }
+
+    private List<Clip> clips() throws IOException {
+        Dataset ds = Datasets.read(dataset, annotations);
+        List<Clip> clips = split.equalsIgnoreCase("all") ? ds.clips() : ds.clips(Split.parse(split));
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + dataset + " has no clips in split '" + split + "'");
+        }
+        return clips;
     }
 
     static String plural(long n, String noun) {

@@ -3,7 +3,7 @@ package io.github.taco.cli;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.SearchHit;
 import io.github.taco.index.SearchResult;
-import io.github.taco.index.VideoIndex;
+import io.github.taco.index.ClipIndex;
 import io.github.taco.train.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,14 +24,15 @@ import java.util.concurrent.Callable;
                     + "match it reaches; 'NO GOOD MATCH' when the best clip is below 5 %%) and, per noun/verb of the query, "
                     + "the second it matched best.",
             "",
-            "Example:",
-            "  taco search idx \"add the chopped onion to the pan\" -k 5 --top-n 200 --top-r 20"})
+            "Examples:",
+            "  taco search idx \"add the chopped onion to the pan\" -k 5 --top-n 200 --top-r 20",
+            "  taco search --solr zk1:2181/solr --collection clips \"stir the sauce\""})
 final class SearchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "INDEX", description = "Index folder built by 'taco index'.")
-    Path indexDir;
+    @Parameters(arity = "1..2", paramLabel = "[INDEX] QUERY", description = {"INDEX: index folder built by 'taco index' (not with --solr).",
+            "QUERY: the text to search for (quote it)."})
+    java.util.List<String> positional;
 
-    @Parameters(index = "1", paramLabel = "QUERY", description = "The text to search for (quote it).")
-    String query;
+    @CommandLine.Mixin SolrOptions solr;
 
     @Option(names = {"-k"}, defaultValue = "10", description = "Clips to print (default: ${DEFAULT-VALUE}).")
     int k;
@@ -69,15 +70,19 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        Path indexDir = positional.size() == 2 ? Path.of(positional.get(0)) : null;
+        String query = positional.get(positional.size() - 1);
+        solr.check(spec.commandLine(), indexDir, "INDEX");
         var out = spec.commandLine().getOut();
-        try (VideoIndex index = VideoIndex.open(indexDir, true);
+        try (ClipIndex index = solr.openForSearch(spec.commandLine(), indexDir);
                 Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath))) {
             SearchResult r = new CascadeSearcher(index, ck).search(query, o);
             out.printf(Locale.ROOT, "query: %s   (%d clips indexed, %d candidates, order %s, %d re-scored, %.1f ms)%n",
                     r.query(), r.indexSize(), r.candidates(), r.order().label(), r.rescored(), r.millis().get("total"));
             SearchResult.Match match = r.match();
             if (match.confidence() == null) {
-                out.println("(no calibration in this index: run 'taco index " + indexDir + " --calibrate' for confidences)");
+                out.println(indexDir == null ? "(no calibration for a Solr collection yet: hits carry no confidence)"
+                        : "(no calibration in this index: run 'taco index " + indexDir + " --calibrate' for confidences)");
             }
             if (Boolean.TRUE.equals(match.noGoodMatch())) {
                 String why = !match.unseenWords().isEmpty() && (match.confidence() == null

@@ -1,7 +1,7 @@
 package io.github.taco.cli;
 
 import io.github.taco.index.CascadeSearcher;
-import io.github.taco.index.VideoIndex;
+import io.github.taco.index.ClipIndex;
 import io.github.taco.serve.SearchServer;
 import io.github.taco.train.Checkpoint;
 import picocli.CommandLine;
@@ -24,10 +24,13 @@ import java.util.concurrent.CountDownLatch;
             "Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C.",
             "",
             "Example:",
-            "  taco serve --index idx --port 8080"})
+            "  taco serve --index idx --port 8080",
+            "  taco serve --solr zk1:2181,zk2:2181/solr --collection clips --checkpoint run/best"})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index folder built by 'taco index'.")
+    @Option(names = "--index", paramLabel = "DIR", description = "Index folder built by 'taco index' (or --solr).")
     Path indexDir;
+
+    @CommandLine.Mixin SolrOptions solr;
 
     @Option(names = "--port", defaultValue = "8080", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -63,12 +66,13 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--top-n must be 1.." + SearchServer.MAX_N + " and --top-r 0.." + SearchServer.MAX_R);
         }
-        try (VideoIndex index = VideoIndex.open(indexDir, true);
+        solr.check(spec.commandLine(), indexDir, "--index DIR");
+        try (ClipIndex index = solr.openForSearch(spec.commandLine(), indexDir);
                 Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath));
                 SearchServer server = new SearchServer(new CascadeSearcher(index, ck), new SearchServer.Options(topN, topR, topN, allowHosts))) {
             server.start(host, port);
             var out = spec.commandLine().getOut();
-            out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), indexDir, host, server.port());
+            out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), index.location(), host, server.port());
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

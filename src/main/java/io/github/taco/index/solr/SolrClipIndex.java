@@ -43,7 +43,7 @@ import java.util.zip.ZipOutputStream;
  * a local {@link io.github.taco.index.VideoIndex}.
  *
  * <p>The collection uses the configset shipped in this jar ({@code solr/taco}, a fixed schema; see
- * {@code schema.xml} there), uploaded once per vector shape as {@code taco-d<dim>-<similarity>}.
+ * {@code schema.xml} there), uploaded once per vector shape as {@code taco-d<dim>-<similarity>-m<M>-b<beam>}.
  * What the collection was built with ({@link IndexMeta}: the checkpoint's hash, d, similarity, frame
  * encoding) is kept in a metadata document ({@value #META_ID}, which has no vector and so never
  * matches a kNN query) and mirrored in the collection property {@value #CHECKPOINT_PROPERTY} for
@@ -203,7 +203,7 @@ public final class SolrClipIndex implements ClipIndex {
 
     /** The configset's name for a vector shape. */
     static String configSetName(IndexMeta meta) {
-        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-');
+        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b" + meta.hnswBeamWidth;
     }
 
     /** Solr's similarity whose order is s1's, as the local index chooses it. */
@@ -223,7 +223,8 @@ public final class SolrClipIndex implements ClipIndex {
                 for (String file : List.of("solrconfig.xml", "schema.xml")) {
                     String text = resource(file);
                     if (file.equals("schema.xml")) {
-                        text = text.replace("@DIM@", Integer.toString(meta.dim)).replace("@SIMILARITY@", similarityFunction(meta));
+                        text = text.replace("@DIM@", Integer.toString(meta.dim)).replace("@SIMILARITY@", similarityFunction(meta))
+                                .replace("@M@", Integer.toString(meta.hnswMaxConn)).replace("@BEAM@", Integer.toString(meta.hnswBeamWidth));
                     }
                     out.putNextEntry(new ZipEntry(file));
                     out.write(text.getBytes(StandardCharsets.UTF_8));

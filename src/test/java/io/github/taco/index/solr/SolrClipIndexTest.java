@@ -201,4 +201,61 @@ class SolrClipIndexTest {
         assertTrue(e.getMessage().contains("collection 'nope'") && e.getMessage().contains("does not exist"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SolrClipIndex.Connection(urls, "bad name"));
     }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        picocli.CommandLine cl = io.github.taco.cli.TacoCli.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void cliIndexesAndSearchesACollectionAndTheServerAnswersFromIt() throws Exception {
+        String ann = data.resolve("youcookii_annotations_trainval.json").toString();
+        Run r = run("index", "--solr", cluster.zkAddress(), "--collection", "cli", "--shards", "2", "--replicas", "1",
+                "--checkpoint", checkpoint.dir().toString(), "--annotations", ann, "--features", data.resolve("features").toString(),
+                "--split", "validation");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("the collection has 120 clips"), r.out());
+
+        String urls = String.join(",", cluster.nodeUrls());
+        Run s = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", checkpoint.dir().toString(), "stir the sauce", "-k", "3");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("120 clips indexed"), s.out());
+        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   3  ")), s.out());
+
+        Path other = TestIndexes.checkpoint(tmp.resolve("other-cli"), "cosine", 13);
+        Run bad = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", other.toString(), "stir");
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("sha256"), bad.err());
+        Run both = run("search", "somewhere", "--solr", urls, "--collection", "cli", "stir");
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().contains("not both"), both.err());
+        Run compact = run("index", "--solr", urls, "--collection", "cli", "--compact");
+        assertEquals(2, compact.code(), compact.err());
+
+        try (SolrClipIndex idx = SolrClipIndex.open(new SolrClipIndex.Connection(urls, "cli"));
+                io.github.taco.serve.SearchServer server = new io.github.taco.serve.SearchServer(new CascadeSearcher(idx, checkpoint),
+                        io.github.taco.serve.SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.port();
+            var search = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/search?q=stir+the+sauce&k=5")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, search.statusCode(), search.body());
+            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(search.body());
+            assertEquals(5, tree.get("hits").size());
+            assertEquals(120, tree.get("indexSize").asInt());
+            var video = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v2")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, video.statusCode(), video.body());
+            assertEquals(5, new com.fasterxml.jackson.databind.ObjectMapper().readTree(video.body()).get("clips").size());
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(health.body().contains("Solr collection 'cli'"), health.body());
+        }
+    }
 }
