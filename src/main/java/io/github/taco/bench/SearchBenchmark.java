@@ -343,7 +343,7 @@ public final class SearchBenchmark {
 
     // ------------------------------------------------------------------ full cascade
 
-    /** A random-init CPU-preset checkpoint (d=256, cosine) with the BERT vocabulary, for timing only. */
+    /** A random-init CPU-preset checkpoint (d=128, cosine) with the BERT vocabulary, for timing only. */
     static Path checkpoint(Path dir) throws IOException {
         if (Files.exists(dir.resolve(TacoModel.WEIGHTS_FILE))) return dir;
         TacoConfig c = TacoConfig.cpu(1024);
@@ -357,7 +357,10 @@ public final class SearchBenchmark {
         return dir;
     }
 
-    /** Synthetic clips: 8–24 frames of d=256 around clustered centres; vector = normalised mean. */
+    /** Clips per {@link #clips} call of the cascade index: the clips depend on it (one random stream per call). */
+    static final int CASCADE_CHUNK = 20_000;
+
+    /** Synthetic clips: 8–24 frames of d around clustered centres; vector = normalised mean. */
     static List<IndexedClip> clips(int from, int count, int d, long seed) {
         Random r = new Random(seed + from);
         float[][] centres = clustered(200, d, 200, 0, 7);
@@ -396,9 +399,8 @@ public final class SearchBenchmark {
                 meta.frameEncoding = enc.name();
                 long t0 = System.nanoTime();
                 try (VideoIndex index = VideoIndex.create(dir, meta)) {
-                    int chunk = 20_000;
-                    for (int from = 0; from < n; from += chunk) {
-                        index.add(clips(from, Math.min(chunk, n - from), d, 3));
+                    for (int from = 0; from < n; from += CASCADE_CHUNK) {
+                        index.add(clips(from, Math.min(CASCADE_CHUNK, n - from), d, 3));
                     }
                 }
                 buildS = (System.nanoTime() - t0) / 1e9;
@@ -431,11 +433,132 @@ public final class SearchBenchmark {
         return sb.toString();
     }
 
+    // ------------------------------------------------------------------ SolrCloud against the local index
+
+    /**
+     * The cascade over a SolrCloud collection against the same clips in a local index: build rate
+     * (clips/s, batches of 2,000 committed each), query latency p50/p99 and QPS through the whole
+     * cascade on both (alternating queries, one thread), and recall@10 of the first stage (Solr's
+     * distributed kNN, and the local HNSW) against the exact top 10 by s1, on 200 queries that are
+     * noisy copies of indexed vectors. The collection {@code taco-bench-<n>} is created on the
+     * cluster (or reused when it holds n clips) and left there.
+     */
+    public static String solr(int n, int queries, int topN, int topR, Path work, String address, String user, String password,
+            int shards, int replicas) throws Exception {
+        Path ckptDir = checkpoint(work.resolve("ckpt"));
+        StringBuilder sb = new StringBuilder();
+        String cascadeOut = cascade(n, 10, topN, topR, work, FrameStore.Encoding.FLOAT16); // builds or reuses the local index
+        Path localDir = work.resolve("cascade-" + n + "-float16");
+        var conn = new io.github.taco.index.solr.SolrClipIndex.Connection(address, "taco-bench-" + n, user, password);
+        try (Checkpoint ck = Checkpoint.open(ckptDir)) {
+            int d = ck.config().hiddenSize;
+            IndexMeta meta = IndexMeta.forCheckpoint(ckptDir, ck.config());
+            meta.frameEncoding = FrameStore.Encoding.FLOAT16.name();
+            try (var solr = io.github.taco.index.solr.SolrClipIndex.openOrCreate(conn, meta, shards, replicas);
+                    VideoIndex local = VideoIndex.open(localDir, true)) {
+                String build = "(reused collection)";
+                if (solr.size() != n) {
+                    long t0 = System.nanoTime();
+                    int batch = 2_000;
+                    double genS = 0;
+                    for (int from = 0; from < n; from += CASCADE_CHUNK) { // generated as for the local index: the same clips
+                        long g = System.nanoTime();
+                        List<IndexedClip> cs = clips(from, Math.min(CASCADE_CHUNK, n - from), d, 3);
+                        genS += (System.nanoTime() - g) / 1e9;
+                        for (int b = 0; b < cs.size(); b += batch) {
+                            solr.add(cs.subList(b, Math.min(cs.size(), b + batch)));
+                        }
+                    }
+                    double s = (System.nanoTime() - t0) / 1e9 - genS;
+                    build = String.format(Locale.ROOT, "built in %.1f s (%,.0f clips/s, batches of %,d committed each, no encoder)", s, n / s, batch);
+                }
+                CascadeSearcher sl = new CascadeSearcher(local, ck);
+                CascadeSearcher ss = new CascadeSearcher(solr, ck);
+                var o = new CascadeSearcher.Options(10, topN, topR, topN);
+                for (int i = 0; i < 10; i++) {
+                    sl.search(QUERIES[i % QUERIES.length], o);
+                    ss.search(QUERIES[i % QUERIES.length], o);
+                }
+                double[] latL = new double[queries];
+                double[] latS = new double[queries];
+                double knnL = 0;
+                double knnS = 0;
+                long busyL = 0;
+                long busyS = 0;
+                for (int i = 0; i < queries; i++) {
+                    String q = QUERIES[i % QUERIES.length] + (i >= QUERIES.length ? " " + i : "");
+                    long t0 = System.nanoTime();
+                    SearchResult rl = sl.search(q, o);
+                    long t1 = System.nanoTime();
+                    SearchResult rs = ss.search(q, o);
+                    long t2 = System.nanoTime();
+                    busyL += t1 - t0;
+                    busyS += t2 - t1;
+                    latL[i] = rl.millis().get("total");
+                    latS[i] = rs.millis().get("total");
+                    knnL += rl.millis().get("knn") / queries;
+                    knnS += rs.millis().get("knn") / queries;
+                }
+                Arrays.sort(latL);
+                Arrays.sort(latS);
+                // recall@10 of the first stage against exact s1 (brute force over the same clips)
+                int rq = 200;
+                Random r = new Random(17);
+                float[][] vectors = new float[n][];
+                for (int from = 0; from < n; from += CASCADE_CHUNK) {
+                    List<IndexedClip> cs = clips(from, Math.min(CASCADE_CHUNK, n - from), d, 3);
+                    for (int j = 0; j < cs.size(); j++) vectors[from + j] = cs.get(j).vector();
+                }
+                double hitS = 0;
+                double hitL = 0;
+                for (int qi = 0; qi < rq; qi++) {
+                    float[] base = vectors[r.nextInt(n)];
+                    float[] q = new float[d];
+                    double norm = 0;
+                    for (int i = 0; i < d; i++) {
+                        q[i] = (float) (base[i] + 0.05 * r.nextGaussian());
+                        norm += q[i] * q[i];
+                    }
+                    for (int i = 0; i < d; i++) q[i] /= (float) Math.sqrt(norm);
+                    java.util.Set<String> exact = exactTop(vectors, q, 10);
+                    for (IndexedClip c : solr.candidates(q, 10, topN)) if (exact.contains(c.clipId())) hitS++;
+                    for (IndexedClip c : local.candidates(q, 10, topN)) if (exact.contains(c.clipId())) hitL++;
+                }
+                sb.append(cascadeOut);
+                sb.append(String.format(Locale.ROOT,
+                        "solr n=%,d clips, %d shards x %d replicas at %s: %s%n"
+                                + "  cascade N=%d R=%d, %d queries alternating, 1 thread: local p50 %.1f ms p99 %.1f ms QPS %.1f (knn %.2f ms); "
+                                + "solr p50 %.1f ms p99 %.1f ms QPS %.1f (knn + fetch of N records %.2f ms)%n"
+                                + "  first-stage recall@10 vs exact s1 (%d noisy-copy queries, ef %d): solr %.3f, local HNSW %.3f%n",
+                        n, shards, replicas, address, build, topN, topR, queries,
+                        io.github.taco.serve.ServerMetrics.percentile(latL, 0.5), io.github.taco.serve.ServerMetrics.percentile(latL, 0.99),
+                        queries / (busyL / 1e9), knnL,
+                        io.github.taco.serve.ServerMetrics.percentile(latS, 0.5), io.github.taco.serve.ServerMetrics.percentile(latS, 0.99),
+                        queries / (busyS / 1e9), knnS, rq, topN, hitS / (10.0 * rq), hitL / (10.0 * rq)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Ids ("c" + row) of the k vectors with the highest dot product with q. */
+    private static java.util.Set<String> exactTop(float[][] vectors, float[] q, int k) {
+        java.util.PriorityQueue<double[]> heap = new java.util.PriorityQueue<>(java.util.Comparator.comparingDouble(a -> a[0]));
+        for (int j = 0; j < vectors.length; j++) {
+            double dot = 0;
+            for (int i = 0; i < q.length; i++) dot += q[i] * vectors[j][i];
+            heap.add(new double[] {dot, j});
+            if (heap.size() > k) heap.poll();
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (double[] e : heap) out.add("c" + (int) e[1]);
+        return out;
+    }
+
     // ------------------------------------------------------------------ real build (encoder included)
 
     /**
      * The whole {@code taco index} path on random features: {@code videos} videos of 120 rows of
-     * 1024-d features, 4 clips of 15–45 s each, embedded with the random-init d=256 checkpoint
+     * 1024-d features, 4 clips of 15–45 s each, embedded with the random-init cpu-preset checkpoint
      * (48 frames max) into a fresh index. Reports clips/s and the sizes.
      */
     public static String build(int videos, Path work) throws Exception {
@@ -468,9 +591,9 @@ public final class SearchBenchmark {
             io.github.taco.index.Indexer.Report rep = io.github.taco.index.Indexer.build(dir, ck, fs, feats, clips,
                     io.github.taco.index.Indexer.Options.defaults(), null);
             return String.format(Locale.ROOT,
-                    "build (video encoder d=256 1 layer, 1024-d features, 15-45 frames/clip, float16 frames): %,d clips in %.1f s = %.1f clips/s; "
+                    "build (video encoder d=%d 1 layer, 1024-d features, 15-45 frames/clip, float16 frames): %,d clips in %.1f s = %.1f clips/s; "
                             + "lucene %.1f MB + frame store %.1f MB (%.1f KB/clip)%n",
-                    rep.clipsAdded(), rep.seconds(), rep.clipsAdded() / rep.seconds(), rep.stats().luceneBytes() / 1e6,
+                    ck.config().hiddenSize, rep.clipsAdded(), rep.seconds(), rep.clipsAdded() / rep.seconds(), rep.stats().luceneBytes() / 1e6,
                     rep.stats().frameStoreBytes() / 1e6, (rep.stats().luceneBytes() + rep.stats().frameStoreBytes()) / 1e3 / rep.clipsAdded());
         }
     }

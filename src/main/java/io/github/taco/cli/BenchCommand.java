@@ -156,13 +156,17 @@ final class BenchCommand implements Runnable {
                     "  http:    a bounded load test of the HTTP API on 127.0.0.1 (--clients for",
                     "           --seconds);",
                     "  known-item: each clip of --index queried with its own caption (--queries",
-                    "           of them): MRR and R@1/5/10 by s1, s1+0.5*s2 and the cascade.",
+                    "           of them): MRR and R@1/5/10 by s1, s1+0.5*s2 and the cascade;",
+                    "  solr:    the cascade's clips in a SolrCloud collection (--solr, --shards,",
+                    "           --replicas) against the local index: build rate, p50/p99, QPS,",
+                    "           first-stage recall@10 vs exact s1, for --cascade-sizes.",
                     "",
                     "Examples:",
                     "  taco bench search --what vectors --sizes 10000,100000 --work /tmp/taco-bench",
                     "  taco bench search --what learned --checkpoint runs/demo/checkpoint \\",
                     "      --sizes 100000 --ef 100,200",
-                    "  taco bench search --what known-item --index runs/demo/index --queries 1000"})
+                    "  taco bench search --what known-item --index runs/demo/index --queries 1000",
+                    "  taco bench search --what solr --solr zk1:2181/solr --cascade-sizes 100000 --shards 2 --replicas 2"})
     static final class Search implements Callable<Integer> {
         @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,build,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
         java.util.List<String> what;
@@ -215,6 +219,19 @@ final class BenchCommand implements Runnable {
         @Option(names = "--engine-threads", defaultValue = "1", description = "PyTorch intra-op threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
         int engineThreads;
 
+        @Option(names = "--solr", paramLabel = "ZK_OR_URLS", description = "For 'solr': the SolrCloud cluster (ZooKeeper or Solr URLs); the "
+                + "collection taco-bench-<n> is created there, or reused when it holds n clips.")
+        String solr;
+
+        @Option(names = "--solr-user", paramLabel = "USER", description = "For 'solr': basic-auth user (password in TACO_SOLR_PASSWORD).")
+        String solrUser;
+
+        @Option(names = "--shards", defaultValue = "2", description = "For 'solr': shards of the benchmark collection (default: ${DEFAULT-VALUE}).")
+        int shards;
+
+        @Option(names = "--replicas", defaultValue = "2", description = "For 'solr': replicas per shard (default: ${DEFAULT-VALUE}).")
+        int replicas;
+
         @Option(names = "--work", defaultValue = "target/bench-search", description = "Folder for the benchmark indexes; cascade indexes are reused (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path work;
 
@@ -250,6 +267,15 @@ final class BenchCommand implements Runnable {
                         io.github.taco.train.Checkpoint ck = io.github.taco.train.Checkpoint.open(java.nio.file.Path.of(idx.meta().checkpointPath))) {
                     System.out.print(io.github.taco.bench.KnownItemSearch.run(new io.github.taco.index.CascadeSearcher(idx, ck), idx,
                             queries, io.github.taco.index.CascadeSearcher.DEFAULT_TOP_N, topR).report());
+                }
+            }
+            if (what.contains("solr")) {
+                if (solr == null) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what solr needs --solr ZK_OR_URLS");
+                }
+                for (int n : cascadeSizes) {
+                    System.out.print(io.github.taco.bench.SearchBenchmark.solr(n, Math.min(queries, 200), 100, 20, work, solr, solrUser,
+                            solrUser == null ? null : System.getenv("TACO_SOLR_PASSWORD"), shards, replicas));
                 }
             }
             if (what.contains("http")) {
