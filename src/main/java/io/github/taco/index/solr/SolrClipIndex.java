@@ -234,7 +234,14 @@ public final class SolrClipIndex implements ClipIndex {
             ConfigSetAdminRequest.Upload up = new ConfigSetAdminRequest.Upload();
             up.setConfigSetName(name);
             up.setUploadFile(zip.toFile(), "application/zip");
-            up.process(solr);
+            try {
+                up.process(solr);
+            } catch (SolrServerException | RuntimeException e) {
+                throw new IOException("uploading configset '" + name + "' failed (" + e.getMessage() + "). If the cluster's Configset API "
+                        + "is closed to you, an administrator can upload solrconfig.xml and schema.xml from this jar's solr/taco/ as '"
+                        + name + "', with @DIM@=" + meta.dim + ", @SIMILARITY@=" + similarityFunction(meta) + ", @M@=" + meta.hnswMaxConn
+                        + ", @BEAM@=" + meta.hnswBeamWidth + " filled in; then run this again", e);
+            }
         } finally {
             Files.deleteIfExists(zip);
         }
