@@ -1,6 +1,14 @@
 package io.github.taco.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,20 +17,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * A minimal RFC 4180 reader (quoted fields, doubled quotes, commas and newlines inside quotes).
- * Hand-written because the pom has no CSV library and the annotation CSVs need nothing more.
- */
+/** The annotation CSVs (RFC 4180: quoted fields, doubled quotes, commas and newlines inside quotes), read with Jackson's CSV module. */
 final class Csv {
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
+
     private Csv() {}
 
-    /** Rows as maps from header name to value; every row must have as many fields as the header. */
+    /** Rows as maps from header name to value; every row must have as many fields as the header; blank lines are skipped. */
     static List<Map<String, String>> read(Path file) throws IOException {
-        List<List<String>> rows = parse(Files.readString(file, StandardCharsets.UTF_8));
+        List<List<String>> rows;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            rows = rows(in);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + " line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+        }
         if (rows.isEmpty()) {
             throw new IOException(file + " is empty (expected a header row)");
         }
-        List<String> header = rows.get(0);
+        List<String> header = rows.get(0).stream().map(String::trim).toList();
         List<Map<String, String>> out = new ArrayList<>(rows.size() - 1);
         for (int r = 1; r < rows.size(); r++) {
             List<String> row = rows.get(r);
@@ -30,62 +42,36 @@ final class Csv {
                 continue; // blank line
             }
             if (row.size() != header.size()) {
-                throw new IOException(file + " line " + (r + 1) + ": " + row.size() + " fields, header has " + header.size());
+                throw new IOException(file + " row " + (r + 1) + ": " + row.size() + " fields, header has " + header.size());
             }
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
-                m.put(header.get(i).trim(), row.get(i));
+                m.put(header.get(i), row.get(i));
             }
             out.add(m);
         }
         return out;
     }
 
-    /** The header's column names. */
-    static List<String> header(Path file) throws IOException {
-        List<List<String>> rows = parse(Files.readString(file, StandardCharsets.UTF_8));
-        return rows.isEmpty() ? List.of() : rows.get(0).stream().map(String::trim).toList();
+    /** Every record as its list of fields (header included). */
+    static List<List<String>> parse(String s) {
+        try {
+            return rows(new StringReader(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    static List<List<String>> parse(String s) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        int i = s.startsWith("\uFEFF") ? 1 : 0;
-        for (; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                row.add(field.toString());
-                field.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else {
-                field.append(c);
-            }
+    private static List<List<String>> rows(Reader in) throws IOException {
+        in.mark(1);
+        if (in.markSupported() && in.read() != '\uFEFF') {
+            in.reset(); // a byte-order mark is not part of the first column's name
         }
-        if (field.length() > 0 || !row.isEmpty()) {
-            row.add(field.toString());
-            rows.add(row);
+        List<List<String>> rows = new ArrayList<>();
+        try (MappingIterator<List<String>> it = CSV.readerForListOf(String.class).readValues(in)) {
+            while (it.hasNextValue()) {
+                rows.add(it.nextValue());
+            }
         }
         return rows;
     }
