@@ -64,8 +64,6 @@ public final class VideoIndex implements ClipIndex {
     static final String F_START = "start";
     static final String F_END = "end";
     static final String F_CAPTION = "caption";
-    /** Stored record offset: documents written before compaction existed (read only as a fallback). */
-    static final String F_OFFSET = "frames_offset";
     /** Record offset as a numeric doc value, so compaction can move it in place ({@link IndexWriter#updateNumericDocValue}). */
     static final String F_OFFSET_DV = "frames_offset_dv";
     /** Commit user-data key naming the frame file the commit's offsets point into ({@value FrameStore#FILE} when absent). */
@@ -585,20 +583,14 @@ public final class VideoIndex implements ClipIndex {
         }
     }
 
-    /**
-     * The ref of a leaf's document. The offset is the doc value when the document has one (written
-     * or moved by this version), else the stored field of indexes written before compaction existed.
-     */
+    /** The ref of a leaf's document: its stored fields and the record offset in its doc value. */
     private static ClipRef ref(StoredFields stored, NumericDocValues offsets, int doc, FrameStore frames) throws IOException {
         Document d = stored.document(doc);
-        long offset;
-        if (offsets != null && offsets.advanceExact(doc)) {
-            offset = offsets.longValue();
-        } else if (d.getField(F_OFFSET) != null) {
-            offset = d.getField(F_OFFSET).numericValue().longValue();
-        } else {
-            throw new IOException("the document of clip " + d.get(F_CLIP) + " has no frame-record offset");
+        if (offsets == null || !offsets.advanceExact(doc)) {
+            throw new IOException("the document of clip " + d.get(F_CLIP) + " has no frame-record offset (an index written by a "
+                    + "pre-release build, which kept it as a stored field): rebuild the index with 'taco index'");
         }
+        long offset = offsets.longValue();
         return new ClipRef(d.get(F_CLIP), d.get(F_VIDEO), d.getField(F_START).numericValue().doubleValue(),
                 d.getField(F_END).numericValue().doubleValue(), d.get(F_CAPTION),
                 offset, d.getField(F_FRAMES).numericValue().intValue(), frames.name());

@@ -4,16 +4,6 @@ import io.github.taco.data.Clip;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.train.Checkpoint;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -270,67 +260,6 @@ class CompactionTest {
             assertTrue(reads.get() > 0);
             assertEquals("frames-4.bin", index.stats().frameFile());
             assertEquals(1, index.openFrameFiles(), "every superseded frame file was closed once its searches ended");
-        }
-    }
-
-    @Test
-    void indexWithStoredOffsetsOnlyOpensSearchesAndCompacts() throws Exception {
-        int d = 8;
-        Random r = new Random(8);
-        Path dir = tmp.resolve("old");
-        IndexMeta meta = meta(d, "float32");
-        List<IndexedClip> clips = new ArrayList<>();
-        for (int i = 0; i < 12; i++) clips.add(clip("c" + i, "v" + (i % 4), d, r));
-        // the layout written before compaction existed: offset as a stored field, no commit user data
-        Files.createDirectories(dir);
-        try (FrameStore fs = FrameStore.create(dir.resolve(FrameStore.FILE), d, FrameStore.Encoding.FLOAT32);
-             IndexWriter w = new IndexWriter(FSDirectory.open(dir.resolve("lucene")),
-                     new IndexWriterConfig().setCodec(new TacoCodec(16, 100)))) {
-            for (IndexedClip c : clips.subList(0, 8)) {
-                fs.append(c); // dead record: the clip is replaced below
-            }
-            for (IndexedClip c : clips) {
-                long offset = fs.append(c);
-                Document doc = new Document();
-                doc.add(new StringField(VideoIndex.F_CLIP, c.clipId(), Field.Store.YES));
-                doc.add(new StringField(VideoIndex.F_VIDEO, c.videoId(), Field.Store.YES));
-                doc.add(new StoredField(VideoIndex.F_START, c.start()));
-                doc.add(new StoredField(VideoIndex.F_END, c.end()));
-                doc.add(new StoredField(VideoIndex.F_CAPTION, c.caption()));
-                doc.add(new StoredField(VideoIndex.F_OFFSET, offset));
-                doc.add(new StoredField(VideoIndex.F_FRAMES, c.frames()));
-                doc.add(new KnnFloatVectorField(VideoIndex.F_VECTOR, c.vector(), VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
-                w.addDocument(doc);
-            }
-            fs.sync();
-            w.commit();
-        }
-        meta.write(dir);
-        assertTrue(SegmentInfos.readLatestCommit(FSDirectory.open(dir.resolve("lucene"))).getUserData().isEmpty());
-
-        Map<String, FrameStore.Record> recs;
-        try (VideoIndex index = VideoIndex.open(dir, true)) {
-            assertEquals(12, index.size());
-            assertEquals(FrameStore.FILE, index.stats().frameFile());
-            assertTrue(index.stats().deadFrameBytes() > 0);
-            assertEquals("c5", index.nearest(clips.get(5).vector(), 1, 50).get(0).clipId());
-            recs = records(index);
-            for (IndexedClip c : clips) assertArrayEquals(c.x(), recs.get(c.clipId()).x(), c.clipId());
-        }
-        try (VideoIndex index = VideoIndex.open(dir, false)) {
-            IndexedClip added = clip("new", "v9", d, r);
-            index.add(List.of(added)); // a doc-values document among stored-offset ones
-            recs.put("new", index.vectors(index.clip("new").orElseThrow()));
-            assertArrayEquals(added.x(), recs.get("new").x());
-            VideoIndex.CompactionReport rep = index.compact(); // moves the old documents' offsets to doc values too
-            assertEquals(13, rep.clips());
-            assertEquals(liveBytes(index), Files.size(dir.resolve("frames-1.bin")));
-            assertSameRecords(recs, records(index));
-        }
-        try (VideoIndex index = VideoIndex.open(dir, true)) {
-            assertEquals("frames-1.bin", index.stats().frameFile());
-            assertSameRecords(recs, records(index));
-            assertEquals("c5", index.nearest(clips.get(5).vector(), 1, 50).get(0).clipId());
         }
     }
 
