@@ -24,7 +24,7 @@ import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.serve.SearchServer;
 import io.github.taco.text.TextPipeline;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;

@@ -264,7 +264,7 @@ final class BenchCommand implements Runnable {
                     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what known-item needs --index");
                 }
                 try (io.github.taco.index.VideoIndex idx = io.github.taco.index.VideoIndex.open(index, true);
-                        io.github.taco.train.Checkpoint ck = io.github.taco.train.Checkpoint.open(java.nio.file.Path.of(idx.meta().checkpointPath))) {
+                        io.github.taco.model.Checkpoint ck = io.github.taco.model.Checkpoint.open(java.nio.file.Path.of(idx.meta().checkpointPath))) {
                     System.out.print(io.github.taco.bench.KnownItemSearch.run(new io.github.taco.index.CascadeSearcher(idx, ck), idx,
                             queries, io.github.taco.index.CascadeSearcher.DEFAULT_TOP_N, topR).report());
                 }

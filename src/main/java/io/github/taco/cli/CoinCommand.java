@@ -7,7 +7,7 @@ import io.github.taco.eval.FrameVectors;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.model.Weights;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -11,7 +11,7 @@ import io.github.taco.index.Indexer;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.index.solr.SolrClipIndex;
 import io.github.taco.train.Progress;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

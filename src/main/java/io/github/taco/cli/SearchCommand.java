@@ -4,7 +4,7 @@ import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.SearchHit;
 import io.github.taco.index.SearchResult;
 import io.github.taco.index.ClipIndex;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package io.github.taco.cli;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.ClipIndex;
 import io.github.taco.serve.SearchServer;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

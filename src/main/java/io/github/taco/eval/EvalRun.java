@@ -11,7 +11,7 @@ import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.model.TacoConfig;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

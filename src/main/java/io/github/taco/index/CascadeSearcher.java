@@ -107,7 +107,7 @@ public final class CascadeSearcher {
     /**
      * @throws IndexMeta.IndexMismatchException when the checkpoint is not the one the index was built with
      */
-    public CascadeSearcher(ClipIndex index, io.github.taco.train.Checkpoint checkpoint) throws IOException {
+    public CascadeSearcher(ClipIndex index, io.github.taco.model.Checkpoint checkpoint) throws IOException {
         this(index, checkpoint.model(), checkpoint.text());
         index.meta().verify(checkpoint.dir(), checkpoint.config());
     }

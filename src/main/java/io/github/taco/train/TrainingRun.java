@@ -17,6 +17,7 @@ import io.github.taco.data.Split;
 import io.github.taco.features.CachedFeatureStore;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.CaptionEncoder;

@@ -12,7 +12,7 @@ import io.github.taco.data.synth.SynthTruth;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.model.TacoConfig;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -12,7 +12,7 @@ import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
 import org.junit.jupiter.api.Test;

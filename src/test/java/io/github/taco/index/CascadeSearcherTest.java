@@ -10,7 +10,7 @@ import io.github.taco.features.FrameSampler;
 import io.github.taco.features.VideoFeatures;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.EncodedText;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

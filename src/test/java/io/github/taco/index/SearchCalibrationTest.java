@@ -1,6 +1,6 @@
 package io.github.taco.index;
 
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -13,7 +13,7 @@ import io.github.taco.features.Npy;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.TextPipeline;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;

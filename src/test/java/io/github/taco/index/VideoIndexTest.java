@@ -3,7 +3,7 @@ package io.github.taco.index;
 import io.github.taco.data.Clip;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.index.VideoIndex;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 
 import java.nio.file.Path;
 

@@ -9,7 +9,7 @@ import io.github.taco.index.SearchHit;
 import io.github.taco.index.SearchResult;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.index.VideoIndex;
-import io.github.taco.train.Checkpoint;
+import io.github.taco.model.Checkpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

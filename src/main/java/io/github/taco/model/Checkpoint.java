@@ -1,9 +1,7 @@
-package io.github.taco.train;
+package io.github.taco.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.github.taco.model.TacoConfig;
-import io.github.taco.model.TacoModel;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TagSet;
 import io.github.taco.text.TextPipeline;
