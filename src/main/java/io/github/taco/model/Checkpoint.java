@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * maximum length and training IDF).
  */
 public final class Checkpoint implements AutoCloseable {
-    public static final String VOCAB_FILE = "vocab.txt";
-    public static final String TOKENIZER_FILE = "tokenizer.json";
+    public static final String VOCAB_FILE = io.github.taco.text.WordPieceTokenizer.VOCAB_FILE;
+    public static final String TOKENIZER_FILE = io.github.taco.text.WordPieceTokenizer.JSON_FILE;
     public static final String IDF_FILE = "idf.json";
     private final Path dir;
     private final NDManager manager;
@@ -45,8 +45,7 @@ public final class Checkpoint implements AutoCloseable {
         try {
             model = TacoModel.load(dir, manager);
             TacoConfig c = model.config();
-            Path tokenizer = Files.exists(dir.resolve(TOKENIZER_FILE)) || Files.exists(dir.resolve(VOCAB_FILE))
-                    ? dir : TextPipeline.defaultVocabulary();
+            Path tokenizer = io.github.taco.text.WordPieceTokenizer.fileIn(dir) != null ? dir : TextPipeline.defaultVocabulary();
             Idf idf = Files.exists(dir.resolve(IDF_FILE)) ? Idf.load(dir.resolve(IDF_FILE)) : Idf.uniform();
             TextPipeline text = TextPipeline.builder().tokenizer(tokenizer).maxLength(c.maxTokens)
                     .tagSet(TagSet.parse(c.tagSet)).idf(idf).build();

@@ -130,7 +130,7 @@ public final class PretrainedText {
     private static boolean complete(Path folder) {
         return Files.isRegularFile(folder.resolve(TacoModel.CONFIG_FILE))
                 && Files.isRegularFile(folder.resolve(TacoModel.WEIGHTS_FILE))
-                && Files.isRegularFile(folder.resolve("tokenizer.json"));
+                && Files.isRegularFile(folder.resolve(io.github.taco.text.WordPieceTokenizer.JSON_FILE));
     }
 
     private static byte[] resource(String name) throws IOException {

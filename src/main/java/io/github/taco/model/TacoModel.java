@@ -275,8 +275,8 @@ public final class TacoModel implements AutoCloseable {
 
     /** The tokenizer file of a Hugging Face BERT folder: its {@code tokenizer.json} if it has one, else {@code vocab.txt}. */
     public static Path bertVocabulary(Path bertDir) {
-        Path json = bertDir.resolve("tokenizer.json");
-        return Files.isRegularFile(json) ? json : bertDir.resolve("vocab.txt");
+        Path f = io.github.taco.text.WordPieceTokenizer.fileIn(bertDir);
+        return f != null ? f : bertDir.resolve(io.github.taco.text.WordPieceTokenizer.VOCAB_FILE);
     }
 
     /** Hugging Face BertModel tensor name → this model's name, or null to skip it. */

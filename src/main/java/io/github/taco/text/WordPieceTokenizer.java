@@ -90,6 +90,29 @@ public final class WordPieceTokenizer implements AutoCloseable {
         return o;
     }
 
+    /** A Hugging Face tokenizer file's name in a model folder. */
+    public static final String JSON_FILE = "tokenizer.json";
+    /** A BERT WordPiece vocabulary's name in a model folder. */
+    public static final String VOCAB_FILE = "vocab.txt";
+
+    /**
+     * The one rule for which tokenizer a folder (checkpoint, BERT folder) holds: its
+     * {@value #JSON_FILE} if it has one, else its {@value #VOCAB_FILE}; null when it has neither.
+     */
+    public static Path fileIn(Path dir) {
+        for (String f : new String[] {JSON_FILE, VOCAB_FILE}) {
+            if (Files.isRegularFile(dir.resolve(f))) {
+                return dir.resolve(f);
+            }
+        }
+        return null;
+    }
+
+    /** The name a tokenizer file takes when copied into a model folder: {@value #JSON_FILE} for JSON, else {@value #VOCAB_FILE}. */
+    public static String nameInFolder(String sourceFileName) {
+        return sourceFileName.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? JSON_FILE : VOCAB_FILE;
+    }
+
     /**
      * Loads a tokenizer from a {@code tokenizer.json}, a BERT {@code vocab.txt} or a directory holding one.
      *
@@ -104,7 +127,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
         }
         Path file = path;
         if (Files.isDirectory(path)) {
-            file = Files.exists(path.resolve("tokenizer.json")) ? path.resolve("tokenizer.json") : path.resolve("vocab.txt");
+            file = fileIn(path) != null ? fileIn(path) : path.resolve(VOCAB_FILE);
         }
         if (!Files.isRegularFile(file)) {
             throw new IOException("tokenizer: no such file: " + file);

@@ -348,7 +348,7 @@ public final class TextPretraining {
         }
         io.github.taco.io.AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
         byte[] bytes = tokenizer.sourceBytes();
-        boolean json = tokenizer.source().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
-        io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(json ? "tokenizer.json" : "vocab.txt"), out -> out.write(bytes));
+        io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(io.github.taco.text.WordPieceTokenizer.nameInFolder(tokenizer.source())),
+                out -> out.write(bytes));
     }
 }

@@ -179,7 +179,7 @@ public final class TrainingRun {
                 CaptionEncoder encoder = precomputed(text, train, validation, spec);
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
-                    return loop(spec, trainer, train, validation, store, encoder, ckpt, Map.of(vocab.getFileName().toString().endsWith(".json") ? Checkpoint.TOKENIZER_FILE : Checkpoint.VOCAB_FILE, vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                    return loop(spec, trainer, train, validation, store, encoder, ckpt, Map.of(io.github.taco.text.WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
                 } finally {
                     trainer.model().close();
                     trainer.close();
@@ -381,12 +381,7 @@ public final class TrainingRun {
 
     /** The tokenizer file a checkpoint folder carries, or null. */
     static Path vocabularyIn(Path dir) {
-        for (String f : new String[] {Checkpoint.TOKENIZER_FILE, Checkpoint.VOCAB_FILE}) {
-            if (Files.isRegularFile(dir.resolve(f))) {
-                return dir.resolve(f);
-            }
-        }
-        return null;
+        return io.github.taco.text.WordPieceTokenizer.fileIn(dir);
     }
 
     static List<String> allTexts(List<Clip> clips) {

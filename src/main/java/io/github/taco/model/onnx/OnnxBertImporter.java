@@ -21,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,7 +104,7 @@ public final class OnnxBertImporter {
         Files.createDirectories(abs.getParent());
         Path tmp = io.github.taco.io.AtomicFiles.tempSibling(abs, true);
         try {
-            String tokenizerName = tokenizer.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? "tokenizer.json" : "vocab.txt";
+            String tokenizerName = WordPieceTokenizer.nameInFolder(tokenizer.getFileName().toString());
             Files.copy(tokenizer, tmp.resolve(tokenizerName));
             io.github.taco.io.AtomicFiles.writeString(tmp.resolve(TacoModel.CONFIG_FILE), config(bert.sizes(), graph.file(), sha));
             writeSafetensors(bert, tmp.resolve(TacoModel.WEIGHTS_FILE));
