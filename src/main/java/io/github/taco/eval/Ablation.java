@@ -185,10 +185,10 @@ public final class Ablation {
                 e.exhaustiveLimit = 0;
                 RetrievalEvaluator.Report r = EvalRun.run(e);
                 String method = t.model.useL3 ? r.rows().get(r.rows().size() - 1).method()
-                        : t.model.useL2 ? RetrievalEvaluator.S1_S2 : RetrievalEvaluator.S1;
+                        : t.model.useL2 ? RetrievalEvaluator.s1PlusS2(t.model) : RetrievalEvaluator.S1;
                 var m = r.row(method).textToVideo();
                 Run run = new Run(row.name, seed, settings, trained.seconds(), method, m.r1(), m.r5(), m.r10(), m.medianRank(),
-                        r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.S1_S2).textToVideo().r1());
+                        r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.s1PlusS2(t.model)).textToVideo().r1());
                 LOG.info("{}", run);
                 runs = record(spec.out, run);
             }

@@ -73,9 +73,21 @@ public final class RetrievalEvaluator {
     }
 
     public static final String S1 = "s1";
-    public static final String S1_S2 = "s1+0.5s2";
     public static final String CASCADE = "cascade";
-    public static final String EXHAUSTIVE = "s1+0.5s2+s3 (all pairs)";
+
+    /** The name of the s1 + w2·s2 row, with the config's weight (s1+0.5s2 by default). */
+    public static String s1PlusS2(TacoConfig c) {
+        return (c.weightS1 == 1 ? "" : weight(c.weightS1)) + "s1+" + weight(c.weightS2) + "s2";
+    }
+
+    /** The name of the all-pairs row s1 + w2·s2 + w3·s3 (s1+0.5s2+s3 (all pairs) by default). */
+    public static String exhaustive(TacoConfig c) {
+        return s1PlusS2(c) + "+" + (c.weightS3 == 1 ? "" : weight(c.weightS3)) + "s3 (all pairs)";
+    }
+
+    private static String weight(double w) {
+        return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
+    }
 
     private final TacoModel model;
     private final TacoConfig config;
@@ -108,7 +120,7 @@ public final class RetrievalEvaluator {
             }
             List<Row> rows = new ArrayList<>();
             rows.add(row(S1, s1, RetrievalMetrics.transpose(s1)));
-            rows.add(row(S1_S2, s12, RetrievalMetrics.transpose(s12)));
+            rows.add(row(s1PlusS2(config), s12, RetrievalMetrics.transpose(s12)));
             Map<Long, Float> s3Cache = new HashMap<>();
             if (options.topR() > 0) {
                 CascadeRanker ranker = new CascadeRanker(options.topR(), config.weightS1, config.weightS2, config.weightS3);
@@ -129,7 +141,7 @@ public final class RetrievalEvaluator {
                         full[i][j] = (float) (s12[i][j] + config.weightS3 * s3Cache.get(key(i, j)));
                     }
                 }
-                rows.add(row(EXHAUSTIVE, full, RetrievalMetrics.transpose(full)));
+                rows.add(row(exhaustive(config), full, RetrievalMetrics.transpose(full)));
             }
             return new Report(n, rows, (System.nanoTime() - t0) / 1e9);
         } finally {
@@ -146,7 +158,7 @@ public final class RetrievalEvaluator {
             Report r = new RetrievalEvaluator(model, new Options(0, 0)).evaluate(batches);
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("r1_s1", r.row(S1).textToVideo().r1());
-            m.put("r1_s12", r.row(S1_S2).textToVideo().r1());
+            m.put("r1_s12", r.row(s1PlusS2(model.config())).textToVideo().r1());
             return m;
         };
     }

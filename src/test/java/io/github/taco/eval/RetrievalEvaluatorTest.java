@@ -45,11 +45,22 @@ class RetrievalEvaluatorTest {
                 assertTrue(someNonZero, "the batch has tokens of interest");
             }
             RetrievalEvaluator.Row cascade = r.rows().stream().filter(x -> x.method().startsWith("cascade")).findFirst().orElseThrow();
-            RetrievalEvaluator.Row exhaustive = r.row(RetrievalEvaluator.EXHAUSTIVE);
+            RetrievalEvaluator.Row exhaustive = r.row(RetrievalEvaluator.exhaustive(model.config()));
             assertEquals(exhaustive.textToVideo().meanRank(), cascade.textToVideo().meanRank(), 1e-9);
             assertEquals(exhaustive.videoToText().meanRank(), cascade.videoToText().meanRank(), 1e-9);
             assertTrue(r.table().contains("s1+0.5s2"));
             assertEquals(4, r.rows().size());
         }
+    }
+
+    @Test
+    void rowNamesCarryTheConfiguredWeights() {
+        io.github.taco.model.TacoConfig c = new io.github.taco.model.TacoConfig();
+        assertEquals("s1+0.5s2", RetrievalEvaluator.s1PlusS2(c));
+        assertEquals("s1+0.5s2+s3 (all pairs)", RetrievalEvaluator.exhaustive(c));
+        c.weightS2 = 0.25;
+        c.weightS3 = 2;
+        assertEquals("s1+0.25s2", RetrievalEvaluator.s1PlusS2(c));
+        assertEquals("s1+0.25s2+2s3 (all pairs)", RetrievalEvaluator.exhaustive(c));
     }
 }
