@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 /** {@code taco bench ...}: measured performance figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: a training step on random batches of real size; search (HNSW, cascade, HTTP).",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Search.class, BenchCommand.ExportParity.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Search.class, BenchCommand.Text.class, BenchCommand.ExportParity.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -93,6 +93,20 @@ final class BenchCommand implements Runnable {
     }
 
     /** Export for tools/parity/parity.py; hidden because it is a developer tool, not a user feature. */
+    @Command(name = "text", mixinStandardHelpOptions = true,
+            description = {"Throughput of the text pipeline (tokenize + POS tags + alignment + IDF weights) over the 13,829 "
+                    + "captions of the bundled YouCook2 annotation file: on all cores (best of --rounds), then on one thread."})
+    static final class Text implements Callable<Integer> {
+        @Option(names = "--rounds", defaultValue = "5", description = "Timed passes on all cores (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(io.github.taco.bench.TextBenchmark.run(rounds));
+            return 0;
+        }
+    }
+
     @Command(name = "export-parity", hidden = true, mixinStandardHelpOptions = true,
             description = {"Writes a random checkpoint, a padded random batch, its scores, losses and a few gradients "
                     + "(eval mode) as safetensors, for tools/parity/parity.py to check against PyTorch.",
