@@ -74,19 +74,16 @@ public final class KnownItemSearch {
     /**
      * @param maxQueries how many clips to query (a random sample of this size, seed 1; all when ≥ the index size)
      */
-    public static Result run(CascadeSearcher searcher, VideoIndex index, int maxQueries, int topN, int topR) throws IOException {
-        List<VideoIndex.ClipRef> clips = new ArrayList<>(index.clips());
-        clips.removeIf(c -> c.caption() == null || c.caption().isBlank());
+    public static Result run(CascadeSearcher searcher, io.github.taco.index.ClipIndex index, int maxQueries, int topN, int topR) throws IOException {
         // seed 2: mostly other captions than the calibration's sample (seed 1)
-        java.util.Collections.shuffle(clips, new Random(2));
-        List<VideoIndex.ClipRef> sample = clips.subList(0, Math.min(maxQueries, clips.size()));
+        List<? extends io.github.taco.index.ClipIndex.Clip> sample = index.sample(maxQueries, 2);
         String[] orders = java.util.Arrays.stream(CascadeSearcher.Order.values()).map(CascadeSearcher.Order::label).toArray(String[]::new);
         double[][] sums = new double[orders.length][5]; // rr, r1, r5, r10, found
         double[] millis = new double[sample.size()];
         CascadeSearcher.Options o = new CascadeSearcher.Options(topN, topN, topR, topN, CascadeSearcher.Order.CASCADE);
         int flagged = 0;
         for (int q = 0; q < sample.size(); q++) {
-            VideoIndex.ClipRef target = sample.get(q);
+            io.github.taco.index.ClipIndex.Clip target = sample.get(q);
             long t0 = System.nanoTime();
             io.github.taco.index.SearchResult result = searcher.search(target.caption(), o);
             List<SearchHit> hits = result.hits();

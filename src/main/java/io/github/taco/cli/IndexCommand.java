@@ -197,11 +197,11 @@ final class IndexCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void calibrate(VideoIndex index, Checkpoint ck, int queries, PrintWriter out) throws IOException {
+    private static void calibrate(io.github.taco.index.ClipIndex index, Checkpoint ck, int queries, PrintWriter out) throws IOException {
         long t0 = System.nanoTime();
         io.github.taco.index.SearchCalibration c = io.github.taco.index.SearchCalibration.measure(
                 new io.github.taco.index.CascadeSearcher(index, ck), index, queries);
-        c.save(index.dir());
+        index.saveCalibration(c);
         double[] b = c.bestScores();
         out.printf(Locale.ROOT, "calibrated on %d of the index's captions in %.1f s: best-match score p5 %.2f, p50 %.2f "
                 + "(below p5: 'no good match'); each caption's own clip found best by %s (MRR %s), now the default order%n",
@@ -218,10 +218,16 @@ final class IndexCommand implements Callable<Integer> {
     /** The same jobs against a SolrCloud collection: add (creating the collection), or delete videos. */
     private int solrCall(PrintWriter out) throws IOException {
         SolrClipIndex.Connection c = solr.connection(spec.commandLine());
-        if (compact || calibrateOnly) {
-            throw new CommandLine.ParameterException(spec.commandLine(), (compact ? "--compact" : "--calibrate")
-                    + " is for index folders: Solr reclaims deleted clips' space itself when it merges segments, and calibration "
-                    + "of a collection is not implemented yet");
+        if (compact) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--compact is for index folders: Solr reclaims deleted clips' "
+                    + "space itself when it merges segments");
+        }
+        if (calibrateOnly) {
+            try (SolrClipIndex index = SolrClipIndex.open(c);
+                    Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath))) {
+                calibrate(index, ck, Math.max(1, calibrateQueries), out);
+            }
+            return 0;
         }
         if (deleteVideos != null && !deleteVideos.isEmpty()) {
             try (SolrClipIndex index = SolrClipIndex.open(c)) {
@@ -251,6 +257,9 @@ final class IndexCommand implements Callable<Integer> {
                     plural(index.size(), "clip"));
             if (r.segmentFixups() > 0) {
                 out.printf("note: %d clip segments were repaired (reversed, negative or past the video end)%n", r.segmentFixups());
+            }
+            if (calibrateQueries > 0) {
+                calibrate(index, ck, calibrateQueries, out);
             }
         }
         return 0;

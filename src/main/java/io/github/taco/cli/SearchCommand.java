@@ -81,8 +81,8 @@ final class SearchCommand implements Callable<Integer> {
                     r.query(), r.indexSize(), r.candidates(), r.order().label(), r.rescored(), r.millis().get("total"));
             SearchResult.Match match = r.match();
             if (match.confidence() == null) {
-                out.println(indexDir == null ? "(no calibration for a Solr collection yet: hits carry no confidence)"
-                        : "(no calibration in this index: run 'taco index " + indexDir + " --calibrate' for confidences)");
+                out.println("(no calibration in this index: run 'taco index " + (indexDir != null ? indexDir
+                        : "--solr " + solr.address + " --collection " + solr.collection) + " --calibrate' for confidences)");
             }
             if (Boolean.TRUE.equals(match.noGoodMatch())) {
                 String why = !match.unseenWords().isEmpty() && (match.confidence() == null

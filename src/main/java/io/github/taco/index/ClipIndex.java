@@ -66,6 +66,15 @@ public interface ClipIndex extends Closeable {
     /** Makes changes committed by other processes visible (a no-op where the backend does it itself). */
     void refresh() throws IOException;
 
+    /**
+     * A random sample of up to {@code n} clips that have a caption, the same for the same seed and
+     * contents: the known-item queries of the calibration and of the known-item benchmark.
+     */
+    List<? extends Clip> sample(int n, long seed) throws IOException;
+
     /** The search calibration stored with the index, if one was measured (docs/search.md). */
     Optional<SearchCalibration> calibration() throws IOException;
+
+    /** Stores a calibration with the index; searchers opened later use it. */
+    void saveCalibration(SearchCalibration calibration) throws IOException;
 }

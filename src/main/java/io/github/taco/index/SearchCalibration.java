@@ -71,14 +71,11 @@ public record SearchCalibration(int queries, double[] bestScores, CascadeSearche
      * under each {@link CascadeSearcher.Order} (MRR@N); the order with the highest MRR becomes the
      * index's default.
      */
-    public static SearchCalibration measure(CascadeSearcher searcher, VideoIndex index, int queries) throws IOException {
-        List<VideoIndex.ClipRef> clips = new ArrayList<>(index.clips());
-        clips.removeIf(c -> c.caption() == null || c.caption().isBlank());
-        if (clips.isEmpty()) {
+    public static SearchCalibration measure(CascadeSearcher searcher, ClipIndex index, int queries) throws IOException {
+        List<? extends ClipIndex.Clip> sample = index.sample(queries, 1);
+        if (sample.isEmpty()) {
             throw new IllegalArgumentException("the index has no captions to calibrate with");
         }
-        Collections.shuffle(clips, new Random(1));
-        List<VideoIndex.ClipRef> sample = clips.subList(0, Math.min(queries, clips.size()));
         double[] best = new double[sample.size()];
         CascadeSearcher.Order[] orders = CascadeSearcher.Order.values();
         double[] rr = new double[orders.length];
@@ -124,6 +121,20 @@ public record SearchCalibration(int queries, double[] bestScores, CascadeSearche
             }
         }
         return ranks;
+    }
+
+    /** This calibration as JSON (what {@value #FILE} holds). */
+    public String toJson() throws IOException {
+        return JSON.writeValueAsString(this);
+    }
+
+    /** Parses calibration JSON; {@code where} names its source in errors. */
+    public static SearchCalibration fromJson(String json, String where) throws IOException {
+        try {
+            return JSON.readValue(json, SearchCalibration.class);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(where + ": not a readable search calibration (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Writes {@code calibration.json} into the index folder, atomically. */

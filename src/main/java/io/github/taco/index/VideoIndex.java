@@ -525,6 +525,19 @@ public final class VideoIndex implements ClipIndex {
         return SearchCalibration.load(dir);
     }
 
+    @Override
+    public void saveCalibration(SearchCalibration calibration) throws IOException {
+        calibration.save(dir);
+    }
+
+    @Override
+    public List<ClipRef> sample(int n, long seed) throws IOException {
+        List<ClipRef> clips = new ArrayList<>(clips());
+        clips.removeIf(c -> c.caption() == null || c.caption().isBlank());
+        java.util.Collections.shuffle(clips, new java.util.Random(seed));
+        return List.copyOf(clips.subList(0, Math.min(n, clips.size())));
+    }
+
     private static List<ClipRef> refs(FrameSearcher s, TopDocs top) throws IOException {
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
         List<ClipRef> out = new ArrayList<>(top.scoreDocs.length);

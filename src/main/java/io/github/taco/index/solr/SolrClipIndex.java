@@ -169,10 +169,7 @@ public final class SolrClipIndex implements ClipIndex {
             String config = uploadConfigSet(solr, meta);
             CollectionAdminRequest.createCollection(c.collection(), config, shards, replicas).process(solr);
             solr.getClusterStateProvider().getClusterState(); // refresh the client's view of the new collection
-            SolrInputDocument doc = new SolrInputDocument();
-            doc.addField("id", META_ID);
-            doc.addField("meta", meta.toJson());
-            solr.add(c.collection(), doc);
+            solr.add(c.collection(), metaDocument(meta, null));
             solr.commit(c.collection());
             CollectionAdminRequest.setCollectionProperty(c.collection(), CHECKPOINT_PROPERTY, meta.checkpointSha256).process(solr);
             return new SolrClipIndex(c, solr, meta);
@@ -437,9 +434,53 @@ public final class SolrClipIndex implements ClipIndex {
         // Solr opens a new searcher at each commit; every query sees the latest one
     }
 
+    /**
+     * A random sample by Solr's random sort with this seed. Unlike the local index's, it can differ
+     * between replicas of the same contents (the order hashes internal document numbers).
+     */
     @Override
-    public Optional<SearchCalibration> calibration() {
-        return Optional.empty(); // not measured for collections yet (docs/search.md)
+    public List<SolrClip> sample(int n, long seed) throws IOException {
+        if (n < 1) {
+            return List.of();
+        }
+        // a margin for clips without a caption, which the schema cannot filter (captions are not indexed)
+        SolrQuery q = new SolrQuery("*:*").addFilterQuery(NOT_META).setFields(FIELDS).setRows(n + Math.min(n, 1000))
+                .addSort("random_" + seed, SolrQuery.ORDER.asc);
+        List<SolrClip> out = new ArrayList<>();
+        for (SolrDocument d : query(q).getResults()) {
+            SolrClip c = info(d);
+            if (c.caption() != null && !c.caption().isBlank() && out.size() < n) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<SearchCalibration> calibration() throws IOException {
+        SolrDocument d = get(solr, connection.collection(), META_ID);
+        Object json = d == null ? null : d.getFirstValue("calibration");
+        return json == null ? Optional.empty() : Optional.of(SearchCalibration.fromJson(String.valueOf(json), location() + ", document " + META_ID));
+    }
+
+    @Override
+    public void saveCalibration(SearchCalibration calibration) throws IOException {
+        try {
+            solr.add(connection.collection(), metaDocument(meta, calibration));
+            solr.commit(connection.collection());
+        } catch (SolrServerException e) {
+            throw new IOException(location() + ": storing the calibration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static SolrInputDocument metaDocument(IndexMeta meta, SearchCalibration calibration) throws IOException {
+        SolrInputDocument doc = new SolrInputDocument();
+        doc.addField("id", META_ID);
+        doc.addField("meta", meta.toJson());
+        if (calibration != null) {
+            doc.addField("calibration", calibration.toJson());
+        }
+        return doc;
     }
 
     /** Deletes the collection (its configset stays, shared by collections of the same shape). */

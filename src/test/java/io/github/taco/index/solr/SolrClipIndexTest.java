@@ -195,6 +195,10 @@ class SolrClipIndexTest {
         try (SolrClipIndex byUrl = SolrClipIndex.open(new SolrClipIndex.Connection(urls, "clips"))) {
             assertEquals(120, byUrl.size());
             assertEquals(checkpoint.config().hiddenSize, byUrl.meta().dim);
+            var sample = byUrl.sample(10, 1);
+            assertEquals(10, sample.stream().map(SolrClipIndex.SolrClip::clipId).distinct().count());
+            assertTrue(sample.stream().allMatch(c -> !c.caption().isBlank() && c.frames() > 0), sample.toString());
+            assertEquals(120, byUrl.sample(1000, 1).size());
         }
         java.io.IOException e = assertThrows(java.io.IOException.class,
                 () -> SolrClipIndex.open(new SolrClipIndex.Connection(urls, "nope")));
@@ -221,12 +225,15 @@ class SolrClipIndexTest {
                 "--split", "validation");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("the collection has 120 clips"), r.out());
+        assertTrue(r.out().contains("calibrated on 120 of the index's captions"), r.out()); // stored in the collection
 
         String urls = String.join(",", cluster.nodeUrls());
         Run s = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", checkpoint.dir().toString(), "stir the sauce", "-k", "3");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("120 clips indexed"), s.out());
         assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   3  ")), s.out());
+        assertFalse(s.out().contains("no calibration"), s.out());
+        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   1  ") && l.matches(".*\\d+%.*")), s.out()); // a confidence
 
         Path other = TestIndexes.checkpoint(tmp.resolve("other-cli"), "cosine", 13);
         Run bad = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", other.toString(), "stir");
@@ -248,6 +255,7 @@ class SolrClipIndexTest {
             assertEquals(200, search.statusCode(), search.body());
             var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(search.body());
             assertEquals(5, tree.get("hits").size());
+            assertTrue(tree.get("hits").get(0).get("confidence").isNumber(), search.body());
             assertEquals(120, tree.get("indexSize").asInt());
             var video = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v2")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
