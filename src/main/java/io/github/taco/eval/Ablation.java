@@ -11,9 +11,6 @@ import io.github.taco.model.TacoConfig;
 import io.github.taco.model.Weights;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +19,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -193,7 +189,7 @@ public final class Ablation {
                 runs = record(spec.out, run);
             }
         }
-        out.print(markdown(runs));
+        out.print(AblationReport.markdown(runs));
         return runs;
     }
 
@@ -225,7 +221,7 @@ public final class Ablation {
             }
         }
         write(out, runs);
-        print.print(markdown(runs));
+        print.print(AblationReport.markdown(runs));
         return runs;
     }
 
@@ -292,114 +288,7 @@ public final class Ablation {
     static void write(Path out, List<Run> runs) throws IOException {
         Files.createDirectories(out);
         io.github.taco.io.AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
-        io.github.taco.io.AtomicFiles.writeString(out.resolve("table.md"), markdown(runs));
-        Map<String, double[]> stats = stats(runs);
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(450).title("Text→video R@1 on the synthetic benchmark (mean ± std over seeds)")
-                .xAxisTitle("").yAxisTitle("R@1 (%)").build();
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setXAxisLabelRotation(20);
-        // rows differ by a few points near 80 %: from 0 the bars would all look equal
-        double low = stats.values().stream().mapToDouble(v -> v[0] - v[1]).min().orElse(0);
-        chart.getStyler().setYAxisMin(Math.max(0, Math.floor((low - 5) / 5) * 5));
-        chart.addSeries("R@1", new ArrayList<>(stats.keySet()),
-                stats.values().stream().map(v -> v[0]).toList(), stats.values().stream().map(v -> v[1]).toList());
-        Path tmp = out.resolve(".chart");
-        BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(tmp + ".png"), out.resolve("chart.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Row → {mean R@1, std R@1, mean R@5, std, mean R@10, std, mean MedR, std, mean R@1 s1, mean R@1 s1+0.5s2, seeds run}. */
-    static Map<String, double[]> stats(List<Run> runs) {
-        Map<String, List<Run>> byRow = new LinkedHashMap<>();
-        for (Run r : runs) byRow.computeIfAbsent(r.row, k -> new ArrayList<>()).add(r);
-        Map<String, double[]> out = new LinkedHashMap<>();
-        byRow.forEach((row, rs) -> out.put(row, new double[] {
-            mean(rs, Run::r1), std(rs, Run::r1), mean(rs, Run::r5), std(rs, Run::r5), mean(rs, Run::r10), std(rs, Run::r10),
-            mean(rs, Run::medR), std(rs, Run::medR), mean(rs, Run::r1s1), mean(rs, Run::r1s12), rs.size()}));
-        return out;
-    }
-
-    static String markdown(List<Run> runs) {
-        if (runs.isEmpty()) return "No runs yet.\n";
-        StringBuilder sb = new StringBuilder();
-        Settings set = runs.get(0).settings;
-        Settings preset = settings(new Spec());
-        double secs = runs.stream().mapToDouble(Run::trainSeconds).average().orElse(0);
-        sb.append(String.format(Locale.ROOT, "%s benchmark, text→video on %s held-out clips; cpu preset, %d steps per run (≈ %.0f s each), seeds %s.%n"
-                + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over the seeds run"
-                + " (no std for a single seed).%n%n",
-                set.benchmark == null ? "Template (synthetic captions)" : "Built-in (" + set.benchmark + ")",
-                set.evalClips == 0 ? "all" : Integer.toString(set.evalClips), set.steps, secs,
-                runs.stream().map(Run::seed).distinct().sorted().toList(), set.topR));
-        if (set.batch != preset.batch || set.temperature != preset.temperature || !set.similarity.equals(preset.similarity)) {
-            sb.append("Changed from the preset for every row:")
-                    .append(set.batch != preset.batch ? " K = " + set.batch + ";" : "")
-                    .append(!set.similarity.equals(preset.similarity) ? " similarity " + set.similarity + ";" : "")
-                    .append(set.temperature != preset.temperature && !"dot".equals(set.similarity) ? " τ = " + set.temperature + ";" : "")
-                    .append("\n\n");
-        }
-        if (set.bert != null) {
-            sb.append("Text encoder initialised from ").append(set.bert).append(" (its sizes follow it; d, video encoder and fusion keep the preset's).\n\n");
-        }
-        if (set.textLearningRate != null) {
-            sb.append(String.format(Locale.ROOT, "Text encoder trained at learning rate %.3g (the others at %.3g).%n%n", set.textLearningRate,
-                    TrainOptions.preset("cpu").learningRate));
-        }
-        sb.append("| row | seeds run | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|---|\n");
-        stats(runs).forEach((row, v) -> {
-            boolean spread = v[10] >= 2;
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.1f | %.1f |%n", row, (int) v[10],
-                    meanStd(v[0], v[1], spread), meanStd(v[2], v[3], spread), meanStd(v[4], v[5], spread), meanStd(v[6], v[7], spread),
-                    v[8], v[9]));
-        });
-        sb.append(comparisons(stats(runs)));
-        return sb.toString();
-    }
-
-    /** The paper's claims as (better row, baseline row): TACo over L1 and over L1+L3 random (Table 3), noun+verb over none and det+adp (Table 4). */
-    static final List<String[]> CLAIMS = List.of(
-            new String[] {"L1+L2+L3 cascade", "L1"},
-            new String[] {"L1+L2+L3 cascade", "L1+L3 random"},
-            new String[] {"L1+L2+L3 cascade", "tokens none"},
-            new String[] {"L1+L2+L3 cascade", "tokens det+adp"});
-
-    /**
-     * One line per claim whose two rows both ran: the difference of mean R@1 and whether it exceeds the
-     * seed-to-seed spread (the larger std of the two rows), so that "TACo wins" is never read off noise.
-     */
-    static String comparisons(Map<String, double[]> stats) {
-        StringBuilder sb = new StringBuilder();
-        for (String[] c : CLAIMS) {
-            double[] a = stats.get(c[0]);
-            double[] b = stats.get(c[1]);
-            if (a == null || b == null) continue;
-            String name = c[1].startsWith("tokens") ? "noun+verb (" + c[0] + ") vs " + c[1] : "TACo (" + c[0] + ") vs " + c[1];
-            double diff = a[0] - b[0];
-            String verdict;
-            if (a[10] < 2 || b[10] < 2) {
-                verdict = "no spread: run both rows with two or more seeds";
-            } else {
-                double spread = Math.max(a[1], b[1]);
-                verdict = diff > spread ? String.format(Locale.ROOT, "above by more than the spread (%.1f)", spread)
-                        : diff < -spread ? String.format(Locale.ROOT, "below by more than the spread (%.1f)", spread)
-                        : String.format(Locale.ROOT, "within the spread (%.1f)", spread);
-            }
-            sb.append(String.format(Locale.ROOT, "- %s: %+.1f R@1, %s%n", name, diff, verdict));
-        }
-        return sb.isEmpty() ? "" : "\nThe paper's claims (difference of mean R@1, each row with its own score):\n\n" + sb;
-    }
-
-    private static String meanStd(double mean, double std, boolean spread) {
-        return spread ? String.format(Locale.ROOT, "%.1f ± %.1f", mean, std) : String.format(Locale.ROOT, "%.1f", mean);
-    }
-
-    private static double mean(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
-        return rs.stream().mapToDouble(f).average().orElse(Double.NaN);
-    }
-
-    private static double std(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
-        if (rs.size() < 2) return 0;
-        double m = mean(rs, f);
-        return Math.sqrt(rs.stream().mapToDouble(r -> Math.pow(f.applyAsDouble(r) - m, 2)).sum() / (rs.size() - 1));
+        io.github.taco.io.AtomicFiles.writeString(out.resolve("table.md"), AblationReport.markdown(runs));
+        AblationReport.writeChart(out.resolve("chart.png"), runs);
     }
 }
