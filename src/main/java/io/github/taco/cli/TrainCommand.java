@@ -1,13 +1,10 @@
 package io.github.taco.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.github.taco.data.MissingPolicy;
 import io.github.taco.data.Split;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;
@@ -140,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
         spec.train = TrainOptions.preset(preset);
         spec.evalEvery = 100;
         if (config != null) {
-            applyYaml(spec, config);
+            RunConfigFile.apply(spec, config);
         }
         spec.dataset = data.dataset;
         spec.annotations = data.annotations;
@@ -194,100 +191,5 @@ final class TrainCommand implements Callable<Integer> {
         TacoConfig.checkTemperatureApplies(temperature, m.similarity);
         o.validate();
         return spec;
-    }
-
-    private static void applyYaml(TrainingRun.Spec spec, Path file) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        JsonNode root;
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new IOException("--config " + file + ": no such file");
-        }
-        try {
-            root = yaml.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IOException(file + ": expected a mapping with sections model:, train:, data:");
-        }
-        var it = root.fieldNames();
-        while (it.hasNext()) {
-            String f = it.next();
-            if (!f.equals("model") && !f.equals("train") && !f.equals("data") && !f.equals("preset")) {
-                throw new IOException(file + ": unknown section '" + f + "' (use preset, model, train, data)");
-            }
-        }
-        if (root.has("preset")) {
-            spec.model = TacoConfig.preset(root.get("preset").asText(), 0);
-            spec.train = TrainOptions.preset(root.get("preset").asText());
-        }
-        ObjectMapper strict = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        // The config classes ignore unknown keys when they read checkpoints (older or newer files); a
-        // user's YAML is checked here instead, so a misspelt key is an error and not a silent default.
-        checkKeys(file, "model", root.path("model"), propertyNames(strict, TacoConfig.class));
-        checkKeys(file, "train", root.path("train"), propertyNames(strict, TrainOptions.class));
-        checkKeys(file, "data", root.path("data"), java.util.List.of("trainSplit", "validationSplit", "validationClips", "evalEvery", "onMissing"));
-        root.path("model").fieldNames().forEachRemaining(k -> spec.given.add("model." + k));
-        root.path("train").fieldNames().forEachRemaining(k -> spec.given.add("train." + k));
-        try {
-            if (root.has("model")) strict.readerForUpdating(spec.model).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
-            if (root.has("train")) strict.readerForUpdating(spec.train).readValue(root.get("train"));
-        } catch (IOException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
-        JsonNode d = root.path("data");
-        if (d.has("evalEvery")) spec.evalEvery = d.get("evalEvery").asLong();
-        if (d.has("validationClips")) spec.validationClips = d.get("validationClips").asInt();
-        try {
-            if (d.has("onMissing")) spec.onMissing = MissingPolicy.parse(d.get("onMissing").asText());
-            if (d.has("trainSplit")) spec.trainSplit = Split.parse(d.get("trainSplit").asText());
-            if (d.has("validationSplit")) spec.validationSplit = Split.parse(d.get("validationSplit").asText());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": data: " + e.getMessage(), e);
-        }
-    }
-
-    /** The keys Jackson accepts for a type (its properties). */
-    private static java.util.List<String> propertyNames(ObjectMapper mapper, Class<?> type) {
-        var description = mapper.getDeserializationConfig().introspect(mapper.constructType(type));
-        return description.findProperties().stream().filter(p -> p.hasField() || p.hasSetter()).map(p -> p.getName()).toList();
-    }
-
-    /** Refuses a key the section does not have, naming its section and the closest valid key. */
-    private static void checkKeys(Path file, String section, JsonNode node, java.util.List<String> valid) throws IOException {
-        if (node.isMissingNode() || node.isNull()) {
-            return;
-        }
-        if (!node.isObject()) {
-            throw new IOException(file + ": section '" + section + "' must be a mapping of keys to values");
-        }
-        var it = node.fieldNames();
-        while (it.hasNext()) {
-            String key = it.next();
-            if (!valid.contains(key)) {
-                String closest = valid.stream().min(java.util.Comparator.comparingInt(v -> editDistance(key.toLowerCase(Locale.ROOT),
-                        v.toLowerCase(Locale.ROOT)))).orElse("?");
-                throw new IOException(file + ": unknown key '" + key + "' in section '" + section + "'; did you mean '" + closest
-                        + "'? (valid: " + String.join(", ", new java.util.TreeSet<>(valid)) + ")");
-            }
-        }
-    }
-
-    /** Levenshtein distance; a dozen lines here rather than a text library for one suggestion. */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }
