@@ -160,27 +160,28 @@ public final class CascadeSearcher {
         return q;
     }
 
+    /**
+     * The cascade for one query (docs/method.md §5): the text encoder, the index's top N by s1, exact
+     * s1 and s2 on those, the fusion s3 on the candidates the order re-scores, then the top k.
+     */
     public SearchResult search(String query, Options o) throws IOException {
         long t0 = System.nanoTime();
         String q = checkQuery(query);
         EncodedText et = text.encode(q);
         int n = Math.min(et.length(), config.maxTokens);
-        long[] ids = new long[n];
-        float[] tmask = new float[n];
-        float[] tw = new float[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = et.ids()[i];
-            tmask[i] = 1f;
-            tw[i] = et.weights()[i];
-        }
         List<SearchResult.QueryToken> qtokens = queryTokens(et, n);
+        Order order = o.order() != null ? o.order() : defaultOrder();
         Map<String, Double> ms = new LinkedHashMap<>();
-        int d = config.hiddenSize;
         NoGrad.thisThread();
         try (NDManager m = model.weights().manager().newSubManager()) {
+            // 1. the query's token vectors y and its s1 vector
+            long[] ids = new long[n]; // int64, as in training
+            for (int i = 0; i < n; i++) ids[i] = et.ids()[i];
             NDArray idsA = m.create(ids, new Shape(1, n));
-            NDArray maskA = m.create(tmask, new Shape(1, n));
-            NDArray wA = m.create(tw, new Shape(1, n));
+            float[] ones = new float[n];
+            Arrays.fill(ones, 1f);
+            NDArray maskA = m.create(ones, new Shape(1, n));
+            NDArray wA = m.create(Arrays.copyOf(et.weights(), n), new Shape(1, n));
             NDArray y = model.encodeText(idsA, maskA);
             NDArray tv = model.textVectors(y);
             float[] qv = tv.toFloatArray();
@@ -188,59 +189,30 @@ public final class CascadeSearcher {
             long t1 = System.nanoTime();
             ms.put("text", (t1 - t0) / 1e6);
 
+            // 2. the first stage: the index's top N by s1, with their frame vectors
             List<IndexedClip> cands = index.candidates(qv, o.topN(), o.efSearch());
             long t2 = System.nanoTime();
             ms.put("knn", (t2 - t1) / 1e6);
             int c = cands.size();
             if (c == 0) {
                 ms.put("total", (System.nanoTime() - t0) / 1e6);
-                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY, qtokens),
-                        o.order() != null ? o.order() : defaultOrder());
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY, qtokens), order);
             }
-            int maxM = 1;
-            for (IndexedClip r : cands) {
-                maxM = Math.max(maxM, r.frames());
-            }
-            float[] xs = new float[c * maxM * d];
-            float[] fm = new float[c * maxM];
-            float[] means = new float[c * d];
-            for (int j = 0; j < c; j++) {
-                IndexedClip rec = cands.get(j);
-                System.arraycopy(rec.x(), 0, xs, j * maxM * d, rec.frames() * d);
-                Arrays.fill(fm, j * maxM, j * maxM + rec.frames(), 1f);
-                System.arraycopy(rec.vector(), 0, means, j * d, d);
-            }
-            NDArray x = m.create(xs, new Shape(c, maxM, d));
-            NDArray fmA = m.create(fm, new Shape(c, maxM));
-            float[] s1 = model.s1(tv, m.create(means, new Shape(c, d))).toFloatArray();
-            float[] s2 = model.s2(model.tokenScores(y, x, fmA), wA).toFloatArray();
+
+            // 3. exact s1 and s2 of every candidate, on their frames padded to the longest
+            Candidates x = Candidates.pack(cands, config.hiddenSize, m);
+            float[] s1 = model.s1(tv, x.means()).toFloatArray();
+            float[] s2 = model.s2(model.tokenScores(y, x.frames(), x.frameMask()), wA).toFloatArray();
             long t3 = System.nanoTime();
             ms.put("s1s2", (t3 - t2) / 1e6);
 
-            Order order = o.order() != null ? o.order() : defaultOrder();
-            CascadeRanker ranker = switch (order) {
-                case S1 -> new CascadeRanker(0, config.weightS1, 0, 0);
-                case S1_S2 -> new CascadeRanker(0, config.weightS1, config.weightS2, config.weightS3);
-                case CASCADE -> new CascadeRanker(o.topR(), config.weightS1, config.weightS2, config.weightS3);
-            };
-            // First pass only records which candidates the ranker re-scores, so s3 runs batched on exactly those.
-            List<Integer> wanted = new ArrayList<>();
-            ranker.rank(s1, s2, j -> {
-                wanted.add(j);
-                return 0;
-            });
-            float[] s3 = new float[c];
-            Arrays.fill(s3, Float.NaN);
-            for (int from = 0; from < wanted.size(); from += S3_CHUNK) {
-                List<Integer> part = wanted.subList(from, Math.min(wanted.size(), from + S3_CHUNK));
-                int[] vi = part.stream().mapToInt(Integer::intValue).toArray();
-                float[] v = model.s3(y, maskA, x, fmA, new int[vi.length], vi).toFloatArray();
-                for (int p = 0; p < vi.length; p++) s3[vi[p]] = v[p];
-            }
+            // 4. the fusion s3 on the candidates the order re-scores, then the ranking
+            CascadeRanker ranker = ranker(order, o.topR());
+            float[] s3 = s3(ranker, s1, s2, y, maskA, x);
             CascadeRanker.Ranking ranking = ranker.rank(s1, s2, j -> s3[j]);
-            long t4 = System.nanoTime();
-            ms.put("s3", (t4 - t3) / 1e6);
+            ms.put("s3", (System.nanoTime() - t3) / 1e6);
 
+            // 5. the top k, each with its calibrated confidence and per-token best frames
             int k = Math.min(o.k(), c);
             SearchCalibration cal = calibration;
             // the calibrated score is w1·s1 + w2·s2 whatever the order, so confidences compare across orders
@@ -263,6 +235,53 @@ public final class CascadeSearcher {
             ms.put("total", (System.nanoTime() - t0) / 1e6);
             return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best, qtokens), order);
         }
+    }
+
+    /** The candidates' frame vectors padded to the longest ([c, m, d]), their mask and their s1 vectors ([c, d]). */
+    private record Candidates(NDArray frames, NDArray frameMask, NDArray means) {
+        static Candidates pack(List<IndexedClip> cands, int d, NDManager m) {
+            int c = cands.size();
+            int maxM = 1;
+            for (IndexedClip r : cands) {
+                maxM = Math.max(maxM, r.frames());
+            }
+            float[] xs = new float[c * maxM * d];
+            float[] fm = new float[c * maxM];
+            float[] means = new float[c * d];
+            for (int j = 0; j < c; j++) {
+                IndexedClip rec = cands.get(j);
+                System.arraycopy(rec.x(), 0, xs, j * maxM * d, rec.frames() * d);
+                Arrays.fill(fm, j * maxM, j * maxM + rec.frames(), 1f);
+                System.arraycopy(rec.vector(), 0, means, j * d, d);
+            }
+            return new Candidates(m.create(xs, new Shape(c, maxM, d)), m.create(fm, new Shape(c, maxM)), m.create(means, new Shape(c, d)));
+        }
+    }
+
+    private CascadeRanker ranker(Order order, int topR) {
+        return switch (order) {
+            case S1 -> new CascadeRanker(0, config.weightS1, 0, 0);
+            case S1_S2 -> new CascadeRanker(0, config.weightS1, config.weightS2, config.weightS3);
+            case CASCADE -> new CascadeRanker(topR, config.weightS1, config.weightS2, config.weightS3);
+        };
+    }
+
+    /** s3 of exactly the candidates the ranker re-scores (NaN elsewhere), in batches of {@value #S3_CHUNK}. */
+    private float[] s3(CascadeRanker ranker, float[] s1, float[] s2, NDArray y, NDArray mask, Candidates x) {
+        // a first pass only records which candidates the ranker re-scores
+        List<Integer> wanted = new ArrayList<>();
+        ranker.rank(s1, s2, j -> {
+            wanted.add(j);
+            return 0;
+        });
+        float[] s3 = new float[s1.length];
+        Arrays.fill(s3, Float.NaN);
+        for (int from = 0; from < wanted.size(); from += S3_CHUNK) {
+            int[] vi = wanted.subList(from, Math.min(wanted.size(), from + S3_CHUNK)).stream().mapToInt(Integer::intValue).toArray();
+            float[] v = model.s3(y, mask, x.frames(), x.frameMask(), new int[vi.length], vi).toFloatArray();
+            for (int p = 0; p < vi.length; p++) s3[vi[p]] = v[p];
+        }
+        return s3;
     }
 
     /**
