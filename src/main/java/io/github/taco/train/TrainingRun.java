@@ -83,11 +83,6 @@ public final class TrainingRun {
          * report every unusable or missing one at once, instead of failing at the batch that needs it.
          */
         public boolean preflight = true;
-        /** Set by the run: captions cut to maxTokens (counted in the log, metrics.jsonl's header and data.json). */
-        public int captionsCut;
-        /** Set by the run's pre-flight check: segments repaired, clips left out. */
-        public long segmentRepairs;
-        public int clipsLeftOut;
         /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
         public boolean overwrite;
         /**
@@ -111,7 +106,13 @@ public final class TrainingRun {
      *                     checkpoint was already at the end)
      */
     public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation, Path checkpoint,
-            double seconds) {}
+            double seconds, DataFindings data) {}
+
+    /**
+     * What the run found in its data (also in the log, metrics.jsonl's header and data.json): captions
+     * cut to maxTokens, segments repaired and clips left out by the pre-flight check.
+     */
+    public record DataFindings(int captionsCut, long segmentRepairs, int clipsLeftOut) {}
 
     private TrainingRun() {}
 
@@ -158,7 +159,8 @@ public final class TrainingRun {
                 FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
                 TextPipeline plain = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
                         .tagSet(TagSet.parse(spec.model.tagSet)).build()) {
-            java.util.Set<String> leftOut = preflight(spec, dataset, store);
+            io.github.taco.data.CheckReport check = preflight(spec, dataset, store);
+            java.util.Set<String> leftOut = check == null ? java.util.Set.of() : check.leftOut();
             if (!leftOut.isEmpty()) {
                 train = new java.util.ArrayList<>(train);
                 validation = new java.util.ArrayList<>(validation);
@@ -176,10 +178,12 @@ public final class TrainingRun {
                 // no native calls while the engine trains. Tokenizer calls on the loader thread during
                 // training coincided with corrupted gradients (measured, one intra-op thread): their garbage made GCs
                 // more frequent, and a GC freed DJL's scalar constants (docs/gradient-corruption.md, fixed by Scalars).
-                CaptionEncoder encoder = precomputed(text, train, validation, spec);
+                Precomputed captions = precomputed(text, train, validation, spec);
+                CaptionEncoder encoder = captions.encoder();
+                DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(), leftOut.size());
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
-                    return loop(spec, trainer, train, validation, store, encoder, ckpt, Map.of(io.github.taco.text.WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt, Map.of(io.github.taco.text.WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
                 } finally {
                     trainer.model().close();
                     trainer.close();
@@ -240,7 +244,7 @@ public final class TrainingRun {
         return o;
     }
 
-    private static Result loop(Spec spec, Trainer trainer, List<Clip> train, List<Clip> validation, FeatureStore store,
+    private static Result loop(Spec spec, DataFindings found, Trainer trainer, List<Clip> train, List<Clip> validation, FeatureStore store,
             CaptionEncoder text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
         TacoConfig c = trainer.model().config();
         LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true, true, 4, spec.onMissing);
@@ -261,9 +265,9 @@ public final class TrainingRun {
                 header.put("header", true);
                 header.put("train_clips", train.size());
                 header.put("validation_clips", validation.size());
-                header.put("segment_repairs", spec.segmentRepairs);
-                header.put("clips_left_out", spec.clipsLeftOut);
-                header.put("captions_cut_to_max_tokens", spec.captionsCut);
+                header.put("segment_repairs", found.segmentRepairs());
+                header.put("clips_left_out", found.clipsLeftOut());
+                header.put("captions_cut_to_max_tokens", found.captionsCut());
                 log.write(header);
             }
             while (trainer.step() < spec.train.steps) {
@@ -316,10 +320,10 @@ public final class TrainingRun {
                 }
             }
             trainer.save(ckpt, extras);
-            Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec)));
+            Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec, found)));
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
         }
-        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9);
+        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9, found);
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */
@@ -337,8 +341,11 @@ public final class TrainingRun {
         return out;
     }
 
+    /** The captions' encoder and how many captions it cut to maxTokens. */
+    record Precomputed(CaptionEncoder encoder, int cut) {}
+
     /** All training and validation captions encoded once, looked up by text. */
-    static CaptionEncoder precomputed(TextPipeline text, List<Clip> train, List<Clip> validation, Spec spec) {
+    static Precomputed precomputed(TextPipeline text, List<Clip> train, List<Clip> validation, Spec spec) {
         java.util.LinkedHashSet<String> captions = new java.util.LinkedHashSet<>(allTexts(train));
         List<Clip> val = validation.subList(0, Math.min(validation.size(), Math.max(0, spec.validationClips)));
         captions.addAll(allTexts(val));
@@ -365,18 +372,18 @@ public final class TrainingRun {
                 }
             }
         }
-        spec.captionsCut = cut;
         if (cut > 0) {
             LOG.warn("{} of {} captions are longer than maxTokens={} and were cut to it (the longest has {} words: \"{}\")", cut,
                     list.size(), spec.model.maxTokens, longestWords, longest.length() > 80 ? longest.substring(0, 80) + "…" : longest);
         }
-        return caption -> {
+        CaptionEncoder encoder = caption -> {
             EncodedText e = byText.get(caption);
             if (e == null) {
                 throw new IllegalStateException("caption was not pre-encoded: " + caption);
             }
             return e;
         };
+        return new Precomputed(encoder, cut);
     }
 
     /** The tokenizer file a checkpoint folder carries, or null. */
@@ -390,14 +397,14 @@ public final class TrainingRun {
         return texts;
     }
 
-    private static Map<String, Object> dataInfo(Spec spec) {
+    private static Map<String, Object> dataInfo(Spec spec, DataFindings found) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dataset", spec.dataset);
         m.put("annotations", spec.annotations.toAbsolutePath().toString());
         m.put("features", spec.features.toAbsolutePath().toString());
         m.put("fps", spec.fps);
         m.put("train_split", spec.trainSplit.toString());
-        m.put("captions_cut_to_max_tokens", spec.captionsCut);
+        m.put("captions_cut_to_max_tokens", found.captionsCut());
         return m;
     }
 
@@ -415,15 +422,13 @@ public final class TrainingRun {
 
 
     /** The pre-flight data check ({@link Spec#preflight}; {@link #preflight(Dataset, FeatureStore, MissingPolicy, int)}). */
-    private static java.util.Set<String> preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
+    private static io.github.taco.data.CheckReport preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
         if (!spec.preflight) {
-            return java.util.Set.of();
+            return null;
         }
         io.github.taco.data.CheckReport report = preflight(dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit)),
                 store, spec.onMissing, spec.model.maxFrames);
-        spec.segmentRepairs = report.segmentRepairs();
-        spec.clipsLeftOut = report.leftOut().size();
-        return report.leftOut();
+        return report;
     }
 
     /**
