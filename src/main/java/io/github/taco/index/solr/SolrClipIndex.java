@@ -43,7 +43,7 @@ import java.util.zip.ZipOutputStream;
  * a local {@link io.github.taco.index.VideoIndex}.
  *
  * <p>The collection uses the configset shipped in this jar ({@code solr/taco}, a fixed schema; see
- * {@code schema.xml} there), uploaded once per vector shape as {@code taco-d<dim>-<similarity>-m<M>-b<beam>}.
+ * {@code schema.xml} there), uploaded once per vector shape and configset version as {@code taco-d<dim>-<similarity>-m<M>-b<beam>-<hash>}.
  * What the collection was built with ({@link IndexMeta}: the checkpoint's hash, d, similarity, frame
  * encoding) is kept in a metadata document ({@value #META_ID}, which has no vector and so never
  * matches a kNN query) and mirrored in the collection property {@value #CHECKPOINT_PROPERTY} for
@@ -198,9 +198,32 @@ public final class SolrClipIndex implements ClipIndex {
         return IndexMeta.fromJson(String.valueOf(d.getFirstValue("meta")), c.toString());
     }
 
-    /** The configset's name for a vector shape. */
-    static String configSetName(IndexMeta meta) {
-        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b" + meta.hnswBeamWidth;
+    /**
+     * The configset's name for a vector shape. It ends with a hash of the two files as filled in, so a
+     * later taco whose schema differs uploads a new configset instead of reusing an old one.
+     */
+    static String configSetName(IndexMeta meta) throws IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String file : CONFIGSET_FILES) {
+            sha.update(configSetFile(file, meta).getBytes(StandardCharsets.UTF_8));
+        }
+        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b" + meta.hnswBeamWidth
+                + "-" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 8);
+    }
+
+    private static final List<String> CONFIGSET_FILES = List.of("solrconfig.xml", "schema.xml");
+
+    /** A configset file as uploaded: the schema with this shape's values filled in. */
+    static String configSetFile(String file, IndexMeta meta) throws IOException {
+        String text = resource(file);
+        return !file.equals("schema.xml") ? text : text.replace("@DIM@", Integer.toString(meta.dim))
+                .replace("@SIMILARITY@", similarityFunction(meta)).replace("@M@", Integer.toString(meta.hnswMaxConn))
+                .replace("@BEAM@", Integer.toString(meta.hnswBeamWidth));
     }
 
     /** Solr's similarity whose order is s1's, as the local index chooses it. */
@@ -217,14 +240,9 @@ public final class SolrClipIndex implements ClipIndex {
         Path zip = Files.createTempFile("taco-configset", ".zip");
         try {
             try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-                for (String file : List.of("solrconfig.xml", "schema.xml")) {
-                    String text = resource(file);
-                    if (file.equals("schema.xml")) {
-                        text = text.replace("@DIM@", Integer.toString(meta.dim)).replace("@SIMILARITY@", similarityFunction(meta))
-                                .replace("@M@", Integer.toString(meta.hnswMaxConn)).replace("@BEAM@", Integer.toString(meta.hnswBeamWidth));
-                    }
+                for (String file : CONFIGSET_FILES) {
                     out.putNextEntry(new ZipEntry(file));
-                    out.write(text.getBytes(StandardCharsets.UTF_8));
+                    out.write(configSetFile(file, meta).getBytes(StandardCharsets.UTF_8));
                     out.closeEntry();
                 }
             }
