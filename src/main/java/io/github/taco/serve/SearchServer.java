@@ -133,6 +133,10 @@ public final class SearchServer implements AutoCloseable {
         }
         app.exception(Forbidden.class, (e, ctx) -> ctx.status(403).json(Map.of("error", e.getMessage())));
         app.exception(BadRequest.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+        // The index could not be read (a SolrCloud collection whose nodes are down, a folder on a failed
+        // disk): the request was fine, the service is not; a client may retry later.
+        app.exception(IOException.class, (e, ctx) -> unavailable(ctx, e));
+        app.exception(java.io.UncheckedIOException.class, (e, ctx) -> unavailable(ctx, e.getCause()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} failed", ctx.fullUrl(), e);
             ctx.status(500).json(Map.of("error", "internal error: " + e));
@@ -263,12 +267,24 @@ public final class SearchServer implements AutoCloseable {
         ctx.json(Map.of("id", id, "clips", out));
     }
 
-    private void health(Context ctx) throws IOException {
+    private void health(Context ctx) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", "ok");
-        m.put("clips", index.size());
+        try {
+            int clips = index.size();
+            m.put("status", "ok");
+            m.put("clips", clips);
+        } catch (IOException | RuntimeException e) {
+            ctx.status(503);
+            m.put("status", "unavailable");
+            m.put("error", String.valueOf(e.getMessage()));
+        }
         m.putAll(info);
         ctx.json(m);
+    }
+
+    private static void unavailable(Context ctx, Throwable e) {
+        LOG.warn("request {}: the index is unavailable: {}", ctx.fullUrl(), e.getMessage());
+        ctx.status(503).header("Retry-After", "10").json(Map.of("error", "the index is unavailable: " + e.getMessage()));
     }
 
     private void maybeRefresh() throws IOException {
