@@ -244,6 +244,12 @@ class SolrClipIndexTest {
         assertTrue(both.err().contains("not both"), both.err());
         Run compact = run("index", "--solr", urls, "--collection", "cli", "--compact");
         assertEquals(2, compact.code(), compact.err());
+        Run delete = run("index", "--solr", urls, "--collection", "cli", "--delete-video", "v23");
+        assertEquals(0, delete.code(), delete.err());
+        assertTrue(delete.out().contains("deleted 5 clips; 115 clips left"), delete.out());
+        Run missing = run("search", "--solr", urls, "--collection", "nope", "stir");
+        assertNotEquals(0, missing.code());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
 
         try (SolrClipIndex idx = SolrClipIndex.open(new SolrClipIndex.Connection(urls, "cli"));
                 io.github.taco.serve.SearchServer server = new io.github.taco.serve.SearchServer(new CascadeSearcher(idx, checkpoint),
@@ -256,7 +262,10 @@ class SolrClipIndexTest {
             var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(search.body());
             assertEquals(5, tree.get("hits").size());
             assertTrue(tree.get("hits").get(0).get("confidence").isNumber(), search.body());
-            assertEquals(120, tree.get("indexSize").asInt());
+            assertEquals(115, tree.get("indexSize").asInt());
+            var gone = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v23")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, gone.statusCode(), gone.body());
             var video = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v2")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, video.statusCode(), video.body());
