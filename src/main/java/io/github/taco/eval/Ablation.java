@@ -96,18 +96,29 @@ public final class Ablation {
      * What every run of one table shares. A table never mixes settings: {@link #run} and {@link #merge}
      * refuse runs whose settings differ from those already in the output folder. {@code textLearningRate}
      * is the text encoder's peak rate when it differs from the main one, else null (as in files written
-     * before it was recorded).
+     * before it was recorded). {@code dropout} is the model's when it differs from 0.1, else null: runs
+     * recorded before it was (with the cpu preset's dropout of that time, 0.1) read as 0.1, and are
+     * never mixed with runs of the present preset (dropout 0).
      */
     public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert,
-            Double textLearningRate, String benchmark) {
+            Double textLearningRate, String benchmark, Double dropout) {
+        /** The dropout the rows trained with. */
+        public double dropoutValue() {
+            return dropout == null ? LEGACY_DROPOUT : dropout;
+        }
+
         String describe() {
-            return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, %s eval clips, cascade top %d, text encoder %s%s",
+            return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, dropout %s, %s eval clips, cascade top %d, text encoder %s%s",
                     benchmark == null ? "template benchmark" : benchmark + " benchmark", steps, batch,
-                    "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
+                    "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, dropoutValue(),
+                    evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
                     bert == null ? "from scratch" : "from " + bert,
                     textLearningRate == null ? "" : " at learning rate " + textLearningRate);
         }
     }
+
+    /** The cpu preset's dropout before it became 0: what a results file without a dropout was trained with. */
+    static final double LEGACY_DROPOUT = 0.1;
 
     /** Metrics of one trained model. */
     public record Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1, double r5, double r10,
@@ -133,7 +144,8 @@ public final class Ablation {
                 spec.bert == null ? null : spec.bert.toAbsolutePath().normalize().toString(),
                 textRate == train.learningRate ? null : textRate,
                 // results written before the youcook2 benchmark existed have none: they were on the template one
-                spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise));
+                spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise),
+                model.dropout == LEGACY_DROPOUT ? null : model.dropout);
     }
 
     /**

@@ -66,11 +66,12 @@ final class AblationReport {
         Ablation.Settings set = runs.get(0).settings();
         Ablation.Settings preset = Ablation.settings(new Ablation.Spec());
         double secs = runs.stream().mapToDouble(Ablation.Run::trainSeconds).average().orElse(0);
-        sb.append(String.format(Locale.ROOT, "%s benchmark, text→video on %s held-out clips; cpu preset, %d steps per run (≈ %.0f s each), seeds %s.%n"
+        sb.append(String.format(Locale.ROOT, "%s benchmark, text→video on %s held-out clips; cpu preset (dropout %s), %d steps per run (≈ %.0f s each), seeds %s.%n"
                 + "Each model is scored with what it trained (s1; + 0.5·s2 with L2; cascade top-%d + s3 with L3). Mean ± std over the seeds run"
                 + " (no std for a single seed).%n%n",
                 set.benchmark() == null ? "Template (synthetic captions)" : "Built-in (" + set.benchmark() + ")",
-                set.evalClips() == 0 ? "all" : Integer.toString(set.evalClips()), set.steps(), secs,
+                set.evalClips() == 0 ? "all" : Integer.toString(set.evalClips()),
+                java.math.BigDecimal.valueOf(set.dropoutValue()).stripTrailingZeros().toPlainString(), set.steps(), secs,
                 runs.stream().map(Ablation.Run::seed).distinct().sorted().toList(), set.topR()));
         if (set.batch() != preset.batch() || set.temperature() != preset.temperature() || !set.similarity().equals(preset.similarity())) {
             sb.append("Changed from the preset for every row:")

@@ -141,7 +141,7 @@ class AblationResultsTest {
         // a results.json written before the text rate was recorded reads as the main rate, and a --bert
         // folder of that time (text encoder at the main rate) is not mixed with runs at a fifth of it
         Ablation.Settings oldBert = new Ablation.Settings(DEFAULT.steps(), DEFAULT.batch(), DEFAULT.similarity(), DEFAULT.temperature(),
-                DEFAULT.evalClips(), DEFAULT.topR(), bert.bert(), null, DEFAULT.benchmark());
+                DEFAULT.evalClips(), DEFAULT.topR(), bert.bert(), null, DEFAULT.benchmark(), DEFAULT.dropout());
         Path old = tmp.resolve("old");
         Ablation.write(old, List.of(run("L1", 1, oldBert, 80)));
         String json = Files.readString(old.resolve(Ablation.RESULTS_FILE)).replaceAll(",\\s*\"textLearningRate\"\\s*:\\s*null", "");
@@ -166,5 +166,24 @@ class AblationResultsTest {
         assertEquals(2, Ablation.existing(out).size());
         // the same row and seed again replaces, never duplicates
         assertEquals(2, Ablation.record(out, run("L1", 2, DEFAULT, 58)).size());
+    }
+
+    @Test
+    void runsOfTheOldDropoutAreNotMixedWithTheCurrentPreset(@TempDir Path tmp) throws Exception {
+        assertEquals(0.0, DEFAULT.dropout(), "the cpu preset trains without dropout");
+        // a results.json written before the dropout was recorded: its runs had the preset's 0.1
+        Ablation.Settings legacy = new Ablation.Settings(DEFAULT.steps(), DEFAULT.batch(), DEFAULT.similarity(), DEFAULT.temperature(),
+                DEFAULT.evalClips(), DEFAULT.topR(), DEFAULT.bert(), DEFAULT.textLearningRate(), DEFAULT.benchmark(), null);
+        Path old = tmp.resolve("legacy");
+        Ablation.write(old, List.of(run("L1", 1, legacy, 20)));
+        String json = Files.readString(old.resolve(Ablation.RESULTS_FILE)).replaceAll(",\\s*\"dropout\"\\s*:\\s*null", "");
+        assertFalse(json.contains("dropout"), json);
+        Files.writeString(old.resolve(Ablation.RESULTS_FILE), json);
+        assertEquals(0.1, Ablation.existing(old).get(0).settings().dropoutValue());
+        Ablation.write(tmp.resolve("current"), List.of(run("L1", 1, DEFAULT, 33)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ablation.merge(tmp.resolve("both"),
+                List.of(old, tmp.resolve("current")), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("dropout 0.1") && e.getMessage().contains("dropout 0.0"), e.getMessage());
+        assertTrue(Files.readString(tmp.resolve("current").resolve("table.md")).contains("cpu preset (dropout 0)"));
     }
 }
