@@ -52,7 +52,8 @@ import java.util.concurrent.Callable;
                     + "configset ships in the jar and is uploaded once per vector shape):",
             "  taco index --solr zk1:2181/solr --collection clips --shards 4 --replicas 2 \\",
             "      --checkpoint run/best --annotations ... --features feats/",
-            "  taco index --solr http://solr1:8983/solr --collection clips --delete-video GLd3aX16zBg"})
+            "  taco index --solr http://solr1:8983/solr --collection clips \\",
+            "      --delete-video GLd3aX16zBg"})
 final class IndexCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Index folder (created when missing); not with --solr.")
     Path dir;
