@@ -59,6 +59,16 @@ public final class TacoCli implements Runnable {
 
     public static void main(String[] args) {
         configureEnvironment(args);
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Throwable t) {
+            // picocli reports exceptions, not Errors. An Error (a class missing from a classpath) must still
+            // end the JVM: library threads (ZooKeeper's client) would otherwise keep it alive, hung.
+            System.err.println("taco: fatal: " + t);
+            t.printStackTrace();
+            code = 70;
+        }
+        System.exit(code);
     }
 }
