@@ -5,7 +5,6 @@ import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
 import io.github.taco.index.IndexedClip;
 import io.github.taco.index.SearchCalibration;
-import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudHttp2SolrClient;
@@ -272,15 +271,6 @@ public final class SolrClipIndex implements ClipIndex {
         }
     }
 
-    public Connection connection() {
-        return connection;
-    }
-
-    /** The SolrJ client (for benchmarks and tests). */
-    public SolrClient client() {
-        return solr;
-    }
-
     @Override
     public IndexMeta meta() {
         return meta;
@@ -499,15 +489,6 @@ public final class SolrClipIndex implements ClipIndex {
             doc.addField("calibration", calibration.toJson());
         }
         return doc;
-    }
-
-    /** Deletes the collection (its configset stays, shared by collections of the same shape). */
-    public static void deleteCollection(Connection c) throws IOException {
-        try (CloudSolrClient solr = c.client()) {
-            CollectionAdminRequest.deleteCollection(c.collection()).process(solr);
-        } catch (SolrServerException e) {
-            throw new IOException(c + ": delete failed: " + e.getMessage(), e);
-        }
     }
 
     private QueryResponse query(SolrQuery q) throws IOException {
