@@ -79,6 +79,12 @@ final class AblateCommand implements Callable<Integer> {
             + "or 0.2 × it (1e-4) with --bert. 0 freezes the text encoder.")
     Double textLr;
 
+    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Change every row's run config, with the keys of "
+            + "taco train --config's model: and train: sections, e.g. --set model.lambda=0.1 --set train.clipNorm=0 "
+            + "(an experiment on the whole table; repeatable). The rows' own keys (losses, negatives, tagSet, l3Detached) "
+            + "and those with options here are refused. Recorded in results.json: use another --out per experiment.")
+    List<String> overrides;
+
     @Option(names = "--merge", split = ",", paramLabel = "DIR", description = "Train nothing: add the runs of these ablate folders "
             + "(their results.json, same settings) to --out and write one table and chart.")
     List<Path> merge;
@@ -87,9 +93,9 @@ final class AblateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (merge != null) {
             if (steps != null || batch != null || temperature != null || similarity != null || bert != null || textLr != null || only != null
-                    || noise != null) {
+                    || noise != null || overrides != null) {
                 throw new IllegalArgumentException("--merge trains nothing: it takes the settings of the folders it merges, "
-                        + "so --steps, --batch, --temperature, --similarity, --bert, --text-lr, --noise and --only do not apply");
+                        + "so --steps, --batch, --temperature, --similarity, --bert, --text-lr, --noise, --set and --only do not apply");
             }
             Ablation.merge(out, merge, System.out);
             return 0;
@@ -109,6 +115,7 @@ final class AblateCommand implements Callable<Integer> {
         spec.batch = batch;
         spec.captions = BuiltInBenchmark.Captions.parse(captions);
         spec.noise = noise;
+        spec.overrides = overrides == null ? List.of() : overrides;
         List<Ablation.Row> rows = new ArrayList<>();
         for (String t : tables) {
             switch (t.trim()) {

@@ -90,7 +90,18 @@ public final class Ablation {
          * scratch, {@link TrainOptions#PRETRAINED_TEXT_RATE_RATIO} × the main rate with {@link #bert}.
          */
         public Double textLearningRate;
+        /**
+         * Changes to every row's run config, {@code section.key=value} as {@code taco train --config}'s keys
+         * (e.g. {@code model.lambda=0.1}, {@code train.clipNorm=0}): an experiment on the whole table.
+         * Keys that the rows or the other fields decide are refused ({@link #ROW_KEYS}).
+         */
+        public List<String> overrides = List.of();
     }
+
+    /** Keys an override may not change: each row sets them, or a {@link Spec} field of its own does. */
+    static final List<String> ROW_KEYS = List.of("model.useL1", "model.useL2", "model.useL3", "model.negatives", "model.tagSet",
+            "model.l3Detached", "model.similarity", "model.temperature", "train.steps", "train.batchSize", "train.textLearningRate",
+            "train.seed");
 
     /**
      * What every run of one table shares. A table never mixes settings: {@link #run} and {@link #merge}
@@ -101,7 +112,7 @@ public final class Ablation {
      * never mixed with runs of the present preset (dropout 0).
      */
     public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert,
-            Double textLearningRate, String benchmark, Double dropout) {
+            Double textLearningRate, String benchmark, Double dropout, List<String> overrides) {
         /** The dropout the rows trained with. */
         public double dropoutValue() {
             return dropout == null ? LEGACY_DROPOUT : dropout;
@@ -113,7 +124,8 @@ public final class Ablation {
                     "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, dropoutValue(),
                     evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
                     bert == null ? "from scratch" : "from " + bert,
-                    textLearningRate == null ? "" : " at learning rate " + textLearningRate);
+                    textLearningRate == null ? "" : " at learning rate " + textLearningRate)
+                    + (overrides == null ? "" : ", with " + String.join(", ", overrides));
         }
     }
 
@@ -132,8 +144,12 @@ public final class Ablation {
 
     /** The settings a call with this spec trains with: the cpu preset's, changed by the spec's overrides. */
     public static Settings settings(Spec spec) {
-        TacoConfig model = TacoConfig.cpu(0);
-        TrainOptions train = TrainOptions.preset("cpu");
+        TrainingRun.Spec preset = new TrainingRun.Spec();
+        preset.model = TacoConfig.cpu(0);
+        preset.train = TrainOptions.preset("cpu");
+        List<String> overrides = checkedOverrides(spec.overrides, preset);
+        TacoConfig model = preset.model;
+        TrainOptions train = preset.train;
         // The text rate the rows train at, as TrainingRun would choose it; null when it is the main rate, so
         // runs from scratch compare equal to those recorded before the option existed.
         double textRate = spec.textLearningRate != null ? spec.textLearningRate
@@ -145,7 +161,38 @@ public final class Ablation {
                 textRate == train.learningRate ? null : textRate,
                 // results written before the youcook2 benchmark existed have none: they were on the template one
                 spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise),
-                model.dropout == LEGACY_DROPOUT ? null : model.dropout);
+                model.dropout == LEGACY_DROPOUT ? null : model.dropout, overrides);
+    }
+
+    /**
+     * The overrides sorted (so that their order never splits a table), after applying them to
+     * {@code preset} and validating the result; null when there are none, as in files written before
+     * they were recorded.
+     *
+     * @throws IllegalArgumentException for a malformed or unknown key, a key in {@link #ROW_KEYS}, or an invalid value
+     */
+    private static List<String> checkedOverrides(List<String> overrides, TrainingRun.Spec preset) {
+        if (overrides == null || overrides.isEmpty()) {
+            return null;
+        }
+        for (String o : overrides) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
+            if (ROW_KEYS.contains(key)) {
+                throw new IllegalArgumentException("--set " + o + ": " + key + " is decided by each row or by an option of its own "
+                        + "(--steps, --batch, --similarity, --temperature, --text-lr, --seeds); overrides may not change "
+                        + String.join(", ", ROW_KEYS));
+            }
+        }
+        io.github.taco.train.RunConfigFile.applyOverrides(preset, overrides);
+        try {
+            TacoConfig model = preset.model.copy();
+            model.featureDim = Math.max(1, model.featureDim); // the benchmark's width is set when a row trains
+            model.validate();
+            preset.train.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--set " + String.join(" ", overrides) + ": " + e.getMessage(), e);
+        }
+        return overrides.stream().map(String::trim).sorted().toList();
     }
 
     /**
@@ -172,6 +219,9 @@ public final class Ablation {
                 BuiltInBenchmark.ensure(spec.captions, spec.benchmarkSeed, spec.noise, synth);
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
                 TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed, spec.bert);
+                if (settings.overrides() != null) {
+                    io.github.taco.train.RunConfigFile.applyOverrides(t, settings.overrides());
+                }
                 row.change.accept(t.model);
                 t.model.similarity = settings.similarity;
                 t.model.temperature = settings.temperature;

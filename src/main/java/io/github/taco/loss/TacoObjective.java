@@ -12,7 +12,7 @@ import java.util.Random;
 import io.github.taco.model.Scalars;
 
 /**
- * The training objective L = L1 + λ·L2 + L3 (docs/method.md §4) on one batch of K positive pairs, with the
+ * The training objective L = L1 + λ·L2 + L3 (docs/method.md §4; μ·L3 with the experiment knob {@link TacoConfig#l3Weight}) on one batch of K positive pairs, with the
  * loss switches of the paper's ablations ({@code useL1}, {@code useL2}, {@code useL3}).
  *
  * <p>The cascade's ranking score is r = s1 + s2 when L2 is trained, and s1 alone otherwise (an
@@ -69,7 +69,8 @@ public final class TacoObjective {
                         from, Math.min(k, from + chunk), yf.getManager());
                 l3 = l3 == null ? share : l3.add(share);
             }
-            total = total == null ? l3 : total.add(l3);
+            NDArray weighted = config.l3Weight == 1.0 ? l3 : Scalars.mul(l3, config.l3Weight);
+            total = total == null ? weighted : total.add(weighted);
             timer.lap("fusion");
         }
         return new Terms(total, e.l1, e.l2, l3, e.s1, e.s2, sel);
@@ -115,7 +116,7 @@ public final class TacoObjective {
                 NDArray share = FusionLoss.computeShare(model, yLeaf, in.tokenMask(), xLeaf, in.frameMask(), sel,
                         from, Math.min(k, from + chunk), chunkScope);
                 timer.lap("fusion");
-                gc.backward(share);
+                gc.backward(config.l3Weight == 1.0 ? share : Scalars.mul(share, config.l3Weight));
                 l3 += share.getFloat();
                 timer.lap("fusion backward");
             }
@@ -130,7 +131,8 @@ public final class TacoObjective {
         }
         timer.lap("backward");
         NDArray l3Value = scope.create((float) l3);
-        NDArray totalValue = e.loss == null ? l3Value : e.loss.stopGradient().add(l3Value);
+        NDArray weightedValue = scope.create((float) (config.l3Weight * l3));
+        NDArray totalValue = e.loss == null ? weightedValue : e.loss.stopGradient().add(weightedValue);
         return new Terms(totalValue, e.l1, e.l2, l3Value, e.s1, e.s2, sel);
     }
 

@@ -87,6 +87,11 @@ public final class TacoConfig {
      * With it, s1 and s2 learn exactly as without L3 and s3 re-scores on top.
      */
     public boolean l3Detached = false;
+    /**
+     * μ, the weight of L3 in L = L1 + λ·L2 + μ·L3 [ours, an experiment knob; the paper's objective
+     * has μ = 1, docs/method.md §4].
+     */
+    public double l3Weight = 1.0;
     /** K', the number of hard negatives per anchor in L3 (capped at K−1). */
     public int kPrime = 8;
     /** Tokens of interest (docs/method.md §3): none, noun, verb, noun+verb, det+adp, all. */
@@ -248,6 +253,12 @@ public final class TacoConfig {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
         Negatives.parse(negatives);
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("lambda must be a finite number >= 0, got " + lambda);
+        }
+        if (!(l3Weight >= 0) || Double.isInfinite(l3Weight)) {
+            throw new IllegalArgumentException("l3Weight must be a finite number >= 0, got " + l3Weight);
+        }
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }

@@ -34,16 +34,65 @@ public final class RunConfigFile {
      * valid key, so a misspelt key never falls back to a default silently.
      */
     public static void apply(TrainingRun.Spec spec, Path file) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         JsonNode root;
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new IOException("--config " + file + ": no such file");
         }
         try {
-            root = yaml.readTree(file.toFile());
+            root = YAML.readTree(file.toFile());
         } catch (IOException e) {
             throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
         }
+        apply(spec, root, file.toString());
+    }
+
+    /**
+     * Applies overrides written {@code section.key=value} (e.g. {@code model.lambda=0.1},
+     * {@code train.clipNorm=0}), each value read as a YAML scalar, with the same checks as a file.
+     *
+     * @throws IllegalArgumentException for an override that is not {@code section.key=value}, an unknown
+     *                                  key (naming the closest valid one) or a value of the wrong type
+     */
+    public static void applyOverrides(TrainingRun.Spec spec, java.util.List<String> overrides) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = YAML.createObjectNode();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            int dot = o.indexOf('.');
+            if (eq < 0 || dot < 0 || dot > eq || dot == 0 || dot == eq - 1) {
+                throw new IllegalArgumentException("--set " + o + ": expected section.key=value, e.g. model.lambda=0.1 or train.clipNorm=0");
+            }
+            String section = o.substring(0, dot);
+            if (section.equals("preset")) {
+                throw new IllegalArgumentException("--set " + o + ": the preset is not an override");
+            }
+            JsonNode value;
+            try {
+                value = o.substring(eq + 1).isBlank() ? null : YAML.readTree(o.substring(eq + 1));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--set " + o + ": the value is not a YAML scalar", e);
+            }
+            if (value == null || value.isContainerNode()) {
+                throw new IllegalArgumentException("--set " + o + ": give one value (a number, true/false or a word)");
+            }
+            JsonNode s = root.get(section);
+            if (s == null) {
+                s = root.putObject(section);
+            }
+            if (!s.isObject()) {
+                throw new IllegalArgumentException("--set " + o + ": unknown section '" + section + "' (use model, train, data)");
+            }
+            ((com.fasterxml.jackson.databind.node.ObjectNode) s).set(o.substring(dot + 1, eq), value);
+        }
+        try {
+            apply(spec, root, "--set");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static void apply(TrainingRun.Spec spec, JsonNode root, String file) throws IOException {
         if (root == null || !root.isObject()) {
             throw new IOException(file + ": expected a mapping with sections model:, train:, data:");
         }
@@ -91,7 +140,7 @@ public final class RunConfigFile {
     }
 
     /** Refuses a key the section does not have, naming its section and the closest valid key. */
-    private static void checkKeys(Path file, String section, JsonNode node, java.util.List<String> valid) throws IOException {
+    private static void checkKeys(String file, String section, JsonNode node, java.util.List<String> valid) throws IOException {
         if (node.isMissingNode() || node.isNull()) {
             return;
         }

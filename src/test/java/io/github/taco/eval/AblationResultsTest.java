@@ -141,7 +141,7 @@ class AblationResultsTest {
         // a results.json written before the text rate was recorded reads as the main rate, and a --bert
         // folder of that time (text encoder at the main rate) is not mixed with runs at a fifth of it
         Ablation.Settings oldBert = new Ablation.Settings(DEFAULT.steps(), DEFAULT.batch(), DEFAULT.similarity(), DEFAULT.temperature(),
-                DEFAULT.evalClips(), DEFAULT.topR(), bert.bert(), null, DEFAULT.benchmark(), DEFAULT.dropout());
+                DEFAULT.evalClips(), DEFAULT.topR(), bert.bert(), null, DEFAULT.benchmark(), DEFAULT.dropout(), null);
         Path old = tmp.resolve("old");
         Ablation.write(old, List.of(run("L1", 1, oldBert, 80)));
         String json = Files.readString(old.resolve(Ablation.RESULTS_FILE)).replaceAll(",\\s*\"textLearningRate\"\\s*:\\s*null", "");
@@ -173,7 +173,7 @@ class AblationResultsTest {
         assertEquals(0.0, DEFAULT.dropout(), "the cpu preset trains without dropout");
         // a results.json written before the dropout was recorded: its runs had the preset's 0.1
         Ablation.Settings legacy = new Ablation.Settings(DEFAULT.steps(), DEFAULT.batch(), DEFAULT.similarity(), DEFAULT.temperature(),
-                DEFAULT.evalClips(), DEFAULT.topR(), DEFAULT.bert(), DEFAULT.textLearningRate(), DEFAULT.benchmark(), null);
+                DEFAULT.evalClips(), DEFAULT.topR(), DEFAULT.bert(), DEFAULT.textLearningRate(), DEFAULT.benchmark(), null, null);
         Path old = tmp.resolve("legacy");
         Ablation.write(old, List.of(run("L1", 1, legacy, 20)));
         String json = Files.readString(old.resolve(Ablation.RESULTS_FILE)).replaceAll(",\\s*\"dropout\"\\s*:\\s*null", "");
@@ -185,5 +185,28 @@ class AblationResultsTest {
                 List.of(old, tmp.resolve("current")), new PrintStream(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().contains("dropout 0.1") && e.getMessage().contains("dropout 0.0"), e.getMessage());
         assertTrue(Files.readString(tmp.resolve("current").resolve("table.md")).contains("cpu preset (dropout 0)"));
+    }
+
+    @Test
+    void anExperimentsOverridesAreRecordedAndNeverMixedWithThePlainTable(@TempDir Path tmp) throws Exception {
+        Ablation.Spec lambda = new Ablation.Spec();
+        lambda.overrides = List.of("train.clipNorm=0", "model.lambda=0.1");
+        Ablation.Settings s = Ablation.settings(lambda);
+        assertEquals(List.of("model.lambda=0.1", "train.clipNorm=0"), s.overrides(), "sorted, so the order never splits a table");
+        Ablation.write(tmp.resolve("plain"), List.of(run("L1", 1, DEFAULT, 33)));
+        Ablation.Spec again = new Ablation.Spec();
+        again.out = tmp.resolve("plain");
+        again.overrides = lambda.overrides;
+        var e = assertThrows(IllegalArgumentException.class, () -> Ablation.run(again, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("with model.lambda=0.1, train.clipNorm=0"), e.getMessage());
+        // a row's own key, or one with an option of its own, is refused before anything trains
+        Ablation.Spec rowKey = new Ablation.Spec();
+        rowKey.overrides = List.of("model.negatives=random");
+        e = assertThrows(IllegalArgumentException.class, () -> Ablation.settings(rowKey));
+        assertTrue(e.getMessage().contains("model.negatives is decided by each row"), e.getMessage());
+        Ablation.Spec invalid = new Ablation.Spec();
+        invalid.overrides = List.of("model.l3Weight=-1");
+        e = assertThrows(IllegalArgumentException.class, () -> Ablation.settings(invalid));
+        assertTrue(e.getMessage().contains("l3Weight must be a finite number >= 0"), e.getMessage());
     }
 }

@@ -58,6 +58,26 @@ class GradientCachingTest {
         assertTrue(relative(a.get("fusion.head.weight"), b.get("fusion.head.weight")) > 1e-3);
     }
 
+    @org.junit.jupiter.api.Test
+    void theWeightOfL3ScalesItsGradientOnBothPaths() {
+        TacoConfig c = config("cascade", 0);
+        Map<String, float[]> full = gradients(c, true, 3);
+        c.l3Weight = 0.3;
+        Map<String, float[]> oneGraph = gradients(c, false, K);
+        Map<String, float[]> cached = gradients(c, true, 3);
+        assertAgree(oneGraph, cached, "l3Weight 0.3", 1e-4);
+        // only L3 reaches the fusion: its gradient is 0.3 × the unweighted one
+        float[] g1 = full.get("fusion.head.weight");
+        float[] g03 = cached.get("fusion.head.weight");
+        float[] scaled = new float[g1.length];
+        for (int i = 0; i < g1.length; i++) {
+            scaled[i] = 0.3f * g1[i];
+        }
+        assertTrue(relative(scaled, g03) < 1e-5, "fusion gradient scales with l3Weight: " + relative(scaled, g03));
+        // and the encoders' gradients change (L3 reaches them too)
+        assertTrue(relative(full.get("video.proj.weight"), cached.get("video.proj.weight")) > 1e-4);
+    }
+
     private static TacoConfig config(String negatives, double dropout) {
         TacoConfig c = TinyBatches.tinyConfig(12, 5, 8, 60);
         c.hiddenSize = 16;

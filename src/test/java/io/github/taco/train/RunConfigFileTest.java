@@ -40,4 +40,23 @@ class RunConfigFileTest {
         IOException e = assertThrows(IOException.class, () -> RunConfigFile.apply(new TrainingRun.Spec(), f));
         assertTrue(e.getMessage().contains("unknown key 'learningRat' in section 'train'; did you mean 'learningRate'"), e.getMessage());
     }
+
+    @Test
+    void overridesAreTypedAndCheckedAsAFileIs() {
+        TrainingRun.Spec spec = new TrainingRun.Spec();
+        RunConfigFile.applyOverrides(spec, java.util.List.of("model.lambda=0.1", "train.clipNorm=0", "model.l3Detached=true"));
+        assertEquals(0.1, spec.model.lambda);
+        assertEquals(0.0, spec.train.clipNorm);
+        assertTrue(spec.model.l3Detached);
+        assertTrue(spec.given.contains("model.lambda"), spec.given.toString());
+        var e = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
+                java.util.List.of("model.lamda=0.1")));
+        assertTrue(e.getMessage().contains("did you mean 'lambda'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
+                java.util.List.of("lambda=0.1")));
+        assertTrue(e.getMessage().contains("expected section.key=value"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
+                java.util.List.of("train.clipNorm=lots")));
+        assertTrue(e.getMessage().startsWith("--set: "), e.getMessage());
+    }
 }
