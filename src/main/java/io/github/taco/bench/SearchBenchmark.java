@@ -347,7 +347,7 @@ public final class SearchBenchmark {
     static Path checkpoint(Path dir) throws IOException {
         if (Files.exists(dir.resolve(TacoModel.WEIGHTS_FILE))) return dir;
         TacoConfig c = TacoConfig.cpu(1024);
-        c.similarity = "cosine";
+        c.similarity = io.github.taco.model.Similarity.COSINE.configName();
         c.dropout = 0;
         Path vocab = TextPipeline.defaultVocabulary();
         try (NDManager root = NDManager.newBaseManager(); TacoModel m = new TacoModel(c, root, 1)) {

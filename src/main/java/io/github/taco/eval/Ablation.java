@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Split;
 import io.github.taco.data.synth.BuiltInBenchmark;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.Weights;
 import io.github.taco.train.TrainOptions;
@@ -121,7 +122,7 @@ public final class Ablation {
         String describe() {
             return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, dropout %s, %s eval clips, cascade top %d, text encoder %s%s",
                     benchmark == null ? "template benchmark" : benchmark + " benchmark", steps, batch,
-                    "dot".equals(similarity) ? "dot products" : "cosine τ = " + temperature, dropoutValue(),
+                    Similarity.parse(similarity) == Similarity.DOT ? "dot products" : "cosine τ = " + temperature, dropoutValue(),
                     evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
                     bert == null ? "from scratch" : "from " + bert,
                     textLearningRate == null ? "" : " at learning rate " + textLearningRate)

@@ -77,7 +77,7 @@ final class AblationReport {
             sb.append("Changed from the preset for every row:")
                     .append(set.batch() != preset.batch() ? " K = " + set.batch() + ";" : "")
                     .append(!set.similarity().equals(preset.similarity()) ? " similarity " + set.similarity() + ";" : "")
-                    .append(set.temperature() != preset.temperature() && !"dot".equals(set.similarity()) ? " τ = " + set.temperature() + ";" : "")
+                    .append(set.temperature() != preset.temperature() && io.github.taco.model.Similarity.parse(set.similarity()) != io.github.taco.model.Similarity.DOT ? " τ = " + set.temperature() + ";" : "")
                     .append("\n\n");
         }
         if (set.bert() != null) {

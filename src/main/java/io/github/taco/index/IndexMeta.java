@@ -58,7 +58,7 @@ public final class IndexMeta {
     }
 
     public boolean cosine() {
-        return "cosine".equals(similarity);
+        return io.github.taco.model.Similarity.parse(similarity) == io.github.taco.model.Similarity.COSINE;
     }
 
     public FrameStore.Encoding encoding() {

@@ -66,7 +66,7 @@ public final class TacoConfig {
     public int fusionLayers = 2;
 
     // ---- scores (docs/method.md §2) ----
-    /** "dot" (the paper, τ = 1) or "cosine" (L2-normalised vectors divided by {@link #temperature}). */
+    /** {@link Similarity}: "dot" (the paper, τ = 1) or "cosine" (L2-normalised vectors divided by {@link #temperature}). */
     public String similarity = "dot";
     public double temperature = 0.05;
 
@@ -128,7 +128,7 @@ public final class TacoConfig {
         c.numAttentionHeads = 4;
         c.intermediateSize = 512;
         c.kPrime = 4;
-        c.similarity = "cosine";
+        c.similarity = Similarity.COSINE.configName();
         c.temperature = 0.05;
         // No dropout at this budget: on the built-in benchmark (300 steps, seed 1) dropout 0.1 cost L1
         // 13.1 points of R@1 (20.0 against 33.1) and TACo 10.5 (14.0 against 24.5), far beyond the
@@ -143,7 +143,7 @@ public final class TacoConfig {
      * docs/method.md §2): it would be silently ignored.
      */
     public static void checkTemperatureApplies(Double temperature, String similarity) {
-        if (temperature != null && !"cosine".equals(similarity)) {
+        if (temperature != null && Similarity.parse(similarity) != Similarity.COSINE) {
             throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + similarity
                     + "' (add --similarity cosine)");
         }
@@ -211,7 +211,7 @@ public final class TacoConfig {
     }
 
     public boolean cosine() {
-        return similarity.equals("cosine");
+        return Similarity.parse(similarity) == Similarity.COSINE;
     }
 
     /** Rows of the fusion position table: the text tokens followed by the frames. */
@@ -246,9 +246,7 @@ public final class TacoConfig {
         if (maxTokens > maxTextPositions) {
             throw new IllegalArgumentException("maxTokens (" + maxTokens + ") exceeds maxTextPositions (" + maxTextPositions + ")");
         }
-        if (!similarity.equals("dot") && !similarity.equals("cosine")) {
-            throw new IllegalArgumentException("similarity must be 'dot' or 'cosine', got '" + similarity + "'");
-        }
+        Similarity.parse(similarity);
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }

@@ -1,0 +1,29 @@
+package io.github.taco.model;
+
+import java.util.Locale;
+
+/**
+ * How s1 and s2 compare a text vector with a video vector (docs/method.md §2); the one place their
+ * names live ({@link TacoConfig#similarity} and an index's metadata hold the name, as they are
+ * written in config.json and index.json).
+ */
+public enum Similarity {
+    /** Plain dot products, as the paper (τ = 1). */
+    DOT,
+    /** Dot products of L2-normalised vectors divided by the temperature τ. */
+    COSINE;
+
+    /** The name in config files and on the command line: {@code dot} or {@code cosine}. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** dot or cosine (any case); anything else is an error naming them. */
+    public static Similarity parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("similarity must be 'dot' or 'cosine', got '" + s + "'");
+        }
+    }
+}
