@@ -179,12 +179,46 @@ public final class TacoObjective {
         if (config.useL2) {
             NDArray tokenScores = model.tokenScores(y, x, in.frameMask());
             s2 = model.s2(tokenScores, in.tokenWeights());
-            l2 = TokenLoss.compute(tokenScores, in.tokenWeights());
+            l2 = TokenLoss.compute(tokenScores, in.tokenWeights(), config.l2MaskSharedTokens ? sharedTokens(in) : null);
             NDArray weighted = Scalars.mul(l2, config.lambda);
             total = total == null ? weighted : total.add(weighted);
         }
         timer.lap("L1+L2");
         return new Encoded(y, x, s1, s2, l1, l2, total);
+    }
+
+    /** [K, n, K]: 1 where text j ≠ i holds the token id at text i's position p (p a token of interest). */
+    static NDArray sharedTokens(TacoModel.Inputs in) {
+        long[] ids = in.tokenIds().toLongArray();
+        float[] weights = in.tokenWeights().toFloatArray();
+        float[] valid = in.tokenMask().toFloatArray();
+        int k = (int) in.tokenIds().getShape().get(0);
+        int n = (int) in.tokenIds().getShape().get(1);
+        java.util.List<java.util.Set<Long>> held = new java.util.ArrayList<>(k);
+        for (int j = 0; j < k; j++) {
+            java.util.Set<Long> s = new java.util.HashSet<>();
+            for (int q = 0; q < n; q++) {
+                if (valid[j * n + q] > 0) {
+                    s.add(ids[j * n + q]);
+                }
+            }
+            held.add(s);
+        }
+        float[] out = new float[k * n * k];
+        for (int i = 0; i < k; i++) {
+            for (int p = 0; p < n; p++) {
+                if (weights[i * n + p] == 0) {
+                    continue; // not a token of interest: its row does not enter L2
+                }
+                long id = ids[i * n + p];
+                for (int j = 0; j < k; j++) {
+                    if (j != i && held.get(j).contains(id)) {
+                        out[(i * n + p) * k + j] = 1f;
+                    }
+                }
+            }
+        }
+        return in.tokenIds().getManager().create(out, new ai.djl.ndarray.types.Shape(k, n, k));
     }
 
     private NegativeSampler.Selection select(Encoded e, Random random) {

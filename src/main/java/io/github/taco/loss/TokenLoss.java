@@ -11,11 +11,29 @@ import io.github.taco.model.Scalars;
 public final class TokenLoss {
     private TokenLoss() {}
 
+    /** Subtracted from a left-out logit: exp(-1e4) is 0 in float32, and no NaN arises as with -inf. */
+    private static final float MASKED = 1e4f;
+
     /**
      * @param tokenScores  [K, n, K] = s(x_j, y_i^p) indexed [i, p, j]
      * @param tokenWeights [K, n] = w_ip, 0 for tokens that are not of interest (and padding)
      */
     public static NDArray compute(NDArray tokenScores, NDArray tokenWeights) {
+        return compute(tokenScores, tokenWeights, null);
+    }
+
+    /**
+     * As {@link #compute(NDArray, NDArray)}, leaving out of each token's softmax the other videos whose
+     * caption holds the same token ({@code sharedToken}): in a batch of cooking captions "add" or
+     * "pan" occur in many of them, and plain L2 pushes each such video away from the token as a
+     * negative [ours, an experiment knob: {@code TacoConfig#l2MaskSharedTokens}; the paper does not].
+     *
+     * @param sharedToken [K, n, K], 1 where video j ≠ i's caption holds text i's token p; null: none left out
+     */
+    public static NDArray compute(NDArray tokenScores, NDArray tokenWeights, NDArray sharedToken) {
+        if (sharedToken != null) {
+            tokenScores = tokenScores.sub(sharedToken.mul(MASKED));
+        }
         long k = tokenScores.getShape().get(0);
         long kv = tokenScores.getShape().get(2);
         if (k != kv) {

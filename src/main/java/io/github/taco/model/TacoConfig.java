@@ -92,6 +92,11 @@ public final class TacoConfig {
      * has μ = 1, docs/method.md §4].
      */
     public double l3Weight = 1.0;
+    /**
+     * Leave out of L2's softmax for token p of text i the videos j ≠ i whose caption holds the same
+     * token [ours, an experiment knob; the paper does not, false].
+     */
+    public boolean l2MaskSharedTokens = false;
     /** K', the number of hard negatives per anchor in L3 (capped at K−1). */
     public int kPrime = 8;
     /** Tokens of interest (docs/method.md §3): none, noun, verb, noun+verb, det+adp, all. */
