@@ -177,7 +177,9 @@ public final class TacoObjective {
         NDArray l2 = null;
         NDArray s2 = null;
         if (config.useL2) {
-            NDArray tokenScores = model.tokenScores(y, x, in.frameMask());
+            // stopGradient: the diagnostic whose L2 cannot move one of the encoders (TacoConfig#l2DetachedFrom)
+            NDArray tokenScores = model.tokenScores("text".equals(config.l2DetachedFrom) ? y.stopGradient() : y,
+                    "video".equals(config.l2DetachedFrom) ? x.stopGradient() : x, in.frameMask());
             s2 = model.s2(tokenScores, in.tokenWeights());
             l2 = TokenLoss.compute(tokenScores, in.tokenWeights(), config.l2MaskSharedTokens ? sharedTokens(in) : null);
             NDArray weighted = Scalars.mul(l2, config.lambda);

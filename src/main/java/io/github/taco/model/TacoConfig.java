@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -97,6 +98,11 @@ public final class TacoConfig {
      * token [ours, an experiment knob; the paper does not, false].
      */
     public boolean l2MaskSharedTokens = false;
+    /**
+     * Which encoder L2's gradient does not reach: "none" (the paper), "text" or "video" [ours, a
+     * diagnostic, as {@link #l3Detached}: which encoder the token loss costs].
+     */
+    public String l2DetachedFrom = "none";
     /** K', the number of hard negatives per anchor in L3 (capped at K−1). */
     public int kPrime = 8;
     /** Tokens of interest (docs/method.md §3): none, noun, verb, noun+verb, det+adp, all. */
@@ -261,6 +267,9 @@ public final class TacoConfig {
         }
         if (!(l3Weight >= 0) || Double.isInfinite(l3Weight)) {
             throw new IllegalArgumentException("l3Weight must be a finite number >= 0, got " + l3Weight);
+        }
+        if (!List.of("none", "text", "video").contains(l2DetachedFrom)) {
+            throw new IllegalArgumentException("l2DetachedFrom must be none, text or video, got '" + l2DetachedFrom + "'");
         }
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);

@@ -43,6 +43,30 @@ class DetachedFusionTest {
         assertTrue(jointMovesEncoders, "without l3Detached, L3 should reach the encoders");
     }
 
+    @Test
+    void l2DetachedFromOneEncoderLeavesThatEncoderToL1() {
+        Batch batch = TinyBatches.random(6, 4, 16, 8, 50, 3, 0f, 0, false);
+        Map<String, float[]> l1 = gradients(config("L1", false), batch);
+        Map<String, float[]> l1l2 = gradients(config("L1+L2", false), batch);
+        for (String side : new String[] {"video", "text"}) {
+            TacoConfig c = config("L1+L2", false);
+            c.l2DetachedFrom = side;
+            Map<String, float[]> detached = gradients(c, batch);
+            String other = side.equals("video") ? "text." : "video.";
+            boolean otherMoved = false;
+            for (Map.Entry<String, float[]> e : detached.entrySet()) {
+                String name = e.getKey();
+                if (name.startsWith(side + ".")) {
+                    assertArrayEquals(l1.get(name), e.getValue(), 1e-6f, name + ": L2 detached from the " + side + " encoder moved it");
+                } else if (name.startsWith(other)) {
+                    assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f, name + ": the other encoder must get L2 as before");
+                    otherMoved |= maxAbsDiff(l1.get(name), e.getValue()) > 1e-5;
+                }
+            }
+            assertTrue(otherMoved, "L2 should still reach the " + other + " encoder");
+        }
+    }
+
     private static TacoConfig config(String losses, boolean detached) {
         TacoConfig c = TinyBatches.tinyConfig(16, 4, 8, 50);
         c.losses(losses);
