@@ -1,5 +1,6 @@
 package io.github.taco.eval;
 
+import io.github.taco.model.Similarity;
 import io.github.taco.train.TrainOptions;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -77,8 +78,11 @@ final class AblationReport {
             sb.append("Changed from the preset for every row:")
                     .append(set.batch() != preset.batch() ? " K = " + set.batch() + ";" : "")
                     .append(!set.similarity().equals(preset.similarity()) ? " similarity " + set.similarity() + ";" : "")
-                    .append(set.temperature() != preset.temperature() && io.github.taco.model.Similarity.parse(set.similarity()) != io.github.taco.model.Similarity.DOT ? " τ = " + set.temperature() + ";" : "")
+                    .append(set.temperature() != preset.temperature() && Similarity.parse(set.similarity()) != Similarity.DOT ? " τ = " + set.temperature() + ";" : "")
                     .append("\n\n");
+        }
+        if (set.overrides() != null) {
+            sb.append("Experiment: every row trained with ").append(String.join(", ", set.overrides())).append(" (taco ablate --set).\n\n");
         }
         if (set.bert() != null) {
             sb.append("Text encoder initialised from ").append(set.bert()).append(" (its sizes follow it; d, video encoder and fusion keep the preset's).\n\n");

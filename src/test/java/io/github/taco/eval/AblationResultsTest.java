@@ -193,6 +193,9 @@ class AblationResultsTest {
         lambda.overrides = List.of("train.clipNorm=0", "model.lambda=0.1");
         Ablation.Settings s = Ablation.settings(lambda);
         assertEquals(List.of("model.lambda=0.1", "train.clipNorm=0"), s.overrides(), "sorted, so the order never splits a table");
+        Ablation.write(tmp.resolve("lambda"), List.of(run("L1+L2", 1, s, 28)));
+        String table = Files.readString(tmp.resolve("lambda").resolve("table.md"));
+        assertTrue(table.contains("Experiment: every row trained with model.lambda=0.1, train.clipNorm=0"), table);
         Ablation.write(tmp.resolve("plain"), List.of(run("L1", 1, DEFAULT, 33)));
         Ablation.Spec again = new Ablation.Spec();
         again.out = tmp.resolve("plain");
