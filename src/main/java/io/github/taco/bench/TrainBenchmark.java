@@ -114,7 +114,7 @@ public final class TrainBenchmark {
     /**
      * Floating-point operations of the matrix products of one training step, counted from the shapes
      * (2 per multiply-add; backward = 2 × forward): the encoders, s1 and the token scores, and the fusion on
-     * K + 2K·K' pairs. Element-wise work (LayerNorm, GELU, softmax, dropout) is not counted, so the
+     * K + 2K·K' pairs (its last layer at position 0 only). Element-wise work (LayerNorm, GELU, softmax, dropout) is not counted, so the
      * share of the GEMM peak is a lower bound of how busy the cores are.
      */
     public static double stepFlops(TacoConfig c, int k) {
@@ -126,8 +126,19 @@ public final class TrainBenchmark {
                 + (c.textProjected() ? k * n * c.textWidth() * d : 0)
                 + k * m * c.featureDim * d + layersMacs(k, m, d, c.intermediateSize, c.videoLayers)
                 + k * d * k + k * n * d * k * m // s1, token scores
-                + layersMacs(k + 2.0 * k * kp, n + m, d, c.intermediateSize, c.fusionLayers);
+                + fusionMacs(k + 2.0 * k * kp, n + m, d, c.intermediateSize, c.fusionLayers);
         return 3 * 2 * macs;
+    }
+
+    /**
+     * The fusion's multiply-adds on b pairs: its last layer computes position 0 only (the head reads
+     * z[0]): keys and values of every position, one query, one attention row, one feed-forward.
+     */
+    private static double fusionMacs(double b, double len, double d, double inter, int layers) {
+        if (layers == 0) {
+            return 0;
+        }
+        return layersMacs(b, len, d, inter, layers - 1) + b * (2 * len * d * d + 2 * d * d + 2 * d * inter + 2 * len * d);
     }
 
     /** Multiply-adds of {@code layers} BERT layers on b sequences of length len: Q, K, V, output, feed-forward, attention. */

@@ -57,7 +57,7 @@ public final class TacoObjective {
         NegativeSampler.Selection sel = null;
         NDArray total = e.loss;
         if (config.useL3) {
-            sel = select(e, random);
+            sel = select(e, random, mode);
             timer.lap("cascade selection");
             // stopGradient: the diagnostic variant whose L3 cannot move the shared encoders
             NDArray yf = config.l3Detached ? e.y.stopGradient() : e.y;
@@ -95,13 +95,23 @@ public final class TacoObjective {
      */
     public Terms computeAndBackward(TacoModel.Inputs in, Random random, PhaseTimer timer, GradientCollector gc,
             int chunkAnchors) {
+        return computeAndBackward(in, random, timer, gc, chunkAnchors, mode);
+    }
+
+    /**
+     * As {@link #computeAndBackward(TacoModel.Inputs, Random, PhaseTimer, GradientCollector, int)} with
+     * this step's negatives instead of the model's (the trainer's warm-up with random ones,
+     * {@code TrainOptions#randomNegativesSteps}).
+     */
+    public Terms computeAndBackward(TacoModel.Inputs in, Random random, PhaseTimer timer, GradientCollector gc,
+            int chunkAnchors, Negatives negatives) {
         Encoded e = encode(in, timer);
         if (!config.useL3) {
             gc.backward(e.loss);
             timer.lap("backward");
             return new Terms(e.loss, e.l1, e.l2, null, e.s1, e.s2, null);
         }
-        NegativeSampler.Selection sel = select(e, random);
+        NegativeSampler.Selection sel = select(e, random, negatives);
         timer.lap("cascade selection");
         int k = (int) e.y.getShape().get(0);
         int chunk = chunkSize(chunkAnchors, k, sel.kPrime(), in);
@@ -223,9 +233,14 @@ public final class TacoObjective {
         return in.tokenIds().getManager().create(out, new ai.djl.ndarray.types.Shape(k, n, k));
     }
 
-    private NegativeSampler.Selection select(Encoded e, Random random) {
+    /** The negatives L3 takes unless a step says otherwise ({@code model.negatives}). */
+    public Negatives negatives() {
+        return mode;
+    }
+
+    private NegativeSampler.Selection select(Encoded e, Random random, Negatives negatives) {
         int k = (int) e.s1.getShape().get(0);
-        float[] r = mode == Negatives.CASCADE ? (e.s2 == null ? e.s1 : e.s1.add(e.s2)).toFloatArray() : null;
-        return NegativeSampler.select(mode, r, k, config.kPrime, random);
+        float[] r = negatives == Negatives.CASCADE ? (e.s2 == null ? e.s1 : e.s1.add(e.s2)).toFloatArray() : null;
+        return NegativeSampler.select(negatives, r, k, config.kPrime, random);
     }
 }

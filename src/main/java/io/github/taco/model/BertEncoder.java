@@ -1,6 +1,7 @@
 package io.github.taco.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,5 +29,20 @@ final class BertEncoder {
             h = layer.forward(h, maskAdd, training);
         }
         return h;
+    }
+
+    /**
+     * The last layer's output at position 0 only, [B, 1, d] ({@link BertLayer#forwardFirstPosition}):
+     * for a head that reads one position, as the fusion's.
+     */
+    NDArray forwardFirstPosition(NDArray h, NDArray mask, boolean training) {
+        if (layers.isEmpty()) {
+            return h.get(new NDIndex(":, :1, :"));
+        }
+        NDArray maskAdd = Nn.additiveMask(mask);
+        for (int i = 0; i < layers.size() - 1; i++) {
+            h = layers.get(i).forward(h, maskAdd, training);
+        }
+        return layers.get(layers.size() - 1).forwardFirstPosition(h, maskAdd, training);
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -59,8 +58,8 @@ final class FusionEncoder {
                 .add(Nn.embedding(positions, positionEmbeddings));
         h = Nn.dropout(layerNorm.apply(h), dropout, training);
         NDArray mask = NDArrays.concat(new NDList(tmask, vmask), 1);
-        NDArray z = encoder.forward(h, mask, training);
-        NDArray cls = z.get(new NDIndex(":, 0, :"));
+        // The head reads the fused [CLS] alone, so the last layer computes position 0 only.
+        NDArray cls = encoder.forwardFirstPosition(h, mask, training);
         return head.apply(cls).reshape(-1);
     }
 }

@@ -114,8 +114,8 @@ public final class AdamW implements AutoCloseable {
                     g.muli((float) gradScale);
                 }
                 // PyTorch's Adam formula with in-place ops: few temporaries, as large buffers cost page faults.
-                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
                 v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                m.muli((float) beta1).addi(g.muli((float) (1 - beta1))); // g is zeroed below, so scale it in place
                 NDArray denom = v.sqrt().muli((float) (1 / Math.sqrt(c2))).addi((float) eps);
                 if (weightDecay > 0 && p.getShape().dimension() > 1) {
                     p.muli((float) (1 - plr * weightDecay));

@@ -40,6 +40,12 @@ public final class TrainOptions {
      * automatically ({@code TacoObjective.AUTO_CHUNK_BYTES}); ≥ K: the whole batch at once.
      */
     public int fusionChunk = 0;
+    /**
+     * [ours] For the first this many steps L3 takes random negatives instead of the model's
+     * ({@code model.negatives}; a warm-up: before s1 and s2 have learned, the cascade's "hardest"
+     * negatives are an untrained ranking's). 0 (the default): never.
+     */
+    public long randomNegativesSteps = 0;
 
     /** The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4 (docs/method.md §6). */
     public static final double PRETRAINED_TEXT_RATE_RATIO = 0.2;
@@ -106,6 +112,7 @@ public final class TrainOptions {
         if (weightDecay < 0) throw new IllegalArgumentException("weightDecay must be >= 0");
         if (clipNorm < 0) throw new IllegalArgumentException("clipNorm must be >= 0");
         if (fusionChunk < 0) throw new IllegalArgumentException("fusionChunk must be >= 0 (0: automatic), got " + fusionChunk);
+        if (randomNegativesSteps < 0) throw new IllegalArgumentException("randomNegativesSteps must be >= 0 (0: off), got " + randomNegativesSteps);
         return this;
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.data.Batch;
 import io.github.taco.loss.PhaseTimer;
 import io.github.taco.loss.TacoObjective;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
 
@@ -107,7 +108,8 @@ public final class Trainer implements AutoCloseable {
             TacoModel.Inputs in = batch.toInputs(scope);
             TacoObjective.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk);
+                Negatives negatives = step < options.randomNegativesSteps ? Negatives.RANDOM : objective.negatives();
+                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives);
             }
             double loss = terms.total().getFloat();
             if (!Double.isFinite(loss)) {

@@ -36,7 +36,7 @@ class DetachedFusionTest {
             if (name.startsWith("text.") || name.startsWith("video.")) {
                 assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f, name + ": a detached L3 changed an encoder gradient");
                 jointMovesEncoders |= maxAbsDiff(l1l2.get(name), joint.get(name)) > 1e-5;
-            } else if (name.startsWith("fusion.")) {
+            } else if (name.startsWith("fusion.") && !GradientCachingTest.zeroInExactArithmetic(name)) {
                 assertTrue(maxAbs(e.getValue()) > 0, name + ": the fusion gets no gradient from a detached L3");
             }
         }
