@@ -301,7 +301,7 @@ def check(args):
 PRESETS = {
     # the shapes of `taco bench train --preset NAME` (io.github.taco.bench.TrainBenchmark.Shape)
     "cpu": dict(hiddenSize=128, numAttentionHeads=4, intermediateSize=512, textLayers=4, videoLayers=1, fusionLayers=2,
-                batch=64, kPrime=4, maxFrames=48, maxTokens=30, featureDim=1024, similarity="cosine"),
+                batch=64, kPrime=4, maxFrames=48, maxTokens=30, featureDim=1024, similarity="cosine", dropout=0.0),
     "paper": dict(hiddenSize=768, numAttentionHeads=12, intermediateSize=3072, textLayers=12, videoLayers=1,
                   fusionLayers=2, batch=128, kPrime=8, maxFrames=48, maxTokens=30, featureDim=1024, similarity="dot"),
     "small": dict(hiddenSize=128, numAttentionHeads=4, intermediateSize=512, textLayers=4, videoLayers=1, fusionLayers=2,
@@ -407,6 +407,7 @@ def time_steps(args):
     print(f"pytorch {torch.__version__}, {torch.get_num_threads()} threads; {args.preset} preset: d={cfg['hiddenSize']} "
           f"heads={cfg['numAttentionHeads']} layers text/video/fusion={cfg['textLayers']}/{cfg['videoLayers']}/"
           f"{cfg['fusionLayers']}, K={k}, K'={min(cfg['kPrime'], k - 1)}, tokens={n}, frames={m}, D={cfg['featureDim']}, "
+          f"dropout {cfg['dropout']}, "
           f"{nparams / 1e6:.1f}M parameters, {args.steps} timed steps after {args.warmup} warm-up")
     print(f"BLAS: {blas_library()}")
     total_time = 0.0
@@ -448,7 +449,7 @@ def compare(args):
                OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads),
                TACO_JAVA_OPTS=f"-Xmx8g -Dai.djl.pytorch.num_threads={args.threads} -Dai.djl.pytorch.num_interop_threads=1")
     java_cmd = [args.taco, "bench", "train", "--preset", args.preset, "--steps", str(args.steps),
-                "--warmup", str(args.warmup)] + args.java_args.split()
+                "--warmup", str(args.warmup), "--pytorch", "off"] + args.java_args.split()
     torch_cmd = [sys.executable, os.path.abspath(__file__), "time", "--preset", args.preset, "--steps", str(args.steps),
                  "--warmup", str(args.warmup), "--threads", str(args.threads)]
     step_re = re.compile(r"step \(total\)\s+([0-9.]+) ms")

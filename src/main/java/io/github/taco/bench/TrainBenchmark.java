@@ -24,14 +24,14 @@ public final class TrainBenchmark {
 
         public String report() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("%s: d=%d heads=%d%s layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, frames=%d, D=%d, %.1fM parameters, fusion chunk %s, %d timed steps%n",
+            sb.append(String.format("%s: d=%d heads=%d%s layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, frames=%d, D=%d, dropout %s, %.1fM parameters, fusion chunk %s, %d timed steps%n",
                     name, config.hiddenSize, config.numAttentionHeads,
                     config.textProjected() || config.textHeads() != config.numAttentionHeads
                             ? String.format(" (text encoder %d wide, %d heads%s)", config.textWidth(), config.textHeads(),
                                     config.textProjected() ? ", projected to d" : "") : "",
                     config.textLayers, config.videoLayers, config.fusionLayers,
                     batchSize, Math.min(config.kPrime, batchSize - 1), config.maxTokens, config.maxFrames, config.featureDim,
-                    parameters / 1e6, fusionChunk == 0 ? "automatic, " + io.github.taco.loss.TacoObjective.autoChunkAnchors(config, batchSize,
+                    config.dropout, parameters / 1e6, fusionChunk == 0 ? "automatic, " + io.github.taco.loss.TacoObjective.autoChunkAnchors(config, batchSize,
                             Math.min(config.kPrime, batchSize - 1), config.maxTokens + config.maxFrames) + " anchors"
                             : fusionChunk >= batchSize ? "whole batch" : fusionChunk + " anchors", steps));
             msPerPhase.forEach((k, v) -> sb.append(String.format("  %-18s %10.1f ms%n", k, v)));
@@ -59,12 +59,14 @@ public final class TrainBenchmark {
                 case "paper" -> new Shape("paper sizes", withKPrime(TacoConfig.paper(1024), 8), 128);
                 case "small" -> {
                     TacoConfig c = withKPrime(TacoConfig.cpu(512), 4);
+                    c.dropout = 0.1; // the shapes time a step with dropout on (the cpu preset has none)
                     c.maxFrames = 16;
                     c.maxTokens = 20;
                     yield new Shape("small shape", c, 64);
                 }
                 case "large" -> {
                     TacoConfig c = withKPrime(TacoConfig.cpu(512), 8);
+                    c.dropout = 0.1;
                     c.hiddenSize = 256;
                     c.intermediateSize = 1024;
                     c.maxFrames = 32;

@@ -23,17 +23,20 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Times training steps and prints ms/step split into text encoder, video encoder, L1+L2, "
-                    + "cascade selection, fusion, backward and optimizer; pairs/s; peak RSS.",
+                    + "cascade selection, fusion, backward and optimizer; pairs/s; peak RSS; and, when tools/parity/parity.py "
+                    + "and a python3 with torch are found, the same step in plain PyTorch and the ratio (--pytorch).",
                     "",
                     "Example: taco bench train --preset cpu --steps 5",
                     "",
                     "A 6-layer, 384-wide text encoder (all-MiniLM-L6-v2's sizes) projected to the cpu preset's d = 128:",
                     "  taco bench train --preset cpu --text-hidden 384 --text-heads 12 --text-layers 6"})
     static final class Train implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--preset", description = {"A shape: cpu, paper, both (cpu then paper), small or large (default: ${DEFAULT-VALUE}).",
                 "cpu: the cpu preset, K=64, K'=4, 48 frames, 30 tokens, D=1024; paper: BERT-base sizes, d=768, K=128, K'=8, "
-                        + "48 frames, 30 tokens, D=1024; small: the cpu preset with K=64, K'=4, 16 frames, 20 tokens, D=512; "
-                        + "large: d=256, K=128, K'=8, 32 frames, 24 tokens, D=512 (tools/parity times the same shapes)."},
+                        + "48 frames, 30 tokens, D=1024; small: the cpu preset with K=64, K'=4, 16 frames, 20 tokens, D=512, dropout 0.1; "
+                        + "large: d=256, K=128, K'=8, 32 frames, 24 tokens, D=512, dropout 0.1 (tools/parity times the same shapes)."},
                 defaultValue = "both")
         String preset;
 
@@ -64,6 +67,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--dropout", description = "Override the dropout rate (0 shows what dropout costs).") Double dropout;
         @Option(names = "--fusion-chunk", description = "Anchors per L3 chunk (gradient caching; 0, the default: sized "
                 + "automatically; the batch size or more: the whole batch at once).", defaultValue = "0") int fusionChunk;
+        @Option(names = "--pytorch", defaultValue = "auto", description = {
+                "Also time the same shape in plain PyTorch (tools/parity/parity.py time, a child process with as many "
+                        + "threads as the engine) and print the ratio: auto (the default: when the script and a python3 "
+                        + "with torch are found), on (an error when they are not) or off.",
+                "Only for shapes not overridden by the options above but --batch, --kprime and --feature-dim."})
+        String pytorch;
 
         private TacoConfig override(TacoConfig c) {
             if (hidden != null) { c.hiddenSize = hidden; c.intermediateSize = 4 * hidden; }
@@ -79,20 +88,53 @@ final class BenchCommand implements Runnable {
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
+            if (!java.util.Set.of("auto", "on", "off").contains(pytorch)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pytorch must be auto, on or off, got '" + pytorch + "'");
+            }
             java.util.List<String> names = preset.equals("both") ? java.util.List.of("cpu", "paper") : java.util.List.of(preset);
             for (String name : names) {
                 TrainBenchmark.Shape shape = TrainBenchmark.Shape.named(name, featureDim);
                 TacoConfig c = override(shape.config());
                 if (kPrime != null) c.kPrime = kPrime;
-                System.out.print(TrainBenchmark.run(shape.label(), c, batch != null ? batch : shape.batch(), fusionChunk,
-                        warmup, steps).report());
+                TrainBenchmark.Result r = TrainBenchmark.run(shape.label(), c, batch != null ? batch : shape.batch(), fusionChunk,
+                        warmup, steps);
+                System.out.print(r.report());
+                System.out.print(pytorchRatio(name, r));
             }
             return 0;
         }
+
+        /** The PyTorch timing and ratio (docs/performance.md), or why there is none. */
+        private String pytorchRatio(String name, TrainBenchmark.Result java) throws Exception {
+            if (pytorch.equals("off")) {
+                return "";
+            }
+            String why = null;
+            java.nio.file.Path script = null;
+            String python = null;
+            if (hidden != null || heads != null || textHidden != null || textHeads != null || frames != null || tokens != null
+                    || textLayers != null || fusionLayers != null || dropout != null) {
+                why = "the shape was overridden; parity.py times the named shapes (with --batch, --kprime, --feature-dim)";
+            } else if ((script = io.github.taco.bench.PyTorchStep.findScript()) == null) {
+                why = "no tools/parity/parity.py under the working directory or the repository of the jar";
+            } else if ((python = io.github.taco.bench.PyTorchStep.findPython()) == null) {
+                why = "no python3 with torch ($TACO_PYTHON, python3, /usr/bin/python3; Debian: apt-get install python3-torch libopenblas0-pthread)";
+            }
+            if (why != null) {
+                if (pytorch.equals("on")) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pytorch on: " + why);
+                }
+                return "  PyTorch ratio: not measured (" + why + ")\n";
+            }
+            String threads = System.getProperty("ai.djl.pytorch.num_threads");
+            int n = threads != null ? Integer.parseInt(threads.trim()) : Runtime.getRuntime().availableProcessors();
+            io.github.taco.bench.PyTorchStep.Timing t = io.github.taco.bench.PyTorchStep.time(python, script, name, batch, kPrime,
+                    featureDim, steps, warmup, n);
+            return io.github.taco.bench.PyTorchStep.ratioLine(java, t);
+        }
     }
 
-    /** Export for tools/parity/parity.py; hidden because it is a developer tool, not a user feature. */
     @Command(name = "text", mixinStandardHelpOptions = true,
             description = {"Throughput of the text pipeline (tokenize + POS tags + alignment + IDF weights) over the 13,829 "
                     + "captions of the bundled YouCook2 annotation file: on all cores (best of --rounds), then on one thread."})
@@ -107,6 +149,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** Export for tools/parity/parity.py; hidden because it is a developer tool, not a user feature. */
     @Command(name = "export-parity", hidden = true, mixinStandardHelpOptions = true,
             description = {"Writes a random checkpoint, a padded random batch, its scores, losses and a few gradients "
                     + "(eval mode) as safetensors, for tools/parity/parity.py to check against PyTorch.",
