@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Split;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.model.Similarity;
+import io.github.taco.model.PretrainedText;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.Weights;
 import io.github.taco.train.TrainOptions;
@@ -158,7 +159,7 @@ public final class Ablation {
         return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
                 spec.similarity != null ? spec.similarity : model.similarity,
                 spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,
-                spec.bert == null ? null : spec.bert.toAbsolutePath().normalize().toString(),
+                spec.bert == null ? null : PretrainedText.identity(spec.bert),
                 textRate == train.learningRate ? null : textRate,
                 // results written before the youcook2 benchmark existed have none: they were on the template one
                 spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise),
@@ -301,10 +302,18 @@ public final class Ablation {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not an ablation " + RESULTS_FILE + " (" + e.getOriginalMessage() + ")", e);
         }
-        for (Run r : runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
             if (r.row == null || r.settings == null) {
                 throw new IOException(file + ": a run has no " + (r.row == null ? "row name" : "settings")
                         + " (written before taco ablate recorded them?); move the file away or use another folder");
+            }
+            if (r.settings.bert != null) {
+                // files written before the identity was portable hold the MiniLM's cache path of that machine
+                Settings s = r.settings;
+                Settings portable = new Settings(s.steps, s.batch, s.similarity, s.temperature, s.evalClips, s.topR,
+                        PretrainedText.identity(Path.of(s.bert)), s.textLearningRate, s.benchmark, s.dropout, s.overrides);
+                runs.set(i, new Run(r.row, r.seed, portable, r.trainSeconds, r.method, r.r1, r.r5, r.r10, r.medR, r.r1s1, r.r1s12));
             }
         }
         if (!runs.isEmpty()) {

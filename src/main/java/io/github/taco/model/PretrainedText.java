@@ -52,6 +52,19 @@ public final class PretrainedText {
         return Path.of(spec);
     }
 
+    /**
+     * How a results file names a BERT folder, so that runs from the same start compare equal on any
+     * machine: the bundled MiniLM's cache folder by its name ({@code all-minilm-l6-v2-<sha256 prefix>},
+     * which the ONNX file's content decides, wherever the cache is), any other folder by its absolute path.
+     */
+    public static String identity(Path bert) {
+        Path name = bert.toAbsolutePath().normalize().getFileName();
+        if (name != null && name.toString().matches("all-minilm-l6-v2-[0-9a-f]{12}")) {
+            return name.toString();
+        }
+        return bert.toAbsolutePath().normalize().toString();
+    }
+
     /** The MiniLM folder in the default cache root ({@link #cacheRoot()}). */
     public static Path miniLm() throws IOException {
         return miniLm(cacheRoot());

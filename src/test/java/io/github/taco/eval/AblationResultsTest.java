@@ -156,6 +156,26 @@ class AblationResultsTest {
     }
 
     @Test
+    void theBundledMiniLmIsRecordedByItsContentNotItsCachePath(@TempDir Path tmp) throws IOException {
+        Ablation.Spec spec = new Ablation.Spec();
+        spec.bert = tmp.resolve("home-a/.cache/taco/all-minilm-l6-v2-759c3cd2b7fe");
+        Ablation.Settings here = Ablation.settings(spec);
+        assertEquals("all-minilm-l6-v2-759c3cd2b7fe", here.bert());
+        spec.bert = Path.of("/elsewhere/cache/all-minilm-l6-v2-759c3cd2b7fe");
+        assertEquals(here, Ablation.settings(spec), "another machine's cache: the same start");
+        spec.bert = tmp.resolve("my-bert");
+        assertEquals(tmp.resolve("my-bert").toAbsolutePath().normalize().toString(), Ablation.settings(spec).bert(),
+                "a folder of the user's own: its path");
+
+        // a results.json written when the cache path was recorded continues with this machine's MiniLM
+        Ablation.Settings byPath = new Ablation.Settings(here.steps(), here.batch(), here.similarity(), here.temperature(),
+                here.evalClips(), here.topR(), "/root/.cache/taco/all-minilm-l6-v2-759c3cd2b7fe", here.textLearningRate(),
+                here.benchmark(), here.dropout(), null);
+        Ablation.write(tmp.resolve("old"), List.of(run("L1", 1, byPath, 60)));
+        assertEquals(here, Ablation.existing(tmp.resolve("old")).get(0).settings());
+    }
+
+    @Test
     void parallelProcessesOnOneFolderKeepEachOthersRuns(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("shared");
         // process A started first; process B, with its own (stale) list, finishes L1 seed 2 after A wrote seed 1
