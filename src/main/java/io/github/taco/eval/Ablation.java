@@ -115,6 +115,11 @@ public final class Ablation {
      */
     public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert,
             Double textLearningRate, String benchmark, Double dropout, List<String> overrides) {
+        /** bert is kept as {@link PretrainedText#identity}; files that recorded the MiniLM's cache path of their machine read the same. */
+        public Settings {
+            bert = bert == null ? null : PretrainedText.identity(Path.of(bert));
+        }
+
         /** The dropout the rows trained with. */
         public double dropoutValue() {
             return dropout == null ? LEGACY_DROPOUT : dropout;
@@ -159,7 +164,7 @@ public final class Ablation {
         return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
                 spec.similarity != null ? spec.similarity : model.similarity,
                 spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,
-                spec.bert == null ? null : PretrainedText.identity(spec.bert),
+                spec.bert == null ? null : spec.bert.toString(),
                 textRate == train.learningRate ? null : textRate,
                 // results written before the youcook2 benchmark existed have none: they were on the template one
                 spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise),
@@ -302,18 +307,10 @@ public final class Ablation {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not an ablation " + RESULTS_FILE + " (" + e.getOriginalMessage() + ")", e);
         }
-        for (int i = 0; i < runs.size(); i++) {
-            Run r = runs.get(i);
+        for (Run r : runs) {
             if (r.row == null || r.settings == null) {
                 throw new IOException(file + ": a run has no " + (r.row == null ? "row name" : "settings")
                         + " (written before taco ablate recorded them?); move the file away or use another folder");
-            }
-            if (r.settings.bert != null) {
-                // files written before the identity was portable hold the MiniLM's cache path of that machine
-                Settings s = r.settings;
-                Settings portable = new Settings(s.steps, s.batch, s.similarity, s.temperature, s.evalClips, s.topR,
-                        PretrainedText.identity(Path.of(s.bert)), s.textLearningRate, s.benchmark, s.dropout, s.overrides);
-                runs.set(i, new Run(r.row, r.seed, portable, r.trainSeconds, r.method, r.r1, r.r5, r.r10, r.medR, r.r1s1, r.r1s12));
             }
         }
         if (!runs.isEmpty()) {
