@@ -7,8 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
 import io.github.taco.loss.FusionLoss;
-import io.github.taco.loss.PhaseTimer;
+import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
@@ -85,7 +86,7 @@ public final class ParityExport {
         if (o.kPrime() != null) {
             config.kPrime = o.kPrime();
         }
-        config.similarity = o.similarity();
+        config.similarity = Similarity.parse(o.similarity());
         config.l1VideoToText = o.l1VideoToText();
         config.validate();
         int k = o.batch() != null ? o.batch() : defaultBatch(o.preset());
@@ -109,7 +110,7 @@ public final class ParityExport {
                 TacoObjective objective = new TacoObjective(model);
                 TacoObjective.Terms terms;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    terms = objective.computeAndBackward(in, new Random(o.seed()), new PhaseTimer(), gc, PARITY_CHUNK);
+                    terms = objective.computeAndBackward(in, new Random(o.seed()), new StepTimer(), gc, PARITY_CHUNK);
                 }
                 List<String> gradNames = gradNames(config);
                 NDList grads = new NDList();

@@ -347,7 +347,7 @@ public final class SearchBenchmark {
     static Path checkpoint(Path dir) throws IOException {
         if (Files.exists(dir.resolve(TacoModel.WEIGHTS_FILE))) return dir;
         TacoConfig c = TacoConfig.cpu(1024);
-        c.similarity = io.github.taco.model.Similarity.COSINE.configName();
+        c.similarity = io.github.taco.model.Similarity.COSINE;
         c.dropout = 0;
         Path vocab = TextPipeline.defaultVocabulary();
         try (NDManager root = NDManager.newBaseManager(); TacoModel m = new TacoModel(c, root, 1)) {
@@ -396,7 +396,7 @@ public final class SearchBenchmark {
             double buildS = 0;
             if (!Files.exists(dir.resolve(IndexMeta.FILE))) {
                 IndexMeta meta = IndexMeta.forCheckpoint(ckptDir, ck.config());
-                meta.frameEncoding = enc.name();
+                meta.frameEncoding = enc;
                 long t0 = System.nanoTime();
                 try (VideoIndex index = VideoIndex.create(dir, meta)) {
                     for (int from = 0; from < n; from += CASCADE_CHUNK) {
@@ -453,7 +453,7 @@ public final class SearchBenchmark {
         try (Checkpoint ck = Checkpoint.open(ckptDir)) {
             int d = ck.config().hiddenSize;
             IndexMeta meta = IndexMeta.forCheckpoint(ckptDir, ck.config());
-            meta.frameEncoding = FrameStore.Encoding.FLOAT16.name();
+            meta.frameEncoding = FrameStore.Encoding.FLOAT16;
             try (var solr = io.github.taco.index.solr.SolrClipIndex.openOrCreate(conn, meta, shards, replicas);
                     VideoIndex local = VideoIndex.open(localDir, true)) {
                 String build = "(reused collection)";

@@ -2,6 +2,7 @@ package io.github.taco.cli;
 
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.eval.Ablation;
+import io.github.taco.model.Similarity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,7 +106,7 @@ final class AblateCommand implements Callable<Integer> {
         spec.seeds = seeds;
         spec.steps = steps;
         spec.evalClips = evalClips;
-        spec.similarity = similarity;
+        spec.similarity = similarity == null ? null : Similarity.parse(similarity);
         spec.bert = bert;
         if (textLr != null && !(textLr >= 0)) {
             throw new IllegalArgumentException("--text-lr must be >= 0 (0 freezes the text encoder), got " + textLr);

@@ -95,26 +95,30 @@ final class BenchCommand implements Runnable {
             java.util.List<String> names = preset.equals("both") ? java.util.List.of("cpu", "paper") : java.util.List.of(preset);
             for (String name : names) {
                 TrainBenchmark.Shape shape = TrainBenchmark.Shape.named(name, featureDim);
-                TacoConfig c = override(shape.config());
+                TacoConfig c = override(shape.config().copy());
                 if (kPrime != null) c.kPrime = kPrime;
                 TrainBenchmark.Result r = TrainBenchmark.run(shape.label(), c, batch != null ? batch : shape.batch(), fusionChunk,
                         warmup, steps);
                 System.out.print(r.report());
-                System.out.print(pytorchRatio(name, r));
+                System.out.print(pytorchRatio(name, reshaped(shape), r));
             }
             return 0;
         }
 
+        /** Whether the options above changed the named shape (then parity.py, which knows the named shapes only, cannot time it). */
+        boolean reshaped(TrainBenchmark.Shape shape) {
+            return !override(shape.config().copy()).toJson().equals(shape.config().toJson());
+        }
+
         /** The PyTorch timing and ratio (docs/performance.md), or why there is none. */
-        private String pytorchRatio(String name, TrainBenchmark.Result java) throws Exception {
+        private String pytorchRatio(String name, boolean reshaped, TrainBenchmark.Result java) throws Exception {
             if (pytorch.equals("off")) {
                 return "";
             }
             String why = null;
             java.nio.file.Path script = null;
             String python = null;
-            if (hidden != null || heads != null || textHidden != null || textHeads != null || frames != null || tokens != null
-                    || textLayers != null || fusionLayers != null || dropout != null) {
+            if (reshaped) {
                 why = "the shape was overridden; parity.py times the named shapes (with --batch, --kprime, --feature-dim)";
             } else if ((script = io.github.taco.bench.PyTorchStep.findScript()) == null) {
                 why = "no tools/parity/parity.py under the working directory or the repository of the jar";

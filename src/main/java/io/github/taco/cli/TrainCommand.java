@@ -2,8 +2,11 @@ package io.github.taco.cli;
 
 import io.github.taco.data.Split;
 import io.github.taco.eval.RetrievalEvaluator;
+import io.github.taco.model.Negatives;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.text.TagSet;
 import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
@@ -172,10 +175,10 @@ final class TrainCommand implements Callable<Integer> {
             if (vocab == null) spec.vocabulary = TacoModel.bertVocabulary(bert);
         }
         if (losses != null) { m.losses(losses); spec.given.addAll(java.util.List.of("model.useL1", "model.useL2", "model.useL3")); }
-        if (negatives != null) { m.negatives = negatives; spec.given.add("model.negatives"); }
+        if (negatives != null) { m.negatives = Negatives.parse(negatives); spec.given.add("model.negatives"); }
         if (kPrime != null) { m.kPrime = kPrime; spec.given.add("model.kPrime"); }
-        if (tagSet != null) { m.tagSet = tagSet; spec.given.add("model.tagSet"); }
-        if (similarity != null) { m.similarity = similarity; spec.given.add("model.similarity"); }
+        if (tagSet != null) { m.tagSet = TagSet.parse(tagSet); spec.given.add("model.tagSet"); }
+        if (similarity != null) { m.similarity = Similarity.parse(similarity); spec.given.add("model.similarity"); }
         if (temperature != null) { m.temperature = temperature; spec.given.add("model.temperature"); }
         if (lambda != null) { m.lambda = lambda; spec.given.add("model.lambda"); }
         if (l1VideoToText != null) { m.l1VideoToText = l1VideoToText; spec.given.add("model.l1VideoToText"); }

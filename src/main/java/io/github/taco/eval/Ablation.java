@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Split;
 import io.github.taco.data.synth.BuiltInBenchmark;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.Similarity;
 import io.github.taco.model.PretrainedText;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.Weights;
+import io.github.taco.text.TagSet;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
 import org.slf4j.Logger;
@@ -40,17 +42,17 @@ public final class Ablation {
     public static List<Row> table3() {
         return List.of(
                 new Row("3", "L1", c -> c.losses("L1")),
-                new Row("3", "L3 (random)", c -> { c.losses("L3"); c.negatives = "random"; }),
-                new Row("3", "L1+L3 random", c -> { c.losses("L1+L3"); c.negatives = "random"; }),
-                new Row("3", "L1+L3 cascade", c -> { c.losses("L1+L3"); c.negatives = "cascade"; }),
-                new Row("3", "L1+L2+L3 cascade", c -> { c.losses("L1+L2+L3"); c.negatives = "cascade"; }));
+                new Row("3", "L3 (random)", c -> { c.losses("L3"); c.negatives = Negatives.RANDOM; }),
+                new Row("3", "L1+L3 random", c -> { c.losses("L1+L3"); c.negatives = Negatives.RANDOM; }),
+                new Row("3", "L1+L3 cascade", c -> { c.losses("L1+L3"); c.negatives = Negatives.CASCADE; }),
+                new Row("3", "L1+L2+L3 cascade", c -> { c.losses("L1+L2+L3"); c.negatives = Negatives.CASCADE; }));
     }
 
     /** Table 4 without its noun+verb row, which is Table 3's last row (the default tag set). */
     public static List<Row> table4() {
         List<Row> rows = new ArrayList<>();
-        for (String tags : List.of("none", "det+adp", "noun", "verb")) {
-            rows.add(new Row("4", "tokens " + tags, c -> { c.losses("L1+L2+L3"); c.negatives = "cascade"; c.tagSet = tags; }));
+        for (TagSet tags : List.of(TagSet.NONE, TagSet.DET_ADP, TagSet.NOUN, TagSet.VERB)) {
+            rows.add(new Row("4", "tokens " + tags, c -> { c.losses("L1+L2+L3"); c.negatives = Negatives.CASCADE; c.tagSet = tags; }));
         }
         return rows;
     }
@@ -63,8 +65,8 @@ public final class Ablation {
     public static List<Row> diagnostics() {
         return List.of(
                 new Row("d", "L1+L2", c -> c.losses("L1+L2")),
-                new Row("d", "L1+L2 det+adp", c -> { c.losses("L1+L2"); c.tagSet = "det+adp"; }),
-                new Row("d", "L1+L2+L3 cascade (L3 detached)", c -> { c.losses("L1+L2+L3"); c.negatives = "cascade"; c.l3Detached = true; }));
+                new Row("d", "L1+L2 det+adp", c -> { c.losses("L1+L2"); c.tagSet = TagSet.DET_ADP; }),
+                new Row("d", "L1+L2+L3 cascade (L3 detached)", c -> { c.losses("L1+L2+L3"); c.negatives = Negatives.CASCADE; c.l3Detached = true; }));
     }
 
     public static final class Spec {
@@ -74,7 +76,7 @@ public final class Ablation {
         public Long steps;
         public int evalClips = 1000;
         public int topR = 10;
-        public String similarity;
+        public Similarity similarity;
         /** τ of cosine similarity for every row, or null: the cpu preset's. */
         public Double temperature;
         /** K, pairs per batch, for every row, or null: the cpu preset's. */
@@ -113,7 +115,7 @@ public final class Ablation {
      * recorded before it was (with the cpu preset's dropout of that time, 0.1) read as 0.1, and are
      * never mixed with runs of the present preset (dropout 0).
      */
-    public record Settings(long steps, int batch, String similarity, double temperature, int evalClips, int topR, String bert,
+    public record Settings(long steps, int batch, Similarity similarity, double temperature, int evalClips, int topR, String bert,
             Double textLearningRate, String benchmark, Double dropout, List<String> overrides) {
         /** bert is kept as {@link PretrainedText#identity}; files that recorded the MiniLM's cache path of their machine read the same. */
         public Settings {
@@ -128,7 +130,7 @@ public final class Ablation {
         String describe() {
             return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, dropout %s, %s eval clips, cascade top %d, text encoder %s%s",
                     benchmark == null ? "template benchmark" : benchmark + " benchmark", steps, batch,
-                    Similarity.parse(similarity) == Similarity.DOT ? "dot products" : "cosine τ = " + temperature, dropoutValue(),
+                    similarity == Similarity.DOT ? "dot products" : "cosine τ = " + temperature, dropoutValue(),
                     evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
                     bert == null ? "from scratch" : "from " + bert,
                     textLearningRate == null ? "" : " at learning rate " + textLearningRate)

@@ -78,7 +78,7 @@ final class AblationReport {
             sb.append("Changed from the preset for every row:")
                     .append(set.batch() != preset.batch() ? " K = " + set.batch() + ";" : "")
                     .append(!set.similarity().equals(preset.similarity()) ? " similarity " + set.similarity() + ";" : "")
-                    .append(set.temperature() != preset.temperature() && Similarity.parse(set.similarity()) != Similarity.DOT ? " τ = " + set.temperature() + ";" : "")
+                    .append(set.temperature() != preset.temperature() && set.similarity() != Similarity.DOT ? " τ = " + set.temperature() + ";" : "")
                     .append("\n\n");
         }
         if (set.overrides() != null) {

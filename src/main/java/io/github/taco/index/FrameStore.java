@@ -47,8 +47,10 @@ public final class FrameStore implements java.io.Closeable {
             this.bytes = bytes;
         }
 
+        /** float32 (f32) or float16 (f16, half), any case, as on the command line and in index.json (FLOAT16). */
+        @com.fasterxml.jackson.annotation.JsonCreator
         public static Encoding parse(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
+            return switch (String.valueOf(s).toLowerCase(Locale.ROOT)) {
                 case "float32", "f32" -> FLOAT32;
                 case "float16", "f16", "half" -> FLOAT16;
                 default -> throw new IllegalArgumentException("frame encoding must be float32 or float16, got '" + s + "'");

@@ -32,13 +32,13 @@ public final class IndexMeta {
     public String checkpointPath;
     public String checkpointSha256;
     public int dim;
-    public String similarity;
+    public io.github.taco.model.Similarity similarity;
     public double temperature;
     public int featureDim;
     public int maxFrames;
     public double fps = 1;
     public String featuresPath;
-    public String frameEncoding = FrameStore.Encoding.FLOAT16.name();
+    public FrameStore.Encoding frameEncoding = FrameStore.Encoding.FLOAT16;
     public int hnswMaxConn = 16;
     public int hnswBeamWidth = 100;
     public String created;
@@ -58,11 +58,7 @@ public final class IndexMeta {
     }
 
     public boolean cosine() {
-        return io.github.taco.model.Similarity.parse(similarity) == io.github.taco.model.Similarity.COSINE;
-    }
-
-    public FrameStore.Encoding encoding() {
-        return FrameStore.Encoding.parse(frameEncoding);
+        return similarity == io.github.taco.model.Similarity.COSINE;
     }
 
     /**
@@ -77,7 +73,7 @@ public final class IndexMeta {
                     + checkpointDir.toAbsolutePath().normalize() + " has sha256 " + shortHash(hash)
                     + ": its vectors live in another space. Search with the original checkpoint or rebuild the index with 'taco index'.");
         }
-        if (c.hiddenSize != dim || !c.similarity.equals(similarity) || c.temperature != temperature) {
+        if (c.hiddenSize != dim || c.similarity != similarity || c.temperature != temperature) {
             throw new IndexMismatchException("checkpoint " + checkpointDir + " has d=" + c.hiddenSize + ", similarity "
                     + c.similarity + " (τ " + c.temperature + "); the index has d=" + dim + ", " + similarity + " (τ " + temperature + ")");
         }

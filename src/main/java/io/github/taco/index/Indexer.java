@@ -106,7 +106,7 @@ public final class Indexer {
         IndexMeta meta = IndexMeta.forCheckpoint(checkpoint.dir(), checkpoint.config());
         meta.fps = features.fps();
         meta.featuresPath = featuresPath == null ? null : featuresPath.toAbsolutePath().toString();
-        meta.frameEncoding = o.encoding().name();
+        meta.frameEncoding = o.encoding();
         meta.hnswMaxConn = o.hnswMaxConn();
         meta.hnswBeamWidth = o.hnswBeamWidth();
         return meta;

@@ -202,7 +202,7 @@ public final class VideoIndex implements ClipIndex {
         }
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(FrameStore.FILE)); // a leftover of an interrupted create (no meta yet)
-        FrameStore.create(dir.resolve(FrameStore.FILE), meta.dim, meta.encoding()).close();
+        FrameStore.create(dir.resolve(FrameStore.FILE), meta.dim, meta.frameEncoding).close();
         Directory d = FSDirectory.open(dir.resolve(LUCENE_DIR));
         IndexWriter w = null;
         try {

@@ -27,7 +27,7 @@ public final class TacoObjective {
     public TacoObjective(TacoModel model) {
         this.model = model;
         this.config = model.config();
-        this.mode = Negatives.parse(config.negatives);
+        this.mode = config.negatives;
     }
 
     /** The loss terms of one step; unused terms are null. s1 and s2 are [K, K] (s2 null without L2). */
@@ -42,16 +42,16 @@ public final class TacoObjective {
      * @param random drives {@code random} negative selection
      * @param timer  receives the phases "text encoder", "video encoder", "L1+L2", "cascade selection", "fusion"
      */
-    public Terms compute(TacoModel.Inputs in, Random random, PhaseTimer timer) {
+    public Terms compute(TacoModel.Inputs in, Random random, StepTimer timer) {
         return compute(in, random, timer, Integer.MAX_VALUE);
     }
 
     /**
-     * As {@link #compute(TacoModel.Inputs, Random, PhaseTimer)}, running the fusion in chunks of
+     * As {@link #compute(TacoModel.Inputs, Random, StepTimer)}, running the fusion in chunks of
      * {@code chunkAnchors} anchors as {@link #computeAndBackward} does (so that with dropout on both
      * draw the same masks), all in one graph.
      */
-    public Terms compute(TacoModel.Inputs in, Random random, PhaseTimer timer, int chunkAnchors) {
+    public Terms compute(TacoModel.Inputs in, Random random, StepTimer timer, int chunkAnchors) {
         Encoded e = encode(in, timer);
         NDArray l3 = null;
         NegativeSampler.Selection sel = null;
@@ -85,7 +85,7 @@ public final class TacoObjective {
      * chunk's share of L3 is back-propagated at once, which fills the fusion's gradients and
      * accumulates dL3/dy and dL3/dx in the copies, and its activations are freed. Then one backward of
      * L1 + λ·L2 + Σ(y ⊙ dL3/dy) + Σ(x ⊙ dL3/dx) carries L3's share through the encoders.
-     * Dropout masks are drawn in the same order as by {@link #compute(TacoModel.Inputs, Random, PhaseTimer, int)}
+     * Dropout masks are drawn in the same order as by {@link #compute(TacoModel.Inputs, Random, StepTimer, int)}
      * with the same chunks, so the two paths also agree with dropout on (the chunk size decides which
      * masks are drawn, not how they are distributed).
      *
@@ -93,17 +93,17 @@ public final class TacoObjective {
      *                     {@link #AUTO_CHUNK_BYTES}
      * @return the terms (their arrays hold values; the graph has been consumed)
      */
-    public Terms computeAndBackward(TacoModel.Inputs in, Random random, PhaseTimer timer, GradientCollector gc,
+    public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
             int chunkAnchors) {
         return computeAndBackward(in, random, timer, gc, chunkAnchors, mode);
     }
 
     /**
-     * As {@link #computeAndBackward(TacoModel.Inputs, Random, PhaseTimer, GradientCollector, int)} with
+     * As {@link #computeAndBackward(TacoModel.Inputs, Random, StepTimer, GradientCollector, int)} with
      * this step's negatives instead of the model's (the trainer's warm-up with random ones,
      * {@code TrainOptions#randomNegativesSteps}).
      */
-    public Terms computeAndBackward(TacoModel.Inputs in, Random random, PhaseTimer timer, GradientCollector gc,
+    public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
             int chunkAnchors, Negatives negatives) {
         Encoded e = encode(in, timer);
         if (!config.useL3) {
@@ -170,7 +170,7 @@ public final class TacoObjective {
     /** The encoders' outputs and the terms computed from them: L1, λ·L2 and their sum (null when neither is on). */
     private record Encoded(NDArray y, NDArray x, NDArray s1, NDArray s2, NDArray l1, NDArray l2, NDArray loss) {}
 
-    private Encoded encode(TacoModel.Inputs in, PhaseTimer timer) {
+    private Encoded encode(TacoModel.Inputs in, StepTimer timer) {
         timer.reset();
         NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
         timer.lap("text encoder");
@@ -188,8 +188,8 @@ public final class TacoObjective {
         NDArray s2 = null;
         if (config.useL2) {
             // stopGradient: the diagnostic whose L2 cannot move one of the encoders (TacoConfig#l2DetachedFrom)
-            NDArray tokenScores = model.tokenScores("text".equals(config.l2DetachedFrom) ? y.stopGradient() : y,
-                    "video".equals(config.l2DetachedFrom) ? x.stopGradient() : x, in.frameMask());
+            NDArray tokenScores = model.tokenScores(config.l2DetachedFrom == TacoConfig.L2Detach.TEXT ? y.stopGradient() : y,
+                    config.l2DetachedFrom == TacoConfig.L2Detach.VIDEO ? x.stopGradient() : x, in.frameMask());
             s2 = model.s2(tokenScores, in.tokenWeights());
             l2 = TokenLoss.compute(tokenScores, in.tokenWeights(), config.l2MaskSharedTokens ? sharedTokens(in) : null);
             NDArray weighted = Scalars.mul(l2, config.lambda);

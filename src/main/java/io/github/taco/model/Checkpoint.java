@@ -48,7 +48,7 @@ public final class Checkpoint implements AutoCloseable {
             Path tokenizer = io.github.taco.text.WordPieceTokenizer.fileIn(dir) != null ? dir : TextPipeline.defaultVocabulary();
             Idf idf = Files.exists(dir.resolve(IDF_FILE)) ? Idf.load(dir.resolve(IDF_FILE)) : Idf.uniform();
             TextPipeline text = TextPipeline.builder().tokenizer(tokenizer).maxLength(c.maxTokens)
-                    .tagSet(TagSet.parse(c.tagSet)).idf(idf).build();
+                    .tagSet(c.tagSet).idf(idf).build();
             if (text.tokenizer().vocabularySize() > c.vocabSize) {
                 text.close();
                 throw new IOException(dir + ": the vocabulary has " + text.tokenizer().vocabularySize()

@@ -1,11 +1,13 @@
 package io.github.taco.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /**
  * How s1 and s2 compare a text vector with a video vector (docs/method.md §2); the one place their
- * names live ({@link TacoConfig#similarity} and an index's metadata hold the name, as they are
- * written in config.json and index.json).
+ * names live. config.json and index.json hold the name ({@link #configName()}).
  */
 public enum Similarity {
     /** Plain dot products, as the paper (τ = 1). */
@@ -14,16 +16,24 @@ public enum Similarity {
     COSINE;
 
     /** The name in config files and on the command line: {@code dot} or {@code cosine}. */
+    @JsonValue
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** dot or cosine (any case); anything else is an error naming them. */
+    @JsonCreator
     public static Similarity parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("similarity must be 'dot' or 'cosine', got '" + s + "'");
         }
+    }
+
+    /** The config name, so that messages and formatted strings read as config files do. */
+    @Override
+    public String toString() {
+        return configName();
     }
 }

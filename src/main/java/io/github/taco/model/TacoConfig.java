@@ -1,14 +1,16 @@
 package io.github.taco.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.text.TagSet;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -67,8 +69,8 @@ public final class TacoConfig {
     public int fusionLayers = 2;
 
     // ---- scores (docs/method.md §2) ----
-    /** {@link Similarity}: "dot" (the paper, τ = 1) or "cosine" (L2-normalised vectors divided by {@link #temperature}). */
-    public String similarity = "dot";
+    /** Dot products (the paper, τ = 1) or cosine (L2-normalised vectors divided by {@link #temperature}); "dot" or "cosine" in config.json. */
+    public Similarity similarity = Similarity.DOT;
     public double temperature = 0.05;
 
     // ---- objective (docs/method.md §4) ----
@@ -80,8 +82,8 @@ public final class TacoConfig {
     public boolean useL3 = true;
     /** Also the video→text direction in L1 (averaged with text→video). */
     public boolean l1VideoToText = false;
-    /** Negative selection of L3: "cascade" (default), "random" or "full". */
-    public String negatives = "cascade";
+    /** Negative selection of L3: cascade (default), random or full. */
+    public Negatives negatives = Negatives.CASCADE;
     /**
      * Train the fusion on detached encoder outputs, so L3 updates only the fusion and never the text
      * or video encoder [ours, a diagnostic; the paper trains all three modules jointly, false].
@@ -99,19 +101,45 @@ public final class TacoConfig {
      */
     public boolean l2MaskSharedTokens = false;
     /**
-     * Which encoder L2's gradient does not reach: "none" (the paper), "text" or "video" [ours, a
+     * Which encoder L2's gradient does not reach: none (the paper), text or video [ours, a
      * diagnostic, as {@link #l3Detached}: which encoder the token loss costs].
      */
-    public String l2DetachedFrom = "none";
+    public L2Detach l2DetachedFrom = L2Detach.NONE;
     /** K', the number of hard negatives per anchor in L3 (capped at K−1). */
     public int kPrime = 8;
     /** Tokens of interest (docs/method.md §3): none, noun, verb, noun+verb, det+adp, all. */
-    public String tagSet = "noun+verb";
+    public TagSet tagSet = TagSet.NOUN_VERB;
 
     // ---- inference (docs/method.md §5) ----
     public double weightS1 = 1.0;
     public double weightS2 = 0.5;
     public double weightS3 = 1.0;
+
+    /** Which encoder L2's gradient does not reach ({@link #l2DetachedFrom}). */
+    public enum L2Detach {
+        NONE, TEXT, VIDEO;
+
+        /** The name in config files: none, text or video. */
+        @JsonValue
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** none, text or video (any case); anything else is an error naming them. */
+        @JsonCreator
+        public static L2Detach parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("l2DetachedFrom must be none, text or video, got '" + s + "'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return configName();
+        }
+    }
 
     public TacoConfig() {}
 
@@ -139,7 +167,7 @@ public final class TacoConfig {
         c.numAttentionHeads = 4;
         c.intermediateSize = 512;
         c.kPrime = 4;
-        c.similarity = Similarity.COSINE.configName();
+        c.similarity = Similarity.COSINE;
         c.temperature = 0.05;
         // No dropout at this budget: on the built-in benchmark (300 steps, seed 1) dropout 0.1 cost L1
         // 13.1 points of R@1 (20.0 against 33.1) and TACo 10.5 (14.0 against 24.5), far beyond the
@@ -153,9 +181,9 @@ public final class TacoConfig {
      * Refuses a temperature given for a similarity that does not use it (τ scales cosine scores only,
      * docs/method.md §2): it would be silently ignored.
      */
-    public static void checkTemperatureApplies(Double temperature, String similarity) {
-        if (temperature != null && Similarity.parse(similarity) != Similarity.COSINE) {
-            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + similarity
+    public static void checkTemperatureApplies(Double temperature, Similarity similarity) {
+        if (temperature != null && similarity != Similarity.COSINE) {
+            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + similarity.configName()
                     + "' (add --similarity cosine)");
         }
     }
@@ -222,7 +250,7 @@ public final class TacoConfig {
     }
 
     public boolean cosine() {
-        return Similarity.parse(similarity) == Similarity.COSINE;
+        return similarity == Similarity.COSINE;
     }
 
     /** Rows of the fusion position table: the text tokens followed by the frames. */
@@ -257,20 +285,19 @@ public final class TacoConfig {
         if (maxTokens > maxTextPositions) {
             throw new IllegalArgumentException("maxTokens (" + maxTokens + ") exceeds maxTextPositions (" + maxTextPositions + ")");
         }
-        Similarity.parse(similarity);
+        required("similarity", similarity);
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
-        Negatives.parse(negatives);
+        required("negatives", negatives);
+        required("tagSet", tagSet);
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("lambda must be a finite number >= 0, got " + lambda);
         }
         if (!(l3Weight >= 0) || Double.isInfinite(l3Weight)) {
             throw new IllegalArgumentException("l3Weight must be a finite number >= 0, got " + l3Weight);
         }
-        if (!List.of("none", "text", "video").contains(l2DetachedFrom)) {
-            throw new IllegalArgumentException("l2DetachedFrom must be none, text or video, got '" + l2DetachedFrom + "'");
-        }
+        required("l2DetachedFrom", l2DetachedFrom);
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
@@ -278,6 +305,12 @@ public final class TacoConfig {
             throw new IllegalArgumentException("at least one of useL1, useL2, useL3 must be true");
         }
         return this;
+    }
+
+    private static void required(String field, Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException(field + " must be set");
+        }
     }
 
     private static void notNegative(String field, int v) {

@@ -1,5 +1,8 @@
 package io.github.taco.text;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -32,6 +35,7 @@ public enum TagSet {
     }
 
     /** The name used on the command line and in config files, e.g. {@code noun+verb}. */
+    @JsonValue
     public String cliName() {
         return cliName;
     }
@@ -46,8 +50,9 @@ public enum TagSet {
      *
      * @throws IllegalArgumentException naming the accepted values
      */
+    @JsonCreator
     public static TagSet parse(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         for (TagSet t : values()) {
             if (t.cliName.equals(n) || t.name().equalsIgnoreCase(n)) {
                 return t;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.data.Batch;
-import io.github.taco.loss.PhaseTimer;
+import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoModel;
@@ -60,7 +60,7 @@ public final class Trainer implements AutoCloseable {
     private final TacoObjective objective;
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
-    private final PhaseTimer timer = new PhaseTimer();
+    private final StepTimer timer = new StepTimer();
     private long step;
     private long skippedSteps;
     private int consecutiveSkips;
@@ -95,7 +95,7 @@ public final class Trainer implements AutoCloseable {
         return options;
     }
 
-    public PhaseTimer timer() {
+    public StepTimer timer() {
         return timer;
     }
 

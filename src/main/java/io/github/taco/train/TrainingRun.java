@@ -158,7 +158,7 @@ public final class TrainingRun {
         try (FeatureStore raw = FeatureStores.open(spec.features, spec.fps);
                 FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
                 TextPipeline plain = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
-                        .tagSet(TagSet.parse(spec.model.tagSet)).build()) {
+                        .tagSet(spec.model.tagSet).build()) {
             io.github.taco.data.CheckReport check = preflight(spec, dataset, store);
             java.util.Set<String> leftOut = check == null ? java.util.Set.of() : check.leftOut();
             if (!leftOut.isEmpty()) {
@@ -172,7 +172,7 @@ public final class TrainingRun {
             Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
             idf.save(idfFile);
             try (TextPipeline text = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
-                    .tagSet(TagSet.parse(spec.model.tagSet)).idf(idf).build();
+                    .tagSet(spec.model.tagSet).idf(idf).build();
                     NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
                 // Every caption is encoded up front (all cores, disk cache): the loader thread then does
                 // no native calls while the engine trains. Tokenizer calls on the loader thread during

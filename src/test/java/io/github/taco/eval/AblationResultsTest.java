@@ -66,7 +66,7 @@ class AblationResultsTest {
     @Test
     void aResultsFileThatMixesSettingsIsRefused(@TempDir Path tmp) throws IOException {
         Ablation.Spec dot = new Ablation.Spec();
-        dot.similarity = "dot";
+        dot.similarity = io.github.taco.model.Similarity.DOT;
         Ablation.write(tmp, List.of(run("L1", 1, DEFAULT, 80), run("L1", 2, Ablation.settings(dot), 79)));
         var e = assertThrows(IllegalArgumentException.class, () -> Ablation.existing(tmp));
         assertTrue(e.getMessage().contains("dot products"), e.getMessage());

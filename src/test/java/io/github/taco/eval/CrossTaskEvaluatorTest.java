@@ -106,7 +106,7 @@ class CrossTaskEvaluatorTest {
     void modelScorerEqualsS1PlusS2OfOneFrameVideos() throws Exception {
         int dim = 6;
         TacoConfig c = TinyBatches.tinyConfig(dim, 4, 6, 20);
-        c.similarity = "cosine";
+        c.similarity = io.github.taco.model.Similarity.COSINE;
         c.temperature = 0.1;
         CaptionEncoder enc = s -> s.equals("a") ? text(s, new int[] {1, 5, 2}, new float[] {0, 1, 0})
                 : text(s, new int[] {1, 6, 7, 2}, new float[] {0, 0.25f, 0.75f, 0});

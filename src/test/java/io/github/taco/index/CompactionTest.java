@@ -38,7 +38,7 @@ class CompactionTest {
 
     static IndexMeta meta(int d, String encoding) {
         IndexMeta m = VideoIndexTest.meta(d, "dot");
-        m.frameEncoding = encoding;
+        m.frameEncoding = FrameStore.Encoding.parse(encoding);
         return m;
     }
 

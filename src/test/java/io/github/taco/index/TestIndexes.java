@@ -47,7 +47,7 @@ public final class TestIndexes {
         c.featureDim = FEATURE_DIM;
         c.dropout = 0;
         c.initializerRange = 0.5; // large enough that scores differ visibly
-        c.similarity = similarity;
+        c.similarity = io.github.taco.model.Similarity.parse(similarity);
         c.temperature = 0.1;
         return c;
     }

@@ -25,9 +25,9 @@ class VideoIndexTest {
         m.checkpointPath = "none";
         m.checkpointSha256 = "0";
         m.dim = dim;
-        m.similarity = similarity;
+        m.similarity = io.github.taco.model.Similarity.parse(similarity);
         m.temperature = 0.05;
-        m.frameEncoding = "float32";
+        m.frameEncoding = FrameStore.Encoding.FLOAT32;
         return m;
     }
 

@@ -50,7 +50,7 @@ class DetachedFusionTest {
         Map<String, float[]> l1l2 = gradients(config("L1+L2", false), batch);
         for (String side : new String[] {"video", "text"}) {
             TacoConfig c = config("L1+L2", false);
-            c.l2DetachedFrom = side;
+            c.l2DetachedFrom = TacoConfig.L2Detach.parse(side);
             Map<String, float[]> detached = gradients(c, batch);
             String other = side.equals("video") ? "text." : "video.";
             boolean otherMoved = false;
@@ -83,7 +83,7 @@ class DetachedFusionTest {
             try (NDManager scope = model.weights().manager().newSubManager()) {
                 TacoModel.Inputs in = batch.toInputs(scope);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(new TacoObjective(model).compute(in, new Random(1), new PhaseTimer()).total());
+                    gc.backward(new TacoObjective(model).compute(in, new Random(1), new StepTimer()).total());
                 }
                 for (Map.Entry<String, NDArray> e : model.weights().asMap().entrySet()) {
                     try (NDArray g = e.getValue().getGradient()) {

@@ -84,7 +84,7 @@ class GradientCachingTest {
         c.intermediateSize = 32;
         c.fusionLayers = 2;
         c.kPrime = 3;
-        c.negatives = negatives;
+        c.negatives = io.github.taco.model.Negatives.parse(negatives);
         c.dropout = dropout;
         c.initializerRange = 0.2;
         return c;
@@ -127,9 +127,9 @@ class GradientCachingTest {
                 Engine.getInstance().setRandomSeed(seed);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     if (cached) {
-                        objective.computeAndBackward(in, new Random(1), new PhaseTimer(), gc, chunk);
+                        objective.computeAndBackward(in, new Random(1), new StepTimer(), gc, chunk);
                     } else {
-                        gc.backward(objective.compute(in, new Random(1), new PhaseTimer(), chunk).total());
+                        gc.backward(objective.compute(in, new Random(1), new StepTimer(), chunk).total());
                     }
                 }
                 for (Map.Entry<String, NDArray> e : model.weights().asMap().entrySet()) {

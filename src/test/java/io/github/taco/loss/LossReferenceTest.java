@@ -27,7 +27,7 @@ class LossReferenceTest {
     @ValueSource(strings = {"dot", "cosine"})
     void scoresAndLossesMatchPlainLoops(String similarity) {
         TacoConfig c = TinyBatches.tinyConfig(D, M, N, V);
-        c.similarity = similarity;
+        c.similarity = io.github.taco.model.Similarity.parse(similarity);
         c.temperature = 0.1;
         c.kPrime = 2;
         c.l1VideoToText = true;
@@ -149,7 +149,7 @@ class LossReferenceTest {
 
             // the objective adds them up with λ
             c.useL1 = true;
-            TacoObjective.Terms terms = new TacoObjective(model).compute(in, new Random(1), new PhaseTimer());
+            TacoObjective.Terms terms = new TacoObjective(model).compute(in, new Random(1), new StepTimer());
             assertEquals(l1 + c.lambda * l2 + l3, terms.total().getFloat(), 1e-4);
         }
     }

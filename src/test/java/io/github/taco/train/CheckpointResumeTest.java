@@ -29,7 +29,7 @@ class CheckpointResumeTest {
     static TacoConfig config(String negatives) {
         TacoConfig c = TinyBatches.tinyConfig(D, M, N, V);
         c.dropout = 0.1; // dropout must replay exactly too
-        c.negatives = negatives;
+        c.negatives = io.github.taco.model.Negatives.parse(negatives);
         c.kPrime = 2;
         return c;
     }

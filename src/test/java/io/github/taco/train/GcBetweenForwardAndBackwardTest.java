@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
-import io.github.taco.loss.PhaseTimer;
+import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
@@ -30,7 +30,7 @@ class GcBetweenForwardAndBackwardTest {
     @Test
     void gradientsDoNotDependOnTheGarbageCollector() throws InterruptedException {
         TacoConfig c = TinyBatches.tinyConfig(16, 4, 8, 50);
-        c.similarity = "cosine";
+        c.similarity = io.github.taco.model.Similarity.COSINE;
         c.temperature = 0.05;
         c.losses("L1+L2+L3");
         c.kPrime = 2;
@@ -59,7 +59,7 @@ class GcBetweenForwardAndBackwardTest {
         try (NDManager scope = model.weights().manager().newSubManager()) {
             TacoModel.Inputs in = batch.toInputs(scope);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                TacoObjective.Terms terms = objective.compute(in, new Random(1), new PhaseTimer());
+                TacoObjective.Terms terms = objective.compute(in, new Random(1), new StepTimer());
                 if (gcBetween) {
                     for (int i = 0; i < 3; i++) {
                         System.gc(); // frees every unreachable direct ByteBuffer (the reference handler runs its cleaner)

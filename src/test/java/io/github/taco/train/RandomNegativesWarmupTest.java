@@ -27,7 +27,7 @@ class RandomNegativesWarmupTest {
     /** Every weight after each of {@code steps} steps (seed 1, batches 100..). */
     static List<Map<String, float[]>> trajectory(String negatives, long warmup, int steps) {
         TacoConfig c = TextWidthTest.wide();
-        c.negatives = negatives;
+        c.negatives = io.github.taco.model.Negatives.parse(negatives);
         TrainOptions o = TextWidthTest.options();
         o.randomNegativesSteps = warmup;
         List<Map<String, float[]>> after = new ArrayList<>();

@@ -59,4 +59,31 @@ class RunConfigFileTest {
                 java.util.List.of("train.clipNorm=lots")));
         assertTrue(e.getMessage().startsWith("--set: "), e.getMessage());
     }
+
+    @Test
+    void choiceSettingsAreEnumsThatKeepTheirNamesInConfigJson() throws IOException {
+        Path f = Files.writeString(tmp.resolve("choices.yaml"), """
+                model: {negatives: Random, similarity: cosine, tagSet: det+adp, l2DetachedFrom: text}
+                """);
+        TrainingRun.Spec spec = new TrainingRun.Spec();
+        RunConfigFile.apply(spec, f);
+        assertEquals(io.github.taco.model.Negatives.RANDOM, spec.model.negatives);
+        assertEquals(io.github.taco.model.Similarity.COSINE, spec.model.similarity);
+        assertEquals(io.github.taco.text.TagSet.DET_ADP, spec.model.tagSet);
+        assertEquals(io.github.taco.model.TacoConfig.L2Detach.TEXT, spec.model.l2DetachedFrom);
+        // config.json spells them as the YAML does (a PyTorch reader and older checkpoints see no change)
+        String json = spec.model.toJson();
+        for (String expected : new String[] {"\"negatives\" : \"random\"", "\"similarity\" : \"cosine\"",
+                "\"tagSet\" : \"det+adp\"", "\"l2DetachedFrom\" : \"text\""}) {
+            assertTrue(json.contains(expected), expected + " in " + json);
+        }
+        assertEquals(json, spec.model.copy().toJson());
+
+        Path bad = Files.writeString(tmp.resolve("bad-choice.yaml"), "model: {negatives: hardest}\n");
+        IOException e = assertThrows(IOException.class, () -> RunConfigFile.apply(new TrainingRun.Spec(), bad));
+        assertTrue(e.getMessage().contains("negatives must be cascade, random or full, got 'hardest'"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
+                java.util.List.of("model.tagSet=adjectives")));
+        assertTrue(e2.getMessage().contains("tag set: unknown value 'adjectives'"), e2.getMessage());
+    }
 }

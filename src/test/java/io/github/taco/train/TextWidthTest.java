@@ -48,7 +48,7 @@ class TextWidthTest {
         c.textAttentionHeads = 4;
         c.textIntermediateSize = 96;
         c.initializerRange = 0.02;
-        c.similarity = "cosine";
+        c.similarity = io.github.taco.model.Similarity.COSINE;
         c.dropout = 0.1;
         c.kPrime = 2;
         return c;

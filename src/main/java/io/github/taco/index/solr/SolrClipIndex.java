@@ -132,7 +132,7 @@ public final class SolrClipIndex implements ClipIndex {
         this.connection = connection;
         this.solr = solr;
         this.meta = meta;
-        this.encoding = meta.encoding();
+        this.encoding = meta.frameEncoding;
     }
 
     /** Opens an existing collection written by {@link #openOrCreate}. */

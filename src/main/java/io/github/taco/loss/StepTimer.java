@@ -4,11 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Wall-clock time per named phase of a training step, accumulated over steps (for
- * {@code taco bench train}). On a GPU the engine runs asynchronously, so a phase's time there is
- * only meaningful after a synchronising read; on the CPU, ops run eagerly.
+ * The training step's clock: wall-clock time per named phase of a step, accumulated over steps (for
+ * {@code taco bench train} and docs/performance.md). It lives beside {@link TacoObjective} because the
+ * objective runs and names most of the phases (encoders, L1+L2, cascade selection, fusion, backward);
+ * the trainer adds the optimizer's. On a GPU the engine runs asynchronously, so a phase's time there
+ * is only meaningful after a synchronising read; on the CPU, ops run eagerly.
  */
-public final class PhaseTimer {
+public final class StepTimer {
     private final Map<String, Long> nanos = new LinkedHashMap<>();
     private long start = System.nanoTime();
 
