@@ -175,22 +175,12 @@ public final class CascadeSearcher {
         NoGrad.thisThread();
         try (NDManager m = model.weights().manager().newSubManager()) {
             // 1. the query's token vectors y and its s1 vector
-            long[] ids = new long[n]; // int64, as in training
-            for (int i = 0; i < n; i++) ids[i] = et.ids()[i];
-            NDArray idsA = m.create(ids, new Shape(1, n));
-            float[] ones = new float[n];
-            Arrays.fill(ones, 1f);
-            NDArray maskA = m.create(ones, new Shape(1, n));
-            NDArray wA = m.create(Arrays.copyOf(et.weights(), n), new Shape(1, n));
-            NDArray y = model.encodeText(idsA, maskA);
-            NDArray tv = model.textVectors(y);
-            float[] qv = tv.toFloatArray();
-            float[] yHost = y.toFloatArray();
+            Query qy = encodeQuery(et, n, m);
             long t1 = System.nanoTime();
             ms.put("text", (t1 - t0) / 1e6);
 
             // 2. the first stage: the index's top N by s1, with their frame vectors
-            List<IndexedClip> cands = index.candidates(qv, o.topN(), o.efSearch());
+            List<IndexedClip> cands = index.candidates(qy.vector(), o.topN(), o.efSearch());
             long t2 = System.nanoTime();
             ms.put("knn", (t2 - t1) / 1e6);
             int c = cands.size();
@@ -201,40 +191,63 @@ public final class CascadeSearcher {
 
             // 3. exact s1 and s2 of every candidate, on their frames padded to the longest
             Candidates x = Candidates.pack(cands, config.hiddenSize, m);
-            float[] s1 = model.s1(tv, x.means()).toFloatArray();
-            float[] s2 = model.s2(model.tokenScores(y, x.frames(), x.frameMask()), wA).toFloatArray();
+            float[] s1 = model.s1(qy.sentence(), x.means()).toFloatArray();
+            float[] s2 = model.s2(model.tokenScores(qy.tokens(), x.frames(), x.frameMask()), qy.weights()).toFloatArray();
             long t3 = System.nanoTime();
             ms.put("s1s2", (t3 - t2) / 1e6);
 
             // 4. the fusion s3 on the candidates the order re-scores, then the ranking
             CascadeRanker ranker = ranker(order, o.topR());
-            float[] s3 = s3(ranker, s1, s2, y, maskA, x);
+            float[] s3 = s3(ranker, s1, s2, qy.tokens(), qy.mask(), x);
             CascadeRanker.Ranking ranking = ranker.rank(s1, s2, j -> s3[j]);
             ms.put("s3", (System.nanoTime() - t3) / 1e6);
 
             // 5. the top k, each with its calibrated confidence and per-token best frames
-            int k = Math.min(o.k(), c);
-            SearchCalibration cal = calibration;
             // the calibrated score is w1·s1 + w2·s2 whatever the order, so confidences compare across orders
-            double[] matchScore = new double[c];
             double best = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < c; j++) {
-                matchScore[j] = config.weightS1 * s1[j] + config.weightS2 * s2[j];
-                best = Math.max(best, matchScore[j]);
+                best = Math.max(best, matchScore(s1[j], s2[j]));
             }
-            List<SearchHit> hits = new ArrayList<>(k);
-            for (int r = 0; r < k; r++) {
-                int j = ranking.order()[r];
-                IndexedClip ref = cands.get(j);
-                boolean rescored = r < ranking.rescored();
-                double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
-                hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
-                        s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
-                        cal == null ? null : cal.confidence(matchScore[j]), tokenMatches(qtokens, yHost, ref)));
-            }
+            List<SearchHit> hits = topHits(Math.min(o.k(), c), cands, ranking, s1, s2, s3, qtokens, qy.tokensHost());
             ms.put("total", (System.nanoTime() - t0) / 1e6);
             return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best, qtokens), order);
         }
+    }
+
+    /** The query as the model sees it: token vectors y [1, n, d], their mask and weights, the s1 vector. */
+    private record Query(NDArray tokens, NDArray mask, NDArray weights, NDArray sentence, float[] vector, float[] tokensHost) {}
+
+    private Query encodeQuery(EncodedText et, int n, NDManager m) {
+        long[] ids = new long[n]; // int64, as in training
+        for (int i = 0; i < n; i++) ids[i] = et.ids()[i];
+        float[] ones = new float[n];
+        Arrays.fill(ones, 1f);
+        NDArray mask = m.create(ones, new Shape(1, n));
+        NDArray y = model.encodeText(m.create(ids, new Shape(1, n)), mask);
+        NDArray tv = model.textVectors(y);
+        return new Query(y, mask, m.create(Arrays.copyOf(et.weights(), n), new Shape(1, n)), tv, tv.toFloatArray(), y.toFloatArray());
+    }
+
+    /** What the calibration reads: w1·s1 + w2·s2. */
+    private double matchScore(double s1, double s2) {
+        return config.weightS1 * s1 + config.weightS2 * s2;
+    }
+
+    /** The first k of the ranking as hits, each with its calibrated confidence and per-token best frames. */
+    private List<SearchHit> topHits(int k, List<IndexedClip> cands, CascadeRanker.Ranking ranking, float[] s1, float[] s2, float[] s3,
+            List<SearchResult.QueryToken> qtokens, float[] yHost) {
+        SearchCalibration cal = calibration;
+        List<SearchHit> hits = new ArrayList<>(k);
+        for (int r = 0; r < k; r++) {
+            int j = ranking.order()[r];
+            IndexedClip ref = cands.get(j);
+            boolean rescored = r < ranking.rescored();
+            double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
+            hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
+                    s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
+                    cal == null ? null : cal.confidence(matchScore(s1[j], s2[j])), tokenMatches(qtokens, yHost, ref)));
+        }
+        return hits;
     }
 
     /** The candidates' frame vectors padded to the longest ([c, m, d]), their mask and their s1 vectors ([c, d]). */

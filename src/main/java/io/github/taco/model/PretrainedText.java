@@ -111,11 +111,11 @@ public final class PretrainedText {
         Files.createDirectories(dir);
         Path tmp = io.github.taco.io.AtomicFiles.tempSibling(out, true);
         try {
-            Path tokenizer = tmp.resolve("tokenizer.json");
+            Path tokenizer = tmp.resolve(io.github.taco.text.WordPieceTokenizer.JSON_FILE);
             Files.write(tokenizer, resource(MINILM_TOKENIZER));
             return OnnxBertImporter.importGraph(graph, tokenizer, out, null, overwrite);
         } finally {
-            Files.deleteIfExists(tmp.resolve("tokenizer.json"));
+            Files.deleteIfExists(tmp.resolve(io.github.taco.text.WordPieceTokenizer.JSON_FILE));
             Files.deleteIfExists(tmp);
         }
     }

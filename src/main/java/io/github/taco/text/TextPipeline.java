@@ -144,7 +144,7 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         }
         // named by content, so two versions never share a file and a finished copy is never rewritten
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "taco-vocab-" + Integer.toHexString(java.util.Arrays.hashCode(bytes)));
-        Path file = dir.resolve("vocab.txt");
+        Path file = dir.resolve(WordPieceTokenizer.VOCAB_FILE);
         if (!Files.exists(file) || Files.size(file) != bytes.length) {
             Files.createDirectories(dir);
             Path tmp = io.github.taco.io.AtomicFiles.tempSibling(file, false);
