@@ -91,7 +91,12 @@ public final class VideoIndex implements ClipIndex {
     /** What {@link #compact} did; {@code rewritten} is false when there was no dead space (nothing written). */
     public record CompactionReport(int clips, long bytesBefore, long bytesAfter, double seconds, String frameFile, boolean rewritten) {}
 
-    /** Test hook: called at named points of {@link #compact} to inject failures and crashes. */
+    /**
+     * Called at named points of {@link #compact} ("before-commit", "after-commit"); a no-op unless a
+     * test in this package installs one. It stays in the production class because compaction's crash
+     * safety (an orphan file after a crash before the commit, a superseded one after it) can only be
+     * tested by failing at exactly those points of the real code path.
+     */
     interface CompactionHook {
         void at(String phase) throws IOException;
     }
@@ -443,7 +448,7 @@ public final class VideoIndex implements ClipIndex {
         }
     }
 
-    /** Installs a test hook into {@link #compact}. */
+    /** Installs a {@link CompactionHook} (package-private: for the crash tests only). */
     void compactionHook(CompactionHook hook) {
         this.compactionHook = hook;
     }
