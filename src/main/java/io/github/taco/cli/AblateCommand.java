@@ -38,7 +38,7 @@ final class AblateCommand implements Callable<Integer> {
             + "or a comma list (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     List<String> tables;
 
-    @Option(names = "--seeds", split = ",", description = "Seeds (default: ${DEFAULT-VALUE}).", defaultValue = "1,2")
+    @Option(names = "--seeds", split = ",", description = "Seeds to run, a comma-separated list: --seeds 3 runs seed 3 alone, --seeds 1,2,3 all three (default: ${DEFAULT-VALUE}).", defaultValue = "1,2")
     List<Long> seeds;
 
     @Option(names = "--steps", description = "Training steps per run (default: the cpu preset's).")
