@@ -74,10 +74,10 @@ final class AblationReport {
                 set.evalClips() == 0 ? "all" : Integer.toString(set.evalClips()),
                 java.math.BigDecimal.valueOf(set.dropoutValue()).stripTrailingZeros().toPlainString(), set.steps(), secs,
                 runs.stream().map(Ablation.Run::seed).distinct().sorted().toList(), set.topR()));
-        if (set.batch() != preset.batch() || set.temperature() != preset.temperature() || !set.similarity().equals(preset.similarity())) {
+        if (set.batch() != preset.batch() || set.temperature() != preset.temperature() || set.similarity() != preset.similarity()) {
             sb.append("Changed from the preset for every row:")
                     .append(set.batch() != preset.batch() ? " K = " + set.batch() + ";" : "")
-                    .append(!set.similarity().equals(preset.similarity()) ? " similarity " + set.similarity() + ";" : "")
+                    .append(set.similarity() != preset.similarity() ? " similarity " + set.similarity() + ";" : "")
                     .append(set.temperature() != preset.temperature() && set.similarity() != Similarity.DOT ? " τ = " + set.temperature() + ";" : "")
                     .append("\n\n");
         }

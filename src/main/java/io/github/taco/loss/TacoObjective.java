@@ -22,12 +22,10 @@ import io.github.taco.model.Scalars;
 public final class TacoObjective {
     private final TacoModel model;
     private final TacoConfig config;
-    private final Negatives mode;
 
     public TacoObjective(TacoModel model) {
         this.model = model;
         this.config = model.config();
-        this.mode = config.negatives;
     }
 
     /** The loss terms of one step; unused terms are null. s1 and s2 are [K, K] (s2 null without L2). */
@@ -57,7 +55,7 @@ public final class TacoObjective {
         NegativeSampler.Selection sel = null;
         NDArray total = e.loss;
         if (config.useL3) {
-            sel = select(e, random, mode);
+            sel = select(e, random, config.negatives);
             timer.lap("cascade selection");
             // stopGradient: the diagnostic variant whose L3 cannot move the shared encoders
             NDArray yf = config.l3Detached ? e.y.stopGradient() : e.y;
@@ -95,7 +93,7 @@ public final class TacoObjective {
      */
     public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
             int chunkAnchors) {
-        return computeAndBackward(in, random, timer, gc, chunkAnchors, mode);
+        return computeAndBackward(in, random, timer, gc, chunkAnchors, config.negatives);
     }
 
     /**
@@ -235,7 +233,7 @@ public final class TacoObjective {
 
     /** The negatives L3 takes unless a step says otherwise ({@code model.negatives}). */
     public Negatives negatives() {
-        return mode;
+        return config.negatives;
     }
 
     private NegativeSampler.Selection select(Encoded e, Random random, Negatives negatives) {

@@ -3,7 +3,6 @@ package io.github.taco.model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.text.Idf;
-import io.github.taco.text.TagSet;
 import io.github.taco.text.TextPipeline;
 
 import java.io.IOException;

@@ -23,7 +23,6 @@ import io.github.taco.model.TacoModel;
 import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
-import io.github.taco.text.TagSet;
 import io.github.taco.text.TextPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
