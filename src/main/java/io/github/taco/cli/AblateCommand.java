@@ -76,8 +76,9 @@ final class AblateCommand implements Callable<Integer> {
 
     @Option(names = "--text-lr", description = "Peak learning rate of every row's text encoder (its embeddings and layers; the "
             + "projection to d, the video encoder and the fusion keep the preset's 5e-4), same warm-up and decay. The paper "
-            + "fine-tunes a pretrained BERT at 2e-5 against 1e-4 from scratch (docs/method.md §6). Default: the preset's rate, "
-            + "or 0.2 × it (1e-4) with --bert. 0 freezes the text encoder.")
+            + "fine-tunes a pretrained BERT at 2e-5 against 1e-4 from scratch (docs/method.md §6). Default: the cpu preset's "
+            + "2e-3 from scratch (4 × its main rate), or 0.2 × the main rate (1e-4) with --bert. 0 freezes the text encoder. "
+            + "Tables trained before the preset's change (at 5e-4) continue with --text-lr 5e-4.")
     Double textLr;
 
     @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Change every row's run config, with the keys of "

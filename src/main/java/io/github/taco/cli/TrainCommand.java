@@ -83,7 +83,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Peak learning rate.") Double lr;
     @Option(names = "--text-lr", description = "Peak learning rate of the text encoder (its embeddings and layers; the projection "
             + "text.proj, the video encoder and the fusion use --lr), with the same warm-up and decay. The paper fine-tunes its "
-            + "pretrained BERT at 2e-5 against 1e-4 from scratch (docs/method.md §6). Default: --lr, or 0.2 × --lr with --bert. "
+            + "pretrained BERT at 2e-5 against 1e-4 from scratch (docs/method.md §6). Default from scratch: the preset's "
+            + "scratchTextRateRatio × --lr (cpu: 4 × 5e-4 = 2e-3, measured in docs/ablation-youcook2.md; paper: --lr); "
+            + "with --bert: 0.2 × --lr. "
             + "0 freezes the text encoder. Kept by --resume.") Double textLr;
     @Option(names = "--warmup", description = "Linear warm-up steps.") Long warmup;
     @Option(names = "--weight-decay", description = "AdamW weight decay.") Double weightDecay;

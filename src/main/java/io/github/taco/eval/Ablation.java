@@ -162,7 +162,7 @@ public final class Ablation {
         // The text rate the rows train at, as TrainingRun would choose it; null when it is the main rate, so
         // runs from scratch compare equal to those recorded before the option existed.
         double textRate = spec.textLearningRate != null ? spec.textLearningRate
-                : spec.bert != null ? train.learningRate * TrainOptions.PRETRAINED_TEXT_RATE_RATIO : train.learningRate;
+                : spec.bert != null ? train.learningRate * TrainOptions.PRETRAINED_TEXT_RATE_RATIO : train.effectiveTextLearningRate();
         return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
                 spec.similarity != null ? spec.similarity : model.similarity,
                 spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,

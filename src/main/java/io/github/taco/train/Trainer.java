@@ -207,6 +207,8 @@ public final class Trainer implements AutoCloseable {
             options = override.copy();
             if (options.textLearningRate == null) {
                 options.textLearningRate = saved.textLearningRate;
+                // a checkpoint saved before the ratio existed reads 1: it resumes at the rate it trained at
+                options.scratchTextRateRatio = saved.scratchTextRateRatio;
             }
         }
         TacoModel model = TacoModel.load(dir, manager);

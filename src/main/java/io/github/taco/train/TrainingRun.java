@@ -223,8 +223,8 @@ public final class TrainingRun {
                 mc.hiddenSize, mc.textProjected() ? " (text encoder " + mc.textWidth() + " wide, projected to d)" : "",
                 mc.textLayers, mc.videoLayers, mc.fusionLayers);
         TrainOptions options = trainOptions(spec);
-        if (options.textLearningRate != null) {
-            LOG.info("text encoder learning rate {} (main {})", options.textLearningRate, options.learningRate);
+        if (options.textRateScale() != 1.0) {
+            LOG.info("text encoder learning rate {} (main {})", options.effectiveTextLearningRate(), options.learningRate);
         }
         return new Trainer(model, options);
     }

@@ -54,7 +54,11 @@ class TextEncoderOptionsTest {
 
     @Test
     void textLrFromTheFlagOrTheYamlConfig(@TempDir Path tmp) throws Exception {
-        assertNull(TrainingRun.trainOptions(trainSpec(tmp)).textLearningRate, "from scratch: the main rate");
+        TrainOptions scratch = TrainingRun.trainOptions(trainSpec(tmp));
+        assertNull(scratch.textLearningRate, "from scratch: the preset's ratio decides");
+        assertEquals(2e-3, scratch.effectiveTextLearningRate(), 1e-15, "the cpu preset: 4 × 5e-4");
+        assertEquals(1e-4, TrainingRun.trainOptions(trainSpec(tmp, "--preset", "paper")).effectiveTextLearningRate(), 1e-15,
+                "the paper preset: the main rate");
         assertEquals(3e-5, trainSpec(tmp, "--text-lr", "3e-5").train.textLearningRate, 0.0);
         Path yaml = Files.writeString(tmp.resolve("c.yaml"), "train:\n  learningRate: 2.0e-4\n  textLearningRate: 4.0e-5\n"
                 + "model:\n  textHiddenSize: 256\n  textAttentionHeads: 8\n");

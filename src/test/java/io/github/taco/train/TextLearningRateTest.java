@@ -148,10 +148,32 @@ class TextLearningRateTest {
     }
 
     @Test
+    void resumeKeepsTheScratchRatioTheRunStartedWith(@TempDir Path tmp) throws Exception {
+        // a checkpoint of a run at ratio 1 (or saved before the ratio existed), resumed with the cpu
+        // preset's options (ratio 4) as the command line gives them: it goes on at the rate it trained at
+        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
+                Trainer t = new Trainer(model, options(null))) {
+            t.train(TextWidthTest.batch(100));
+            t.save(tmp.resolve("ckpt"), Map.of());
+        }
+        TrainOptions commandLine = options(null);
+        commandLine.scratchTextRateRatio = 4;
+        try (NDManager root = NDManager.newBaseManager(); Trainer t = Trainer.resume(tmp.resolve("ckpt"), root, commandLine)) {
+            assertEquals(1.0, t.options().textRateScale(), 0.0);
+            t.model().close();
+        }
+        TrainOptions four = options(null);
+        four.scratchTextRateRatio = 4;
+        assertEquals(4.0, four.textRateScale(), 0.0);
+        assertEquals(4 * four.learningRate, four.effectiveTextLearningRate(), 1e-18);
+    }
+
+    @Test
     void aPretrainedTextEncoderDefaultsToAFifthOfTheRate() {
         TrainingRun.Spec spec = new TrainingRun.Spec();
         spec.train = TrainOptions.preset("cpu");
-        assertNull(TrainingRun.trainOptions(spec).textLearningRate, "from scratch: the main rate");
+        assertNull(TrainingRun.trainOptions(spec).textLearningRate, "from scratch: the preset's ratio decides");
+        assertEquals(4 * spec.train.learningRate, TrainingRun.trainOptions(spec).effectiveTextLearningRate(), 1e-18);
         spec.bert = Path.of("some-bert");
         assertEquals(spec.train.learningRate * 0.2, TrainingRun.trainOptions(spec).textLearningRate, 1e-18);
         assertNull(spec.train.textLearningRate, "the spec is not changed");
