@@ -5,6 +5,7 @@ import io.github.taco.data.Datasets;
 import io.github.taco.data.MissingPolicy;
 import io.github.taco.data.Split;
 import io.github.taco.data.synth.ContentWords;
+import io.github.taco.eval.EvalRun;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
@@ -47,14 +48,7 @@ public class CascadeNegatives {
             TacoConfig c = ckpt.config();
             boolean useS2 = args.length > 5 ? Boolean.parseBoolean(args[5]) : c.useL2;
             BatchBuilder builder = new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, MissingPolicy.FAIL);
-            List<Batch> parts = new ArrayList<>();
-            for (int s = 0; s < clips.size(); s += 128) {
-                List<Clip> part = new ArrayList<>();
-                for (Clip clip : clips.subList(s, Math.min(clips.size(), s + 128))) {
-                    part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)), clip.split()));
-                }
-                parts.add(builder.build(part, new Random(0)));
-            }
+            List<Batch> parts = EvalRun.queryBatches(clips, builder);
             float[][][] m = new RetrievalEvaluator(ckpt.model(), new RetrievalEvaluator.Options(0, 0)).scoreMatrices(parts);
             int n = m[0].length;
             List<Set<String>> lemmas = new ArrayList<>();

@@ -78,7 +78,7 @@ public final class EvalRun {
     }
 
     /** The evaluation batches of {@code clips}, 128 at a time, each clip with its first caption as the query. */
-    static List<Batch> queryBatches(List<Clip> clips, BatchBuilder builder) throws IOException {
+    public static List<Batch> queryBatches(List<Clip> clips, BatchBuilder builder) throws IOException {
         List<Batch> batches = new ArrayList<>();
         for (int s = 0; s < clips.size(); s += 128) {
             List<Clip> part = new ArrayList<>();
