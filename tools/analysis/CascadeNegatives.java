@@ -9,7 +9,9 @@ import io.github.taco.eval.EvalRun;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
+import io.github.taco.loss.NegativeSampler;
 import io.github.taco.model.Checkpoint;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoConfig;
 
 import java.nio.file.Path;
@@ -58,18 +60,22 @@ public class CascadeNegatives {
             Stats cascade = new Stats(), rand = new Stats(), closest = new Stats();
             for (int b = 0; b < batches; b++) {
                 int[] batch = random.ints(0, n).distinct().limit(k).toArray();
+                // r[i * K + j] = r(v_j, t_i): s1 (+ s2) of the batch, as TacoObjective hands it to the sampler
+                float[] r = new float[k * k];
+                for (int a = 0; a < k; a++) {
+                    for (int b2 = 0; b2 < k; b2++) {
+                        r[a * k + b2] = m[0][batch[a]][batch[b2]] + (useS2 ? m[1][batch[a]][batch[b2]] : 0f);
+                    }
+                }
+                NegativeSampler.Selection cascadeSel = NegativeSampler.select(Negatives.CASCADE, r, k, kPrime, random);
+                NegativeSampler.Selection randomSel = NegativeSampler.select(Negatives.RANDOM, null, k, kPrime, random);
                 for (int a = 0; a < k; a++) {
                     int i = batch[a];
+                    // the negatives L3 would take, chosen by the training code itself (NegativeSampler)
+                    for (int q : cascadeSel.videosForText()[a]) cascade.add(lemmas.get(i), lemmas.get(batch[q]));
+                    for (int q : randomSel.videosForText()[a]) rand.add(lemmas.get(i), lemmas.get(batch[q]));
                     Integer[] others = new Integer[k - 1];
                     for (int o = 0, t = 0; o < k; o++) if (o != a) others[t++] = batch[o];
-                    // the cascade: highest r = s1 (+ s2) for text anchor i
-                    Integer[] byScore = others.clone();
-                    java.util.Arrays.sort(byScore, (x, y) -> Float.compare(score(m, i, y, useS2), score(m, i, x, useS2)));
-                    for (int q = 0; q < kPrime; q++) cascade.add(lemmas.get(i), lemmas.get(byScore[q]));
-                    // random negatives
-                    List<Integer> shuffled = new ArrayList<>(List.of(others));
-                    java.util.Collections.shuffle(shuffled, random);
-                    for (int q = 0; q < kPrime; q++) rand.add(lemmas.get(i), lemmas.get(shuffled.get(q)));
                     // the K' batch-mates whose captions overlap most (what a perfect lexical ranking would pick)
                     Integer[] byWords = others.clone();
                     java.util.Arrays.sort(byWords, (x, y) -> Double.compare(jaccard(lemmas.get(i), lemmas.get(y)), jaccard(lemmas.get(i), lemmas.get(x))));
@@ -83,10 +89,6 @@ public class CascadeNegatives {
             rand.print("random");
             closest.print("most overlapping words");
         }
-    }
-
-    static float score(float[][][] m, int text, int video, boolean useS2) {
-        return m[0][text][video] + (useS2 ? m[1][text][video] : 0f);
     }
 
     static double jaccard(Set<String> a, Set<String> b) {

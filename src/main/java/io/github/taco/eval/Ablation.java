@@ -159,10 +159,12 @@ public final class Ablation {
         List<String> overrides = checkedOverrides(spec.overrides, preset);
         TacoConfig model = preset.model;
         TrainOptions train = preset.train;
-        // The text rate the rows train at, as TrainingRun would choose it; null when it is the main rate, so
-        // runs from scratch compare equal to those recorded before the option existed.
+        // The text rate the rows train at, chosen by TrainingRun's own rule (preset ratio from scratch, a
+        // fifth with --bert); null when it is the main rate, so such runs compare equal to those recorded
+        // before the option existed.
+        preset.bert = spec.bert;
         double textRate = spec.textLearningRate != null ? spec.textLearningRate
-                : spec.bert != null ? train.learningRate * TrainOptions.PRETRAINED_TEXT_RATE_RATIO : train.effectiveTextLearningRate();
+                : TrainingRun.trainOptions(preset).effectiveTextLearningRate();
         return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
                 spec.similarity != null ? spec.similarity : model.similarity,
                 spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,
