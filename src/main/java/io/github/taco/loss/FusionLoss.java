@@ -70,11 +70,11 @@ public final class FusionLoss {
      * the shares of disjoint anchor ranges covering the batch sum to L3 (each anchor's two
      * cross-entropies are divided by 2K, not by the chunk's size).
      */
-    public static NDArray computeShare(TacoModel model, NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask,
-            NegativeSampler.Selection sel, int from, int to, NDManager scope) {
-        int k = (int) y.getShape().get(0);
+    public static NDArray computeShare(TacoModel model, TacoModel.FusionInputs in, NegativeSampler.Selection sel,
+            int from, int to, NDManager scope) {
+        int k = (int) in.texts().getShape().get(0);
         Pairs pairs = Pairs.forAnchors(sel, from, to);
-        NDArray s3 = model.s3(y, tokenMask, x, frameMask, pairs.textIdx(), pairs.videoIdx(), scope);
+        NDArray s3 = model.s3(in, pairs.textIdx(), pairs.videoIdx(), scope);
         return Scalars.div(crossEntropySum(s3, to - from, sel.kPrime()), 2.0 * k);
     }
 

@@ -57,14 +57,11 @@ public final class TacoObjective {
         if (config.useL3) {
             sel = select(e, random, config.negatives);
             timer.lap("cascade selection");
-            // stopGradient: the diagnostic variant whose L3 cannot move the shared encoders
-            NDArray yf = config.l3Detached ? e.y.stopGradient() : e.y;
-            NDArray xf = config.l3Detached ? e.x.stopGradient() : e.x;
+            TacoModel.FusionInputs f = fusionInputs(e, in);
             int k = (int) e.y.getShape().get(0);
             int chunk = chunkSize(chunkAnchors, k, sel.kPrime(), in);
             for (int from = 0; from < k; from += chunk) {
-                NDArray share = FusionLoss.computeShare(model, yf, in.tokenMask(), xf, in.frameMask(), sel,
-                        from, Math.min(k, from + chunk), yf.getManager());
+                NDArray share = FusionLoss.computeShare(model, f, sel, from, Math.min(k, from + chunk), e.y.getManager());
                 l3 = l3 == null ? share : l3.add(share);
             }
             NDArray weighted = config.l3Weight == 1.0 ? l3 : Scalars.mul(l3, config.l3Weight);
@@ -79,10 +76,12 @@ public final class TacoObjective {
      * {@code gc.backward(compute(...).total())} (up to float summation order), in the memory of one
      * chunk of {@code chunkAnchors} anchors' fusion pairs instead of all K + 2K·K' of them.
      *
-     * <p>The fusion runs chunk by chunk on detached leaf copies of the encoder outputs y and x; each
-     * chunk's share of L3 is back-propagated at once, which fills the fusion's gradients and
-     * accumulates dL3/dy and dL3/dx in the copies, and its activations are freed. Then one backward of
-     * L1 + λ·L2 + Σ(y ⊙ dL3/dy) + Σ(x ⊙ dL3/dx) carries L3's share through the encoders.
+     * <p>The fusion's inputs u and v ({@link TacoModel#fusionInputs}: the encoder outputs y and x with the
+     * fusion's embeddings and input LayerNorm, per text and per video) are computed once in the step's
+     * graph. The fusion then runs chunk by chunk on detached leaf copies of u and v; each chunk's share
+     * of L3 is back-propagated at once, which fills the fusion layers' gradients and accumulates dL3/du
+     * and dL3/dv in the copies, and its activations are freed. Then one backward of
+     * L1 + λ·L2 + Σ(u ⊙ dL3/du) + Σ(v ⊙ dL3/dv) carries L3's share through the fusion's input and the encoders.
      * Dropout masks are drawn in the same order as by {@link #compute(TacoModel.Inputs, Random, StepTimer, int)}
      * with the same chunks, so the two paths also agree with dropout on (the chunk size decides which
      * masks are drawn, not how they are distributed).
@@ -114,29 +113,25 @@ public final class TacoObjective {
         int k = (int) e.y.getShape().get(0);
         int chunk = chunkSize(chunkAnchors, k, sel.kPrime(), in);
         NDManager scope = e.y.getManager();
-        NDArray yLeaf = e.y.stopGradient();
-        NDArray xLeaf = e.x.stopGradient();
-        yLeaf.setRequiresGradient(true);
-        xLeaf.setRequiresGradient(true);
+        TacoModel.FusionInputs f = fusionInputs(e, in);
+        NDArray textLeaf = f.texts().stopGradient();
+        NDArray videoLeaf = f.videos().stopGradient();
+        textLeaf.setRequiresGradient(true);
+        videoLeaf.setRequiresGradient(true);
+        TacoModel.FusionInputs leaves = new TacoModel.FusionInputs(textLeaf, in.tokenMask(), videoLeaf, in.frameMask());
         double l3 = 0;
         for (int from = 0; from < k; from += chunk) {
             try (NDManager chunkScope = scope.newSubManager()) {
-                NDArray share = FusionLoss.computeShare(model, yLeaf, in.tokenMask(), xLeaf, in.frameMask(), sel,
-                        from, Math.min(k, from + chunk), chunkScope);
+                NDArray share = FusionLoss.computeShare(model, leaves, sel, from, Math.min(k, from + chunk), chunkScope);
                 timer.lap("fusion");
                 gc.backward(config.l3Weight == 1.0 ? share : Scalars.mul(share, config.l3Weight));
                 l3 += share.getFloat();
                 timer.lap("fusion backward");
             }
         }
-        NDArray total = e.loss;
-        if (!config.l3Detached) {
-            NDArray carried = e.y.mul(yLeaf.getGradient()).sum().add(e.x.mul(xLeaf.getGradient()).sum());
-            total = total == null ? carried : total.add(carried);
-        }
-        if (total != null) {
-            gc.backward(total);
-        }
+        // Always carried: besides the encoders (unless detached) it trains the fusion's input embeddings and LayerNorm.
+        NDArray carried = f.texts().mul(textLeaf.getGradient()).sum().add(f.videos().mul(videoLeaf.getGradient()).sum());
+        gc.backward(e.loss == null ? carried : e.loss.add(carried));
         timer.lap("backward");
         NDArray l3Value = scope.create((float) l3);
         NDArray weightedValue = scope.create((float) (config.l3Weight * l3));
@@ -229,6 +224,15 @@ public final class TacoObjective {
             }
         }
         return in.tokenIds().getManager().create(out, new ai.djl.ndarray.types.Shape(k, n, k));
+    }
+
+    /**
+     * The fusion's inputs of the batch, in the step's graph. stopGradient: the diagnostic variant
+     * ({@link TacoConfig#l3Detached}) whose L3 cannot move the shared encoders.
+     */
+    private TacoModel.FusionInputs fusionInputs(Encoded e, TacoModel.Inputs in) {
+        return model.fusionInputs(config.l3Detached ? e.y.stopGradient() : e.y, in.tokenMask(),
+                config.l3Detached ? e.x.stopGradient() : e.x, in.frameMask());
     }
 
     /** The negatives L3 takes unless a step says otherwise ({@code model.negatives}). */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * f_m and its head (docs/method.md §1): the text tokens y followed by the frames x, plus a token-type
@@ -32,31 +33,48 @@ final class FusionEncoder {
     }
 
     /**
-     * @param y     [P, n, d] text tokens of each pair
-     * @param tmask [P, n]
-     * @param x     [P, m, d] frames of each pair
-     * @param vmask [P, m]
-     * @return s3 [P]
+     * The fusion's input at the text positions, for each text once: y + token type 0 + positions
+     * 0..n-1, then the LayerNorm. It is per position, so the pairs' input is a gather of these rows
+     * and of {@link #embedVideo}'s: computed per text and per video instead of per pair [ours].
+     *
+     * @param y [K, n, d] text tokens
      */
-    NDArray forward(NDArray y, NDArray tmask, NDArray x, NDArray vmask, boolean training) {
-        NDManager m = y.getManager();
+    NDArray embedText(NDArray y) {
         long n = y.getShape().get(1);
-        long frames = x.getShape().get(1);
-        NDArray types = NDArrays.concat(new NDList(
-                m.zeros(new ai.djl.ndarray.types.Shape(1, n), DataType.INT64),
-                m.ones(new ai.djl.ndarray.types.Shape(1, frames), DataType.INT64)), 1);
         if (n > firstFramePosition) {
             throw new IllegalArgumentException("texts have " + n + " positions, the fusion has maxTokens=" + firstFramePosition);
         }
-        // Text at 0..n-1, frames at maxTokens..: with positions n.. instead, the frames' position
-        // embeddings (and so s3) would change with the batch's text padding length.
-        NDArray positions = NDArrays.concat(new NDList(
-                m.arange(0, (int) n, 1, DataType.INT64),
-                m.arange(firstFramePosition, (int) (firstFramePosition + frames), 1, DataType.INT64)), 0).reshape(1, n + frames);
-        NDArray h = NDArrays.concat(new NDList(y, x), 1)
-                .add(Nn.embedding(types, tokenTypeEmbeddings))
-                .add(Nn.embedding(positions, positionEmbeddings));
-        h = Nn.dropout(layerNorm.apply(h), dropout, training);
+        return embed(y, 0, 0);
+    }
+
+    /**
+     * As {@link #embedText} for the frames: x + token type 1 + positions maxTokens.., then the LayerNorm.
+     * Text at 0..n-1, frames at maxTokens..: with positions n.. instead, the frames' position
+     * embeddings (and so s3) would change with the batch's text padding length.
+     *
+     * @param x [K, m, d] frames
+     */
+    NDArray embedVideo(NDArray x) {
+        return embed(x, 1, firstFramePosition);
+    }
+
+    private NDArray embed(NDArray h, int tokenType, int firstPosition) {
+        NDManager m = h.getManager();
+        long len = h.getShape().get(1);
+        NDArray types = m.full(new Shape(1, len), tokenType, DataType.INT64);
+        NDArray positions = m.arange(firstPosition, (int) (firstPosition + len), 1, DataType.INT64).reshape(1, len);
+        return layerNorm.apply(h.add(Nn.embedding(types, tokenTypeEmbeddings)).add(Nn.embedding(positions, positionEmbeddings)));
+    }
+
+    /**
+     * @param u     [P, n, d] each pair's text input ({@link #embedText})
+     * @param tmask [P, n]
+     * @param v     [P, m, d] each pair's video input ({@link #embedVideo})
+     * @param vmask [P, m]
+     * @return s3 [P]
+     */
+    NDArray forward(NDArray u, NDArray tmask, NDArray v, NDArray vmask, boolean training) {
+        NDArray h = Nn.dropout(NDArrays.concat(new NDList(u, v), 1), dropout, training);
         NDArray mask = NDArrays.concat(new NDList(tmask, vmask), 1);
         // The head reads the fused [CLS] alone, so the last layer computes position 0 only.
         NDArray cls = encoder.forwardFirstPosition(h, mask, training);

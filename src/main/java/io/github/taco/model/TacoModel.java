@@ -154,6 +154,17 @@ public final class TacoModel implements AutoCloseable {
     }
 
     /**
+     * The fusion's input rows, once per text and once per video (embeddings and LayerNorm, docs/method.md
+     * §1): a pair's input is the gather of its text's and its video's rows, so many pairs share them.
+     */
+    public record FusionInputs(NDArray texts, NDArray tokenMask, NDArray videos, NDArray frameMask) {}
+
+    /** {@link FusionInputs} of the texts y [Kt, n, d] and the videos x [Kv, m, d]; in y's and x's managers. */
+    public FusionInputs fusionInputs(NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask) {
+        return new FusionInputs(fusion.embedText(y), tokenMask, fusion.embedVideo(x), frameMask);
+    }
+
+    /**
      * s3 for the pairs (text textIdx[p], video videoIdx[p]): runs the fusion on each pair. [P].
      */
     public NDArray s3(NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask, int[] textIdx, int[] videoIdx) {
@@ -162,11 +173,19 @@ public final class TacoModel implements AutoCloseable {
 
     /**
      * As {@link #s3(NDArray, NDArray, NDArray, NDArray, int[], int[])}, with the per-pair copies and every
-     * activation of the fusion owned by {@code scope}: closing it frees them, e.g. one chunk of L3's
-     * pairs at a time (gradient caching, {@link io.github.taco.loss.TacoObjective}).
+     * activation of the fusion owned by {@code scope}.
      */
     public NDArray s3(NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask, int[] textIdx, int[] videoIdx,
             NDManager scope) {
+        return s3(fusionInputs(y, tokenMask, x, frameMask), textIdx, videoIdx, scope);
+    }
+
+    /**
+     * s3 for the pairs (text textIdx[p], video videoIdx[p]) of {@code in}, with the per-pair copies and every
+     * activation of the fusion owned by {@code scope}: closing it frees them, e.g. one chunk of L3's
+     * pairs at a time (gradient caching, {@link io.github.taco.loss.TacoObjective}). [P].
+     */
+    public NDArray s3(FusionInputs in, int[] textIdx, int[] videoIdx, NDManager scope) {
         if (textIdx.length != videoIdx.length) {
             throw new IllegalArgumentException("textIdx and videoIdx differ in length");
         }
@@ -174,14 +193,14 @@ public final class TacoModel implements AutoCloseable {
         NDArray vi = scope.create(toLong(videoIdx));
         // An op's result belongs to its first operand's manager: moving the gathered inputs into scope
         // puts the whole fusion there.
-        NDArray yp = y.get(new NDIndex("{}", ti));
-        NDArray tp = tokenMask.get(new NDIndex("{}", ti));
-        NDArray xp = x.get(new NDIndex("{}", vi));
-        NDArray vp = frameMask.get(new NDIndex("{}", vi));
-        for (NDArray a : new NDArray[] {yp, tp, xp, vp}) {
+        NDArray up = in.texts().get(new NDIndex("{}", ti));
+        NDArray tp = in.tokenMask().get(new NDIndex("{}", ti));
+        NDArray vp = in.videos().get(new NDIndex("{}", vi));
+        NDArray fp = in.frameMask().get(new NDIndex("{}", vi));
+        for (NDArray a : new NDArray[] {up, tp, vp, fp}) {
             a.attach(scope);
         }
-        return fusion.forward(yp, tp, xp, vp, training);
+        return fusion.forward(up, tp, vp, fp, training);
     }
 
     private NDArray scale(NDArray scores) {
