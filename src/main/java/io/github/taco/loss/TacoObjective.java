@@ -141,11 +141,12 @@ public final class TacoObjective {
 
     /**
      * The automatic chunk (chunkAnchors = 0) keeps the fusion's largest activation, its feed-forward's
-     * [pairs, n + m, intermediate] in float32, under this many bytes. Measured in docs/performance.md:
-     * small chunks are faster as well as leaner, because freed blocks below the C allocator's mmap
-     * threshold are reused instead of being mapped and zeroed afresh at every step.
+     * [pairs, n + m, intermediate] in float32, under this many bytes: 32 MiB, glibc's largest mmap
+     * threshold, so that freed blocks are reused instead of being mapped and zeroed afresh at every step.
+     * Measured in docs/performance.md: up to there, larger chunks are faster on two threads (large shape:
+     * 8 anchors 3.73 s a step, 2 anchors 3.95 s), beyond it much slower (32 anchors: 4.7–5.1 s).
      */
-    public static final long AUTO_CHUNK_BYTES = 8L << 20;
+    public static final long AUTO_CHUNK_BYTES = 32L << 20;
 
     private int chunkSize(int chunkAnchors, int k, int kPrime, TacoModel.Inputs in) {
         if (chunkAnchors > 0) {
