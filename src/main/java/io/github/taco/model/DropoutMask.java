@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * waits. A training step of the large shape draws about 120 million of them (docs/performance.md):
  * 15 % of the step on two threads. Here each block of {@link #BLOCK} elements has its own SplitMix64
  * stream ({@link SplittableRandom}), the blocks run on the common fork-join pool and write straight into
- * the tensor's memory, at well under 1 ns per element.
+ * the tensor's memory, at about 1 ns per element per core.
  *
  * <p>The seed of each mask is one draw from the engine's generator, so a training step's masks still
  * follow from the engine seed that {@code Trainer} sets per step (exact resume), and do not depend on

@@ -1,6 +1,7 @@
 package io.github.taco.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -173,34 +174,40 @@ public final class TacoModel implements AutoCloseable {
 
     /**
      * As {@link #s3(NDArray, NDArray, NDArray, NDArray, int[], int[])}, with the per-pair copies and every
-     * activation of the fusion owned by {@code scope}.
+     * activation of the fusion owned by {@code scope}. The pairs' rows are gathered first and the fusion's
+     * input computed on them: evaluation and search score a few pairs out of many texts and videos.
      */
     public NDArray s3(NDArray y, NDArray tokenMask, NDArray x, NDArray frameMask, int[] textIdx, int[] videoIdx,
             NDManager scope) {
-        return s3(fusionInputs(y, tokenMask, x, frameMask), textIdx, videoIdx, scope);
+        NDList p = pairRows(y, tokenMask, x, frameMask, textIdx, videoIdx, scope);
+        return fusion.forward(fusion.embedText(p.get(0)), p.get(1), fusion.embedVideo(p.get(2)), p.get(3), training);
     }
 
     /**
-     * s3 for the pairs (text textIdx[p], video videoIdx[p]) of {@code in}, with the per-pair copies and every
+     * s3 for the pairs (text textIdx[p], video videoIdx[p]) of {@code in} ({@link #fusionInputs}, computed
+     * once for a batch whose pairs share its texts and videos, as L3's), with the per-pair copies and every
      * activation of the fusion owned by {@code scope}: closing it frees them, e.g. one chunk of L3's
      * pairs at a time (gradient caching, {@link io.github.taco.loss.TacoObjective}). [P].
      */
     public NDArray s3(FusionInputs in, int[] textIdx, int[] videoIdx, NDManager scope) {
+        NDList p = pairRows(in.texts(), in.tokenMask(), in.videos(), in.frameMask(), textIdx, videoIdx, scope);
+        return fusion.forward(p.get(0), p.get(1), p.get(2), p.get(3), training);
+    }
+
+    /** For each pair p: row textIdx[p] of texts and tokenMask, row videoIdx[p] of videos and frameMask; owned by {@code scope}. */
+    private static NDList pairRows(NDArray texts, NDArray tokenMask, NDArray videos, NDArray frameMask, int[] textIdx,
+            int[] videoIdx, NDManager scope) {
         if (textIdx.length != videoIdx.length) {
             throw new IllegalArgumentException("textIdx and videoIdx differ in length");
         }
         NDArray ti = scope.create(toLong(textIdx));
         NDArray vi = scope.create(toLong(videoIdx));
-        // An op's result belongs to its first operand's manager: moving the gathered inputs into scope
+        // An op's result belongs to its first operand's manager: moving the gathered rows into scope
         // puts the whole fusion there.
-        NDArray up = in.texts().get(new NDIndex("{}", ti));
-        NDArray tp = in.tokenMask().get(new NDIndex("{}", ti));
-        NDArray vp = in.videos().get(new NDIndex("{}", vi));
-        NDArray fp = in.frameMask().get(new NDIndex("{}", vi));
-        for (NDArray a : new NDArray[] {up, tp, vp, fp}) {
-            a.attach(scope);
-        }
-        return fusion.forward(up, tp, vp, fp, training);
+        NDList p = new NDList(texts.get(new NDIndex("{}", ti)), tokenMask.get(new NDIndex("{}", ti)),
+                videos.get(new NDIndex("{}", vi)), frameMask.get(new NDIndex("{}", vi)));
+        p.attach(scope);
+        return p;
     }
 
     private NDArray scale(NDArray scores) {
