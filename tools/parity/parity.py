@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import struct
+import os
 import sys
 import time
 
@@ -361,6 +362,33 @@ def blas_library():
         return "unknown"
 
 
+def openblas_core():
+    """The kernel OpenBLAS chose (openblas_get_corename), or why there is none. OPENBLAS_CORETYPE forces
+    one: Haswell on an AVX-512 CPU holds its float32 GEMM at about 60 % (147 against 234 GFLOP/s)."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line})
+        for lib in libs:
+            try:
+                fn = ctypes.CDLL(lib).openblas_get_corename
+            except (OSError, AttributeError):
+                continue
+            fn.restype = ctypes.c_char_p
+            forced = os.environ.get("OPENBLAS_CORETYPE")
+            return fn().decode() + (f" (forced by OPENBLAS_CORETYPE={forced})" if forced else "")
+        return "no OpenBLAS loaded"
+    except OSError:
+        return "unknown"
+
+
+def torch_env(env):
+    """The PyTorch side's environment: without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which this
+    environment sets for older OpenBLAS builds and which hold the GEMM at ~60 % on AVX-512 CPUs
+    (docs/performance.md). Only for the PyTorch command, never for tests or CI."""
+    return {k: v for k, v in env.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+
+
 def time_steps(args):
     torch.set_num_threads(args.threads)
     pre = PRESETS[args.preset]
@@ -409,7 +437,7 @@ def time_steps(args):
           f"{cfg['fusionLayers']}, K={k}, K'={min(cfg['kPrime'], k - 1)}, tokens={n}, frames={m}, D={cfg['featureDim']}, "
           f"dropout {cfg['dropout']}, "
           f"{nparams / 1e6:.1f}M parameters, {args.steps} timed steps after {args.warmup} warm-up")
-    print(f"BLAS: {blas_library()}")
+    print(f"BLAS: {blas_library()}; OpenBLAS kernel: {openblas_core()}")
     total_time = 0.0
     for s in range(args.warmup + args.steps):
         if s == args.warmup:
@@ -456,7 +484,7 @@ def compare(args):
     rss_re = re.compile(r"peak RSS (\d+) MB")
 
     def run(cmd):
-        out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        out = subprocess.run(cmd, env=torch_env(env) if cmd is torch_cmd else env, capture_output=True, text=True)
         if out.returncode != 0:
             sys.stderr.write(out.stdout + out.stderr)
             raise SystemExit(f"{cmd[0]} failed with exit code {out.returncode}")

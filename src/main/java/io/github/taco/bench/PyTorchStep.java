@@ -106,6 +106,10 @@ public final class PyTorchStep {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
         pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
+        // This environment forces an older OpenBLAS kernel (OPENBLAS_CORETYPE=Haswell, OPENBLAS_L2_SIZE), which holds
+        // torch's GEMM at ~60 % on AVX-512 CPUs: the PyTorch side runs without them (docs/performance.md).
+        pb.environment().remove("OPENBLAS_CORETYPE");
+        pb.environment().remove("OPENBLAS_L2_SIZE");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = p.waitFor();

@@ -11,7 +11,7 @@ import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.VideoFeatures;
 import io.github.taco.index.ClipEmbedder;
-import io.github.taco.index.NoGrad;
+import io.github.taco.model.NoGrad;
 import io.github.taco.text.EncodedText;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;

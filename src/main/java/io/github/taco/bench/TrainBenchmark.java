@@ -136,7 +136,7 @@ public final class TrainBenchmark {
      * The fusion's multiply-adds on b pairs: its last layer computes position 0 only (the head reads
      * z[0]): keys and values of every position, one query, one attention row, one feed-forward.
      */
-    private static double fusionMacs(double b, double len, double d, double inter, int layers) {
+    static double fusionMacs(double b, double len, double d, double inter, int layers) {
         if (layers == 0) {
             return 0;
         }

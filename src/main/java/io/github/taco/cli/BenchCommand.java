@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code taco bench ...}: measured performance figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: a training step on random batches of real size; search (HNSW, cascade, HTTP).",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Search.class, BenchCommand.Text.class, BenchCommand.ExportParity.class})
+        description = "Benchmarks: a training step on random batches of real size; a retrieval evaluation; search (HNSW, cascade, HTTP).",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Eval.class, BenchCommand.Search.class, BenchCommand.Text.class, BenchCommand.ExportParity.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -136,6 +136,69 @@ final class BenchCommand implements Runnable {
             io.github.taco.bench.PyTorchStep.Timing t = io.github.taco.bench.PyTorchStep.time(python, script, name, batch, kPrime,
                     featureDim, steps, warmup, n);
             return io.github.taco.bench.PyTorchStep.ratioLine(java, t);
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Times a retrieval evaluation as 'taco eval' runs it (s1, s1+0.5·s2 and the cascade, both directions) "
+                    + "and prints seconds per phase (encode, s1, s2, fusion, ranking), s2 pairs/s, fusion passes/s, the share of "
+                    + "this machine's float32 matrix-product peak each reaches, and peak RSS. With --padded, also the previous "
+                    + "release's padded s2 path on the same clips, and the ratio.",
+                    "",
+                    "On a checkpoint and its data (the demo's validation clips):",
+                    "  taco bench eval --checkpoint runs/demo/train/checkpoint \\",
+                    "      --annotations runs/demo/synth/youcookii_annotations_trainval.json \\",
+                    "      --features runs/demo/synth/features --top-r 10 --padded",
+                    "Without one: a random cpu-preset model on random clips of YouCook2's lengths:",
+                    "  taco bench eval --clips 3492"})
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--checkpoint", description = "A checkpoint folder; with --annotations and --features (default: a random cpu-preset model).")
+        Path checkpoint;
+
+        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Data (with --checkpoint)%n")
+        DataOptions data;
+
+        @Option(names = "--split", description = "validation, test or train (default: ${DEFAULT-VALUE}).", defaultValue = "validation")
+        String split;
+
+        @Option(names = "--clips", description = "Without --checkpoint: random clips (default: ${DEFAULT-VALUE}, YouCook2's validation split); "
+                + "with one: the first N clips of the split, 0 = all.", defaultValue = "3492")
+        int clips;
+
+        @Option(names = "--top-r", description = "Cascade: candidates re-scored with s3 per query, in each direction (default: ${DEFAULT-VALUE}, the demo's).",
+                defaultValue = "10")
+        int topR;
+
+        @Option(names = "--padded", description = "Also time the previous release's s2 path (padded to the longest caption and clip) on the same clips.")
+        boolean padded;
+
+        @Option(names = "--engine-threads", defaultValue = "0", description = "PyTorch intra-op threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
+        int engineThreads;
+
+        @Override
+        public Integer call() throws Exception {
+            EngineThreads.forSearch(engineThreads);
+            if (checkpoint == null) {
+                if (data != null) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--annotations and --features need --checkpoint");
+                }
+                TacoConfig c = TacoConfig.cpu(512);
+                try (ai.djl.ndarray.NDManager root = ai.djl.ndarray.NDManager.newBaseManager();
+                        io.github.taco.model.TacoModel model = new io.github.taco.model.TacoModel(c, root, 1)) {
+                    System.out.print(io.github.taco.bench.EvalBenchmark.run("random clips (random cpu-preset model, 512-d features)", model,
+                            io.github.taco.bench.EvalBenchmark.randomClips(clips, c, 1), topR, padded).report());
+                }
+                return 0;
+            }
+            if (data == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--checkpoint needs --annotations and --features");
+            }
+            io.github.taco.eval.EvalRun.Spec spec = data.evalSpec(checkpoint, split);
+            spec.maxClips = clips;
+            String what = data.dataset + " " + spec.split + " (" + checkpoint + ")";
+            System.out.print(io.github.taco.eval.EvalRun.run(spec,
+                    (model, batches) -> io.github.taco.bench.EvalBenchmark.run(what, model, batches, topR, padded)).report());
+            return 0;
         }
     }
 

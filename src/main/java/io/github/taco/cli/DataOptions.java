@@ -27,4 +27,17 @@ final class DataOptions {
     MissingPolicy missingPolicy() {
         return onMissing == null ? MissingPolicy.FAIL : MissingPolicy.parse(onMissing);
     }
+
+    /** An evaluation of {@code checkpoint} on {@code split} of this data (taco eval, taco bench eval). */
+    io.github.taco.eval.EvalRun.Spec evalSpec(Path checkpoint, String split) {
+        io.github.taco.eval.EvalRun.Spec spec = new io.github.taco.eval.EvalRun.Spec();
+        spec.checkpoint = checkpoint;
+        spec.dataset = dataset;
+        spec.annotations = annotations;
+        spec.features = features;
+        spec.fps = fps;
+        spec.onMissing = missingPolicy();
+        spec.split = io.github.taco.data.Split.parse(split);
+        return spec;
+    }
 }

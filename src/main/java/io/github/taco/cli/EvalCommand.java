@@ -2,7 +2,6 @@ package io.github.taco.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.taco.data.Split;
 import io.github.taco.eval.EvalRun;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.model.Weights;
@@ -46,14 +45,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvalRun.Spec spec = new EvalRun.Spec();
-        spec.checkpoint = checkpoint;
-        spec.dataset = data.dataset;
-        spec.annotations = data.annotations;
-        spec.features = data.features;
-        spec.fps = data.fps;
-        spec.onMissing = data.missingPolicy();
-        spec.split = Split.parse(split);
+        EvalRun.Spec spec = data.evalSpec(checkpoint, split);
         spec.maxClips = maxClips;
         spec.topR = topR;
         spec.exhaustiveLimit = exhaustiveLimit;

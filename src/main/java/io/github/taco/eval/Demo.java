@@ -25,7 +25,9 @@ import java.util.Locale;
  *
  * <p>The L1 run trains in a child JVM ({@link #main}) while this one trains TACo: the engine's random
  * seed is global to a process (the trainer re-seeds it every step for exact resume), so two trainings
- * in one JVM would not be reproducible. Give each one engine thread (one core each).
+ * in one JVM would not be reproducible. Give each one engine thread (one core each). The child also
+ * evaluates L1, beside TACo's training or evaluation; TACo's evaluation takes every core once the child
+ * has exited.
  */
 public final class Demo {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -78,6 +80,9 @@ public final class Demo {
             }
             throw e;
         }
+        if (baseline == null || !baseline.isAlive()) {
+            useAllCores(); // nothing trains or evaluates beside this evaluation any more
+        }
         RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), synth, spec.topR);
         out.printf(Locale.ROOT, "%nTACo (%s, cpu preset, %d steps, %.0f s of training), validation clips of the built-in benchmark:%n",
                 train.model.lossesName(), trained.steps(), trained.seconds());
@@ -98,7 +103,7 @@ public final class Demo {
                 throw new IOException("the L1 baseline's training failed (exit " + code + "): see " + baselineDir.resolve("train.log"));
             }
             baselineCheckpoint = baselineDir.resolve("checkpoint");
-            baselineReport = evaluate(baselineCheckpoint, synth, 0);
+            baselineReport = readReport(baselineDir.resolve(BASELINE_REPORT));
             out.printf(Locale.ROOT, "%nL1 alone (the same model and budget, sentence loss only):%n");
             out.print(baselineReport.table());
             double taco = report.rows().get(report.rows().size() - 1).textToVideo().r1();
@@ -118,6 +123,33 @@ public final class Demo {
         eval.topR = topR;
         eval.exhaustiveLimit = 0;
         return EvalRun.run(eval);
+    }
+
+    /** The L1 baseline's evaluation, written by the child JVM into its run folder. */
+    static final String BASELINE_REPORT = "eval.json";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static RetrievalEvaluator.Report readReport(Path file) throws IOException {
+        try {
+            return JSON.readValue(file.toFile(), RetrievalEvaluator.Report.class);
+        } catch (IOException e) {
+            throw new IOException("the L1 baseline's evaluation " + file + " is missing or unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Gives this JVM's engine one intra-op thread per core: the demo starts with one (one core per
+     * training), and TACo's evaluation would leave the other core idle once the L1 child has exited.
+     */
+    private static void useAllCores() {
+        if ("PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            if (ai.djl.pytorch.jni.JniUtils.getNumThreads() < cores) {
+                LOG.info("evaluating with {} engine threads (the L1 baseline has finished)", cores);
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(cores);
+            }
+        }
     }
 
     /** Starts {@link #main} in a child JVM of the same class path; its log goes to {@code out/train.log}. */
@@ -140,7 +172,8 @@ public final class Demo {
     }
 
     /**
-     * The child JVM of the demo: trains the L1 baseline. Arguments: benchmark folder, run folder,
+     * The child JVM of the demo: trains the L1 baseline, then evaluates it into {@value #BASELINE_REPORT} of its run
+     * folder. Arguments: benchmark folder, run folder,
      * seed, steps[, BERT folder]. Not a user command ({@code taco train --losses L1} is).
      */
     public static void main(String[] args) throws IOException {
@@ -148,7 +181,10 @@ public final class Demo {
         TrainingRun.Spec s = trainingSpec(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]), args.length > 4 ? Path.of(args[4]) : null);
         s.model.losses("L1");
         s.train.steps = Long.parseLong(args[3]);
-        TrainingRun.run(s);
+        TrainingRun.Result trained = TrainingRun.run(s);
+        // evaluated here, on this JVM's core, while TACo still trains or evaluates in the parent
+        RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), Path.of(args[0]), 0);
+        io.github.taco.io.AtomicFiles.writeString(Path.of(args[1]).resolve(BASELINE_REPORT), JSON.writeValueAsString(report));
     }
 
     /** The demo's training: the cpu preset, full objective, periodic validation on 500 held-out clips. */

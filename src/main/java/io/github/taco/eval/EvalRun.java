@@ -47,6 +47,20 @@ public final class EvalRun {
     private EvalRun() {}
 
     public static RetrievalEvaluator.Report run(Spec spec) throws IOException {
+        return run(spec, (model, batches) -> {
+            LOG.info("evaluating {} clips of {} {} with {}", batches.stream().mapToInt(Batch::size).sum(), spec.dataset, spec.split, spec.checkpoint);
+            return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit)).evaluate(batches);
+        });
+    }
+
+    /** What is done with the checkpoint's model and the split's query batches (e.g. a benchmark). */
+    @FunctionalInterface
+    public interface Use<T> {
+        T apply(io.github.taco.model.TacoModel model, List<Batch> batches) throws IOException;
+    }
+
+    /** Reads and checks the data as {@link #run(Spec)} does, then hands the model and the batches to {@code use}. */
+    public static <T> T run(Spec spec, Use<T> use) throws IOException {
         Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
         List<Clip> clips = dataset.clips(spec.split);
         if (clips.isEmpty()) {
@@ -67,13 +81,12 @@ public final class EvalRun {
             if (kept.skippedClips() > 0) {
                 LOG.warn("{}", kept);
             }
-            List<Clip> use = kept.kept();
-            if (spec.maxClips > 0 && use.size() > spec.maxClips) {
-                use = use.subList(0, spec.maxClips);
+            List<Clip> chosen = kept.kept();
+            if (spec.maxClips > 0 && chosen.size() > spec.maxClips) {
+                chosen = chosen.subList(0, spec.maxClips);
             }
-            List<Batch> batches = queryBatches(use, new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, spec.onMissing));
-            LOG.info("evaluating {} clips of {} {} with {}", use.size(), spec.dataset, spec.split, spec.checkpoint);
-            return new RetrievalEvaluator(ckpt.model(), new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit)).evaluate(batches);
+            List<Batch> batches = queryBatches(chosen, new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, spec.onMissing));
+            return use.apply(ckpt.model(), batches);
         }
     }
 

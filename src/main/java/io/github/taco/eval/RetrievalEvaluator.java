@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.data.Batch;
+import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 
@@ -41,7 +42,7 @@ public final class RetrievalEvaluator {
     public record Row(String method, RetrievalMetrics.Result textToVideo, RetrievalMetrics.Result videoToText) {}
 
     /** The evaluation of one clip set. */
-    public record Report(int clips, List<Row> rows, double seconds) {
+    public record Report(int clips, List<Row> rows, double seconds, Profile profile) {
         public Row row(String method) {
             return rows.stream().filter(r -> r.method.equals(method)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no row " + method));
@@ -89,6 +90,9 @@ public final class RetrievalEvaluator {
         return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
     }
 
+    /** Positions (pairs × (tokens + frames)) of one fusion batch in evaluation. */
+    static final int FUSION_POSITIONS = 16_384;
+
     private final TacoModel model;
     private final TacoConfig config;
     private final Options options;
@@ -104,14 +108,21 @@ public final class RetrievalEvaluator {
         long t0 = System.nanoTime();
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
-        try (NDManager scope = model.weights().manager().newSubManager()) {
+        try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
+            Profile.Builder profile = new Profile.Builder();
             Encoded e = encode(batches, scope);
             int n = e.size();
             if (n < 2) {
                 throw new IllegalArgumentException("retrieval needs at least 2 clips, got " + n);
             }
+            profile.lap("encode");
             float[][] s1 = toMatrix(model.s1(e.textVectors, e.videoVectors).toFloatArray(), n);
-            float[][] s2 = s2(e, n);
+            profile.lap("s1");
+            float[] weights = e.tokenWeights.toFloatArray();
+            float[] frameMask = e.frameMask.toFloatArray();
+            float[][] s2 = model.s2AllPairs(e.y, weights, e.x, frameMask);
+            profile.s2(weights, frameMask, n, e.y.getShape().get(2));
+            profile.lap("s2");
             float[][] s12 = new float[n][n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
@@ -121,29 +132,42 @@ public final class RetrievalEvaluator {
             List<Row> rows = new ArrayList<>();
             rows.add(row(S1, s1, RetrievalMetrics.transpose(s1)));
             rows.add(row(s1PlusS2(config), s12, RetrievalMetrics.transpose(s12)));
-            Map<Long, Float> s3Cache = new HashMap<>();
+            FusionScores s3 = new FusionScores(e, profile);
+            profile.lap("ranking");
             if (options.topR() > 0) {
                 CascadeRanker ranker = new CascadeRanker(options.topR(), config.weightS1, config.weightS2, config.weightS3);
-                precomputeTopR(e, s12, s3Cache, false);
-                float[][] t2v = ranker.cascadeScores(s1, s2, (q, c) -> s3(e, s3Cache, q, c));
-                precomputeTopR(e, RetrievalMetrics.transpose(s12), s3Cache, true);
+                float[][] s12T = RetrievalMetrics.transpose(s12);
+                // the top R of both directions in one set, so that the fusion's batches are as full as they can be
+                List<long[]> pairs = new ArrayList<>();
+                int r = Math.min(options.topR(), n);
+                for (int q = 0; q < n; q++) {
+                    for (int j : topR(s12[q], r)) pairs.add(new long[] {q, j});
+                    for (int i : topR(s12T[q], r)) pairs.add(new long[] {i, q});
+                }
+                profile.lap("ranking");
+                s3.fill(pairs);
+                profile.lap("fusion");
+                float[][] t2v = ranker.cascadeScores(s1, s2, s3::get);
                 float[][] v2t = ranker.cascadeScores(RetrievalMetrics.transpose(s1), RetrievalMetrics.transpose(s2),
-                        (q, c) -> s3(e, s3Cache, c, q));
-                rows.add(row(CASCADE + " (top " + Math.min(options.topR(), n) + ")", t2v, v2t));
+                        (q, c) -> s3.get(c, q));
+                rows.add(row(CASCADE + " (top " + r + ")", t2v, v2t));
+                profile.lap("ranking");
             }
             if (n <= options.exhaustiveLimit()) {
                 List<long[]> all = new ArrayList<>();
                 for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) all.add(new long[] {i, j});
-                fill(e, all, s3Cache);
+                s3.fill(all);
+                profile.lap("fusion");
                 float[][] full = new float[n][n];
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < n; j++) {
-                        full[i][j] = (float) (s12[i][j] + config.weightS3 * s3Cache.get(key(i, j)));
+                        full[i][j] = (float) (s12[i][j] + config.weightS3 * s3.get(i, j));
                     }
                 }
                 rows.add(row(exhaustive(config), full, RetrievalMetrics.transpose(full)));
+                profile.lap("ranking");
             }
-            return new Report(n, rows, (System.nanoTime() - t0) / 1e9);
+            return new Report(n, rows, (System.nanoTime() - t0) / 1e9, profile.build());
         } finally {
             model.setTraining(wasTraining);
         }
@@ -163,12 +187,63 @@ public final class RetrievalEvaluator {
         };
     }
 
+    /**
+     * Where an evaluation's time went ({@code seconds} per phase: encode, s1, s2, fusion, ranking — the
+     * last includes the metrics) and the matrix-product work of s2 and of the fusion, for
+     * {@code taco bench eval}.
+     *
+     * @param s2Pairs          text × video pairs scored by s2
+     * @param s2MultiplyAdds   multiply-adds of s2's products: tokens of interest × valid frames × d
+     * @param fusionBatches    the fusion's batches: pairs, text positions and frame positions of each
+     */
+    public record Profile(Map<String, Double> seconds, long s2Pairs, double s2MultiplyAdds, List<FusionBatch> fusionBatches) {
+        /** One batch of fusion passes, padded to {@code tokens} text and {@code frames} frame positions. */
+        public record FusionBatch(int pairs, int tokens, int frames) {}
+
+        /** Fusion passes in all. */
+        public long fusionPasses() {
+            return fusionBatches.stream().mapToLong(FusionBatch::pairs).sum();
+        }
+
+        static final class Builder {
+            private final Map<String, Double> seconds = new LinkedHashMap<>();
+            private final List<FusionBatch> batches = new ArrayList<>();
+            private long last = System.nanoTime();
+            private long s2Pairs;
+            private double s2MultiplyAdds;
+
+            /** Adds the time since the previous lap to {@code phase}. */
+            void lap(String phase) {
+                long now = System.nanoTime();
+                seconds.merge(phase, (now - last) / 1e9, Double::sum);
+                last = now;
+            }
+
+            void s2(float[] tokenWeights, float[] frameMask, int n, long d) {
+                long tokens = 0, frames = 0;
+                for (float w : tokenWeights) tokens += w != 0 ? 1 : 0;
+                for (float f : frameMask) frames += f != 0 ? 1 : 0;
+                s2Pairs = (long) n * n;
+                s2MultiplyAdds = (double) tokens * frames * d;
+            }
+
+            void fusion(int pairs, int tokens, int frames) {
+                batches.add(new FusionBatch(pairs, tokens, frames));
+            }
+
+            Profile build() {
+                return new Profile(Map.copyOf(seconds), s2Pairs, s2MultiplyAdds, List.copyOf(batches));
+            }
+        }
+    }
+
     /** Computes s1 and s2 matrices only (rows texts, columns videos), e.g. for tests and analysis. */
     public float[][][] scoreMatrices(List<Batch> batches) {
-        try (NDManager scope = model.weights().manager().newSubManager()) {
+        try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
             Encoded e = encode(batches, scope);
             int n = e.size();
-            return new float[][][] {toMatrix(model.s1(e.textVectors, e.videoVectors).toFloatArray(), n), s2(e, n)};
+            return new float[][][] {toMatrix(model.s1(e.textVectors, e.videoVectors).toFloatArray(), n),
+                    model.s2AllPairs(e.y, e.tokenWeights.toFloatArray(), e.x, e.frameMask.toFloatArray())};
         }
     }
 
@@ -177,15 +252,19 @@ public final class RetrievalEvaluator {
                 RetrievalMetrics.textToVideo(name, v2tQueriesAreVideos, null));
     }
 
-    /** Encoder outputs of all clips, padded to common lengths and concatenated. */
-    private record Encoded(NDArray y, NDArray tokenMask, NDArray tokenWeights, NDArray x, NDArray frameMask,
+    /**
+     * Encoder outputs of all clips, padded to common lengths and concatenated: y [n, tokens, d] with its
+     * mask and weights, x [n, frames, d] with its mask, and the s1 vectors of both.
+     */
+    public record Encoded(NDArray y, NDArray tokenMask, NDArray tokenWeights, NDArray x, NDArray frameMask,
             NDArray textVectors, NDArray videoVectors) {
-        int size() {
+        public int size() {
             return (int) y.getShape().get(0);
         }
     }
 
-    private Encoded encode(List<Batch> batches, NDManager scope) {
+    /** Encodes every clip of {@code batches} (no gradient kept), into {@code scope}; the model's dropout as set. */
+    public Encoded encode(List<Batch> batches, NDManager scope) {
         int frames = batches.stream().mapToInt(Batch::maxFrames).max().orElse(1);
         int tokens = batches.stream().mapToInt(Batch::maxTokens).max().orElse(1);
         NDList ys = new NDList(), tms = new NDList(), tws = new NDList(), xs = new NDList(), fms = new NDList();
@@ -214,110 +293,127 @@ public final class RetrievalEvaluator {
     }
 
     /**
-     * s2 of every pair, over the tokens of interest only: s2 is Σ_p w_ip · s(x_j, y_i^p) and a token of
-     * weight 0 adds nothing, so each text's weighted tokens are packed first, padded to the longest such
-     * list (all pairs of the 3,492 YouCook2 validation clips cost 2.2 T multiply-adds over all 30
-     * positions). In chunks of texts, so the [texts, tokens, videos, frames] similarity stays within ~64M floats.
+     * The indices of the {@code r} highest scores of a row, best first, equal scores by the lower index
+     * (the order {@link CascadeRanker} cuts its top R by). A selection, not a sort of the whole row.
      */
-    private float[][] s2(Encoded e, int n) {
-        long tokens = e.y.getShape().get(1);
-        long d = e.y.getShape().get(2);
-        float[] weights = e.tokenWeights.toFloatArray();
-        int packed = 1;
-        for (int i = 0; i < n; i++) {
-            int c = 0;
-            for (int t = 0; t < tokens; t++) {
-                c += weights[(int) (i * tokens + t)] != 0 ? 1 : 0;
+    static int[] topR(float[] row, int r) {
+        int[] top = new int[r];
+        int size = 0;
+        for (int j = 0; j < row.length; j++) {
+            float v = row[j];
+            if (size == r && !(v > row[top[r - 1]])) {
+                continue; // not above the r-th best (an equal score keeps the lower index already held)
             }
-            packed = Math.max(packed, c);
+            int at = size == r ? r - 1 : size++;
+            while (at > 0 && v > row[top[at - 1]]) {
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = j;
         }
-        // row i of the packed texts: its weighted positions in order, then position 0 with weight 0
-        long[] rows = new long[n * packed];
-        float[] packedWeights = new float[n * packed];
-        for (int i = 0; i < n; i++) {
-            int c = 0;
-            for (int t = 0; t < tokens; t++) {
-                float w = weights[(int) (i * tokens + t)];
-                if (w != 0) {
-                    rows[i * packed + c] = i * tokens + t;
-                    packedWeights[i * packed + c] = w;
-                    c++;
+        return top.length == size ? top : Arrays.copyOf(top, size);
+    }
+
+    /**
+     * The fused score s3 of (text, video) pairs, each computed once (the two directions' top R share
+     * many pairs). The fusion's input rows are computed once per text and per video; the pairs are
+     * sorted by their number of frames and tokens and run in batches of up to {@value #FUSION_POSITIONS}
+     * positions, each padded only to its own longest text and clip (s3 does not depend on padding:
+     * FusionPaddingLengthTest).
+     */
+    private final class FusionScores {
+        private final Encoded e;
+        private final int[] textLength;
+        private final int[] frameCount;
+        private final Map<Long, Float> cache = new HashMap<>();
+        private final Profile.Builder profile;
+        private TacoModel.FusionInputs inputs;
+
+        FusionScores(Encoded e, Profile.Builder profile) {
+            this.e = e;
+            this.profile = profile;
+            this.textLength = lengths(e.tokenMask);
+            this.frameCount = lengths(e.frameMask);
+        }
+
+        /** Runs the fusion on every pair {text, video} of {@code pairs} not computed yet. */
+        void fill(List<long[]> pairs) {
+            List<long[]> todo = new ArrayList<>();
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (long[] p : pairs) {
+                long k = key((int) p[0], (int) p[1]);
+                if (!cache.containsKey(k) && seen.add(k)) todo.add(p);
+            }
+            if (todo.isEmpty()) {
+                return;
+            }
+            if (inputs == null) {
+                inputs = model.fusionInputs(e.y, e.tokenMask, e.x, e.frameMask);
+            }
+            todo.sort(java.util.Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]]).thenComparingInt(p -> textLength[(int) p[0]]));
+            int s = 0;
+            while (s < todo.size()) {
+                int lt = 0, lm = 0, end = s;
+                while (end < todo.size()) {
+                    long[] p = todo.get(end);
+                    int nlt = Math.max(lt, textLength[(int) p[0]]), nlm = Math.max(lm, frameCount[(int) p[1]]);
+                    if (end > s && (long) (end - s + 1) * (nlt + nlm) > FUSION_POSITIONS) {
+                        break;
+                    }
+                    lt = nlt;
+                    lm = nlm;
+                    end++;
                 }
-            }
-            for (; c < packed; c++) {
-                rows[i * packed + c] = i * tokens;
-            }
-        }
-        NDManager m = e.y.getManager();
-        NDArray yPacked = e.y.reshape(n * tokens, d).get(m.create(rows)).reshape(n, packed, d);
-        NDArray wPacked = m.create(packedWeights, new Shape(n, packed));
-        long perText = packed * n * e.x.getShape().get(1);
-        int chunk = (int) Math.max(1, Math.min(n, 64_000_000L / Math.max(1, perText)));
-        float[][] out = new float[n][];
-        for (int start = 0; start < n; start += chunk) {
-            int end = Math.min(n, start + chunk);
-            try (NDManager sub = m.newSubManager()) {
-                // everything computed from x (its normalised copy, the similarities) must belong to the
-                // chunk: attached to the evaluation's manager it piled up chunk after chunk (24 GB at 3,492 clips)
-                sub.tempAttachAll(e.x, e.frameMask);
-                NDArray y = yPacked.get(new NDIndex("{}:{}", start, end));
-                NDArray w = wPacked.get(new NDIndex("{}:{}", start, end));
-                y.attach(sub);
-                w.attach(sub);
-                float[] v = model.s2(model.tokenScores(y, e.x, e.frameMask), w).toFloatArray();
-                for (int i = start; i < end; i++) {
-                    out[i] = Arrays.copyOfRange(v, (i - start) * n, (i - start + 1) * n);
-                }
+                run(todo.subList(s, end), lt, lm);
+                s = end;
             }
         }
-        return out;
-    }
 
-    private static long key(int text, int video) {
-        return ((long) text << 32) | video;
-    }
-
-    /** Runs the fusion once for the top-R pairs of every query (in large batches), into the cache. */
-    private void precomputeTopR(Encoded e, float[][] stage1, Map<Long, Float> cache, boolean queriesAreVideos) {
-        int r = Math.min(options.topR(), stage1.length);
-        List<long[]> pairs = new ArrayList<>();
-        for (int q = 0; q < stage1.length; q++) {
-            Integer[] order = new Integer[stage1[q].length];
-            for (int j = 0; j < order.length; j++) order[j] = j;
-            final float[] row = stage1[q];
-            Arrays.sort(order, (a, b) -> row[a] != row[b] ? Float.compare(row[b], row[a]) : Integer.compare(a, b));
-            for (int k = 0; k < r; k++) {
-                pairs.add(queriesAreVideos ? new long[] {order[k], q} : new long[] {q, order[k]});
-            }
-        }
-        fill(e, pairs, cache);
-    }
-
-    private void fill(Encoded e, List<long[]> pairs, Map<Long, Float> cache) {
-        List<long[]> todo = pairs.stream().filter(p -> !cache.containsKey(key((int) p[0], (int) p[1]))).toList();
-        int chunk = 256;
-        for (int s = 0; s < todo.size(); s += chunk) {
-            List<long[]> part = todo.subList(s, Math.min(todo.size(), s + chunk));
+        private void run(List<long[]> part, int lt, int lm) {
             int[] ti = part.stream().mapToInt(p -> (int) p[0]).toArray();
             int[] vi = part.stream().mapToInt(p -> (int) p[1]).toArray();
             try (NDManager sub = e.y.getManager().newSubManager()) {
-                // gathered rows and fusion activations then belong to this chunk, not to the whole evaluation
-                sub.tempAttachAll(e.y, e.tokenMask, e.x, e.frameMask);
-                float[] v = model.s3(e.y, e.tokenMask, e.x, e.frameMask, ti, vi).toFloatArray();
+                // the views, gathered rows and fusion activations belong to this batch, not to the evaluation
+                sub.tempAttachAll(inputs.texts(), inputs.tokenMask(), inputs.videos(), inputs.frameMask());
+                TacoModel.FusionInputs trimmed = new TacoModel.FusionInputs(
+                        inputs.texts().get(new NDIndex(":, :{}, :", lt)), inputs.tokenMask().get(new NDIndex(":, :{}", lt)),
+                        inputs.videos().get(new NDIndex(":, :{}, :", lm)), inputs.frameMask().get(new NDIndex(":, :{}", lm)));
+                float[] v = model.s3(trimmed, ti, vi, sub).toFloatArray();
+                profile.fusion(ti.length, lt, lm);
                 for (int p = 0; p < v.length; p++) {
                     cache.put(key(ti[p], vi[p]), v[p]);
                 }
             }
         }
-    }
 
-    private float s3(Encoded e, Map<Long, Float> cache, int text, int video) {
-        Float v = cache.get(key(text, video));
-        if (v == null) {
-            fill(e, List.of(new long[] {text, video}), cache);
-            v = cache.get(key(text, video));
+        /** s3 of one pair, computed now if it was not among the pairs filled. */
+        float get(int text, int video) {
+            Float v = cache.get(key(text, video));
+            if (v == null) {
+                fill(List.of(new long[] {text, video}));
+                v = cache.get(key(text, video));
+            }
+            return v;
         }
-        return v;
+
+        private static long key(int text, int video) {
+            return ((long) text << 32) | video;
+        }
+
+        /** Per row of a [rows, positions] mask: one past its last valid position (at least 1). */
+        private static int[] lengths(NDArray mask) {
+            int positions = (int) mask.getShape().get(1);
+            float[] m = mask.toFloatArray();
+            int[] len = new int[m.length / positions];
+            for (int i = 0; i < len.length; i++) {
+                int l = 1;
+                for (int k = 0; k < positions; k++) {
+                    if (m[i * positions + k] != 0) l = k + 1;
+                }
+                len[i] = l;
+            }
+            return len;
+        }
     }
 
     private static float[][] toMatrix(float[] flat, int n) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.eval.CascadeRanker;
+import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.EncodedText;
@@ -189,10 +190,10 @@ public final class CascadeSearcher {
                 return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY, qtokens), order);
             }
 
-            // 3. exact s1 and s2 of every candidate, on their frames padded to the longest
+            // 3. exact s1 and s2 of every candidate (s2 as evaluation computes it: valid frames only, TacoModel.s2AllPairs)
             Candidates x = Candidates.pack(cands, config.hiddenSize, m);
             float[] s1 = model.s1(qy.sentence(), x.means()).toFloatArray();
-            float[] s2 = model.s2(model.tokenScores(qy.tokens(), x.frames(), x.frameMask()), qy.weights()).toFloatArray();
+            float[] s2 = model.s2AllPairs(qy.tokens(), qy.weightsHost(), x.frames(), x.frameMaskHost())[0];
             long t3 = System.nanoTime();
             ms.put("s1s2", (t3 - t2) / 1e6);
 
@@ -215,7 +216,7 @@ public final class CascadeSearcher {
     }
 
     /** The query as the model sees it: token vectors y [1, n, d], their mask and weights, the s1 vector. */
-    private record Query(NDArray tokens, NDArray mask, NDArray weights, NDArray sentence, float[] vector, float[] tokensHost) {}
+    private record Query(NDArray tokens, NDArray mask, float[] weightsHost, NDArray sentence, float[] vector, float[] tokensHost) {}
 
     private Query encodeQuery(EncodedText et, int n, NDManager m) {
         long[] ids = new long[n]; // int64, as in training
@@ -225,7 +226,7 @@ public final class CascadeSearcher {
         NDArray mask = m.create(ones, new Shape(1, n));
         NDArray y = model.encodeText(m.create(ids, new Shape(1, n)), mask);
         NDArray tv = model.textVectors(y);
-        return new Query(y, mask, m.create(Arrays.copyOf(et.weights(), n), new Shape(1, n)), tv, tv.toFloatArray(), y.toFloatArray());
+        return new Query(y, mask, Arrays.copyOf(et.weights(), n), tv, tv.toFloatArray(), y.toFloatArray());
     }
 
     /** What the calibration reads: w1·s1 + w2·s2. */
@@ -251,7 +252,7 @@ public final class CascadeSearcher {
     }
 
     /** The candidates' frame vectors padded to the longest ([c, m, d]), their mask and their s1 vectors ([c, d]). */
-    private record Candidates(NDArray frames, NDArray frameMask, NDArray means) {
+    private record Candidates(NDArray frames, NDArray frameMask, float[] frameMaskHost, NDArray means) {
         static Candidates pack(List<IndexedClip> cands, int d, NDManager m) {
             int c = cands.size();
             int maxM = 1;
@@ -267,7 +268,7 @@ public final class CascadeSearcher {
                 Arrays.fill(fm, j * maxM, j * maxM + rec.frames(), 1f);
                 System.arraycopy(rec.vector(), 0, means, j * d, d);
             }
-            return new Candidates(m.create(xs, new Shape(c, maxM, d)), m.create(fm, new Shape(c, maxM)), m.create(means, new Shape(c, d)));
+            return new Candidates(m.create(xs, new Shape(c, maxM, d)), m.create(fm, new Shape(c, maxM)), fm, m.create(means, new Shape(c, d)));
         }
     }
 

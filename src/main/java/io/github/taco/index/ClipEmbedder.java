@@ -8,6 +8,7 @@ import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FrameSampler;
 import io.github.taco.features.SegmentFixups;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 

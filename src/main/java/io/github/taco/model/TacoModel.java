@@ -155,6 +155,32 @@ public final class TacoModel implements AutoCloseable {
     }
 
     /**
+     * s2 of every text against every video on the host, {@code [Kt][Kv]}: the same numbers as
+     * {@link #s2}({@link #tokenScores}) up to the summation order of the matrix products, as a few large
+     * products over the tokens of interest and the valid frames only ({@link AllPairsS2}). For evaluation,
+     * calibration and anything else that scores many pairs; one chunk's block holds at most 32 M floats.
+     *
+     * @param y            [Kt, n, d] text tokens ({@link #encodeText})
+     * @param tokenWeights Kt·n weights, row-major (0 outside the tokens of interest)
+     * @param x            [Kv, m, d] frames ({@link #encodeVideo})
+     * @param frameMask    Kv·m, 1 for valid frames; every video needs one
+     */
+    public float[][] s2AllPairs(NDArray y, float[] tokenWeights, NDArray x, float[] frameMask) {
+        return s2AllPairs(y, tokenWeights, x, frameMask, AllPairsS2.DEFAULT_MAX_FLOATS);
+    }
+
+    /** As {@link #s2AllPairs(NDArray, float[], NDArray, float[])} with one chunk's block bounded by {@code maxFloats}. */
+    public float[][] s2AllPairs(NDArray y, float[] tokenWeights, NDArray x, float[] frameMask, long maxFloats) {
+        try (NDManager scope = y.getManager().newSubManager()) {
+            // the normalised copies belong to this call, not to the caller's manager
+            scope.tempAttachAll(y, x);
+            NDArray tokens = config.cosine() ? l2normalize(y) : y;
+            NDArray frames = config.cosine() ? l2normalize(x) : x;
+            return AllPairsS2.compute(tokens, tokenWeights, frames, frameMask, config.cosine() ? config.temperature : 1, maxFloats);
+        }
+    }
+
+    /**
      * The fusion's input rows, once per text and once per video (embeddings and LayerNorm, docs/method.md
      * §1): a pair's input is the gather of its text's and its video's rows, so many pairs share them.
      */

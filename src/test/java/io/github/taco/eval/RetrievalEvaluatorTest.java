@@ -50,7 +50,77 @@ class RetrievalEvaluatorTest {
             assertEquals(exhaustive.videoToText().meanRank(), cascade.videoToText().meanRank(), 1e-9);
             assertTrue(r.table().contains("s1+0.5s2"));
             assertEquals(4, r.rows().size());
+            // the demo's L1 child hands its report to the parent as JSON
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            try {
+                assertEquals(r, json.readValue(json.writeValueAsString(r), RetrievalEvaluator.Report.class));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            assertTrue(r.profile().fusionPasses() >= 11 * 11, "the exhaustive row ran the fusion on every pair");
+            assertTrue(r.profile().seconds().keySet().containsAll(List.of("encode", "s1", "s2", "fusion", "ranking")), r.profile().seconds().toString());
         }
+    }
+
+    /**
+     * The evaluator's packed s2 and batched, trimmed fusion give the metrics of the padded path it
+     * replaced: s2 from {@link TacoModel#tokenScores} on the whole padded block, s3 of every pair on the
+     * padded inputs, and the cascade ranked from those.
+     */
+    @Test
+    void metricsEqualThoseOfThePaddedPath() {
+        int k = 120, m = 9, n = 12;
+        TacoConfig c = TinyBatches.tinyConfig(D, m, n, V);
+        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.temperature = 1; // s1 and s2 on the scale of s3, so that the fusion re-ranks
+        Batch b = TinyBatches.random(k, m, D, n, V, 21, 0f, 0, true);
+        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 9)) {
+            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(7, 0)).evaluate(List.of(b));
+            float[][] s1, s2, s3;
+            try (NDManager mgr = root.newSubManager()) {
+                TacoModel.Inputs in = b.toInputs(mgr);
+                NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
+                NDArray x = model.encodeVideo(in.features(), in.frameMask());
+                s1 = square(model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())).toFloatArray(), k);
+                s2 = square(model.s2(model.tokenScores(y, x, in.frameMask()), in.tokenWeights()).toFloatArray(), k);
+                float[] all = new float[k * k];
+                for (int i = 0; i < k; i++) {
+                    int[] ti = new int[k], vi = new int[k];
+                    for (int j = 0; j < k; j++) {
+                        ti[j] = i;
+                        vi[j] = j;
+                    }
+                    System.arraycopy(model.s3(y, in.tokenMask(), x, in.frameMask(), ti, vi).toFloatArray(), 0, all, i * k, k);
+                }
+                s3 = square(all, k);
+            }
+            float[][] s12 = new float[k][k];
+            for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) s12[i][j] = (float) (s1[i][j] + 0.5 * s2[i][j]);
+            assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", s12, null), r.row("s1+0.5s2").textToVideo());
+            assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", RetrievalMetrics.transpose(s12), null), r.row("s1+0.5s2").videoToText());
+            CascadeRanker ranker = new CascadeRanker(7, 1, 0.5, 1);
+            float[][] t2v = ranker.cascadeScores(s1, s2, (q, j) -> s3[q][j]);
+            float[][] v2t = ranker.cascadeScores(RetrievalMetrics.transpose(s1), RetrievalMetrics.transpose(s2), (q, j) -> s3[j][q]);
+            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", t2v, null), r.row("cascade (top 7)").textToVideo());
+            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", v2t, null), r.row("cascade (top 7)").videoToText());
+            assertTrue(r.row("cascade (top 7)").textToVideo().r1() != r.row("s1+0.5s2").textToVideo().r1()
+                    || r.row("cascade (top 7)").textToVideo().meanRank() != r.row("s1+0.5s2").textToVideo().meanRank(),
+                    "the fusion re-ranks something, so the cascade's equality says something");
+        }
+    }
+
+    @Test
+    void topRSelectsTheBestScoresWithTheLowerIndexOnTies() {
+        float[] row = {0.5f, 2f, 2f, -1f, 3f, 0.5f, 2f};
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 1, 2, 6}, RetrievalEvaluator.topR(row, 4));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 1, 2, 6, 0, 5, 3}, RetrievalEvaluator.topR(row, 7));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4}, RetrievalEvaluator.topR(row, 1));
+    }
+
+    private static float[][] square(float[] flat, int k) {
+        float[][] out = new float[k][];
+        for (int i = 0; i < k; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+        return out;
     }
 
     @Test
