@@ -25,7 +25,8 @@ import java.util.Random;
 public final class EvalBenchmark {
     /**
      * @param paddedS2Seconds the previous padded s2 path's time, or NaN when not measured
-     * @param paddedMaxRelDiff the largest relative difference between the two paths' s2 entries (NaN: not measured)
+     * @param paddedMaxRelDiff the largest difference between the two paths' s2 entries, relative to the entry (absolute
+     *                         for entries below 1 in magnitude, where a relative one says nothing), NaN when not measured
      */
     public record Result(String data, TacoConfig config, int clips, int topR, RetrievalEvaluator.Report evaluation, double fusionMultiplyAdds,
             double gemmPeakFlops, long peakRssMb, double paddedS2Seconds, double paddedMaxRelDiff) {
@@ -52,7 +53,7 @@ public final class EvalBenchmark {
             sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  peak RSS %,d MB; float32 GEMM peak %.0f GFLOP/s (1024², this thread setting)%n",
                     "total", evaluation.seconds(), peakRssMb, gemmPeakFlops / 1e9));
             if (!Double.isNaN(paddedS2Seconds)) {
-                sb.append(String.format(Locale.ROOT, "  previous padded s2 path on the same clips: %.2f s, %.1f× the time of the packed path; largest relative difference %.1e%n",
+                sb.append(String.format(Locale.ROOT, "  previous padded s2 path on the same clips: %.2f s, %.1f× the time of the packed path; largest difference %.1e (relative; absolute below 1)%n",
                         paddedS2Seconds, paddedS2Seconds / s2, paddedMaxRelDiff));
             }
             return sb.toString();
@@ -86,7 +87,7 @@ public final class EvalBenchmark {
                 diff = 0;
                 for (int i = 0; i < old.length; i++) {
                     for (int j = 0; j < old[i].length; j++) {
-                        diff = Math.max(diff, Math.abs(old[i][j] - packed[i][j]) / Math.max(1e-6, Math.abs(old[i][j])));
+                        diff = Math.max(diff, Math.abs(old[i][j] - packed[i][j]) / Math.max(1, Math.abs(old[i][j])));
                     }
                 }
             }

@@ -89,29 +89,11 @@ public final class CascadeRanker {
      */
     public Ranking rank(float[] s1, float[] s2, IntToDoubleFunction s3) {
         int n = s1.length;
-        if (s2 != null && s2.length != n) {
-            throw new IllegalArgumentException("s1 has " + n + " candidates, s2 has " + s2.length);
-        }
-        double[] stage1 = new double[n];
-        for (int j = 0; j < n; j++) {
-            stage1[j] = a * s1[j] + (s2 == null ? 0.0 : b * s2[j]);
-            if (Double.isNaN(stage1[j])) {
-                throw new IllegalArgumentException("NaN stage-1 score for candidate " + j);
-            }
-        }
-        Integer[] byStage1 = new Integer[n];
-        for (int j = 0; j < n; j++) {
-            byStage1[j] = j;
-        }
-        Arrays.sort(byStage1, (x, y) -> {
-            int cmp = Double.compare(stage1[y], stage1[x]);
-            return cmp != 0 ? cmp : Integer.compare(x, y);
-        });
-
+        double[] stage1 = stage1(s1, s2);
         int r = Math.min(topR, n);
         double[] full = new double[n];
         Arrays.fill(full, Double.NaN);
-        Integer[] top = Arrays.copyOf(byStage1, r);
+        Integer[] top = Arrays.stream(rescored(stage1)).boxed().toArray(Integer[]::new);
         for (int j : top) {
             double v = s3.applyAsDouble(j);
             if (Double.isNaN(v)) {
@@ -127,31 +109,103 @@ public final class CascadeRanker {
             cmp = Double.compare(stage1[y], stage1[x]);
             return cmp != 0 ? cmp : Integer.compare(x, y);
         });
-
         int[] order = new int[n];
-        for (int k = 0; k < r; k++) {
-            order[k] = top[k];
-        }
-        for (int k = r; k < n; k++) {
-            order[k] = byStage1[k];
-        }
-
         float[] cascade = new float[n];
         int groupStart = 0;
-        for (int k = 0; k < n; k++) {
-            int j = order[k];
-            if (k > 0) {
-                int prev = order[k - 1];
-                boolean sameBlock = (k < r) == (k - 1 < r);
-                double cur = k < r ? full[j] : stage1[j];
-                double before = k - 1 < r ? full[prev] : stage1[prev];
-                if (!sameBlock || cur != before) {
-                    groupStart = k;
-                }
+        for (int k = 0; k < r; k++) {
+            order[k] = top[k];
+            if (k > 0 && full[top[k]] != full[top[k - 1]]) {
+                groupStart = k;
             }
-            cascade[j] = n - groupStart;
+            cascade[top[k]] = n - groupStart;
+        }
+        // The rest in stage-1 order (equal scores by index), without sorting boxed indices: a candidate's place
+        // among the rest is the number of rest scores above its own (a primitive sort and a binary search),
+        // which is also where its group of equal scores starts. Seconds for thousands of queries otherwise.
+        boolean[] isTop = new boolean[n];
+        for (int j : top) isTop[j] = true;
+        double[] rest = new double[n - r];
+        for (int j = 0, k = 0; j < n; j++) {
+            if (!isTop[j]) rest[k++] = stage1[j];
+        }
+        Arrays.sort(rest);
+        long[] keys = new long[n - r];
+        for (int j = 0, k = 0; j < n; j++) {
+            if (isTop[j]) continue;
+            int above = rest.length - upperBound(rest, stage1[j]);
+            keys[k++] = ((long) above << 32) | j;
+            cascade[j] = n - (r + above);
+        }
+        Arrays.sort(keys);
+        for (int k = 0; k < keys.length; k++) {
+            order[r + k] = (int) keys[k];
         }
         return new Ranking(order, stage1, full, cascade, r);
+    }
+
+    /** The first index of {@code sorted} (ascending) whose value is above {@code v}. */
+    private static int upperBound(double[] sorted, double v) {
+        int lo = 0, hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= v) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /**
+     * a·s1 + b·s2 per candidate, in double; −0 is counted as 0, so that equal scores are equal to
+     * every comparison used here.
+     */
+    private double[] stage1(float[] s1, float[] s2) {
+        int n = s1.length;
+        if (s2 != null && s2.length != n) {
+            throw new IllegalArgumentException("s1 has " + n + " candidates, s2 has " + s2.length);
+        }
+        double[] stage1 = new double[n];
+        for (int j = 0; j < n; j++) {
+            stage1[j] = a * s1[j] + (s2 == null ? 0.0 : b * s2[j]) + 0.0;
+            if (Double.isNaN(stage1[j])) {
+                throw new IllegalArgumentException("NaN stage-1 score for candidate " + j);
+            }
+        }
+        return stage1;
+    }
+
+    /**
+     * The candidates {@link #rank} re-scores with s3, best first: the top R by stage-1 score, equal
+     * scores by the lower index. A selection over the row, not a sort of it, so that an evaluation can
+     * run the fusion on every query's top R at once before ranking.
+     *
+     * @param s1 sentence-level scores, one per candidate
+     * @param s2 token-level scores, or {@code null}
+     */
+    public int[] rescored(float[] s1, float[] s2) {
+        return rescored(stage1(s1, s2));
+    }
+
+    private int[] rescored(double[] stage1) {
+        int n = stage1.length;
+        int r = Math.min(topR, n);
+        int[] top = new int[r];
+        double[] best = new double[r];
+        int size = 0;
+        for (int j = 0; j < n && r > 0; j++) {
+            double v = stage1[j];
+            if (size == r && !(v > best[r - 1])) {
+                continue; // not above the r-th best (an equal score keeps the lower index already held)
+            }
+            int at = size == r ? r - 1 : size++;
+            while (at > 0 && v > best[at - 1]) {
+                top[at] = top[at - 1];
+                best[at] = best[at - 1];
+                at--;
+            }
+            top[at] = j;
+            best[at] = v;
+        }
+        return size == r ? top : Arrays.copyOf(top, size);
     }
 
     /**
@@ -160,17 +214,16 @@ public final class CascadeRanker {
      *
      * @param s1 {@code [texts][videos]}
      * @param s2 {@code [texts][videos]} or {@code null}
-     * @param s3 fused score of a (text, video) pair
+     * @param s3 fused score of a (text, video) pair; called from several threads at once
      */
     public float[][] cascadeScores(float[][] s1, float[][] s2, PairScorer s3) {
         if (s2 != null && s2.length != s1.length) {
             throw new IllegalArgumentException("s1 has " + s1.length + " rows, s2 has " + s2.length);
         }
         float[][] out = new float[s1.length][];
-        for (int i = 0; i < s1.length; i++) {
-            final int q = i;
-            out[i] = rank(s1[i], s2 == null ? null : s2[i], j -> s3.score(q, j)).cascadeScores();
-        }
+        // queries are independent: ranked on every core (a sort of each row; seconds for thousands of queries)
+        java.util.stream.IntStream.range(0, s1.length).parallel()
+                .forEach(q -> out[q] = rank(s1[q], s2 == null ? null : s2[q], j -> s3.score(q, j)).cascadeScores());
         return out;
     }
 }

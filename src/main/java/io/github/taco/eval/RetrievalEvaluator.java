@@ -13,7 +13,6 @@ import io.github.taco.model.TacoModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -90,8 +89,12 @@ public final class RetrievalEvaluator {
         return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
     }
 
-    /** Positions (pairs × (tokens + frames)) of one fusion batch in evaluation. */
-    static final int FUSION_POSITIONS = 16_384;
+    /**
+     * Positions (pairs × (tokens + frames)) of one fusion batch in evaluation. Measured on the demo's 3,492
+     * clips (AMD EPYC, 2 threads): 4,096 and 8,192 positions took 10.7–10.8 s, 16,384 13.1 s and 32,768 21 s;
+     * a smaller batch's activations stay in cache and under glibc's 32 MB mmap threshold.
+     */
+    static final int FUSION_POSITIONS = 8_192;
 
     private final TacoModel model;
     private final TacoConfig config;
@@ -136,20 +139,21 @@ public final class RetrievalEvaluator {
             profile.lap("ranking");
             if (options.topR() > 0) {
                 CascadeRanker ranker = new CascadeRanker(options.topR(), config.weightS1, config.weightS2, config.weightS3);
-                float[][] s12T = RetrievalMetrics.transpose(s12);
-                // the top R of both directions in one set, so that the fusion's batches are as full as they can be
+                float[][] s1T = RetrievalMetrics.transpose(s1);
+                float[][] s2T = RetrievalMetrics.transpose(s2);
+                // the pairs the ranker will re-score in both directions, in one set, so that the fusion's batches
+                // are as full as they can be
                 List<long[]> pairs = new ArrayList<>();
                 int r = Math.min(options.topR(), n);
                 for (int q = 0; q < n; q++) {
-                    for (int j : topR(s12[q], r)) pairs.add(new long[] {q, j});
-                    for (int i : topR(s12T[q], r)) pairs.add(new long[] {i, q});
+                    for (int j : ranker.rescored(s1[q], s2[q])) pairs.add(new long[] {q, j});
+                    for (int i : ranker.rescored(s1T[q], s2T[q])) pairs.add(new long[] {i, q});
                 }
                 profile.lap("ranking");
                 s3.fill(pairs);
                 profile.lap("fusion");
                 float[][] t2v = ranker.cascadeScores(s1, s2, s3::get);
-                float[][] v2t = ranker.cascadeScores(RetrievalMetrics.transpose(s1), RetrievalMetrics.transpose(s2),
-                        (q, c) -> s3.get(c, q));
+                float[][] v2t = ranker.cascadeScores(s1T, s2T, (q, c) -> s3.get(c, q));
                 rows.add(row(CASCADE + " (top " + r + ")", t2v, v2t));
                 profile.lap("ranking");
             }
@@ -293,28 +297,6 @@ public final class RetrievalEvaluator {
     }
 
     /**
-     * The indices of the {@code r} highest scores of a row, best first, equal scores by the lower index
-     * (the order {@link CascadeRanker} cuts its top R by). A selection, not a sort of the whole row.
-     */
-    static int[] topR(float[] row, int r) {
-        int[] top = new int[r];
-        int size = 0;
-        for (int j = 0; j < row.length; j++) {
-            float v = row[j];
-            if (size == r && !(v > row[top[r - 1]])) {
-                continue; // not above the r-th best (an equal score keeps the lower index already held)
-            }
-            int at = size == r ? r - 1 : size++;
-            while (at > 0 && v > row[top[at - 1]]) {
-                top[at] = top[at - 1];
-                at--;
-            }
-            top[at] = j;
-        }
-        return top.length == size ? top : Arrays.copyOf(top, size);
-    }
-
-    /**
      * The fused score s3 of (text, video) pairs, each computed once (the two directions' top R share
      * many pairs). The fusion's input rows are computed once per text and per video; the pairs are
      * sorted by their number of frames and tokens and run in batches of up to {@value #FUSION_POSITIONS}
@@ -325,7 +307,7 @@ public final class RetrievalEvaluator {
         private final Encoded e;
         private final int[] textLength;
         private final int[] frameCount;
-        private final Map<Long, Float> cache = new HashMap<>();
+        private final Map<Long, Float> cache = new java.util.concurrent.ConcurrentHashMap<>(); // read by the parallel ranking
         private final Profile.Builder profile;
         private TacoModel.FusionInputs inputs;
 
@@ -337,7 +319,7 @@ public final class RetrievalEvaluator {
         }
 
         /** Runs the fusion on every pair {text, video} of {@code pairs} not computed yet. */
-        void fill(List<long[]> pairs) {
+        synchronized void fill(List<long[]> pairs) {
             List<long[]> todo = new ArrayList<>();
             java.util.Set<Long> seen = new java.util.HashSet<>();
             for (long[] p : pairs) {
@@ -389,8 +371,10 @@ public final class RetrievalEvaluator {
         /** s3 of one pair, computed now if it was not among the pairs filled. */
         float get(int text, int video) {
             Float v = cache.get(key(text, video));
-            if (v == null) {
-                fill(List.of(new long[] {text, video}));
+            if (v == null) { // not among the pairs filled (the ranking asks for exactly those): on this thread, without autograd
+                try (NoGrad off = NoGrad.scope()) {
+                    fill(List.of(new long[] {text, video}));
+                }
                 v = cache.get(key(text, video));
             }
             return v;

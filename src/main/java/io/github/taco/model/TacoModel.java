@@ -156,9 +156,9 @@ public final class TacoModel implements AutoCloseable {
 
     /**
      * s2 of every text against every video on the host, {@code [Kt][Kv]}: the same numbers as
-     * {@link #s2}({@link #tokenScores}) up to the summation order of the matrix products, as a few large
+     * {@link #s2}({@link #tokenScores}) up to the summation order of the matrix products, as matrix
      * products over the tokens of interest and the valid frames only ({@link AllPairsS2}). For evaluation,
-     * calibration and anything else that scores many pairs; one chunk's block holds at most 32 M floats.
+     * search and anything else that scores many pairs.
      *
      * @param y            [Kt, n, d] text tokens ({@link #encodeText})
      * @param tokenWeights Kt·n weights, row-major (0 outside the tokens of interest)
@@ -166,17 +166,18 @@ public final class TacoModel implements AutoCloseable {
      * @param frameMask    Kv·m, 1 for valid frames; every video needs one
      */
     public float[][] s2AllPairs(NDArray y, float[] tokenWeights, NDArray x, float[] frameMask) {
-        return s2AllPairs(y, tokenWeights, x, frameMask, AllPairsS2.DEFAULT_MAX_FLOATS);
+        return s2AllPairs(y, tokenWeights, x, frameMask, AllPairsS2.ROWS, AllPairsS2.FRAMES);
     }
 
-    /** As {@link #s2AllPairs(NDArray, float[], NDArray, float[])} with one chunk's block bounded by {@code maxFloats}. */
-    public float[][] s2AllPairs(NDArray y, float[] tokenWeights, NDArray x, float[] frameMask, long maxFloats) {
+    /** As {@link #s2AllPairs(NDArray, float[], NDArray, float[])} in chunks of the given sizes (tests). */
+    float[][] s2AllPairs(NDArray y, float[] tokenWeights, NDArray x, float[] frameMask, int rowsPerChunk, int framesPerBlock) {
         try (NDManager scope = y.getManager().newSubManager()) {
             // the normalised copies belong to this call, not to the caller's manager
             scope.tempAttachAll(y, x);
             NDArray tokens = config.cosine() ? l2normalize(y) : y;
             NDArray frames = config.cosine() ? l2normalize(x) : x;
-            return AllPairsS2.compute(tokens, tokenWeights, frames, frameMask, config.cosine() ? config.temperature : 1, maxFloats);
+            return AllPairsS2.compute(tokens, tokenWeights, frames, frameMask, config.cosine() ? config.temperature : 1, rowsPerChunk,
+                    framesPerBlock);
         }
     }
 

@@ -109,14 +109,6 @@ class RetrievalEvaluatorTest {
         }
     }
 
-    @Test
-    void topRSelectsTheBestScoresWithTheLowerIndexOnTies() {
-        float[] row = {0.5f, 2f, 2f, -1f, 3f, 0.5f, 2f};
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 1, 2, 6}, RetrievalEvaluator.topR(row, 4));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 1, 2, 6, 0, 5, 3}, RetrievalEvaluator.topR(row, 7));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4}, RetrievalEvaluator.topR(row, 1));
-    }
-
     private static float[][] square(float[] flat, int k) {
         float[][] out = new float[k][];
         for (int i = 0; i < k; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);

@@ -26,14 +26,17 @@ class AllPairsS2Test {
                 NDArray x = model.encodeVideo(in.features(), in.frameMask());
                 float[] padded = model.s2(model.tokenScores(y, x, in.frameMask()), in.tokenWeights()).toFloatArray();
                 float[][] packed = model.s2AllPairs(y, b.tokenWeights(), x, b.frameMask());
-                // a bound of one text's rows per chunk: many chunks, each with texts of one or two counts
-                float[][] small = model.s2AllPairs(y, b.tokenWeights(), x, b.frameMask(), 1);
+                // one text per chunk and one clip per block (its frames are more than 1): many chunks and blocks
+                float[][] small = model.s2AllPairs(y, b.tokenWeights(), x, b.frameMask(), 1, 1);
+                // chunks of texts of several counts, blocks of several clips of one length
+                float[][] mid = model.s2AllPairs(y, b.tokenWeights(), x, b.frameMask(), 7, 20);
                 int nonZero = 0;
                 for (int i = 0; i < K; i++) {
                     for (int j = 0; j < K; j++) {
                         float want = padded[i * K + j];
                         assertEquals(want, packed[i][j], 1e-5 * Math.max(1, Math.abs(want)), sim + " s2[" + i + "][" + j + "]");
                         assertEquals(packed[i][j], small[i][j], 1e-5 * Math.max(1, Math.abs(want)), sim + " chunked s2[" + i + "][" + j + "]");
+                        assertEquals(packed[i][j], mid[i][j], 1e-5 * Math.max(1, Math.abs(want)), sim + " chunked s2[" + i + "][" + j + "]");
                         nonZero += want != 0 ? 1 : 0;
                     }
                     if (i == 0) {
