@@ -156,6 +156,8 @@ public final class EvalBenchmark {
      */
     public static List<Batch> randomClips(int clips, TacoConfig c, long seed) {
         Random r = new Random(seed);
+        boolean bert = c.vocabSize > 1000; // BERT's [CLS] 101, [SEP] 102 and words from 1000 on; else a toy vocabulary
+        int cls = bert ? 101 : 1, sep = bert ? 102 : 2, words = bert ? 1000 : 3;
         List<Batch> batches = new ArrayList<>();
         for (int s = 0; s < clips; s += 128) {
             int k = Math.min(128, clips - s);
@@ -176,7 +178,7 @@ public final class EvalBenchmark {
                 int t = Math.min(tokens, 6 + r.nextInt(Math.max(1, tokens - 5)));
                 int interest = 0;
                 for (int p = 0; p < t; p++) {
-                    ids[i * tokens + p] = p == 0 ? 101 : p == t - 1 ? 102 : 1000 + r.nextInt(c.vocabSize - 1000);
+                    ids[i * tokens + p] = p == 0 ? cls : p == t - 1 ? sep : words + r.nextInt(c.vocabSize - words);
                     tmask[i * tokens + p] = 1;
                     if (p > 0 && p < t - 1 && p % 3 == 0) {
                         w[i * tokens + p] = 1;
