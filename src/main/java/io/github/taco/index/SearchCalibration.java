@@ -81,8 +81,22 @@ public record SearchCalibration(int queries, double[] bestScores, CascadeSearche
         double[] rr = new double[orders.length];
         int n = CascadeSearcher.DEFAULT_TOP_N;
         CascadeSearcher.Options o = new CascadeSearcher.Options(n, n, CascadeSearcher.DEFAULT_TOP_R, n, CascadeSearcher.Order.CASCADE);
+        // the queries are independent and the searcher serves concurrent requests: all cores search (300 one-query
+        // searches are mostly per-call overhead, ~25 ms each, not arithmetic a batch could share)
+        SearchResult[] results = new SearchResult[best.length];
+        try {
+            java.util.stream.IntStream.range(0, best.length).parallel().forEach(q -> {
+                try {
+                    results[q] = searcher.search(sample.get(q).caption(), o);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
         for (int q = 0; q < best.length; q++) {
-            SearchResult r = searcher.search(sample.get(q).caption(), o);
+            SearchResult r = results[q];
             best[q] = r.match().bestScore();
             int[] ranks = knownItemRanks(r.hits(), sample.get(q).clipId());
             for (int k = 0; k < orders.length; k++) {
