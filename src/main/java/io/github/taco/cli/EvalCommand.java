@@ -51,6 +51,7 @@ final class EvalCommand implements Callable<Integer> {
         spec.exhaustiveLimit = exhaustiveLimit;
         RetrievalEvaluator.Report report = EvalRun.run(spec);
         System.out.print(report.table());
+        System.out.printf(java.util.Locale.ROOT, "evaluated %d clips in %.1f s (%s)%n", report.clips(), report.seconds(), report.profile().summary());
         if (json != null) {
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toMap());
             io.github.taco.io.AtomicFiles.writeString(json, text);

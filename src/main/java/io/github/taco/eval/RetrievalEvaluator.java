@@ -204,6 +204,17 @@ public final class RetrievalEvaluator {
         /** One batch of fusion passes, padded to {@code tokens} text and {@code frames} frame positions. */
         public record FusionBatch(int pairs, int tokens, int frames) {}
 
+        /** One line: the seconds of each phase and the fusion passes, e.g. for {@code taco eval}'s output. */
+        public String summary() {
+            StringBuilder sb = new StringBuilder();
+            for (String phase : List.of("encode", "s1", "s2", "fusion", "ranking")) {
+                if (seconds.containsKey(phase)) {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f s", phase, seconds.get(phase)));
+                }
+            }
+            return sb + String.format(Locale.ROOT, "; %,d fusion passes", fusionPasses());
+        }
+
         /** Fusion passes in all. */
         public long fusionPasses() {
             return fusionBatches.stream().mapToLong(FusionBatch::pairs).sum();
