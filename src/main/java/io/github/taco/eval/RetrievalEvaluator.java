@@ -316,8 +316,8 @@ public final class RetrievalEvaluator {
      */
     private final class FusionScores {
         private final Encoded e;
-        private final int[] textLength;
-        private final int[] frameCount;
+        private int[] textLength;
+        private int[] frameCount;
         private final Map<Long, Float> cache = new java.util.concurrent.ConcurrentHashMap<>(); // read by the parallel ranking
         private final Profile.Builder profile;
         private TacoModel.FusionInputs inputs;
@@ -325,8 +325,6 @@ public final class RetrievalEvaluator {
         FusionScores(Encoded e, Profile.Builder profile) {
             this.e = e;
             this.profile = profile;
-            this.textLength = lengths(e.tokenMask);
-            this.frameCount = lengths(e.frameMask);
         }
 
         /** Runs the fusion on every pair {text, video} of {@code pairs} not computed yet. */
@@ -340,8 +338,10 @@ public final class RetrievalEvaluator {
             if (todo.isEmpty()) {
                 return;
             }
-            if (inputs == null) {
+            if (inputs == null) { // first use: an evaluation without the fusion (the periodic validation) needs none of it
                 inputs = model.fusionInputs(e.y, e.tokenMask, e.x, e.frameMask);
+                textLength = lengths(e.tokenMask);
+                frameCount = lengths(e.frameMask);
             }
             todo.sort(java.util.Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]]).thenComparingInt(p -> textLength[(int) p[0]]));
             int s = 0;
