@@ -56,6 +56,11 @@ final class AblateCommand implements Callable<Integer> {
             + "A different noise is a different benchmark: its runs go to another --out.")
     Double noise;
 
+    @Option(names = "--variant", paramLabel = "NAME", description = "Train on a member of the benchmark family instead "
+            + "(docs/benchmark-family.md): base, lowsnr, lowersnr, wide, fps2, template, and faint (kept aside). "
+            + "Not with --captions or --noise. Each member goes to its own --out.")
+    String variant;
+
     @Option(names = "--only", split = ",", description = "Run only the rows with these names (e.g. \"tokens noun,tokens verb\").")
     List<String> only;
 
@@ -95,9 +100,9 @@ final class AblateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (merge != null) {
             if (steps != null || batch != null || temperature != null || similarity != null || bert != null || textLr != null || only != null
-                    || noise != null || overrides != null) {
+                    || noise != null || overrides != null || variant != null) {
                 throw new IllegalArgumentException("--merge trains nothing: it takes the settings of the folders it merges, "
-                        + "so --steps, --batch, --temperature, --similarity, --bert, --text-lr, --noise, --set and --only do not apply");
+                        + "so --steps, --batch, --temperature, --similarity, --bert, --text-lr, --noise, --variant, --set and --only do not apply");
             }
             Ablation.merge(out, merge, System.out);
             return 0;
@@ -116,6 +121,13 @@ final class AblateCommand implements Callable<Integer> {
         spec.temperature = temperature;
         spec.batch = batch;
         spec.captions = BuiltInBenchmark.Captions.parse(captions);
+        if (variant != null) {
+            if (noise != null || !"youcook2".equals(captions)) {
+                throw new IllegalArgumentException("--variant " + variant + " fixes the captions and the noise: leave out --captions and --noise");
+            }
+            spec.variant = io.github.taco.data.synth.BenchmarkVariant.parse(variant);
+            spec.captions = spec.variant.captions();
+        }
         spec.noise = noise;
         spec.overrides = overrides == null ? List.of() : overrides;
         List<Ablation.Row> rows = new ArrayList<>();

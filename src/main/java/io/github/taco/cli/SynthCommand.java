@@ -1,6 +1,7 @@
 package io.github.taco.cli;
 
 import io.github.taco.data.Split;
+import io.github.taco.data.synth.BenchmarkVariant;
 import io.github.taco.data.synth.BuiltInBenchmark.Captions;
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.data.synth.RenderConfig;
@@ -55,6 +56,20 @@ final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--word-width", description = "youcook2 only: width of a word's bump in time, as a fraction of its step (default 0.3).")
     Double wordWidth;
+
+    @Option(names = "--visibility-spread", description = "youcook2 only: 0..1, each word's visibility is drawn once, uniform in "
+            + "[1 - spread, 1] (default 0: every word fully visible).")
+    Double visibilitySpread;
+
+    @Option(names = "--fps", description = "youcook2 only: feature frames per second, each with its own noise (default 1). "
+            + "Read the files with the same --fps.")
+    Integer fps;
+
+    @Option(names = "--variant", paramLabel = "NAME", description = "Write a member of the benchmark family of "
+            + "docs/benchmark-family.md, with its fixed settings: base (the default benchmark), lowsnr (noise 3.5), "
+            + "lowersnr (noise 5.0), wide (D = 1024), fps2 (2 frames per second), template (generated captions), "
+            + "faint (D = 384, words of visibility 0.15..1; the member kept aside). Only --out, --seed and --baselines go with it.")
+    String variant;
 
     @Option(names = "--videos", description = "Total videos, split 65%% training / 15%% validation / 20%% narration "
             + "(default: 1100 / 250 / 350 = 1700 videos, about 10k clips).")
@@ -140,33 +155,58 @@ final class SynthCommand implements Callable<Integer> {
     private static final List<String> TEMPLATE_ONLY = List.of("--videos", "--train-videos", "--val-videos", "--narration-videos",
             "--interaction", "--idle-fraction", "--verbs", "--objects", "--attributes", "--amounts", "--tools", "--places", "--tool-rate",
             "--place-rate", "--zipf", "--synonym-rate", "--filler-rate", "--shift-rate", "--off-topic-rate");
-    private static final List<String> YOUCOOK2_ONLY = List.of("--annotations", "--recipe", "--synonym-share", "--word-width", "--baselines");
+    private static final List<String> YOUCOOK2_ONLY = List.of("--annotations", "--recipe", "--synonym-share", "--word-width", "--baselines",
+            "--visibility-spread", "--fps");
+    /** The options that go with --variant (it fixes every other setting). */
+    private static final List<String> WITH_VARIANT = List.of("--out", "--seed", "--baselines", "--variant");
 
     @Override
     public Integer call() throws Exception {
-        Captions captions = Captions.parse(captionsName);
         var parsed = spec.commandLine().getParseResult();
+        if (variant != null) {
+            BenchmarkVariant v = BenchmarkVariant.parse(variant);
+            List<String> fixed = parsed.matchedOptions().stream().map(o -> o.longestName())
+                    .filter(n -> !WITH_VARIANT.contains(n)).distinct().toList();
+            if (!fixed.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--variant " + v.label() + " fixes its own settings: leave out "
+                        + String.join(", ", fixed));
+            }
+            if (v.captions() == Captions.TEMPLATE) {
+                if (baselines) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--baselines applies to the youcook2 renderings, not to --variant template");
+                }
+                return template();
+            }
+            return renderYouCook2(v.renderConfig(seed != null ? seed : R.seed()));
+        }
+        Captions captions = Captions.parse(captionsName);
         List<String> wrong = (captions == Captions.YOUCOOK2 ? TEMPLATE_ONLY : YOUCOOK2_ONLY).stream().filter(parsed::hasMatchedOption).toList();
         if (!wrong.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.join(", ", wrong)
                     + (wrong.size() == 1 ? " applies" : " apply") + " to --captions " + (captions == Captions.YOUCOOK2 ? "template" : "youcook2")
                     + " only, not to --captions " + captions.label());
         }
-        return captions == Captions.YOUCOOK2 ? renderYouCook2() : template();
-    }
-
-    private int renderYouCook2() throws Exception {
-        RenderConfig c = new RenderConfig(seed != null ? seed : R.seed(), dim != null ? dim : R.dim(),
+        if (captions == Captions.TEMPLATE) {
+            return template();
+        }
+        return renderYouCook2(new RenderConfig(seed != null ? seed : R.seed(), dim != null ? dim : R.dim(),
                 Math.min(latentDim != null ? latentDim : R.latentDim(), dim != null ? dim : R.dim()), noise != null ? noise : R.noise(),
                 background != null ? background : R.background(), recipe != null ? recipe : R.recipe(),
                 synonymShare != null ? synonymShare : R.synonymShare(), wordWidth != null ? wordWidth : R.wordWidth(),
-                nonlinearity != null ? nonlinearity : R.nonlinearity());
+                nonlinearity != null ? nonlinearity : R.nonlinearity(), visibilitySpread != null ? visibilitySpread : R.visibilitySpread(),
+                fps != null ? fps : R.fps()));
+    }
+
+    private int renderYouCook2(RenderConfig c) throws Exception {
         long t0 = System.nanoTime();
         CaptionBenchmark.Summary s = annotations == null ? CaptionBenchmark.generateTo(c, out) : CaptionBenchmark.generateTo(c, annotations, out);
         var o = spec.commandLine().getOut();
         o.printf(java.util.Locale.ROOT, "wrote %d videos, %d clips (%d distinct content lemmas, %d seconds of features) to %s in %.1f s%n",
                 s.videos(), s.clips(), s.lemmas(), s.frames(), out, (System.nanoTime() - t0) / 1e9);
         o.printf(java.util.Locale.ROOT, "noise %.2f: per-frame signal-to-noise %.3f (mean |content|² inside a step / noise²)%n", c.noise(), s.snr());
+        if (c.fps() != 1) {
+            o.printf("%d feature frames per second: read them with --fps %d%n", c.fps(), c.fps());
+        }
         if (baselines) {
             o.flush();
             RenderedBaselines.Report r = RenderedBaselines.run(out, 0);

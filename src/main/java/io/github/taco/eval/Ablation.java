@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Split;
+import io.github.taco.data.synth.BenchmarkVariant;
 import io.github.taco.data.synth.BuiltInBenchmark;
+import io.github.taco.data.synth.CaptionBenchmark;
+import io.github.taco.data.synth.RenderConfig;
 import io.github.taco.model.Negatives;
 import io.github.taco.model.Similarity;
 import io.github.taco.model.PretrainedText;
@@ -83,10 +86,15 @@ public final class Ablation {
         public Integer batch;
         /** A Hugging Face BERT folder to start every row's text encoder from (sizes follow it), or null: from scratch. */
         public Path bert;
-        /** The built-in benchmark every row trains and is evaluated on. */
+        /** The built-in benchmark every row trains and is evaluated on (unless {@link #variant} is given). */
         public BuiltInBenchmark.Captions captions = BuiltInBenchmark.Captions.YOUCOOK2;
         /** Noise of the youcook2 benchmark, or null: the default (docs/benchmark.md). */
         public Double noise;
+        /**
+         * A member of the benchmark family (docs/benchmark-family.md) instead of {@link #captions} and
+         * {@link #noise}, or null.
+         */
+        public BenchmarkVariant variant;
         /** Seed of the benchmark (the rows' seeds are {@link #seeds}). */
         public long benchmarkSeed = 42;
         /**
@@ -171,8 +179,19 @@ public final class Ablation {
                 spec.bert == null ? null : spec.bert.toString(),
                 textRate == train.learningRate ? null : textRate,
                 // results written before the youcook2 benchmark existed have none: they were on the template one
-                spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.describe(spec.captions, spec.benchmarkSeed, spec.noise),
+                render(spec) == null ? null : BuiltInBenchmark.describe(render(spec)),
                 model.dropout == LEGACY_DROPOUT ? null : model.dropout, overrides);
+    }
+
+    /** The youcook2 benchmark's render settings, or null for the template captions. */
+    static RenderConfig render(Spec spec) {
+        if (spec.variant != null) {
+            if (spec.noise != null) {
+                throw new IllegalArgumentException("a benchmark variant fixes its noise: give the variant alone");
+            }
+            return spec.variant.captions() == BuiltInBenchmark.Captions.TEMPLATE ? null : spec.variant.renderConfig(spec.benchmarkSeed);
+        }
+        return spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.renderConfig(spec.benchmarkSeed, spec.noise);
     }
 
     /**
@@ -227,9 +246,16 @@ public final class Ablation {
                     LOG.info("ablation row '{}' seed {}: already in {}, skipped", row.name, seed, spec.out.resolve(RESULTS_FILE));
                     continue;
                 }
-                BuiltInBenchmark.ensure(spec.captions, spec.benchmarkSeed, spec.noise, synth);
+                RenderConfig render = render(spec);
+                if (render != null) {
+                    CaptionBenchmark.ensure(render, synth);
+                } else {
+                    BuiltInBenchmark.ensure(BuiltInBenchmark.Captions.TEMPLATE, spec.benchmarkSeed, spec.noise, synth);
+                }
+                double fps = render == null ? 1 : render.fps();
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
                 TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed, spec.bert);
+                t.fps = fps;
                 if (settings.overrides() != null) {
                     io.github.taco.train.RunConfigFile.applyOverrides(t, settings.overrides());
                 }
@@ -248,6 +274,7 @@ public final class Ablation {
                 e.checkpoint = trained.checkpoint();
                 e.annotations = t.annotations;
                 e.features = t.features;
+                e.fps = fps;
                 e.split = Split.VALIDATION;
                 e.maxClips = spec.evalClips;
                 e.topR = t.model.useL3 ? spec.topR : 0;

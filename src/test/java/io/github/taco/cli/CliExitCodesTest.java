@@ -30,6 +30,20 @@ class CliExitCodesTest {
     }
 
     @Test
+    void aBenchmarkVariantFixesItsSettings(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "synth", "--out", tmp.resolve("w").toString(), "--variant", "wide", "--dim", "64"));
+        assertTrue(err.toString().contains("--variant wide fixes its own settings") && err.toString().contains("--dim"), err.toString());
+        StringWriter unknown = new StringWriter();
+        assertEquals(1, run(unknown, "synth", "--out", tmp.resolve("n").toString(), "--variant", "noisy"));
+        assertTrue(unknown.toString().contains("noisy") && unknown.toString().contains("lowersnr"), unknown.toString());
+        StringWriter ablate = new StringWriter();
+        assertEquals(1, run(ablate, "ablate", "--out", tmp.resolve("a").toString(), "--variant", "lowsnr", "--noise", "3"));
+        assertTrue(ablate.toString().contains("leave out --captions and --noise"), ablate.toString());
+        assertTrue(java.nio.file.Files.notExists(tmp.resolve("w")) && java.nio.file.Files.notExists(tmp.resolve("a")), "nothing written");
+    }
+
+    @Test
     void failuresExitWith1AndNameTheProblem(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
         int code = run(err, "eval", "--checkpoint", tmp.resolve("missing").toString(),

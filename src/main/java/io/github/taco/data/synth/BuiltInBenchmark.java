@@ -40,8 +40,26 @@ public final class BuiltInBenchmark {
 
     /** A short name of the benchmark, stored with ablation results so that tables never mix benchmarks. */
     public static String describe(Captions captions, long seed, Double noise) {
-        return captions == Captions.TEMPLATE ? "template seed " + seed
-                : String.format(Locale.ROOT, "youcook2 seed %d noise %.2f", seed, renderConfig(seed, noise).noise());
+        return captions == Captions.TEMPLATE ? "template seed " + seed : describe(renderConfig(seed, noise));
+    }
+
+    /**
+     * A short name of a youcook2 rendering: seed and noise, then whatever else differs from the default
+     * width, visibility and frame rate (so the names of benchmarks recorded before those existed stay the same).
+     */
+    public static String describe(RenderConfig c) {
+        RenderConfig d = RenderConfig.defaults();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "youcook2 seed %d noise %.2f", c.seed(), c.noise()));
+        if (c.dim() != d.dim() || c.latentDim() != d.latentDim()) {
+            s.append(String.format(Locale.ROOT, " D %d latent %d", c.dim(), c.latentDim()));
+        }
+        if (c.visibilitySpread() != d.visibilitySpread()) {
+            s.append(String.format(Locale.ROOT, " visibility [%.2f, 1]", 1 - c.visibilitySpread()));
+        }
+        if (c.fps() != d.fps()) {
+            s.append(' ').append(c.fps()).append(" fps");
+        }
+        return s.toString();
     }
 
     /**

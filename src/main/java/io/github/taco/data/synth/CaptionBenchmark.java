@@ -36,7 +36,7 @@ import java.util.zip.GZIPInputStream;
  * <p>Files written (the YouCook2 layout, so the ordinary reader and every command take it):
  * <pre>
  * OUT/youcookii_annotations_trainval.json   the annotation file, byte for byte
- * OUT/features/&lt;video&gt;.npy                 float32 [seconds, D], 1 per second
+ * OUT/features/&lt;video&gt;.npy                 float32 [frames, D], {@link RenderConfig#fps} per second (1 by default)
  * OUT/render_truth.json                      config, per clip its content lemmas, the measured SNR
  * </pre>
  * The annotations default to the copy bundled in the jar (Zhou, Xu and Corso, AAAI 2018; research
@@ -55,11 +55,16 @@ public final class CaptionBenchmark {
     public record Video(String id, String subset, String recipe, double duration, List<Segment> segments) {
         /** Frames at 1 per second: the duration, and at least up to the last segment's end. */
         public int frames() {
+            return frames(1);
+        }
+
+        /** Frames at {@code fps} per second: the duration, and at least up to the last segment's end. */
+        public int frames(int fps) {
             double end = duration;
             for (Segment s : segments) {
                 end = Math.max(end, s.end() + 1);
             }
-            return Math.max(1, (int) Math.ceil(end));
+            return Math.max(1, (int) Math.ceil(end * fps));
         }
     }
 
@@ -173,9 +178,9 @@ public final class CaptionBenchmark {
         try {
             videos.parallelStream().forEach(v -> {
                 float[] x = world.render(v, signal, stepFrames);
-                frames.add(v.frames());
+                frames.add(v.frames(cfg.fps()));
                 try {
-                    Npy.writeFloat32(feats.resolve(v.id() + ".npy"), v.frames(), cfg.dim(), x);
+                    Npy.writeFloat32(feats.resolve(v.id() + ".npy"), v.frames(cfg.fps()), cfg.dim(), x);
                 } catch (IOException e) {
                     throw new UncheckedIOException(feats.resolve(v.id() + ".npy") + ": " + e.getMessage(), e);
                 }
@@ -204,7 +209,7 @@ public final class CaptionBenchmark {
         ObjectNode vs = root.putObject("videos");
         for (Video v : videos) {
             ObjectNode n = vs.putObject(v.id());
-            n.put("frames", v.frames());
+            n.put("frames", v.frames(cfg.fps()));
             ArrayNode clips = n.putArray("clips");
             for (Segment s : v.segments()) {
                 ArrayNode l = clips.addObject().putArray("lemmas");
@@ -222,6 +227,8 @@ public final class CaptionBenchmark {
         /** lemma → Q·concept (feature space, before gain and tanh); sorted so iteration is stable. */
         final Map<String, float[]> qConcepts = new TreeMap<>();
         final Map<String, float[]> qRecipes = new TreeMap<>();
+        /** lemma → visibility in [1 − spread, 1]; empty when every word is fully visible (spread 0). */
+        final Map<String, Float> visibility = new TreeMap<>();
         final float[] q; // [D, L] row-major, orthonormal columns
         final float[] gain;
         final float[] bias;
@@ -253,6 +260,11 @@ public final class CaptionBenchmark {
             List<float[]> projected = lemmas.parallelStream().map(l -> project(concept(l))).toList();
             for (int i = 0; i < lemmas.size(); i++) {
                 qConcepts.put(lemmas.get(i), projected.get(i));
+            }
+            if (cfg.visibilitySpread() > 0) {
+                for (String l : lemmas) {
+                    visibility.put(l, (float) (1 - cfg.visibilitySpread() * named("visibility:" + l).nextDouble()));
+                }
             }
             for (String recipe : videos.stream().map(Video::recipe).distinct().sorted().toList()) {
                 qRecipes.put(recipe, project(scaled(unit(named("recipe:" + recipe)), cfg.recipe())));
@@ -329,6 +341,11 @@ public final class CaptionBenchmark {
             return Math.exp(-0.5 * u * u);
         }
 
+        /** How visible a lemma is: 1, or its draw in [1 − spread, 1] ({@link RenderConfig#visibilitySpread}). */
+        float visibility(String lemma) {
+            return visibility.getOrDefault(lemma, 1f);
+        }
+
         /**
          * One video's features, [frames, D] row-major. Adds each step-second's |content|² to
          * {@code signal} and counts it in {@code stepFrames} (for the SNR).
@@ -340,7 +357,8 @@ public final class CaptionBenchmark {
             for (int d = 0; d < dim; d++) {
                 base[d] += recipe[d];
             }
-            int frames = v.frames();
+            int fps = cfg.fps();
+            int frames = v.frames(fps);
             float[] out = new float[frames * dim];
             float[] content = new float[dim];
             float[] acc = new float[dim];
@@ -350,8 +368,9 @@ public final class CaptionBenchmark {
                 java.util.Arrays.fill(content, 0f);
                 boolean any = false;
                 for (Segment s : v.segments()) {
-                    int first = (int) Math.floor(s.start());
-                    int last = (int) Math.floor(s.end());
+                    // in frames: at 1 fps the seconds floor(start) .. floor(end)
+                    int first = (int) Math.floor(s.start() * fps);
+                    int last = (int) Math.floor(s.end() * fps) + fps - 1;
                     if (t < first || t > last || s.lemmas().isEmpty()) {
                         continue;
                     }
@@ -360,6 +379,9 @@ public final class CaptionBenchmark {
                     int n = s.lemmas().size();
                     for (int i = 0; i < n; i++) {
                         float w = (float) strength(i, n, alpha);
+                        if (!visibility.isEmpty()) {
+                            w *= visibility(s.lemmas().get(i));
+                        }
                         if (w > 1e-3f) {
                             add(content, qConcepts.get(s.lemmas().get(i)), w);
                         }

@@ -41,7 +41,7 @@ public final class RenderedBaselines {
         RenderConfig cfg = new ObjectMapper().treeToValue(new ObjectMapper().readTree(dir.resolve(CaptionBenchmark.TRUTH_FILE).toFile())
                 .get("config"), RenderConfig.class);
         Dataset ds = YouCook2Reader.read(dir.resolve(YouCook2Reader.ANNOTATION_FILE));
-        NpyDirectoryStore store = new NpyDirectoryStore(dir.resolve(CaptionBenchmark.FEATURES_DIR), 1, cfg.dim());
+        NpyDirectoryStore store = new NpyDirectoryStore(dir.resolve(CaptionBenchmark.FEATURES_DIR), cfg.fps(), cfg.dim());
         List<Clip> train = ds.clips(Split.TRAIN);
         List<Clip> test = ds.clips(Split.VALIDATION);
         if (maxClips > 0 && test.size() > maxClips) {
@@ -65,8 +65,9 @@ public final class RenderedBaselines {
             double[] z = new double[world.latent];
             for (String l : testLemmas.get(q)) {
                 float[] c = world.concept(l);
+                float vis = world.visibility(l); // the oracle knows how visible each word is
                 for (int i = 0; i < z.length; i++) {
-                    z[i] += c[i];
+                    z[i] += vis * c[i];
                 }
             }
             queries[q] = unit(z);
@@ -153,7 +154,7 @@ public final class RenderedBaselines {
 
     private static float[] latentMean(CaptionBenchmark.CaptionWorld world, NpyDirectoryStore store, Clip c) {
         VideoFeatures f = load(store, c);
-        int[] idx = FrameSampler.frameIndices(c.start(), c.end(), 1, f.frames(), Integer.MAX_VALUE, null);
+        int[] idx = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, null);
         float[] z = new float[world.latent];
         for (int t : idx) {
             float[] zt = world.invert(f.data(), t * f.dim());
@@ -166,7 +167,7 @@ public final class RenderedBaselines {
 
     private static double[] meanFeature(NpyDirectoryStore store, Clip c) {
         VideoFeatures f = load(store, c);
-        int[] idx = FrameSampler.frameIndices(c.start(), c.end(), 1, f.frames(), Integer.MAX_VALUE, null);
+        int[] idx = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, null);
         double[] m = new double[f.dim() + 1];
         for (int t : idx) {
             for (int a = 0; a < f.dim(); a++) {

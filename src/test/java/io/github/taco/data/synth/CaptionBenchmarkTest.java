@@ -155,6 +155,74 @@ class CaptionBenchmarkTest {
     }
 
     @Test
+    void twoFramesPerSecondDoubleTheFramesAndKeepTheClipsFindable() throws IOException {
+        Path two = tmp.resolve("fps2");
+        CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(64).withFps(2), subset, two);
+        Dataset ds = YouCook2Reader.read(subset);
+        JsonNode truth = new ObjectMapper().readTree(two.resolve(CaptionBenchmark.TRUTH_FILE).toFile());
+        assertEquals(2, truth.get("config").get("fps").asInt());
+        for (String id : List.of(ds.clips(Split.TRAIN).get(0).videoId(), ds.clips(Split.VALIDATION).get(0).videoId())) {
+            int once = new ObjectMapper().readTree(out.resolve(CaptionBenchmark.TRUTH_FILE).toFile()).get("videos").get(id).get("frames").asInt();
+            int twice = truth.get("videos").get(id).get("frames").asInt();
+            assertEquals(2 * once, twice, id + ": frames at 2 fps");
+            long bytes = Files.size(two.resolve(CaptionBenchmark.FEATURES_DIR).resolve(id + ".npy"));
+            assertTrue(bytes >= 4L * 64 * twice, id + ": " + bytes + " bytes for " + twice + " frames");
+        }
+        // read at its own rate, a step's frames are where its words were rendered: the oracle finds the clips
+        RenderedBaselines.Report r = RenderedBaselines.run(two, 0);
+        assertTrue(r.oracle() > 0.5, "oracle at 2 fps: " + r.oracle());
+    }
+
+    @Test
+    void aVisibilitySpreadDimsSomeWordsAndLowersTheSignal() throws IOException {
+        RenderConfig faint = RenderConfig.defaults().withDim(32).withVisibilitySpread(0.85);
+        Path dir = tmp.resolve("faint");
+        CaptionBenchmark.Summary s = CaptionBenchmark.generateTo(faint, subset, dir);
+        CaptionBenchmark.Summary full = CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), subset, tmp.resolve("full32"));
+        assertTrue(s.snr() < 0.9 * full.snr(), "faint words carry less signal: " + s.snr() + " vs " + full.snr());
+        CaptionBenchmark.CaptionWorld w = new CaptionBenchmark.CaptionWorld(faint, CaptionBenchmark.parse(Files.readAllBytes(subset), "subset"));
+        double min = 1;
+        double max = 0;
+        for (String lemma : w.qConcepts.keySet()) {
+            float v = w.visibility(lemma);
+            assertTrue(v >= 0.15f - 1e-6 && v <= 1f, lemma + ": visibility " + v);
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        assertTrue(min < 0.3 && max > 0.85, "a wide spread over " + w.qConcepts.size() + " lemmas: " + min + ".." + max);
+        CaptionBenchmark.CaptionWorld again = new CaptionBenchmark.CaptionWorld(faint, List.of(new CaptionBenchmark.Video("v", "training", "", 1,
+                List.of(new CaptionBenchmark.Segment(0, 0, "", List.of("onion"))))));
+        assertEquals(w.visibility("onion"), again.visibility("onion"), "a word's visibility depends on its name, not on the vocabulary");
+        assertEquals(1f, new CaptionBenchmark.CaptionWorld(RenderConfig.defaults().withDim(32), List.of()).visibility("onion"));
+    }
+
+    @Test
+    void truthFilesWrittenBeforeVisibilityAndFpsReadAsTheDefaults() throws IOException {
+        ObjectNode config = (ObjectNode) new ObjectMapper().valueToTree(RenderConfig.defaults());
+        config.remove("visibilitySpread");
+        config.remove("fps");
+        assertEquals(RenderConfig.defaults(), new ObjectMapper().treeToValue(config, RenderConfig.class));
+    }
+
+    @Test
+    void everyFamilyMemberHasItsOwnName() {
+        assertEquals("youcook2 seed 42 noise 2.00", BuiltInBenchmark.describe(BenchmarkVariant.BASE.renderConfig(42)),
+                "the base member keeps the name its earlier results were recorded under");
+        assertEquals("youcook2 seed 42 noise 3.50", BuiltInBenchmark.describe(BuiltInBenchmark.Captions.YOUCOOK2, 42, 3.5));
+        List<String> names = new ArrayList<>();
+        for (BenchmarkVariant v : BenchmarkVariant.values()) {
+            if (v.captions() == BuiltInBenchmark.Captions.YOUCOOK2) {
+                names.add(BuiltInBenchmark.describe(v.renderConfig(42)));
+            }
+            assertEquals(v, BenchmarkVariant.parse(v.label().toUpperCase(java.util.Locale.ROOT)));
+        }
+        assertEquals(names.size(), names.stream().distinct().count(), names.toString());
+        assertEquals(2, BenchmarkVariant.FPS2.fps());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchmarkVariant.parse("noisy"));
+        assertTrue(e.getMessage().contains("noisy") && e.getMessage().contains("lowsnr"), e.getMessage());
+    }
+
+    @Test
     void aFileThatIsNotYouCook2IsNamed() throws IOException {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"videos\": []}");
