@@ -48,6 +48,12 @@ final class TrainCommand implements Callable<Integer> {
             + "naming it; only --steps, --checkpoint-every and --fusion-chunk may change (they are logged).")
     boolean resume;
 
+    @Option(names = "--on-stall", paramLabel = "fail|warn", description = "When the run stops learning — every loss at its chance value "
+            + "(ln K for L1 and L2, ln(K'+1) for L3) for 20 steps after the warm-up, or L1 still at chance while L2 or L3 falls — "
+            + "fail stops it with an error that says which loss, since which step and what to try; warn says so and trains on. "
+            + "Either way metrics.jsonl and curves.png mark it (default: ${DEFAULT-VALUE}).", defaultValue = "fail")
+    String onStall;
+
     @Option(names = "--overwrite", description = "Replace a run already in --out (its checkpoint and metrics). Without it, "
             + "and without --resume, an --out that holds a run is refused.")
     boolean overwrite;
@@ -152,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         spec.outDir = out;
         spec.resume = resume;
         spec.overwrite = overwrite;
+        spec.onStall = TrainingRun.OnStall.parse(onStall);
         spec.init = init;
         spec.vocabulary = vocab;
         if (trainSplit != null) spec.trainSplit = Split.parse(trainSplit);

@@ -150,8 +150,15 @@ public final class Ablation {
     static final double LEGACY_DROPOUT = 0.1;
 
     /** Metrics of one trained model. */
+    /** @param stall the stall the training showed ({@link io.github.taco.train.StallDetector}), e.g. "collapse since step 34", or null */
     public record Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1, double r5, double r10,
-            double medR, double r1s1, double r1s12) {}
+            double medR, double r1s1, double r1s12, String stall) {
+        /** A run without a stall (as in files written before stalls were detected). */
+        public Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1, double r5, double r10,
+                double medR, double r1s1, double r1s12) {
+            this(row, seed, settings, trainSeconds, method, r1, r5, r10, medR, r1s1, r1s12, null);
+        }
+    }
 
     public static final String RESULTS_FILE = "results.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -269,6 +276,7 @@ public final class Ablation {
                 t.evalEvery = 0;
                 t.validator = null;
                 LOG.info("ablation row '{}' seed {}: {} steps", row.name, seed, t.train.steps);
+                t.onStall = TrainingRun.OnStall.WARN; // a table counts its stalls rather than stopping at the first
                 TrainingRun.Result trained = TrainingRun.run(t);
                 EvalRun.Spec e = new EvalRun.Spec();
                 e.checkpoint = trained.checkpoint();
@@ -284,7 +292,8 @@ public final class Ablation {
                         : t.model.useL2 ? RetrievalEvaluator.s1PlusS2(t.model) : RetrievalEvaluator.S1;
                 var m = r.row(method).textToVideo();
                 Run run = new Run(row.name, seed, settings, trained.seconds(), method, m.r1(), m.r5(), m.r10(), m.medianRank(),
-                        r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.s1PlusS2(t.model)).textToVideo().r1());
+                        r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.s1PlusS2(t.model)).textToVideo().r1(),
+                        trained.stall() == null ? null : trained.stall().kind().label() + " since step " + trained.stall().since());
                 LOG.info("{}", run);
                 runs = record(spec.out, run);
             }

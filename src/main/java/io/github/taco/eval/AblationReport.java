@@ -99,6 +99,10 @@ final class AblationReport {
                     meanStd(v.r1(), v.r1Std(), spread), meanStd(v.r5(), v.r5Std(), spread), meanStd(v.r10(), v.r10Std(), spread),
                     meanStd(v.medR(), v.medRStd(), spread), v.r1s1(), v.r1s12()));
         }
+        List<Ablation.Run> stalled = runs.stream().filter(r -> r.stall() != null).toList();
+        sb.append(stalled.isEmpty() ? "\nNo run stalled (StallDetector, docs/benchmark-family.md).\n"
+                : "\nStalled runs (trained on with --on-stall warn; their R@1 is in the means above): " + stalled.stream()
+                        .map(r -> r.row() + " seed " + r.seed() + " (" + r.stall() + ")").collect(java.util.stream.Collectors.joining("; ")) + ".\n");
         sb.append(comparisons(stats));
         return sb.toString();
     }

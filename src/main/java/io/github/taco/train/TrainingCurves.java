@@ -21,6 +21,7 @@ public final class TrainingCurves {
         for (String key : List.of("loss", "l1", "l2", "l3")) {
             series(losses, records, key);
         }
+        markStalls(losses, records);
         XYChart lr = chart("learning rate", "lr");
         series(lr, records, "lr");
         XYChart val = chart("validation text→video R@1", "R@1 (%)");
@@ -40,6 +41,30 @@ public final class TrainingCurves {
         BitmapEncoder.saveBitmap(charts, charts.size(), 1, base, BitmapEncoder.BitmapFormat.PNG);
         Files.move(Path.of(base + ".png"), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A vertical line on the losses from the step each stall began ({@link StallDetector}), named by its kind. */
+    private static void markStalls(XYChart losses, List<Map<String, Object>> records) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : losses.getSeriesMap().values()) {
+            for (double y : s.getYData()) {
+                lo = Math.min(lo, y);
+                hi = Math.max(hi, y);
+            }
+        }
+        if (!(lo <= hi)) {
+            return;
+        }
+        for (Map<String, Object> r : records) {
+            if (r.get("stall") instanceof String kind && r.get("since") instanceof Number since) {
+                XYSeries s = losses.addSeries("stall (" + kind + ") since step " + since, List.of(since.doubleValue(), since.doubleValue()),
+                        List.of(lo, hi));
+                s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                s.setLineColor(java.awt.Color.RED);
+                s.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            }
+        }
     }
 
     private static XYChart chart(String title, String yTitle) {

@@ -91,6 +91,8 @@ public final class TrainingRun {
         public java.util.Set<String> given = new java.util.TreeSet<>();
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         public long logEvery = 10;
+        /** What to do when the run stops learning ({@link StallDetector}): stop (default) or warn and go on. */
+        public OnStall onStall = OnStall.FAIL;
         public long featureCacheBytes = 2L << 30;
         public TacoConfig model = TacoConfig.cpu(0);
         public TrainOptions train = new TrainOptions();
@@ -104,8 +106,37 @@ public final class TrainingRun {
      * @param stepsTrained steps trained by this call (fewer than {@code steps} after a resume; 0 when the
      *                     checkpoint was already at the end)
      */
+    /** @param stall the stall the run showed and went on after ({@link Spec#onStall} WARN), or null */
     public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation, Path checkpoint,
-            double seconds, DataFindings data) {}
+            double seconds, DataFindings data, StallDetector.Stall stall) {}
+
+    /** What a run does when {@link StallDetector} finds it has stopped learning. */
+    public enum OnStall {
+        /** Stop with an error naming the stall (the default): a broken run should not train on for hours. */
+        FAIL,
+        /** Say so in the log, metrics.jsonl and the curves, and go on (for experiments that count stalls). */
+        WARN;
+
+        /** fail or warn (any case); anything else is an error naming them. */
+        public static OnStall parse(String s) {
+            for (OnStall o : values()) {
+                if (o.name().equalsIgnoreCase(s.trim())) {
+                    return o;
+                }
+            }
+            throw new IllegalArgumentException("on-stall must be fail or warn, got '" + s + "'");
+        }
+    }
+
+    /** Thrown when a run stalls and {@link Spec#onStall} is FAIL; metrics.jsonl and curves.png record the stall. */
+    public static final class StalledException extends IOException {
+        public final StallDetector.Stall stall;
+
+        StalledException(StallDetector.Stall stall, String message) {
+            super(message);
+            this.stall = stall;
+        }
+    }
 
     /**
      * What the run found in its data (also in the log, metrics.jsonl's header and data.json): captions
@@ -250,6 +281,8 @@ public final class TrainingRun {
         List<Batch> valBatches = validationBatches(spec, validation, store, text, c);
         long start = trainer.step();
         Trainer.StepResult last = null;
+        StallDetector detector = new StallDetector(c, spec.train);
+        StallDetector.Stall stall = null;
         Map<String, Double> report = null;
         // gradient norms between two log lines: a single step's norm is too noisy to read, and the
         // share of clipped steps tells whether --clip-norm is shrinking the updates
@@ -279,6 +312,24 @@ public final class TrainingRun {
                             + ". Try a lower --lr or --clip-norm.", e);
                 }
                 long step = trainer.step();
+                StallDetector.Stall seen = stall == null ? detector.observe(last) : null;
+                if (seen != null) {
+                    stall = seen;
+                    Map<String, Object> rec = new LinkedHashMap<>();
+                    rec.put("step", step);
+                    rec.put("stall", seen.kind().label());
+                    rec.put("since", seen.since());
+                    rec.put("losses", seen.losses());
+                    rec.put("message", seen.describe());
+                    log.write(rec);
+                    if (spec.onStall == OnStall.FAIL) {
+                        TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
+                        throw new StalledException(seen, "step " + step + ": " + seen.describe() + " Stopped: the run would train on "
+                                + "without learning (its metrics.jsonl and curves.png mark the stall; --on-stall warn trains on)"
+                                + (Files.isDirectory(ckpt) ? "; the checkpoint saved before it, " + ckpt + ", is kept." : "; no checkpoint was written."));
+                    }
+                    LOG.warn("step {}: {} Training goes on (--on-stall warn).", step, seen.describe());
+                }
                 if (!last.skipped()) {
                     normSum += last.gradNorm();
                     normSteps++;
@@ -322,7 +373,7 @@ public final class TrainingRun {
             Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec, found)));
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
         }
-        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9, found);
+        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9, found, stall);
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */

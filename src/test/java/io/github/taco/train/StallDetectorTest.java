@@ -1,0 +1,110 @@
+package io.github.taco.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.taco.model.TacoConfig;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.Test;
+
+/** The stall detector on loss traces shaped like issue 31's two failures and like a healthy run. */
+class StallDetectorTest {
+    private static final double LN64 = Math.log(64);
+    private static final double LN5 = Math.log(5);
+
+    private static StallDetector detector(String losses) {
+        TacoConfig c = TacoConfig.cpu(512);
+        c.losses(losses);
+        TrainOptions o = TrainOptions.preset("cpu");
+        assertEquals(64, o.batchSize);
+        assertEquals(4, c.kPrime);
+        return new StallDetector(c, o);
+    }
+
+    /** Feeds steps 1..steps; returns the first stall or null. */
+    private static StallDetector.Stall feed(StallDetector d, long steps, LongFunction<double[]> lossesAt) {
+        for (long s = 1; s <= steps; s++) {
+            double[] l = lossesAt.apply(s); // l1, l2, l3, grad norm
+            StallDetector.Stall st = d.observe(new Trainer.StepResult(s, l[0] + l[1] + l[2], l[0], l[1], l[2], 1e-3, l[3], false));
+            if (st != null) {
+                return st;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void chanceValuesAreLnKAndLnKPrimePlusOne() {
+        StallDetector d = detector("L1+L2+L3");
+        assertEquals(LN64, d.chanceL1(), 1e-12);
+        assertEquals(LN5, d.chanceL3(), 1e-12);
+    }
+
+    @Test
+    void aCollapseIsNamedWithinTwentyStepsOfItsStart() {
+        // issue 31: from step 60 on, L1 = 4.159, L2 = 4.16, L3 = 1.609, gradient 0.03–0.5
+        StallDetector.Stall st = feed(detector("L1+L2+L3"), 800, s -> s < 60
+                ? new double[] {3.5, 3.9, 1.2, 8}
+                : new double[] {LN64 + 1e-3 * Math.sin(s), LN64 + 2e-3, LN5 - 1e-3, 0.03 + 0.02 * (s % 3)});
+        assertNotNull(st, "a collapse must be seen");
+        assertEquals(StallDetector.Kind.COLLAPSE, st.kind());
+        assertEquals(60, st.since());
+        assertTrue(st.step() <= 60 + StallDetector.WINDOW, "seen at step " + st.step());
+        assertEquals("L1, L2, L3", st.losses());
+        assertTrue(st.message().contains("since step 60") && st.message().contains("ln K = 4.159") && st.message().contains("ln(K'+1) = 1.609"),
+                st.message());
+        assertTrue(st.advice().contains("--text-lr"), st.advice());
+    }
+
+    @Test
+    void encodersThatLearnNothingWhileTheFusionLearnsAreNamed() {
+        // issue 31, seed 2: L1 at 4.0–4.13 through step 430 while L3 fell to 0.5–1.0
+        StallDetector.Stall st = feed(detector("L1+L2+L3"), 800, s -> new double[] {4.0 + 0.13 * ((s * 7) % 10) / 10.0, LN64,
+                s < 100 ? LN5 : 0.5 + 0.5 * ((s * 3) % 10) / 10.0, 2});
+        assertNotNull(st);
+        assertEquals(StallDetector.Kind.ENCODERS_STALLED, st.kind());
+        assertEquals("L1", st.losses());
+        assertTrue(st.message().contains("L3 fell to"), st.message());
+        assertEquals(1, st.since(), "L1 never left chance");
+        assertTrue(st.step() > 100 && st.step() <= 100 + StallDetector.WINDOW, "seen once L3 fell, at step " + st.step());
+    }
+
+    @Test
+    void aHealthyRunAndTheWarmUpAreNeverFlagged() {
+        // the cpu preset's warm-up is 30 steps: a collapse-like start inside it is normal
+        assertNull(feed(detector("L1+L2+L3"), 30 + StallDetector.WINDOW - 1, s -> new double[] {LN64, LN64, LN5, 1}));
+        // a healthy TACo run: L1 leaves chance during the warm-up, L3 follows (shapes of metrics.jsonl of the built-in benchmark)
+        assertNull(feed(detector("L1+L2+L3"), 300, s -> new double[] {LN64 * Math.exp(-s / 60.0) + 0.2, LN64 * Math.exp(-s / 120.0) + 1,
+                LN5 * Math.exp(-s / 80.0) + 0.3, 5}));
+        // L1 alone, learning slowly: still left chance by the end of the window after the warm-up
+        assertNull(feed(detector("L1"), 300, s -> new double[] {LN64 * (1 - 0.12 * Math.min(1, s / 50.0)) , Double.NaN, Double.NaN, 5}));
+    }
+
+    @Test
+    void aCollapseInsideTheWarmUpIsDatedFromItsStart() {
+        // issue 31's `--lr 0.5`: at chance from step 12, inside the 30 warm-up steps; seen once they are over
+        StallDetector.Stall st = feed(detector("L1+L2+L3"), 100, s -> s < 12 ? new double[] {3.9, 4.0, 1.5, 7}
+                : new double[] {LN64, LN64, LN5, 0.03});
+        assertNotNull(st);
+        assertEquals(12, st.since());
+        assertEquals(30 + StallDetector.WINDOW, st.step(), "the first window after the warm-up: steps 31–50");
+    }
+
+    @Test
+    void onlyTheLossesInUseCount() {
+        // L1 alone at chance: a collapse of L1, with the NaN of the unused losses ignored
+        StallDetector.Stall st = feed(detector("L1"), 200, s -> new double[] {LN64, Double.NaN, Double.NaN, 0.01});
+        assertNotNull(st);
+        assertEquals("L1", st.losses());
+        assertEquals(StallDetector.Kind.COLLAPSE, st.kind());
+        // L3 falling with L1 not in use is no stall of the encoders
+        assertNull(feed(detector("L3"), 200, s -> new double[] {Double.NaN, Double.NaN, 0.5, 2}));
+    }
+
+    @Test
+    void skippedStepsCarryNoEvidence() {
+        StallDetector d = detector("L1");
+        for (long s = 1; s <= 200; s++) {
+            assertNull(d.observe(new Trainer.StepResult(s, Double.NaN, LN64, Double.NaN, Double.NaN, 1e-3, Double.NaN, true)));
+        }
+    }
+}
