@@ -102,8 +102,17 @@ public final class TacoObjective {
      */
     public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
             int chunkAnchors, Negatives negatives) {
+        return computeAndBackward(in, random, timer, gc, chunkAnchors, negatives, true);
+    }
+
+    /**
+     * As above; with {@code withL3} false this step trains L1 + λ·L2 alone (the trainer's gate,
+     * {@code TrainOptions#l3StartAccuracy}), and L3 is null in the terms.
+     */
+    public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
+            int chunkAnchors, Negatives negatives, boolean withL3) {
         Encoded e = encode(in, timer);
-        if (!config.useL3) {
+        if (!config.useL3 || !withL3) {
             gc.backward(e.loss);
             timer.lap("backward");
             return new Terms(e.loss, e.l1, e.l2, null, e.s1, e.s2, null);

@@ -129,10 +129,14 @@ public final class StallDetector {
         return collapse != null ? collapse : encodersStalled(r.step(), windowStart);
     }
 
-    /** Every loss in use within {@link #AT_CHANCE} × its chance value at this step. */
+    /**
+     * Every loss in use within {@link #AT_CHANCE} × its chance value at this step. L3 is NaN in the steps
+     * before its gate opens ({@link TrainOptions#l3StartAccuracy}): then it is not in use.
+     */
     private boolean atChance(Trainer.StepResult r) {
-        return (useL1 || useL2 || useL3) && (!useL1 || near(r.l1(), chanceL12)) && (!useL2 || near(r.l2(), chanceL12))
-                && (!useL3 || near(r.l3(), chanceL3));
+        boolean l3 = useL3 && !Double.isNaN(r.l3());
+        return (useL1 || useL2 || l3) && (!useL1 || near(r.l1(), chanceL12)) && (!useL2 || near(r.l2(), chanceL12))
+                && (!l3 || near(r.l3(), chanceL3));
     }
 
     private static boolean near(double loss, double chance) {
@@ -148,7 +152,7 @@ public final class StallDetector {
         long since = atChanceSince;
         addLoss(names, values, useL1, "L1", mean(Trainer.StepResult::l1), chanceL12, "ln K");
         addLoss(names, values, useL2, "L2", mean(Trainer.StepResult::l2), chanceL12, "ln K");
-        addLoss(names, values, useL3, "L3", mean(Trainer.StepResult::l3), chanceL3, "ln(K'+1)");
+        addLoss(names, values, useL3 && !Double.isNaN(window.peekLast().l3()), "L3", mean(Trainer.StepResult::l3), chanceL3, "ln(K'+1)");
         String losses = String.join(", ", names);
         String message = String.format(Locale.ROOT,
                 "training collapsed: %s %s sat at chance since step %d (%s), gradient norm %.3g (its peak %.3g): the model scores "
@@ -197,11 +201,17 @@ public final class StallDetector {
         }
     }
 
+    /** Mean over the window's steps where the value is defined (L3 is NaN before its gate opens); NaN if none. */
     private double mean(java.util.function.ToDoubleFunction<Trainer.StepResult> f) {
         double s = 0;
+        int n = 0;
         for (Trainer.StepResult r : window) {
-            s += f.applyAsDouble(r);
+            double v = f.applyAsDouble(r);
+            if (!Double.isNaN(v)) {
+                s += v;
+                n++;
+            }
         }
-        return s / window.size();
+        return n == 0 ? Double.NaN : s / n;
     }
 }

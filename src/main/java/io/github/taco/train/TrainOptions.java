@@ -53,6 +53,17 @@ public final class TrainOptions {
      * negatives are an untrained ranking's). 0 (the default): never.
      */
     public long randomNegativesSteps = 0;
+    /**
+     * [ours] L3 joins the objective only once s1 has learned: from the step at which s1's in-batch
+     * text→video top-1 accuracy, averaged over the last {@link #L3_GATE_WINDOW} steps, first reaches this
+     * share; it then stays on. Before that the step is L1 + λ·L2 alone. Against the early phase issue 31
+     * saw, where the fusion learns from untrained encoders' random "hard" negatives while L1 has not left
+     * chance. 0 (the default, the paper): L3 from step 1.
+     */
+    public double l3StartAccuracy = 0;
+
+    /** Steps the in-batch accuracy of {@link #l3StartAccuracy} is averaged over. */
+    public static final int L3_GATE_WINDOW = 20;
 
     /** The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4 (docs/method.md §6). */
     public static final double PRETRAINED_TEXT_RATE_RATIO = 0.2;
@@ -125,6 +136,9 @@ public final class TrainOptions {
         if (weightDecay < 0) throw new IllegalArgumentException("weightDecay must be >= 0");
         if (clipNorm < 0) throw new IllegalArgumentException("clipNorm must be >= 0");
         if (fusionChunk < 0) throw new IllegalArgumentException("fusionChunk must be >= 0 (0: automatic), got " + fusionChunk);
+        if (!(l3StartAccuracy >= 0 && l3StartAccuracy <= 1)) {
+            throw new IllegalArgumentException("l3StartAccuracy must be in [0, 1] (0: L3 from step 1), got " + l3StartAccuracy);
+        }
         if (randomNegativesSteps < 0) throw new IllegalArgumentException("randomNegativesSteps must be >= 0 (0: off), got " + randomNegativesSteps);
         return this;
     }

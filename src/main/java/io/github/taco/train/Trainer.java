@@ -64,6 +64,10 @@ public final class Trainer implements AutoCloseable {
     private long step;
     private long skippedSteps;
     private int consecutiveSkips;
+    /** The step from which L3 is on ({@link TrainOptions#l3StartAccuracy}); −1 while the gate is closed. */
+    private long l3From;
+    /** s1's in-batch text→video top-1 accuracy of the last steps, oldest first, while the gate is closed. */
+    private final java.util.ArrayDeque<Double> recentAccuracy = new java.util.ArrayDeque<>();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
 
     public Trainer(TacoModel model, TrainOptions options) {
@@ -76,6 +80,12 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = new AdamW(model.weights(), options.beta1, options.beta2, options.eps, options.weightDecay,
                 name -> TacoModel.isTextEncoderWeight(name) ? textScale : 1.0);
         this.schedule = options.schedule();
+        this.l3From = options.l3StartAccuracy > 0 && model.config().useL3 ? -1 : 0;
+    }
+
+    /** The step from which L3 is in the objective, or −1 while it waits for s1 to learn ({@link TrainOptions#l3StartAccuracy}). */
+    public long l3From() {
+        return l3From;
     }
 
     public long step() {
@@ -109,7 +119,10 @@ public final class Trainer implements AutoCloseable {
             TacoObjective.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Negatives negatives = step < options.randomNegativesSteps ? Negatives.RANDOM : objective.negatives();
-                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives);
+                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives, l3From >= 0);
+            }
+            if (l3From < 0) {
+                openL3GateIfLearned(terms.s1());
             }
             double loss = terms.total().getFloat();
             if (!Double.isFinite(loss)) {
@@ -147,6 +160,35 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the gate of L3 once s1's in-batch top-1 accuracy (text i ranks video i first), averaged over the
+     * last {@link TrainOptions#L3_GATE_WINDOW} steps, reaches {@link TrainOptions#l3StartAccuracy}; L3 then
+     * takes part from the next step on.
+     */
+    private void openL3GateIfLearned(NDArray s1) {
+        if (s1 == null) {
+            return;
+        }
+        long k = s1.getShape().get(0);
+        float[] hits = s1.argMax(1).eq(s1.getManager().arange(k).toType(ai.djl.ndarray.types.DataType.INT64, false))
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        double acc = 0;
+        for (float h : hits) {
+            acc += h;
+        }
+        recentAccuracy.addLast(acc / k);
+        if (recentAccuracy.size() > TrainOptions.L3_GATE_WINDOW) {
+            recentAccuracy.removeFirst();
+        }
+        double mean = recentAccuracy.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        if (recentAccuracy.size() == TrainOptions.L3_GATE_WINDOW && mean >= options.l3StartAccuracy) {
+            l3From = step + 1;
+            recentAccuracy.clear();
+            LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: L3 joins the objective from step {}",
+                    step, String.format(java.util.Locale.ROOT, "%.3f", mean), TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
+        }
+    }
+
     private static double value(NDArray a) {
         return a == null ? Double.NaN : a.getFloat();
     }
@@ -168,6 +210,8 @@ public final class Trainer implements AutoCloseable {
             state.put("step", step);
             state.put("optimizer_steps", optimizer.steps());
             state.put("skipped_steps", skippedSteps);
+            state.put("l3_from", l3From);
+            state.set("l3_gate_accuracy", JSON.valueToTree(recentAccuracy));
             state.set("options", JSON.valueToTree(options));
             io.github.taco.io.AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
             for (Map.Entry<String, Path> e : extras.entrySet()) {
@@ -215,6 +259,10 @@ public final class Trainer implements AutoCloseable {
         Trainer t = new Trainer(model, options);
         t.step = state.get("step").asLong();
         t.skippedSteps = state.path("skipped_steps").asLong(0);
+        if (options.l3StartAccuracy > 0 && state.has("l3_from")) { // without the gate, L3 is on from step 1 (l3From 0)
+            t.l3From = state.get("l3_from").asLong();
+            state.path("l3_gate_accuracy").forEach(a -> t.recentAccuracy.addLast(a.asDouble()));
+        }
         t.optimizer.load(dir.resolve(OPTIMIZER_FILE), state.path("optimizer_steps").asLong(t.step));
         return t;
     }

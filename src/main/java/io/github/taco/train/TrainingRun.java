@@ -283,6 +283,7 @@ public final class TrainingRun {
         Trainer.StepResult last = null;
         StallDetector detector = new StallDetector(c, spec.train);
         StallDetector.Stall stall = null;
+        long l3Gate = trainer.l3From();
         Map<String, Double> report = null;
         // gradient norms between two log lines: a single step's norm is too noisy to read, and the
         // share of clipped steps tells whether --clip-norm is shrinking the updates
@@ -312,6 +313,10 @@ public final class TrainingRun {
                             + ". Try a lower --lr or --clip-norm.", e);
                 }
                 long step = trainer.step();
+                if (l3Gate < 0 && trainer.l3From() >= 0) {
+                    l3Gate = trainer.l3From();
+                    log.write(Map.of("step", step, "l3_from", l3Gate)); // the gate of train.l3StartAccuracy opened
+                }
                 StallDetector.Stall seen = stall == null ? detector.observe(last) : null;
                 if (seen != null) {
                     stall = seen;
