@@ -31,25 +31,7 @@ class CaptionBenchmarkTest {
     /** 40 training and 20 validation videos of the real file, so a test renders in seconds. */
     @BeforeAll
     static void renderASubset() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode db = json.readTree(CaptionBenchmark.bundledAnnotations()).get("database");
-        ObjectNode root = json.createObjectNode();
-        ObjectNode keep = root.putObject("database");
-        int train = 0;
-        int val = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = db.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String subsetName = e.getValue().get("subset").asText();
-            if (subsetName.equals("training") && train < 40) {
-                keep.set(e.getKey(), e.getValue());
-                train++;
-            } else if (subsetName.equals("validation") && val < 20) {
-                keep.set(e.getKey(), e.getValue());
-                val++;
-            }
-        }
-        subset = tmp.resolve("subset.json");
-        json.writeValue(subset.toFile(), root);
+        subset = SmallAnnotations.write(tmp.resolve("subset.json"), 40, 20);
         out = tmp.resolve("bench");
         summary = CaptionBenchmark.generateTo(RenderConfig.defaults(), subset, out);
     }
