@@ -48,6 +48,11 @@ final class TrainCommand implements Callable<Integer> {
             + "naming it; only --steps, --checkpoint-every and --fusion-chunk may change (they are logged).")
     boolean resume;
 
+    @Option(names = "--objective", paramLabel = "preset|paper", description = "The preset's objective (default), or the paper's "
+            + "exactly: L = L1 + λ·L2 + L3 with every [ours] switch of the objective off (docs/method.md §4). Flags given after it "
+            + "still change single switches.", defaultValue = "preset")
+    String objective;
+
     @Option(names = "--on-stall", paramLabel = "fail|warn", description = "When the run stops learning — every loss at its chance value "
             + "(ln K for L1 and L2, ln(K'+1) for L3) for 20 steps after the warm-up, or L1 still at chance while L2 or L3 falls — "
             + "fail stops it with an error that says which loss, since which step and what to try; warn says so and trains on. "
@@ -147,6 +152,10 @@ final class TrainCommand implements Callable<Integer> {
         spec.model = TacoConfig.preset(preset, 0);
         spec.train = TrainOptions.preset(preset);
         spec.evalEvery = 100;
+        if (Objectives.paper(objective)) {
+            spec.train.usePaperObjective(spec.model);
+            spec.given.addAll(Objectives.KEYS);
+        }
         if (config != null) {
             RunConfigFile.apply(spec, config);
         }

@@ -108,6 +108,8 @@ public final class Ablation {
          * Keys that the rows or the other fields decide are refused ({@link #ROW_KEYS}).
          */
         public List<String> overrides = List.of();
+        /** Train every row with the paper's exact objective ({@link TrainOptions#usePaperObjective}) instead of the preset's. */
+        public boolean paperObjective;
     }
 
     /** Keys an override may not change: each row sets them, or a {@link Spec} field of its own does. */
@@ -124,10 +126,21 @@ public final class Ablation {
      * never mixed with runs of the present preset (dropout 0).
      */
     public record Settings(long steps, int batch, Similarity similarity, double temperature, int evalClips, int topR, String bert,
-            Double textLearningRate, String benchmark, Double dropout, List<String> overrides) {
-        /** bert is kept as {@link PretrainedText#identity}; files that recorded the MiniLM's cache path of their machine read the same. */
+            Double textLearningRate, String benchmark, Double dropout, List<String> overrides, List<String> objective) {
+        /**
+         * bert is kept as {@link PretrainedText#identity}; files that recorded the MiniLM's cache path of their machine read the same.
+         * objective: where the preset's objective departs from the paper's ({@link TrainOptions#objectiveDepartures}), null for
+         * the paper's, as every file written before the preset departed holds.
+         */
         public Settings {
             bert = bert == null ? null : PretrainedText.identity(Path.of(bert));
+            objective = objective == null || objective.isEmpty() ? null : List.copyOf(objective);
+        }
+
+        /** Settings of the paper's objective (as files written before the objective was recorded). */
+        public Settings(long steps, int batch, Similarity similarity, double temperature, int evalClips, int topR, String bert,
+                Double textLearningRate, String benchmark, Double dropout, List<String> overrides) {
+            this(steps, batch, similarity, temperature, evalClips, topR, bert, textLearningRate, benchmark, dropout, overrides, null);
         }
 
         /** The dropout the rows trained with. */
@@ -142,7 +155,8 @@ public final class Ablation {
                     evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
                     bert == null ? "from scratch" : "from " + bert,
                     textLearningRate == null ? "" : " at learning rate " + textLearningRate)
-                    + (overrides == null ? "" : ", with " + String.join(", ", overrides));
+                    + (overrides == null ? "" : ", with " + String.join(", ", overrides))
+                    + (objective == null ? ", the paper's objective" : ", objective departing from the paper's by " + String.join(", ", objective));
         }
     }
 
@@ -171,6 +185,11 @@ public final class Ablation {
         TrainingRun.Spec preset = new TrainingRun.Spec();
         preset.model = TacoConfig.cpu(0);
         preset.train = TrainOptions.preset("cpu");
+        if (spec.paperObjective) {
+            preset.train.usePaperObjective(preset.model);
+        }
+        // the preset's own departures; those of --set are in the overrides
+        List<String> objective = preset.train.objectiveDepartures(preset.model);
         List<String> overrides = checkedOverrides(spec.overrides, preset);
         TacoConfig model = preset.model;
         TrainOptions train = preset.train;
@@ -187,7 +206,7 @@ public final class Ablation {
                 textRate == train.learningRate ? null : textRate,
                 // results written before the youcook2 benchmark existed have none: they were on the template one
                 render(spec) == null ? null : BuiltInBenchmark.describe(render(spec)),
-                model.dropout == LEGACY_DROPOUT ? null : model.dropout, overrides);
+                model.dropout == LEGACY_DROPOUT ? null : model.dropout, overrides, objective);
     }
 
     /** The youcook2 benchmark's render settings, or null for the template captions. */
@@ -263,6 +282,9 @@ public final class Ablation {
                 String dir = row.name.replaceAll("[^A-Za-z0-9+]+", "-") + "-seed" + seed;
                 TrainingRun.Spec t = Demo.trainingSpec(synth, spec.out.resolve(dir), seed, spec.bert);
                 t.fps = fps;
+                if (spec.paperObjective) {
+                    t.train.usePaperObjective(t.model);
+                }
                 if (settings.overrides() != null) {
                     io.github.taco.train.RunConfigFile.applyOverrides(t, settings.overrides());
                 }

@@ -117,6 +117,39 @@ public final class TrainOptions {
         return textLearningRate == null ? scratchTextRateRatio : textLearningRate / learningRate;
     }
 
+    /**
+     * Resets every switch of the objective that is ours, not the paper's, to the paper's value (docs/method.md
+     * §4: L = L1 + λ·L2 + L3, every loss reaching every module it uses, L3 from step 1 on the model's
+     * negatives): {@code --objective paper}. λ, K', the negatives' mode and the similarity are settings the
+     * paper has too, and are kept.
+     */
+    public void usePaperObjective(io.github.taco.model.TacoConfig m) {
+        m.l3Weight = 1.0;
+        m.l3Detached = false;
+        m.l2MaskSharedTokens = false;
+        m.l2DetachedFrom = io.github.taco.model.TacoConfig.L2Detach.NONE;
+        m.l1VideoToText = false;
+        l3StartAccuracy = 0;
+        randomNegativesSteps = 0;
+    }
+
+    /**
+     * The switches of the objective in which these settings depart from the paper's ({@link #usePaperObjective}),
+     * as {@code section.key=value}, sorted; empty for the paper's objective.
+     */
+    public java.util.List<String> objectiveDepartures(io.github.taco.model.TacoConfig m) {
+        java.util.List<String> d = new java.util.ArrayList<>();
+        if (l3StartAccuracy != 0) d.add("train.l3StartAccuracy=" + l3StartAccuracy);
+        if (randomNegativesSteps != 0) d.add("train.randomNegativesSteps=" + randomNegativesSteps);
+        if (m.l1VideoToText) d.add("model.l1VideoToText=true");
+        if (m.l2DetachedFrom != io.github.taco.model.TacoConfig.L2Detach.NONE) d.add("model.l2DetachedFrom=" + m.l2DetachedFrom.configName());
+        if (m.l2MaskSharedTokens) d.add("model.l2MaskSharedTokens=true");
+        if (m.l3Detached) d.add("model.l3Detached=true");
+        if (m.l3Weight != 1.0) d.add("model.l3Weight=" + m.l3Weight);
+        java.util.Collections.sort(d);
+        return d;
+    }
+
     /** A copy (the settings a trainer keeps are then not changed by its caller). */
     public TrainOptions copy() {
         return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(this, TrainOptions.class);

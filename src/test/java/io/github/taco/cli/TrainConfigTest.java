@@ -29,6 +29,22 @@ class TrainConfigTest {
     }
 
     @Test
+    void theObjectiveIsThePaperOneFlagAway(@TempDir Path tmp) throws IOException {
+        String departing = "model: {l3Detached: true, l3Weight: 0.25}\ntrain: {l3StartAccuracy: 0.5}\n";
+        TrainingRun.Spec preset = spec(tmp, departing);
+        assertEquals(java.util.List.of("model.l3Detached=true", "model.l3Weight=0.25", "train.l3StartAccuracy=0.5"),
+                preset.train.objectiveDepartures(preset.model));
+        // --objective paper comes first: the config and the flags then change single switches
+        TrainingRun.Spec paper = spec(tmp, "model: {l3Weight: 0.25}\n", "--objective", "paper");
+        assertEquals(java.util.List.of("model.l3Weight=0.25"), paper.train.objectiveDepartures(paper.model));
+        assertTrue(paper.given.containsAll(Objectives.KEYS), "recorded as given, so a resume cannot change them: " + paper.given);
+        TrainingRun.Spec exact = spec(tmp, "model: {}\n", "--objective", "paper");
+        assertEquals(java.util.List.of(), exact.train.objectiveDepartures(exact.model));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec(tmp, "model: {}\n", "--objective", "mine"));
+        assertTrue(e.getMessage().contains("preset or paper"), e.getMessage());
+    }
+
+    @Test
     void misspeltKeysAreErrorsNamingSectionAndClosestKey(@TempDir Path tmp) {
         String[][] cases = {
             {"model: {hiddenSze: 64}\n", "'hiddenSze'", "'model'", "'hiddenSize'"},
