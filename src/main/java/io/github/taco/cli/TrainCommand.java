@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
     String objective;
 
     @Option(names = "--on-stall", paramLabel = "fail|warn", description = "When the run stops learning — every loss at its chance value "
-            + "(ln K for L1 and L2, ln(K'+1) for L3) for 20 steps after the warm-up, or L1 still at chance while L2 or L3 falls — "
+            + "(ln K for L1 and L2, ln(K'+1) for L3) for 20 steps after the warm-up, or L1 still at chance 80 steps after it while L2 or L3 falls — "
             + "fail stops it with an error that says which loss, since which step and what to try; warn says so and trains on. "
             + "Either way metrics.jsonl and curves.png mark it (default: ${DEFAULT-VALUE}).", defaultValue = "fail")
     String onStall;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Tells, within {@value #WINDOW} steps, when a run has stopped learning, so that it is not trained on
+ * Tells, within {@value #WINDOW} steps (a collapse) or {@value #STALL_PERSISTENCE} (stalled encoders) after the warm-up, when a run has stopped learning, so that it is not trained on
  * for hours in silence (issue 31). A contrastive loss that learns nothing sits at its chance value: with
  * every score equal, softmax cross-entropy over n candidates is ln n. So L1 and L2 sit at ln K (K pairs
  * per batch) and L3 at ln(K' + 1) (the positive and its K' negatives; docs/method.md §2–4).
@@ -19,9 +19,10 @@ import java.util.Locale;
  *   <li>{@link Kind#COLLAPSE}: every loss in use within {@value #AT_CHANCE} × its chance value at every step
  *       of the window. The encoders map every clip and caption to nearly one point; the gradient then
  *       vanishes too (reported against its peak).</li>
- *   <li>{@link Kind#ENCODERS_STALLED}: L1 still above {@value #NOT_LEFT} × ln K on average while L2 or L3 has
- *       fallen below {@value #FALLEN} × its chance value: the fusion learns from the features alone while
- *       the encoders learn nothing (seen on a faint rendering, issue 31).</li>
+ *   <li>{@link Kind#ENCODERS_STALLED}: L1's mean over the window above {@value #NOT_LEFT} × ln K for
+ *       {@value #STALL_PERSISTENCE} steps after the warm-up while L2 or L3 has fallen below {@value #FALLEN}
+ *       × its chance value: the fusion learns from the features alone while the encoders learn nothing (seen
+ *       on a faint rendering, issue 31).</li>
  * </ul>
  * The thresholds were set from the two failures reported in issue 31 and the logged losses of healthy
  * runs of the built-in benchmark (L1 at 0.78 × ln K ten steps after the cpu preset's warm-up), before
@@ -36,6 +37,13 @@ public final class StallDetector {
     static final double NOT_LEFT = 0.95;
     /** Another loss "has fallen": its mean over the window below 85 % of its chance value. */
     static final double FALLEN = 0.85;
+    /**
+     * Steps L1's window mean must have stayed near chance before the encoders are called stalled: a TACo
+     * run on a low-SNR rendering leaves chance late (L1 4.0 at step 40 while L3 was already at 0.93, then 3.4
+     * at step 60: issue 31's lowsnr member) and must not be stopped for it; the stall of issue 31 sat there for
+     * 400 steps.
+     */
+    public static final int STALL_PERSISTENCE = 80;
 
     /** What kind of failure. */
     public enum Kind {
@@ -75,6 +83,8 @@ public final class StallDetector {
     private long atChanceSince = -1;
     /** First step of the present unbroken run of steps with L1 not below {@link #NOT_LEFT} × ln K (−1: none). */
     private long l1NearChanceSince = -1;
+    /** The step since which L1's window mean has stayed at or above {@link #NOT_LEFT} × ln K (−1: it is below). */
+    private long l1MeanNearChanceSince = -1;
 
     /**
      * @param c       the model's config (which losses are on, K', the negatives)
@@ -120,6 +130,11 @@ public final class StallDetector {
             peakGradNorm = Math.max(peakGradNorm, norm);
         } else {
             return null;
+        }
+        if (useL1 && mean(Trainer.StepResult::l1) >= NOT_LEFT * chanceL12) {
+            l1MeanNearChanceSince = l1MeanNearChanceSince < 0 ? r.step() : l1MeanNearChanceSince;
+        } else {
+            l1MeanNearChanceSince = -1;
         }
         if (window.peekFirst().step() <= grace) {
             return null;
@@ -168,10 +183,12 @@ public final class StallDetector {
         if (!useL1) {
             return null;
         }
-        // since the present run of steps with L1 near chance began, or the window's start if L1 dipped inside it
-        long since = l1NearChanceSince > 0 && l1NearChanceSince <= windowStart ? l1NearChanceSince : windowStart;
+        // since the present run of steps with L1 near chance began, or since its window mean has been there
+        long meanSince = l1MeanNearChanceSince - WINDOW + 1;
+        long since = l1NearChanceSince > 0 && l1NearChanceSince <= meanSince ? l1NearChanceSince : Math.max(1, meanSince);
         double l1 = mean(Trainer.StepResult::l1);
-        if (l1 < NOT_LEFT * chanceL12) {
+        // near chance for STALL_PERSISTENCE steps, counted from the first full window after the warm-up
+        if (l1MeanNearChanceSince < 0 || step - Math.max(l1MeanNearChanceSince, grace + WINDOW) < STALL_PERSISTENCE) {
             return null;
         }
         double l3 = useL3 ? mean(Trainer.StepResult::l3) : Double.NaN;

@@ -65,7 +65,15 @@ class StallDetectorTest {
         assertEquals("L1", st.losses());
         assertTrue(st.message().contains("L3 fell to"), st.message());
         assertEquals(1, st.since(), "L1 never left chance");
-        assertTrue(st.step() > 100 && st.step() <= 100 + StallDetector.WINDOW, "seen once L3 fell, at step " + st.step());
+        assertTrue(st.step() > 100 && st.step() <= 30 + StallDetector.WINDOW + StallDetector.STALL_PERSISTENCE + 10,
+                "seen once L3 fell and L1 stayed near chance for a while, at step " + st.step());
+    }
+
+    @Test
+    void encodersThatLeaveChanceLateAreNotStopped() {
+        // the preset on lowsnr (issue 31's first report): L1 4.00 at step 40 while L3 was at 0.93, 3.42 at step 60
+        assertNull(feed(detector("L1+L2+L3"), 300, s -> new double[] {s <= 50 ? 4.0 + 0.1 * ((s * 7) % 3) / 2 : 4.0 - (s - 50) * 0.03,
+                LN64 - 0.05, s < 30 ? LN5 : 0.93, 4}));
     }
 
     @Test
