@@ -5,7 +5,7 @@ import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.model.Negatives;
 import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
-import io.github.taco.model.TacoModel;
+import io.github.taco.model.PretrainedText;
 import io.github.taco.text.TagSet;
 import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainOptions;
@@ -188,9 +188,9 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) { o.checkpointEvery = checkpointEvery; spec.given.add("train.checkpointEvery"); }
         TacoConfig m = spec.model;
         if (bert != null) {
-            spec.model = m = TacoModel.bertSizes(bert, m);
+            spec.model = m = PretrainedText.sizes(bert, m);
             spec.bert = bert;
-            if (vocab == null) spec.vocabulary = TacoModel.bertVocabulary(bert);
+            if (vocab == null) spec.vocabulary = PretrainedText.vocabulary(bert);
         }
         if (losses != null) { m.losses(losses); spec.given.addAll(java.util.List.of("model.useL1", "model.useL2", "model.useL3")); }
         if (negatives != null) { m.negatives = Negatives.parse(negatives); spec.given.add("model.negatives"); }

@@ -5,7 +5,7 @@ import io.github.taco.data.YouCook2Reader;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.model.TacoConfig;
-import io.github.taco.model.TacoModel;
+import io.github.taco.model.PretrainedText;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
 import org.slf4j.Logger;
@@ -212,9 +212,9 @@ public final class Demo {
         s.logEvery = 20;
         s.validator = RetrievalEvaluator.validator();
         if (bert != null) {
-            s.model = TacoModel.bertSizes(bert, s.model);
+            s.model = PretrainedText.sizes(bert, s.model);
             s.bert = bert;
-            s.vocabulary = TacoModel.bertVocabulary(bert);
+            s.vocabulary = PretrainedText.vocabulary(bert);
         }
         return s;
     }

@@ -286,59 +286,12 @@ public final class TacoModel implements AutoCloseable {
     /**
      * Loads a Hugging Face {@code BertModel} checkpoint folder ({@code config.json} +
      * {@code model.safetensors}, names with or without a {@code bert.} prefix; pooler and heads
-     * ignored) into the text encoder. Its sizes must match the text encoder's: see {@link #bertSizes}.
+     * ignored) into the text encoder. Its sizes must match the text encoder's: see {@link PretrainedText#sizes}.
      * The projection {@code text.proj} (when the BERT is wider than d) is not in a BERT and keeps its
      * initial weights.
      */
     public void loadPretrainedText(Path bertDir) throws IOException {
-        weights.load(bertDir.resolve(WEIGHTS_FILE), TacoModel::bertName, TacoModel::isTextEncoderWeight);
-    }
-
-    /**
-     * Copies the sizes of a Hugging Face BERT {@code config.json} into the text encoder's fields of
-     * {@code c} ({@code textHiddenSize}, {@code textAttentionHeads}, {@code textIntermediateSize},
-     * {@code textLayers}, vocabulary and positions), and keeps c's d, heads and video/fusion sizes: a
-     * BERT wider than d is projected to d (docs/method.md §1) rather than making the whole model as wide.
-     */
-    public static TacoConfig bertSizes(Path bertDir, TacoConfig c) throws IOException {
-        Path file = bertDir.resolve(CONFIG_FILE);
-        JsonNode n = new ObjectMapper().readTree(file.toFile());
-        for (String f : List.of("hidden_size", "num_attention_heads", "intermediate_size", "num_hidden_layers", "vocab_size")) {
-            if (!n.hasNonNull(f)) {
-                throw new IOException(file + ": field '" + f + "' is missing");
-            }
-        }
-        if (n.hasNonNull("hidden_act") && !n.get("hidden_act").asText().equals("gelu")) {
-            throw new IOException(file + ": hidden_act '" + n.get("hidden_act").asText() + "' is not supported (only gelu with erf)");
-        }
-        TacoConfig r = c.copy();
-        // Always explicit, even when equal to d: a later --hidden or --heads then changes only the video
-        // encoder and the fusion, never the shapes the BERT's tensors must load into.
-        r.textHiddenSize = n.get("hidden_size").asInt();
-        r.textAttentionHeads = n.get("num_attention_heads").asInt();
-        r.textIntermediateSize = n.get("intermediate_size").asInt();
-        r.textLayers = n.get("num_hidden_layers").asInt();
-        r.vocabSize = n.get("vocab_size").asInt();
-        r.maxTextPositions = n.path("max_position_embeddings").asInt(512);
-        r.typeVocabSize = n.path("type_vocab_size").asInt(2);
-        r.layerNormEps = n.path("layer_norm_eps").asDouble(1e-12);
-        // featureDim 0 means "taken from the features at training time"; the model validates then
-        return r.featureDim > 0 ? r.validate() : r;
-    }
-
-    /** The tokenizer file of a Hugging Face BERT folder: its {@code tokenizer.json} if it has one, else {@code vocab.txt}. */
-    public static Path bertVocabulary(Path bertDir) {
-        Path f = io.github.taco.text.WordPieceTokenizer.fileIn(bertDir);
-        return f != null ? f : bertDir.resolve(io.github.taco.text.WordPieceTokenizer.VOCAB_FILE);
-    }
-
-    /** Hugging Face BertModel tensor name → this model's name, or null to skip it. */
-    static String bertName(String hf) {
-        String s = hf.startsWith("bert.") ? hf.substring(5) : hf;
-        if (s.startsWith("embeddings.") || s.startsWith("encoder.")) {
-            return s.endsWith("position_ids") ? null : "text." + s;
-        }
-        return null; // pooler.*, cls.* (pre-training heads)
+        weights.load(bertDir.resolve(WEIGHTS_FILE), PretrainedText::tensorName, TacoModel::isTextEncoderWeight);
     }
 
     @Override

@@ -33,7 +33,7 @@ class BertTinyTest {
             TacoConfig preset = TacoConfig.cpu(8);
             preset.hiddenSize = d;
             preset.intermediateSize = 4 * d;
-            TacoConfig c = TacoModel.bertSizes(root, preset);
+            TacoConfig c = PretrainedText.sizes(root, preset);
             c.maxTokens = 16;
             // the BERT sets the text encoder's sizes; d and the shared heads stay the preset's
             assertEquals(32, c.textWidth());

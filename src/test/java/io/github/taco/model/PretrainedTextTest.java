@@ -39,7 +39,7 @@ class PretrainedTextTest {
         }
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx));
         assertEquals(root.resolve("all-minilm-l6-v2-" + sha.substring(0, 12)).toAbsolutePath(), folder);
-        assertEquals(384, TacoModel.bertSizes(folder, TacoConfig.cpu(8)).textHiddenSize);
+        assertEquals(384, PretrainedText.sizes(folder, TacoConfig.cpu(8)).textHiddenSize);
 
         FileTime written = Files.getLastModifiedTime(folder.resolve(TacoModel.WEIGHTS_FILE));
         Thread.sleep(20);

@@ -1,5 +1,6 @@
 package io.github.taco.train;
 
+import io.github.taco.model.PretrainedText;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -119,7 +120,7 @@ class TextPretrainingTest {
 
             // taco train --bert: a model whose text encoder has the folder's sizes (d stays the preset's 128,
             // reached by a projection) loads it, and its text encoder holds the trained weights.
-            TacoConfig sized = TacoModel.bertSizes(out, TacoConfig.cpu(8));
+            TacoConfig sized = PretrainedText.sizes(out, TacoConfig.cpu(8));
             assertEquals(32, sized.textWidth());
             assertEquals(128, sized.hiddenSize);
             assertEquals(2, sized.textLayers);
@@ -168,7 +169,7 @@ class TextPretrainingTest {
             assertEquals(new ai.djl.ndarray.types.Shape(24, 24), tensors.get("cls.predictions.transform.dense.weight").getShape());
             assertEquals(new ai.djl.ndarray.types.Shape(VOCAB, 24), tensors.get("bert.embeddings.word_embeddings.weight").getShape());
             // and it loads as the text encoder of a model of another d
-            TacoConfig sized = TacoModel.bertSizes(out, TacoConfig.cpu(8));
+            TacoConfig sized = PretrainedText.sizes(out, TacoConfig.cpu(8));
             assertEquals(24, sized.textWidth());
             assertEquals(3, sized.textHeads());
             try (TacoModel model = new TacoModel(sized, m, 7)) {

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * Imports a BERT encoder exported to ONNX (e.g. by {@code torch.onnx.export} of a Hugging Face
  * {@code BertModel}) into a Hugging Face BERT folder — {@code config.json}, {@code model.safetensors}
  * (float32, BertModel tensor names, linear weights [out, in]) and the tokenizer — which
- * {@code taco train --bert DIR}, {@link TacoModel#bertSizes} and {@link TacoModel#loadPretrainedText} read.
+ * {@code taco train --bert DIR}, {@link PretrainedText#sizes} and {@link TacoModel#loadPretrainedText} read.
  *
  * <p>How the graph is read: biases, LayerNorm parameters and embedding tables are initializers under
  * their Hugging Face names (with or without a prefix such as {@code bert.}). A linear weight is the
@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * <pre>{@code
  * OnnxBertImporter.Result r = OnnxBertImporter.importFile(Path.of("model.onnx"), Path.of("tokenizer.json"),
  *         Path.of("bert/minilm"), null, false);
- * TacoConfig c = TacoModel.bertSizes(r.folder(), TacoConfig.cpu(512));
+ * TacoConfig c = PretrainedText.sizes(r.folder(), TacoConfig.cpu(512));
  * }</pre>
  */
 public final class OnnxBertImporter {

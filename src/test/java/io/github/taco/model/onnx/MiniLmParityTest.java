@@ -133,7 +133,7 @@ class MiniLmParityTest {
 
     @Test
     void cliImportReadsAsMiniLmSizes() throws Exception {
-        TacoConfig c = TacoModel.bertSizes(folder, TacoConfig.cpu(8));
+        TacoConfig c = PretrainedText.sizes(folder, TacoConfig.cpu(8));
         assertEquals(6, c.textLayers);
         // the text encoder takes MiniLM's sizes; d, the video encoder and the fusion keep the preset's
         assertEquals(384, c.textHiddenSize);
@@ -192,7 +192,7 @@ class MiniLmParityTest {
 
     /** Runs the text encoder loaded from the imported folder (heads overridden if not null) and compares with ORT. */
     private static double maxAbsDifference(Integer heads) throws Exception {
-        TacoConfig c = TacoModel.bertSizes(folder, TacoConfig.cpu(8));
+        TacoConfig c = PretrainedText.sizes(folder, TacoConfig.cpu(8));
         c.maxTokens = width;
         if (heads != null) {
             c.textAttentionHeads = heads;

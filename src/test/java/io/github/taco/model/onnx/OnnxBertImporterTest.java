@@ -69,7 +69,7 @@ class OnnxBertImporterTest {
         assertEquals("bert", config.get("model_type").asText());
         assertEquals("gelu", config.get("hidden_act").asText());
         assertEquals(1e-6, config.get("layer_norm_eps").asDouble(), 1e-12, "epsilon of the graph's LayerNormalization");
-        TacoConfig c = TacoModel.bertSizes(out, TacoConfig.cpu(8));
+        TacoConfig c = PretrainedText.sizes(out, TacoConfig.cpu(8));
         assertEquals(List.of(1, OnnxWriter.HIDDEN, 2, OnnxWriter.INTERMEDIATE, OnnxWriter.VOCAB, OnnxWriter.POSITIONS),
                 List.of(c.textLayers, c.textHiddenSize, c.textAttentionHeads, c.textIntermediateSize, c.vocabSize, c.maxTextPositions));
 
@@ -109,7 +109,7 @@ class OnnxBertImporterTest {
         assertFalse(Files.exists(tmp.resolve("a")));
 
         OnnxBertImporter.Result r = OnnxBertImporter.importFile(hidden, vocab, tmp.resolve("b"), 4, false);
-        assertEquals(4, TacoModel.bertSizes(tmp.resolve("b"), TacoConfig.cpu(8)).numAttentionHeads);
+        assertEquals(4, PretrainedText.sizes(tmp.resolve("b"), TacoConfig.cpu(8)).numAttentionHeads);
         assertEquals("given by the caller", r.sizes().headsFrom());
 
         // a graph that shows 2 heads wins over nothing, and refuses a different count
