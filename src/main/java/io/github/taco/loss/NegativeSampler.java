@@ -33,6 +33,19 @@ public final class NegativeSampler {
     }
 
     /**
+     * Selects from the batch's scores: the cascade ranks by r = s1 + s2 when L2 is trained, and by s1 alone
+     * otherwise (an untrained s2 would only add noise to the ranking) [ours] (docs/method.md §4).
+     *
+     * @param s1 [K, K], s1[i, j] = s1(v_j, t_i)
+     * @param s2 [K, K] like s1, or null when L2 is not trained
+     */
+    public static Selection select(Negatives mode, ai.djl.ndarray.NDArray s1, ai.djl.ndarray.NDArray s2, int kPrime, Random random) {
+        int k = (int) s1.getShape().get(0);
+        float[] r = mode == Negatives.CASCADE ? (s2 == null ? s1 : s1.add(s2)).toFloatArray() : null;
+        return select(mode, r, k, kPrime, random);
+    }
+
+    /**
      * @param r      [K * K] row-major, r[i * K + j] = r(v_j, t_i); used by {@code cascade} only
      * @param random used by {@code random} only
      */

@@ -15,9 +15,8 @@ import io.github.taco.model.Scalars;
  * The training objective L = L1 + λ·L2 + L3 (docs/method.md §4; μ·L3 with the experiment knob {@link TacoConfig#l3Weight}) on one batch of K positive pairs, with the
  * loss switches of the paper's ablations ({@code useL1}, {@code useL2}, {@code useL3}).
  *
- * <p>The cascade's ranking score is r = s1 + s2 when L2 is trained, and s1 alone otherwise (an
- * untrained s2 would only add noise to the ranking) [ours]. With {@link TacoConfig#l3Detached} the
- * fusion sees detached encoder outputs, so L3 trains the fusion only.
+ * <p>With {@link TacoConfig#l3Detached} the fusion sees detached encoder outputs, so L3 trains the fusion
+ * only. The cascade's ranking score is {@link NegativeSampler}'s.
  */
 public final class TacoObjective {
     private final TacoModel model;
@@ -53,7 +52,6 @@ public final class TacoObjective {
         Encoded e = encode(in, timer);
         NDArray l3 = null;
         NegativeSampler.Selection sel = null;
-        NDArray total = e.loss;
         if (config.useL3) {
             sel = select(e, random, config.negatives);
             timer.lap("cascade selection");
@@ -64,11 +62,26 @@ public final class TacoObjective {
                 NDArray share = FusionLoss.computeShare(model, f, sel, from, Math.min(k, from + chunk), e.y.getManager());
                 l3 = l3 == null ? share : l3.add(share);
             }
-            NDArray weighted = config.l3Weight == 1.0 ? l3 : Scalars.mul(l3, config.l3Weight);
-            total = total == null ? weighted : total.add(weighted);
             timer.lap("fusion");
         }
-        return new Terms(total, e.l1, e.l2, l3, e.s1, e.s2, sel);
+        return new Terms(total(e.l1, e.l2, l3), e.l1, e.l2, l3, e.s1, e.s2, sel);
+    }
+
+    /**
+     * L = L1 + λ·L2 + μ·L3 (docs/method.md §4; μ = 1 in the paper): the one place the terms are combined.
+     * Terms not in use are null; null when none is.
+     */
+    NDArray total(NDArray l1, NDArray l2, NDArray l3) {
+        NDArray total = l1;
+        if (l2 != null) {
+            NDArray weighted = Scalars.mul(l2, config.lambda);
+            total = total == null ? weighted : total.add(weighted);
+        }
+        if (l3 != null) {
+            NDArray weighted = config.l3Weight == 1.0 ? l3 : Scalars.mul(l3, config.l3Weight);
+            total = total == null ? weighted : total.add(weighted);
+        }
+        return total;
     }
 
     /**
@@ -112,39 +125,23 @@ public final class TacoObjective {
     public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
             int chunkAnchors, Negatives negatives, boolean withL3) {
         Encoded e = encode(in, timer);
+        NDArray encoderLoss = total(e.l1, e.l2, null); // L1 + λ·L2
         if (!config.useL3 || !withL3) {
-            gc.backward(e.loss);
+            gc.backward(encoderLoss);
             timer.lap("backward");
-            return new Terms(e.loss, e.l1, e.l2, null, e.s1, e.s2, null);
+            return new Terms(encoderLoss, e.l1, e.l2, null, e.s1, e.s2, null);
         }
         NegativeSampler.Selection sel = select(e, random, negatives);
         timer.lap("cascade selection");
-        int k = (int) e.y.getShape().get(0);
-        int chunk = chunkSize(chunkAnchors, k, sel.kPrime(), in);
+        int chunk = chunkSize(chunkAnchors, (int) e.y.getShape().get(0), sel.kPrime(), in);
         NDManager scope = e.y.getManager();
-        TacoModel.FusionInputs f = fusionInputs(e, in);
-        NDArray textLeaf = f.texts().stopGradient();
-        NDArray videoLeaf = f.videos().stopGradient();
-        textLeaf.setRequiresGradient(true);
-        videoLeaf.setRequiresGradient(true);
-        TacoModel.FusionInputs leaves = new TacoModel.FusionInputs(textLeaf, in.tokenMask(), videoLeaf, in.frameMask());
-        double l3 = 0;
-        for (int from = 0; from < k; from += chunk) {
-            try (NDManager chunkScope = scope.newSubManager()) {
-                NDArray share = FusionLoss.computeShare(model, leaves, sel, from, Math.min(k, from + chunk), chunkScope);
-                timer.lap("fusion");
-                gc.backward(config.l3Weight == 1.0 ? share : Scalars.mul(share, config.l3Weight));
-                l3 += share.getFloat();
-                timer.lap("fusion backward");
-            }
-        }
+        CachedFusionLoss.Result l3 = CachedFusionLoss.backward(model, fusionInputs(e, in), sel, chunk, config.l3Weight, gc, timer, scope);
         // Always carried: besides the encoders (unless detached) it trains the fusion's input embeddings and LayerNorm.
-        NDArray carried = f.texts().mul(textLeaf.getGradient()).sum().add(f.videos().mul(videoLeaf.getGradient()).sum());
-        gc.backward(e.loss == null ? carried : e.loss.add(carried));
+        gc.backward(encoderLoss == null ? l3.carried() : encoderLoss.add(l3.carried()));
         timer.lap("backward");
-        NDArray l3Value = scope.create((float) l3);
-        NDArray weightedValue = scope.create((float) (config.l3Weight * l3));
-        NDArray totalValue = e.loss == null ? weightedValue : e.loss.stopGradient().add(weightedValue);
+        NDArray l3Value = scope.create((float) l3.l3());
+        NDArray weightedValue = scope.create((float) (config.l3Weight * l3.l3()));
+        NDArray totalValue = encoderLoss == null ? weightedValue : encoderLoss.stopGradient().add(weightedValue);
         return new Terms(totalValue, e.l1, e.l2, l3Value, e.s1, e.s2, sel);
     }
 
@@ -183,8 +180,8 @@ public final class TacoObjective {
         return (int) Math.max(1, Math.min(k, anchors));
     }
 
-    /** The encoders' outputs and the terms computed from them: L1, λ·L2 and their sum (null when neither is on). */
-    private record Encoded(NDArray y, NDArray x, NDArray s1, NDArray s2, NDArray l1, NDArray l2, NDArray loss) {}
+    /** The encoders' outputs and the terms computed from them: L1 and L2 (null when not in use). */
+    private record Encoded(NDArray y, NDArray x, NDArray s1, NDArray s2, NDArray l1, NDArray l2) {}
 
     private Encoded encode(TacoModel.Inputs in, StepTimer timer) {
         timer.reset();
@@ -194,11 +191,9 @@ public final class TacoObjective {
         timer.lap("video encoder");
 
         NDArray s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask()));
-        NDArray total = null;
         NDArray l1 = null;
         if (config.useL1) {
             l1 = SentenceLoss.compute(s1, config.l1VideoToText);
-            total = l1;
         }
         NDArray l2 = null;
         NDArray s2 = null;
@@ -207,46 +202,10 @@ public final class TacoObjective {
             NDArray tokenScores = model.tokenScores(config.l2DetachedFrom == TacoConfig.L2Detach.TEXT ? y.stopGradient() : y,
                     config.l2DetachedFrom == TacoConfig.L2Detach.VIDEO ? x.stopGradient() : x, in.frameMask());
             s2 = model.s2(tokenScores, in.tokenWeights());
-            l2 = TokenLoss.compute(tokenScores, in.tokenWeights(), config.l2MaskSharedTokens ? sharedTokens(in) : null);
-            NDArray weighted = Scalars.mul(l2, config.lambda);
-            total = total == null ? weighted : total.add(weighted);
+            l2 = TokenLoss.compute(tokenScores, in.tokenWeights(), config.l2MaskSharedTokens ? TokenLoss.sharedTokens(in) : null);
         }
         timer.lap("L1+L2");
-        return new Encoded(y, x, s1, s2, l1, l2, total);
-    }
-
-    /** [K, n, K]: 1 where text j ≠ i holds the token id at text i's position p (p a token of interest). */
-    static NDArray sharedTokens(TacoModel.Inputs in) {
-        long[] ids = in.tokenIds().toLongArray();
-        float[] weights = in.tokenWeights().toFloatArray();
-        float[] valid = in.tokenMask().toFloatArray();
-        int k = (int) in.tokenIds().getShape().get(0);
-        int n = (int) in.tokenIds().getShape().get(1);
-        java.util.List<java.util.Set<Long>> held = new java.util.ArrayList<>(k);
-        for (int j = 0; j < k; j++) {
-            java.util.Set<Long> s = new java.util.HashSet<>();
-            for (int q = 0; q < n; q++) {
-                if (valid[j * n + q] > 0) {
-                    s.add(ids[j * n + q]);
-                }
-            }
-            held.add(s);
-        }
-        float[] out = new float[k * n * k];
-        for (int i = 0; i < k; i++) {
-            for (int p = 0; p < n; p++) {
-                if (weights[i * n + p] == 0) {
-                    continue; // not a token of interest: its row does not enter L2
-                }
-                long id = ids[i * n + p];
-                for (int j = 0; j < k; j++) {
-                    if (j != i && held.get(j).contains(id)) {
-                        out[(i * n + p) * k + j] = 1f;
-                    }
-                }
-            }
-        }
-        return in.tokenIds().getManager().create(out, new ai.djl.ndarray.types.Shape(k, n, k));
+        return new Encoded(y, x, s1, s2, l1, l2);
     }
 
     /**
@@ -264,8 +223,6 @@ public final class TacoObjective {
     }
 
     private NegativeSampler.Selection select(Encoded e, Random random, Negatives negatives) {
-        int k = (int) e.s1.getShape().get(0);
-        float[] r = negatives == Negatives.CASCADE ? (e.s2 == null ? e.s1 : e.s1.add(e.s2)).toFloatArray() : null;
-        return NegativeSampler.select(negatives, r, k, config.kPrime, random);
+        return NegativeSampler.select(negatives, e.s1, e.s2, config.kPrime, random);
     }
 }

@@ -45,4 +45,38 @@ public final class TokenLoss {
         float texts = tokenWeights.sum(new int[] {1}).gt(0f).sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
         return Scalars.div(perText.sum(), Math.max(texts, 1f));
     }
+
+    /** [K, n, K]: 1 where text j ≠ i holds the token id at text i's position p (p a token of interest). */
+    static NDArray sharedTokens(io.github.taco.model.TacoModel.Inputs in) {
+        long[] ids = in.tokenIds().toLongArray();
+        float[] weights = in.tokenWeights().toFloatArray();
+        float[] valid = in.tokenMask().toFloatArray();
+        int k = (int) in.tokenIds().getShape().get(0);
+        int n = (int) in.tokenIds().getShape().get(1);
+        java.util.List<java.util.Set<Long>> held = new java.util.ArrayList<>(k);
+        for (int j = 0; j < k; j++) {
+            java.util.Set<Long> s = new java.util.HashSet<>();
+            for (int q = 0; q < n; q++) {
+                if (valid[j * n + q] > 0) {
+                    s.add(ids[j * n + q]);
+                }
+            }
+            held.add(s);
+        }
+        float[] out = new float[k * n * k];
+        for (int i = 0; i < k; i++) {
+            for (int p = 0; p < n; p++) {
+                if (weights[i * n + p] == 0) {
+                    continue; // not a token of interest: its row does not enter L2
+                }
+                long id = ids[i * n + p];
+                for (int j = 0; j < k; j++) {
+                    if (j != i && held.get(j).contains(id)) {
+                        out[(i * n + p) * k + j] = 1f;
+                    }
+                }
+            }
+        }
+        return in.tokenIds().getManager().create(out, new ai.djl.ndarray.types.Shape(k, n, k));
+    }
 }

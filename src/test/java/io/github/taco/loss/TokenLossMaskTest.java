@@ -20,7 +20,7 @@ class TokenLossMaskTest {
             NDArray mask = m.create(new float[] {1, 1, 1, 1, 1, 0, 1, 1, 1}, new Shape(3, 3));
             NDArray weights = m.create(new float[] {0, .5f, .5f, 0, 1, 0, 0, .5f, .5f}, new Shape(3, 3));
             TacoModel.Inputs in = new TacoModel.Inputs(null, null, ids, mask, weights);
-            float[] shared = TacoObjective.sharedTokens(in).toFloatArray();
+            float[] shared = TokenLoss.sharedTokens(in).toFloatArray();
             // text 0, token 7 (p=1): text 1 holds 7; token 8 (p=2): text 2 holds 8; [CLS] is not of interest
             assertArrayEquals(new float[] {0, 0, 0, 0, 1, 0, 0, 0, 1}, java.util.Arrays.copyOfRange(shared, 0, 9));
             // text 1, token 7: text 0; text 2, token 8: text 0
