@@ -9,10 +9,6 @@ public enum MissingPolicy {
 
     /** skip or fail (any case); anything else is an error that names the accepted values. */
     public static MissingPolicy parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--on-missing (data: onMissing) must be skip or fail, got '" + s + "'");
-        }
+        return io.github.taco.io.EnumNames.parse(MissingPolicy.class, s, "--on-missing (data: onMissing)");
     }
 }

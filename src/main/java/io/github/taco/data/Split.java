@@ -13,12 +13,11 @@ public enum Split {
 
     /** Parses "train", "training", "val", "validation", "test", "testing", "narration", "pretrain" (any case). */
     public static Split parse(String s) {
-        return switch (s.trim().toLowerCase()) {
-            case "train", "training" -> TRAIN;
-            case "val", "validation", "val_1" -> VALIDATION;
-            case "test", "testing" -> TEST;
-            case "narration", "pretrain", "pretraining" -> NARRATION;
-            default -> throw new IllegalArgumentException("unknown split '" + s + "'");
-        };
+        return io.github.taco.io.EnumNames.parse(Split.class, s, "split", v -> switch (v) {
+            case TRAIN -> java.util.List.of("train", "training");
+            case VALIDATION -> java.util.List.of("val", "validation", "val_1");
+            case TEST -> java.util.List.of("test", "testing");
+            case NARRATION -> java.util.List.of("narration", "pretrain", "pretraining");
+        });
     }
 }

@@ -64,12 +64,11 @@ public final class CrossTaskEvaluator {
         ALL;
 
         public static Split parse(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "val", "validation" -> VAL;
-                case "train" -> TRAIN;
-                case "all" -> ALL;
-                default -> throw new IllegalArgumentException("unknown CrossTask split '" + s + "': use val, train or all");
-            };
+            return io.github.taco.io.EnumNames.parse(Split.class, s, "CrossTask split", v -> switch (v) {
+                case VAL -> java.util.List.of("val", "validation");
+                case TRAIN -> java.util.List.of("train");
+                case ALL -> java.util.List.of("all");
+            });
         }
     }
 

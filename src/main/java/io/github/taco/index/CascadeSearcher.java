@@ -63,14 +63,8 @@ public final class CascadeSearcher {
         /** s1, s1+s2 or cascade. */
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Order parse(String s) {
-            for (Order o : values()) {
-                // "s1 s2": a '+' in a URL query reads as a space
-                if (o.label.equalsIgnoreCase(s.strip()) || o.label.replace('+', ' ').equalsIgnoreCase(s.strip())
-                        || o.name().equalsIgnoreCase(s.strip())) {
-                    return o;
-                }
-            }
-            throw new IllegalArgumentException("order must be s1, s1+s2 or cascade, got '" + s + "'");
+            // "s1 s2": a '+' in a URL query reads as a space
+            return io.github.taco.io.EnumNames.parse(Order.class, s, "order", o -> java.util.List.of(o.label, o.label.replace('+', ' '), o.name()));
         }
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The side store of the index: per-clip frame vectors (for s2, the fusion s3 and the heat strips)
@@ -50,11 +49,10 @@ public final class FrameStore implements java.io.Closeable {
         /** float32 (f32) or float16 (f16, half), any case, as on the command line and in index.json (FLOAT16). */
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Encoding parse(String s) {
-            return switch (String.valueOf(s).toLowerCase(Locale.ROOT)) {
-                case "float32", "f32" -> FLOAT32;
-                case "float16", "f16", "half" -> FLOAT16;
-                default -> throw new IllegalArgumentException("frame encoding must be float32 or float16, got '" + s + "'");
-            };
+            return io.github.taco.io.EnumNames.parse(Encoding.class, s, "frame encoding", e -> switch (e) {
+                case FLOAT32 -> java.util.List.of("float32", "f32");
+                case FLOAT16 -> java.util.List.of("float16", "f16", "half");
+            });
         }
     }
 

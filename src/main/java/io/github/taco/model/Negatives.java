@@ -26,11 +26,7 @@ public enum Negatives {
     /** cascade, random or full (any case); anything else is an error naming them. */
     @JsonCreator
     public static Negatives parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("negatives must be cascade, random or full, got '" + s + "'");
-        }
+        return io.github.taco.io.EnumNames.parse(Negatives.class, s, "negatives");
     }
 
     /** The config name, so that messages and formatted strings read as config files do. */

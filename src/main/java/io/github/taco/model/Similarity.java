@@ -24,11 +24,7 @@ public enum Similarity {
     /** dot or cosine (any case); anything else is an error naming them. */
     @JsonCreator
     public static Similarity parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("similarity must be 'dot' or 'cosine', got '" + s + "'");
-        }
+        return io.github.taco.io.EnumNames.parse(Similarity.class, s, "similarity");
     }
 
     /** The config name, so that messages and formatted strings read as config files do. */

@@ -128,11 +128,7 @@ public final class TacoConfig {
         /** none, text or video (any case); anything else is an error naming them. */
         @JsonCreator
         public static L2Detach parse(String s) {
-            try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException("l2DetachedFrom must be none, text or video, got '" + s + "'");
-            }
+            return io.github.taco.io.EnumNames.parse(L2Detach.class, s, "l2DetachedFrom");
         }
 
         @Override

@@ -3,10 +3,7 @@ package io.github.taco.text;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Which Universal POS tags make a word's pieces tokens of interest (docs/method.md §3).
@@ -52,14 +49,7 @@ public enum TagSet {
      */
     @JsonCreator
     public static TagSet parse(String name) {
-        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        for (TagSet t : values()) {
-            if (t.cliName.equals(n) || t.name().equalsIgnoreCase(n)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("tag set: unknown value '" + name + "', expected one of "
-                + Arrays.stream(values()).map(TagSet::cliName).collect(Collectors.joining(", ")));
+        return io.github.taco.io.EnumNames.parse(TagSet.class, name, "tag set", t -> java.util.List.of(t.cliName, t.name()));
     }
 
     @Override

@@ -119,12 +119,7 @@ public final class TrainingRun {
 
         /** fail or warn (any case); anything else is an error naming them. */
         public static OnStall parse(String s) {
-            for (OnStall o : values()) {
-                if (o.name().equalsIgnoreCase(s.trim())) {
-                    return o;
-                }
-            }
-            throw new IllegalArgumentException("on-stall must be fail or warn, got '" + s + "'");
+            return io.github.taco.io.EnumNames.parse(OnStall.class, s, "--on-stall");
         }
     }
 

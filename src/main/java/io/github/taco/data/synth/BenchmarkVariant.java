@@ -65,11 +65,6 @@ public enum BenchmarkVariant {
 
     /** A member by name (case-insensitive), or an error listing them. */
     public static BenchmarkVariant parse(String name) {
-        for (BenchmarkVariant v : values()) {
-            if (v.label().equalsIgnoreCase(name.trim())) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("no benchmark variant '" + name + "': the family's members are " + labels());
+        return io.github.taco.io.EnumNames.parse(BenchmarkVariant.class, name, "a benchmark variant (a member of the family)");
     }
 }

@@ -21,12 +21,7 @@ public final class BuiltInBenchmark {
         }
 
         public static Captions parse(String s) {
-            for (Captions c : values()) {
-                if (c.label().equalsIgnoreCase(s.trim())) {
-                    return c;
-                }
-            }
-            throw new IllegalArgumentException("captions must be youcook2 or template, got '" + s + "'");
+            return io.github.taco.io.EnumNames.parse(Captions.class, s, "captions");
         }
     }
 
