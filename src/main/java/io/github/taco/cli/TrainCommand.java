@@ -1,12 +1,8 @@
 package io.github.taco.cli;
 
-import io.github.taco.data.Split;
 import io.github.taco.eval.RetrievalEvaluator;
-import io.github.taco.model.Negatives;
-import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.PretrainedText;
-import io.github.taco.text.TagSet;
 import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
@@ -16,7 +12,9 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code taco train}: trains a TACo model on a dataset. */
@@ -129,6 +127,57 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", description = "Tokens per caption (30; 256 for ActivityNet).") Integer maxTokens;
     @Option(names = "--dropout") Double dropout;
 
+    /**
+     * Every flag that sets a run-config key, as {@code taco train --config}'s YAML and {@code --set} name it: a
+     * flag given is that key's override, parsed, validated and recorded as given (a resume may not change it)
+     * in one place, {@link RunConfigFile#applyOverrides}. The other flags are the command's own
+     * ({@link #COMMAND_ONLY}).
+     */
+    static final Map<String, String> KEYS = Map.ofEntries(
+            Map.entry("--train-split", "data.trainSplit"), Map.entry("--val-split", "data.validationSplit"),
+            Map.entry("--val-clips", "data.validationClips"), Map.entry("--eval-every", "data.evalEvery"),
+            Map.entry("--steps", "train.steps"), Map.entry("--batch", "train.batchSize"), Map.entry("--lr", "train.learningRate"),
+            Map.entry("--text-lr", "train.textLearningRate"), Map.entry("--warmup", "train.warmupSteps"),
+            Map.entry("--weight-decay", "train.weightDecay"), Map.entry("--clip-norm", "train.clipNorm"),
+            Map.entry("--fusion-chunk", "train.fusionChunk"), Map.entry("--seed", "train.seed"),
+            Map.entry("--checkpoint-every", "train.checkpointEvery"),
+            Map.entry("--negatives", "model.negatives"), Map.entry("--kprime", "model.kPrime"), Map.entry("--tag-set", "model.tagSet"),
+            Map.entry("--similarity", "model.similarity"), Map.entry("--temperature", "model.temperature"),
+            Map.entry("--lambda", "model.lambda"), Map.entry("--l1-video-to-text", "model.l1VideoToText"),
+            Map.entry("--l3-detached", "model.l3Detached"), Map.entry("--hidden", "model.hiddenSize"),
+            Map.entry("--heads", "model.numAttentionHeads"), Map.entry("--text-layers", "model.textLayers"),
+            Map.entry("--video-layers", "model.videoLayers"), Map.entry("--fusion-layers", "model.fusionLayers"),
+            Map.entry("--max-frames", "model.maxFrames"), Map.entry("--max-tokens", "model.maxTokens"),
+            Map.entry("--dropout", "model.dropout"));
+
+    /** Flags of the command itself, not run-config keys (--losses sets three: model.useL1, useL2, useL3). */
+    static final List<String> COMMAND_ONLY = List.of("--annotations", "--features", "--dataset", "--fps", "--on-missing", "--out",
+            "--preset", "--config", "--resume", "--objective", "--on-stall", "--overwrite", "--init", "--bert", "--vocab", "--losses",
+            "--help", "--version");
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
+    /** Each flag given, as the override of its key ({@link #KEYS}), in the order the options are declared. */
+    private void applyFlags(TrainingRun.Spec spec) {
+        for (picocli.CommandLine.Model.OptionSpec option : commandSpec.options()) {
+            String key = KEYS.get(option.longestName());
+            if (key == null || option.getValue() == null) {
+                continue;
+            }
+            String flag = option.longestName() + " " + option.getValue();
+            try {
+                RunConfigFile.applyOverrides(spec, List.of(key + "=" + option.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(flag + ": " + e.getMessage().replaceFirst("^--set [^:]*: ", ""), e);
+            }
+        }
+        if (losses != null) {
+            spec.model.losses(losses);
+            spec.given.addAll(List.of("model.useL1", "model.useL2", "model.useL3"));
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         TrainingRun.Spec spec = spec();
@@ -170,45 +219,15 @@ final class TrainCommand implements Callable<Integer> {
         spec.onStall = TrainingRun.OnStall.parse(onStall);
         spec.init = init;
         spec.vocabulary = vocab;
-        if (trainSplit != null) spec.trainSplit = Split.parse(trainSplit);
-        if (valSplit != null) spec.validationSplit = Split.parse(valSplit);
-        if (valClips != null) spec.validationClips = valClips;
-        if (evalEvery != null) spec.evalEvery = evalEvery;
         spec.validator = RetrievalEvaluator.validator();
-        TrainOptions o = spec.train;
-        if (steps != null) { o.steps = steps; spec.given.add("train.steps"); }
-        if (batch != null) { o.batchSize = batch; spec.given.add("train.batchSize"); }
-        if (lr != null) { o.learningRate = lr; spec.given.add("train.learningRate"); }
-        if (textLr != null) { o.textLearningRate = textLr; spec.given.add("train.textLearningRate"); }
-        if (warmup != null) { o.warmupSteps = warmup; spec.given.add("train.warmupSteps"); }
-        if (weightDecay != null) { o.weightDecay = weightDecay; spec.given.add("train.weightDecay"); }
-        if (clipNorm != null) { o.clipNorm = clipNorm; spec.given.add("train.clipNorm"); }
-        if (fusionChunk != null) { o.fusionChunk = fusionChunk; spec.given.add("train.fusionChunk"); }
-        if (seed != null) { o.seed = seed; spec.given.add("train.seed"); }
-        if (checkpointEvery != null) { o.checkpointEvery = checkpointEvery; spec.given.add("train.checkpointEvery"); }
-        TacoConfig m = spec.model;
         if (bert != null) {
-            spec.model = m = PretrainedText.sizes(bert, m);
+            spec.model = PretrainedText.sizes(bert, spec.model);
             spec.bert = bert;
             if (vocab == null) spec.vocabulary = PretrainedText.vocabulary(bert);
         }
-        if (losses != null) { m.losses(losses); spec.given.addAll(java.util.List.of("model.useL1", "model.useL2", "model.useL3")); }
-        if (negatives != null) { m.negatives = Negatives.parse(negatives); spec.given.add("model.negatives"); }
-        if (kPrime != null) { m.kPrime = kPrime; spec.given.add("model.kPrime"); }
-        if (tagSet != null) { m.tagSet = TagSet.parse(tagSet); spec.given.add("model.tagSet"); }
-        if (similarity != null) { m.similarity = Similarity.parse(similarity); spec.given.add("model.similarity"); }
-        if (temperature != null) { m.temperature = temperature; spec.given.add("model.temperature"); }
-        if (lambda != null) { m.lambda = lambda; spec.given.add("model.lambda"); }
-        if (l1VideoToText != null) { m.l1VideoToText = l1VideoToText; spec.given.add("model.l1VideoToText"); }
-        if (l3Detached != null) { m.l3Detached = l3Detached; spec.given.add("model.l3Detached"); }
-        if (hidden != null) { m.hiddenSize = hidden; spec.given.add("model.hiddenSize"); }
-        if (heads != null) { m.numAttentionHeads = heads; spec.given.add("model.numAttentionHeads"); }
-        if (textLayers != null) { m.textLayers = textLayers; spec.given.add("model.textLayers"); }
-        if (videoLayers != null) { m.videoLayers = videoLayers; spec.given.add("model.videoLayers"); }
-        if (fusionLayers != null) { m.fusionLayers = fusionLayers; spec.given.add("model.fusionLayers"); }
-        if (maxFrames != null) { m.maxFrames = maxFrames; spec.given.add("model.maxFrames"); }
-        if (maxTokens != null) { m.maxTokens = maxTokens; spec.given.add("model.maxTokens"); }
-        if (dropout != null) { m.dropout = dropout; spec.given.add("model.dropout"); }
+        applyFlags(spec);
+        TacoConfig m = spec.model;
+        TrainOptions o = spec.train;
         TacoConfig.checkTemperatureApplies(temperature, m.similarity);
         o.validate();
         return spec;
