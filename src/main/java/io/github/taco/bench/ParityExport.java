@@ -1,5 +1,6 @@
 package io.github.taco.bench;
 
+import io.github.taco.train.Preset;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -68,7 +69,7 @@ public final class ParityExport {
             c.initializerRange = 0.1;
             return c;
         }
-        TacoConfig c = TacoConfig.preset(name, featureDim);
+        TacoConfig c = io.github.taco.train.Preset.parse(name).model(featureDim);
         c.kPrime = name.equalsIgnoreCase("paper") ? 8 : 4;
         return c;
     }

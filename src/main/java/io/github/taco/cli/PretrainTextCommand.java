@@ -1,5 +1,6 @@
 package io.github.taco.cli;
 
+import io.github.taco.train.Preset;
 import io.github.taco.data.Split;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.train.TextPretraining;
@@ -85,7 +86,7 @@ final class PretrainTextCommand implements Callable<Integer> {
         spec.splits = splits.stream().map(Split::parse).toList();
         spec.heldOutSplit = heldOut.equalsIgnoreCase("none") ? null : Split.parse(heldOut);
         spec.vocabulary = vocab;
-        TacoConfig model = TacoConfig.preset(preset, 1);
+        TacoConfig model = io.github.taco.train.Preset.parse(preset).model(1);
         if (layers != null) {
             model.textLayers = layers;
         }

@@ -1,5 +1,6 @@
 package io.github.taco.cli;
 
+import io.github.taco.train.Preset;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.PretrainedText;
@@ -198,8 +199,8 @@ final class TrainCommand implements Callable<Integer> {
 
     TrainingRun.Spec spec() throws IOException {
         TrainingRun.Spec spec = new TrainingRun.Spec();
-        spec.model = TacoConfig.preset(preset, 0);
-        spec.train = TrainOptions.preset(preset);
+        spec.model = Preset.parse(preset).model(0);
+        spec.train = Preset.parse(preset).train();
         spec.evalEvery = 100;
         if (Objectives.paper(objective)) {
             spec.train.usePaperObjective(spec.model);

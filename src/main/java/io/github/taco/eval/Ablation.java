@@ -1,5 +1,6 @@
 package io.github.taco.eval;
 
+import io.github.taco.train.Preset;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -184,7 +185,7 @@ public final class Ablation {
     public static Settings settings(Spec spec) {
         TrainingRun.Spec preset = new TrainingRun.Spec();
         preset.model = TacoConfig.cpu(0);
-        preset.train = TrainOptions.preset("cpu");
+        preset.train = Preset.CPU.train();
         if (spec.paperObjective) {
             preset.train.usePaperObjective(preset.model);
         }

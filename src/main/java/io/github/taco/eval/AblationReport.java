@@ -1,7 +1,7 @@
 package io.github.taco.eval;
 
+import io.github.taco.train.Preset;
 import io.github.taco.model.Similarity;
-import io.github.taco.train.TrainOptions;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -89,7 +89,7 @@ final class AblationReport {
         }
         if (set.textLearningRate() != null) {
             sb.append(String.format(Locale.ROOT, "Text encoder trained at learning rate %.3g (the others at %.3g).%n%n", set.textLearningRate(),
-                    TrainOptions.preset("cpu").learningRate));
+                    Preset.CPU.train().learningRate));
         }
         sb.append("| row | seeds run | R@1 | R@5 | R@10 | MedR | R@1 (s1 only) | R@1 (s1+0.5·s2) |\n|---|---|---|---|---|---|---|---|\n");
         Map<String, RowStats> stats = stats(runs);

@@ -1,12 +1,12 @@
 package io.github.taco.eval;
 
+import io.github.taco.train.Preset;
 import io.github.taco.data.Split;
 import io.github.taco.data.YouCook2Reader;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.PretrainedText;
-import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +66,7 @@ public final class Demo {
         } else {
             LOG.info("reusing the benchmark in {}", synth);
         }
-        long steps = spec.steps != null ? spec.steps : TrainOptions.preset("cpu").steps;
+        long steps = spec.steps != null ? spec.steps : Preset.CPU.train().steps;
         Path baselineDir = spec.out.resolve("train-l1");
         Process baseline = spec.baseline ? startBaseline(synth, baselineDir, spec.seed, steps, spec.baselineThreads, spec.bert) : null;
         TrainingRun.Spec train = trainingSpec(synth, spec.out.resolve("train"), spec.seed, spec.bert);
@@ -205,7 +205,7 @@ public final class Demo {
         s.outDir = outDir;
         s.overwrite = true; // the demo's and the ablation's own folders: a re-run starts that run over
         s.model = TacoConfig.cpu(0);
-        s.train = TrainOptions.preset("cpu");
+        s.train = Preset.CPU.train();
         s.train.seed = seed;
         s.evalEvery = 100;
         s.validationClips = 500;

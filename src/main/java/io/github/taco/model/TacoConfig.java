@@ -184,15 +184,6 @@ public final class TacoConfig {
         }
     }
 
-    /** A preset by name: "paper" or "cpu". */
-    public static TacoConfig preset(String name, int featureDim) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "paper" -> paper(featureDim);
-            case "cpu" -> cpu(featureDim);
-            default -> throw new IllegalArgumentException("Unknown preset '" + name + "': use 'paper' or 'cpu'");
-        };
-    }
-
     /**
      * Sets the loss switches from an ablation name of the paper's Table 3: "L1", "L3", "L1+L3",
      * "L1+L2", "L1+L2+L3" (the order of terms does not matter).

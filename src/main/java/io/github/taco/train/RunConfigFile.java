@@ -104,8 +104,9 @@ public final class RunConfigFile {
             }
         }
         if (root.has("preset")) {
-            spec.model = TacoConfig.preset(root.get("preset").asText(), 0);
-            spec.train = TrainOptions.preset(root.get("preset").asText());
+            Preset p = Preset.parse(root.get("preset").asText());
+            spec.model = p.model(0);
+            spec.train = p.train();
         }
         ObjectMapper strict = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         // The config classes ignore unknown keys when they read checkpoints (older or newer files); a

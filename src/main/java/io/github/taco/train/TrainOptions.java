@@ -68,38 +68,6 @@ public final class TrainOptions {
     /** The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4 (docs/method.md §6). */
     public static final double PRETRAINED_TEXT_RATE_RATIO = 0.2;
 
-    /**
-     * Optimisation presets: {@code paper} (docs/method.md §6: Adam lr 1e-4, 5k warm-up steps, weight decay
-     * 1e-5, batch 128, 30k steps) and {@code cpu} (what trains a small model on two cores in minutes).
-     */
-    public static TrainOptions preset(String name) {
-        TrainOptions o = new TrainOptions();
-        switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "paper" -> {
-                o.steps = 30_000;
-                o.batchSize = 128;
-                o.learningRate = 1e-4;
-                o.warmupSteps = 5_000;
-                o.weightDecay = 1e-5;
-                o.checkpointEvery = 1_000;
-            }
-            case "cpu" -> {
-                o.steps = 300;
-                o.batchSize = 64;
-                o.learningRate = 5e-4;
-                o.warmupSteps = 30;
-                o.weightDecay = 1e-5;
-                o.clipNorm = 5.0;
-                o.checkpointEvery = 100;
-                // measured on the built-in benchmark, 300 steps: text encoder at 2e-3 L1 47.5 R@1 against
-                // 34.0 at 5e-4, and 28.2 at 5e-3 (docs/ablation-youcook2.md)
-                o.scratchTextRateRatio = 4.0;
-            }
-            default -> throw new IllegalArgumentException("Unknown preset '" + name + "': use 'paper' or 'cpu'");
-        }
-        return o;
-    }
-
     public LearningRateSchedule schedule() {
         return new LearningRateSchedule(learningRate, warmupSteps, steps);
     }

@@ -1,5 +1,6 @@
 package io.github.taco.eval;
 
+import io.github.taco.train.Preset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,7 +130,7 @@ class AblationResultsTest {
         spec.textLearningRate = 2e-3;
         assertEquals(DEFAULT, Ablation.settings(spec), "the preset's rate given explicitly is the same setting");
         // tables trained before the preset's change recorded no rate: --text-lr 5e-4 continues them
-        spec.textLearningRate = io.github.taco.train.TrainOptions.preset("cpu").learningRate;
+        spec.textLearningRate = io.github.taco.train.Preset.CPU.train().learningRate;
         assertEquals(null, Ablation.settings(spec).textLearningRate(), "the main rate: as recorded before the option");
         spec.textLearningRate = null;
         spec.bert = tmp.resolve("bert");

@@ -14,7 +14,7 @@ class StallDetectorTest {
     private static StallDetector detector(String losses) {
         TacoConfig c = TacoConfig.cpu(512);
         c.losses(losses);
-        TrainOptions o = TrainOptions.preset("cpu");
+        TrainOptions o = Preset.CPU.train();
         assertEquals(64, o.batchSize);
         assertEquals(4, c.kPrime);
         return new StallDetector(c, o);

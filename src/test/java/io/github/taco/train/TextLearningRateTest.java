@@ -171,7 +171,7 @@ class TextLearningRateTest {
     @Test
     void aPretrainedTextEncoderDefaultsToAFifthOfTheRate() {
         TrainingRun.Spec spec = new TrainingRun.Spec();
-        spec.train = TrainOptions.preset("cpu");
+        spec.train = Preset.CPU.train();
         assertNull(TrainingRun.trainOptions(spec).textLearningRate, "from scratch: the preset's ratio decides");
         assertEquals(4 * spec.train.learningRate, TrainingRun.trainOptions(spec).effectiveTextLearningRate(), 1e-18);
         spec.bert = Path.of("some-bert");
