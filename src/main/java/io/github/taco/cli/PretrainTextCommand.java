@@ -60,22 +60,22 @@ final class PretrainTextCommand implements Callable<Integer> {
     Integer layers;
 
     @Option(names = "--steps", description = "Training steps (default: ${DEFAULT-VALUE}).")
-    long steps = D.steps;
+    long steps = D.train.steps;
 
     @Option(names = "--batch", description = "Captions per batch (default: ${DEFAULT-VALUE}).")
-    int batch = D.batchSize;
+    int batch = D.train.batchSize;
 
     @Option(names = "--lr", description = "Peak learning rate, after a linear warm-up, then linear decay (default: ${DEFAULT-VALUE}).")
-    double lr = D.learningRate;
+    double lr = D.train.learningRate;
 
     @Option(names = "--warmup", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
-    long warmup = D.warmupSteps;
+    long warmup = D.train.warmupSteps;
 
     @Option(names = "--mask-rate", description = "Share of word pieces predicted (default: ${DEFAULT-VALUE}).")
     double maskRate = D.maskRate;
 
     @Option(names = "--seed", description = "Seed of initialisation, batches and masks (default: ${DEFAULT-VALUE}).")
-    long seed = D.seed;
+    long seed = D.train.seed;
 
     @Override
     public Integer call() throws Exception {
@@ -91,12 +91,12 @@ final class PretrainTextCommand implements Callable<Integer> {
             model.textLayers = layers;
         }
         spec.model = model;
-        spec.steps = steps;
-        spec.batchSize = batch;
-        spec.learningRate = lr;
-        spec.warmupSteps = warmup;
+        spec.train.steps = steps;
+        spec.train.batchSize = batch;
+        spec.train.learningRate = lr;
+        spec.train.warmupSteps = warmup;
         spec.maskRate = maskRate;
-        spec.seed = seed;
+        spec.train.seed = seed;
         TextPretraining.Result r = TextPretraining.run(spec);
         System.out.printf(Locale.ROOT, "masked-LM pre-training: %d captions, %d steps in %.0f s, last loss %.3f%n",
                 r.captions(), r.steps(), r.seconds(), r.lastLoss());

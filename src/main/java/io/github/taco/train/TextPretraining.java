@@ -66,15 +66,27 @@ public final class TextPretraining {
          * shared ones when those are 0 — textLayers, maxTokens); the rest is unused.
          */
         public TacoConfig model = TacoConfig.cpu(1);
-        public long steps = 3000;
-        public int batchSize = 128;
-        public double learningRate = 1e-3;
-        public long warmupSteps = 100;
-        public double weightDecay = 0.01;
-        public double clipNorm = 1.0;
+        /**
+         * The optimisation, in the training's own options (steps, batchSize, learningRate, warmupSteps,
+         * weightDecay, clipNorm, seed, Adam's betas and eps); {@link #defaultOptions()} unless changed.
+         */
+        public TrainOptions train = defaultOptions();
         public double maskRate = 0.15;
-        public long seed = 1;
         public long logEvery = 100;
+    }
+
+    /** BERT-style masked-LM pre-training: 3,000 steps of 128 captions, lr 1e-3, 100 warm-up steps, weight decay 0.01, clip 1, Adam eps 1e-6. */
+    public static TrainOptions defaultOptions() {
+        TrainOptions o = new TrainOptions();
+        o.steps = 3000;
+        o.batchSize = 128;
+        o.learningRate = 1e-3;
+        o.warmupSteps = 100;
+        o.weightDecay = 0.01;
+        o.clipNorm = 1.0;
+        o.eps = 1e-6;
+        o.seed = 1;
+        return o;
     }
 
     /** Masked-token cross-entropy (nats) and accuracy on held-out captions. */
@@ -90,8 +102,8 @@ public final class TextPretraining {
 
     public static Result run(Spec spec) throws IOException {
         long t0 = System.nanoTime();
-        if (spec.steps < 1 || spec.batchSize < 1) {
-            throw new IllegalArgumentException("steps and batch size must be positive, got " + spec.steps + " and " + spec.batchSize);
+        if (spec.train.steps < 1 || spec.train.batchSize < 1) {
+            throw new IllegalArgumentException("steps and batch size must be positive, got " + spec.train.steps + " and " + spec.train.batchSize);
         }
         if (!(spec.maskRate > 0 && spec.maskRate < 1)) {
             throw new IllegalArgumentException("mask rate must be in (0, 1), got " + spec.maskRate);
@@ -120,15 +132,15 @@ public final class TextPretraining {
             LOG.info("masked-LM pre-training on {} captions ({}), {} held out; text encoder {} wide, {} layers",
                     captions.size(), spec.splits, heldOut.size(), config.textWidth(), config.textLayers);
             try (NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
-                    TacoModel model = new TacoModel(config, root, spec.seed);
-                    MaskedLmHead head = new MaskedLmHead(model, root, spec.seed + 1);
-                    AdamW encoderOptimizer = new AdamW(model.weights(), 0.9, 0.999, 1e-6, spec.weightDecay);
-                    AdamW headOptimizer = new AdamW(head.weights(), 0.9, 0.999, 1e-6, spec.weightDecay)) {
+                    TacoModel model = new TacoModel(config, root, spec.train.seed);
+                    MaskedLmHead head = new MaskedLmHead(model, root, spec.train.seed + 1);
+                    AdamW encoderOptimizer = new AdamW(model.weights(), spec.train.beta1, spec.train.beta2, spec.train.eps, spec.train.weightDecay);
+                    AdamW headOptimizer = new AdamW(head.weights(), spec.train.beta1, spec.train.beta2, spec.train.eps, spec.train.weightDecay)) {
                 Score before = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
                 double last = train(spec, model, head, encoderOptimizer, headOptimizer, ids, maskId, root);
                 Score after = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Result result = new Result(spec.steps, last, before, after, captions.size(), spec.outDir, seconds);
+                Result result = new Result(spec.train.steps, last, before, after, captions.size(), spec.outDir, seconds);
                 write(spec, model, head, tokenizer, result);
                 return result;
             }
@@ -138,14 +150,14 @@ public final class TextPretraining {
     /** The training loop; returns the last step's masked-LM loss. */
     private static double train(Spec spec, TacoModel model, MaskedLmHead head, AdamW encoderOptimizer, AdamW headOptimizer,
             int[][] ids, int maskId, NDManager root) {
-        LearningRateSchedule schedule = new LearningRateSchedule(spec.learningRate, spec.warmupSteps, spec.steps);
+        LearningRateSchedule schedule = new LearningRateSchedule(spec.train.learningRate, spec.train.warmupSteps, spec.train.steps);
         double last = Double.NaN;
-        try (Progress progress = new Progress("masked LM", 0, spec.steps, spec.logEvery)) {
-            for (long step = 0; step < spec.steps; step++) {
+        try (Progress progress = new Progress("masked LM", 0, spec.train.steps, spec.logEvery)) {
+            for (long step = 0; step < spec.train.steps; step++) {
                 // Batch, masks and dropout of a step follow from (seed, step), as in Trainer.
-                Random random = new Random(spec.seed * 1_000_033L + step);
-                Engine.getInstance().setRandomSeed((int) (spec.seed * 1_000_003L + step));
-                int[][] batch = new int[spec.batchSize][];
+                Random random = new Random(spec.train.seed * 1_000_033L + step);
+                Engine.getInstance().setRandomSeed((int) (spec.train.seed * 1_000_003L + step));
+                int[][] batch = new int[spec.train.batchSize][];
                 for (int b = 0; b < batch.length; b++) {
                     batch[b] = ids[random.nextInt(ids.length)];
                 }
@@ -162,7 +174,7 @@ public final class TextPretraining {
                         throw new Trainer.NonFiniteLossException(step, "a non-finite masked-LM loss");
                     }
                     double norm = Math.hypot(encoderOptimizer.gradientNorm(), headOptimizer.gradientNorm());
-                    double scale = spec.clipNorm > 0 && norm > spec.clipNorm ? spec.clipNorm / norm : 1.0;
+                    double scale = spec.train.clipNorm > 0 && norm > spec.train.clipNorm ? spec.train.clipNorm / norm : 1.0;
                     double lr = schedule.at(step);
                     encoderOptimizer.step(lr, scale);
                     headOptimizer.step(lr, scale);
@@ -247,8 +259,8 @@ public final class TextPretraining {
         long correct = 0;
         int tokens = 0;
         model.setTraining(false);
-        for (int from = 0; from < captions.length; from += spec.batchSize) {
-            int[][] batch = java.util.Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.batchSize));
+        for (int from = 0; from < captions.length; from += spec.train.batchSize) {
+            int[][] batch = java.util.Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.train.batchSize));
             Masked m = mask(batch, spec.maskRate, maskId, model.config().vocabSize, random);
             try (NDManager scope = model.weights().manager().newSubManager()) {
                 NDArray logProbs = logProbs(model, head, m, scope);
@@ -338,9 +350,9 @@ public final class TextPretraining {
         how.put("splits", spec.splits.toString());
         how.put("captions", r.captions());
         how.put("steps", r.steps());
-        how.put("batch", spec.batchSize);
-        how.put("learning_rate", spec.learningRate);
-        how.put("seed", spec.seed);
+        how.put("batch", spec.train.batchSize);
+        how.put("learning_rate", spec.train.learningRate);
+        how.put("seed", spec.train.seed);
         how.put("last_loss", r.lastLoss());
         if (r.after() != null) {
             how.put("held_out_loss", r.after().loss());

@@ -87,10 +87,10 @@ class TextPretrainingTest {
         c.textLayers = 2;
         c.maxTokens = 24;
         spec.model = c;
-        spec.steps = 120;
-        spec.batchSize = 32;
-        spec.learningRate = 3e-3;
-        spec.warmupSteps = 10;
+        spec.train.steps = 120;
+        spec.train.batchSize = 32;
+        spec.train.learningRate = 3e-3;
+        spec.train.warmupSteps = 10;
         spec.logEvery = 1000;
         TextPretraining.Result r = TextPretraining.run(spec);
 
@@ -150,8 +150,8 @@ class TextPretrainingTest {
         c.textLayers = 1;
         c.maxTokens = 16;
         spec.model = c;
-        spec.steps = 3;
-        spec.batchSize = 8;
+        spec.train.steps = 3;
+        spec.train.batchSize = 8;
         spec.logEvery = 1000;
         TextPretraining.Result r = TextPretraining.run(spec);
         assertTrue(Double.isFinite(r.lastLoss()), "loss " + r.lastLoss());
