@@ -31,6 +31,15 @@ import java.util.concurrent.Callable;
                 "  taco ablate --out runs/b --only 'L1+L2+L3 cascade' &",
                 "  wait; taco ablate --out runs/all --merge runs/a,runs/b"})
 final class AblateCommand implements Callable<Integer> {
+    /**
+     * The flags that set a run-config key for every row, as taco train's flags of the same name do
+     * ({@link TrainCommand#KEYS}); the other flags are the ablation's own ({@link #COMMAND_ONLY}).
+     */
+    static final java.util.Map<String, String> KEYS = java.util.Map.of("--steps", "train.steps", "--batch", "train.batchSize",
+            "--similarity", "model.similarity", "--temperature", "model.temperature", "--text-lr", "train.textLearningRate");
+    static final List<String> COMMAND_ONLY = List.of("--out", "--tables", "--seeds", "--eval-clips", "--captions", "--noise", "--variant",
+            "--objective", "--only", "--bert", "--set", "--merge", "--help", "--version");
+
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ablate")
     Path out;
 

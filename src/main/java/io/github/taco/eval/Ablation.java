@@ -114,7 +114,7 @@ public final class Ablation {
     }
 
     /** Keys an override may not change: each row sets them, or a {@link Spec} field of its own does. */
-    static final List<String> ROW_KEYS = List.of("model.useL1", "model.useL2", "model.useL3", "model.negatives", "model.tagSet",
+    public static final List<String> ROW_KEYS = List.of("model.useL1", "model.useL2", "model.useL3", "model.negatives", "model.tagSet",
             "model.l3Detached", "model.similarity", "model.temperature", "train.steps", "train.batchSize", "train.textLearningRate",
             "train.seed");
 

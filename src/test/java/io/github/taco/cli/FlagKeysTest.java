@@ -33,6 +33,18 @@ class FlagKeysTest {
     }
 
     @Test
+    void theAblationsFlagsMeanWhatTrainsFlagsOfTheSameNameMean() {
+        TreeSet<String> flags = new TreeSet<>();
+        new CommandLine(new AblateCommand()).getCommandSpec().options().forEach(o -> flags.add(o.longestName()));
+        TreeSet<String> listed = new TreeSet<>(AblateCommand.KEYS.keySet());
+        listed.addAll(AblateCommand.COMMAND_ONLY);
+        assertEquals(listed, flags, "a flag added to taco ablate must be given a key in AblateCommand.KEYS or listed in COMMAND_ONLY");
+        AblateCommand.KEYS.forEach((flag, key) -> assertEquals(TrainCommand.KEYS.get(flag), key, flag + " means the same in train and ablate"));
+        // the keys an ablation sets itself are the ones --set may not change
+        assertTrue(io.github.taco.eval.Ablation.ROW_KEYS.containsAll(AblateCommand.KEYS.values()), "--set must refuse what a flag sets");
+    }
+
+    @Test
     void everyKeyIsOneTheConfigFileKnows() {
         TrainingRun.Spec spec = new TrainingRun.Spec();
         ObjectMapper json = new ObjectMapper();
