@@ -87,8 +87,11 @@ public final class SearchServer implements AutoCloseable {
         this.index = searcher.index();
         this.options = options;
         this.info = new LinkedHashMap<>();
-        info.put("index", index.location());
-        info.put("checkpoint", index.meta().checkpointPath);
+        // names and hashes, not absolute paths: the health endpoint should not tell a caller where the files live
+        info.put("index", index instanceof io.github.taco.index.VideoIndex v ? String.valueOf(v.dir().getFileName()) : index.location());
+        info.put("checkpoint", index.meta().checkpointPath == null ? null
+                : String.valueOf(java.nio.file.Path.of(index.meta().checkpointPath).getFileName()));
+        info.put("checkpointSha256", index.meta().checkpointSha256);
         info.put("dim", index.meta().dim);
         info.put("similarity", index.meta().similarity);
     }
@@ -126,7 +129,9 @@ public final class SearchServer implements AutoCloseable {
         app.get("/api/health", this::health);
         app.get("/api/metrics", ctx -> ctx.json(metrics.snapshot()));
         for (String path : ENDPOINTS) {
-            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH)) {
+            // HEAD too: Javalin would answer it for a GET route with 200 and an empty text/plain body
+            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD,
+                    HandlerType.OPTIONS, HandlerType.TRACE)) {
                 app.addHttpHandler(method, path, ctx -> ctx.status(405).header("Allow", "GET")
                         .json(Map.of("error", "method " + ctx.method() + " is not allowed on " + ctx.path() + "; use GET")));
             }
@@ -143,8 +148,9 @@ public final class SearchServer implements AutoCloseable {
         });
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();
-            if (ctx.path().startsWith("/api/") && (type == null || !type.contains("json"))) { // not our own 404 JSON
-                ctx.json(Map.of("error", "no such endpoint: " + ctx.path()));
+            if (type == null || !type.contains("json")) { // not our own 404 JSON
+                ctx.json(Map.of("error", ctx.path().startsWith("/api/") ? "no such endpoint: " + ctx.path()
+                        : "no such page: " + ctx.path() + " (the search page is /, the API under /api/)"));
             }
         });
         app.start(host, port);
@@ -217,6 +223,12 @@ public final class SearchServer implements AutoCloseable {
             throw new BadRequest("parameter 'q' is required (the text to search for)");
         }
         q = q.strip();
+        for (int i = 0; i < q.length(); i++) {
+            if (Character.isISOControl(q.charAt(i))) {
+                throw new BadRequest("parameter 'q' holds a control character (U+" + String.format(Locale.ROOT, "%04X", (int) q.charAt(i))
+                        + ") at position " + i + ": give the words to search for");
+            }
+        }
         if (q.isEmpty() || q.length() > CascadeSearcher.MAX_QUERY_CHARS) {
             throw new BadRequest("parameter 'q' must have 1 to " + CascadeSearcher.MAX_QUERY_CHARS + " characters after trimming, got " + q.length());
         }

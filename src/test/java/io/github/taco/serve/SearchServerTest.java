@@ -229,14 +229,41 @@ class SearchServerTest {
     }
 
     @Test
+    void pathsOutsideTheApiAndControlCharactersAreJsonErrors() throws Exception {
+        for (String path : new String[] {"/nope", "/foo/bar.html"}) {
+            HttpResponse<String> r = get(path);
+            assertEquals(404, r.statusCode(), path);
+            assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"), path + " → " + r.headers());
+            assertTrue(JSON.readTree(r.body()).get("error").asText().contains(path), r.body());
+        }
+        for (String q : new String[] {"%00", "onion%01", "cut%0Athe%0Donion"}) {
+            HttpResponse<String> r = get("/api/search?q=" + q);
+            assertEquals(400, r.statusCode(), q + " → " + r.body());
+            assertTrue(JSON.readTree(r.body()).get("error").asText().contains("control character"), r.body());
+        }
+    }
+
+    @Test
+    void healthNamesTheIndexAndCheckpointWithoutTheirPaths() throws Exception {
+        JsonNode health = JSON.readTree(get("/api/health").body());
+        for (String field : new String[] {"index", "checkpoint"}) {
+            String v = health.get(field).asText();
+            assertFalse(v.isEmpty() || v.contains("/") || v.contains(tmp.toString()), field + ": " + v);
+        }
+        assertTrue(health.get("checkpointSha256").asText().matches("[0-9a-f]{64}"), health.toString());
+    }
+
+    @Test
     void otherMethodsGet405WithAllow() throws Exception {
-        for (String method : new String[] {"POST", "PUT", "DELETE"}) {
+        for (String method : new String[] {"POST", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE"}) {
             for (String path : new String[] {"/api/search?q=onion", "/api/videos/v3", "/api/health", "/api/metrics"}) {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(fx.base() + path))
                         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(405, r.statusCode(), method + " " + path + " → " + r.body());
                 assertEquals("GET", r.headers().firstValue("allow").orElse(""), method + " " + path);
-                assertTrue(JSON.readTree(r.body()).get("error").asText().contains(method), r.body());
+                if (!method.equals("HEAD")) { // a HEAD answer has no body
+                    assertTrue(JSON.readTree(r.body()).get("error").asText().contains(method), r.body());
+                }
             }
         }
     }
