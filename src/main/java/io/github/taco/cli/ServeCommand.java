@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
             + "elsewhere cannot reach this API through DNS rebinding."})
     java.util.List<String> allowHosts = new java.util.ArrayList<>();
 
+    @Option(names = "--log-queries", description = "Write each request's query string (what users searched for) into the access "
+            + "log too. Without it the log (logger taco.access: time, method, path, status, latency) has none.")
+    boolean logQueries;
+
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint (default: the one recorded in the index).")
     Path checkpoint;
 
@@ -69,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         solr.check(spec.commandLine(), indexDir, "--index DIR");
         try (ClipIndex index = solr.openForSearch(spec.commandLine(), indexDir);
                 Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath));
-                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), new SearchServer.Options(topN, topR, topN, allowHosts))) {
+                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), new SearchServer.Options(topN, topR, topN, allowHosts, logQueries))) {
             server.start(host, port);
             var out = spec.commandLine().getOut();
             out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), index.location(), host, server.port());

@@ -64,9 +64,13 @@ public final class SearchServer implements AutoCloseable {
      * header may carry: any other is refused, so that a web page elsewhere cannot reach this API
      * through DNS rebinding.
      */
-    public record Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts) {
+    public record Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts, boolean logQueries) {
         public Options(int defaultTopN, int defaultTopR, int efSearch) {
-            this(defaultTopN, defaultTopR, efSearch, List.of());
+            this(defaultTopN, defaultTopR, efSearch, List.of(), false);
+        }
+
+        public Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts) {
+            this(defaultTopN, defaultTopR, efSearch, allowedHosts, false);
         }
 
         public static Options defaults() {
@@ -109,7 +113,11 @@ public final class SearchServer implements AutoCloseable {
                 sf.directory = "/web";
                 sf.location = Location.CLASSPATH;
             });
-            config.requestLogger.http((ctx, ms) -> metrics.record(endpointName(ctx), ctx.statusCode(), ms));
+            config.requestLogger.http((ctx, ms) -> {
+                metrics.record(endpointName(ctx), ctx.statusCode(), ms);
+                ACCESS.info(accessLine(java.time.Instant.now(), ctx.method().name(), ctx.path(), options.logQueries() ? ctx.queryString() : null,
+                        ctx.statusCode(), ms));
+            });
             JsonErrorHandler errors = new JsonErrorHandler();
             config.jetty.modifyServer(server -> server.setErrorHandler(errors));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(errors));
@@ -156,6 +164,39 @@ public final class SearchServer implements AutoCloseable {
         app.start(host, port);
         LOG.info("taco serve listening on http://{}:{}/", host, port());
         return this;
+    }
+
+    /** The access log: one line per request, its own logger so that it can be routed or silenced apart. */
+    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("taco.access");
+
+    /**
+     * One request as one line of {@code key=value} fields: time, method, path, the query string only when
+     * the operator asked for it ({@code --log-queries}: queries are what users typed), status, latency.
+     */
+    static String accessLine(java.time.Instant time, String method, String path, String query, int status, float millis) {
+        StringBuilder b = new StringBuilder("time=").append(time).append(" method=").append(method).append(" path=").append(quoted(path));
+        if (query != null && !query.isEmpty()) {
+            b.append(" query=").append(quoted(query));
+        }
+        return b.append(" status=").append(status).append(String.format(Locale.ROOT, " ms=%.1f", millis)).toString();
+    }
+
+    /** As is when it has no space, quote or control character; else in double quotes with those escaped. */
+    private static String quoted(String v) {
+        if (v.chars().noneMatch(c -> c == ' ' || c == '"' || c == '\\' || Character.isISOControl(c))) {
+            return v;
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : v.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (Character.isISOControl(c)) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
     }
 
     public int port() {
