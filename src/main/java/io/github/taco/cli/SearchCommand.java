@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -28,8 +29,8 @@ import java.util.concurrent.Callable;
             "  taco search idx \"add the chopped onion to the pan\" -k 5 --top-n 200 --top-r 20",
             "  taco search --solr zk1:2181/solr --collection clips \"stir the sauce\""})
 final class SearchCommand implements Callable<Integer> {
-    @Parameters(arity = "1..2", paramLabel = "[INDEX] QUERY", description = {"INDEX: index folder built by 'taco index' (not with --solr).",
-            "QUERY: the text to search for (quote it)."})
+    @Parameters(arity = "1..*", paramLabel = "[INDEX] QUERY", description = {"INDEX: index folder built by 'taco index' (not with --solr).",
+            "QUERY: the text to search for; its words may be given unquoted (taco search idx cut the onion)."})
     java.util.List<String> positional;
 
     @CommandLine.Mixin SolrOptions solr;
@@ -70,8 +71,14 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Path indexDir = positional.size() == 2 ? Path.of(positional.get(0)) : null;
-        String query = positional.get(positional.size() - 1);
+        // with --solr every word is the query; without it the first is the index folder and the rest the query
+        Path indexDir = solr.given() ? null : Path.of(positional.get(0));
+        List<String> words = solr.given() ? positional : positional.subList(1, positional.size());
+        if (words.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give a query after the index folder: taco search "
+                    + positional.get(0) + " \"slice the onion\"");
+        }
+        String query = String.join(" ", words);
         solr.check(spec.commandLine(), indexDir, "INDEX");
         var out = spec.commandLine().getOut();
         try (ClipIndex index = solr.openForSearch(spec.commandLine(), indexDir);

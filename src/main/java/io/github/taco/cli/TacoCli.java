@@ -45,6 +45,15 @@ public final class TacoCli implements Runnable {
         for (Object sub : Commands.all()) {
             cl.addSubcommand(sub);
         }
+        // A wrong value or a missing argument is one line and where to read more, not the whole usage
+        // (forty lines for taco search) above a message the user then has to find.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            String name = c == cl ? "taco" : "taco " + c.getCommandName();
+            c.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = Boolean.getBoolean("taco.verbose")
                     || "debug".equals(System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));

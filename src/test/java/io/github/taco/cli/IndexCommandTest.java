@@ -46,6 +46,16 @@ class IndexCommandTest {
         Outcome search = run("search", idx.toString(), "stir the sauce");
         assertEquals(0, search.code(), search.err());
         assertTrue(search.out().contains("  conf") && search.out().contains("%  "), search.out());
+        Outcome unquoted = run("search", idx.toString(), "stir", "the", "sauce");
+        assertEquals(0, unquoted.code(), unquoted.err());
+        assertEquals(search.out().replaceAll("[0-9.]+ ms", "ms"), unquoted.out().replaceAll("[0-9.]+ ms", "ms"), "unquoted words are the same query");
+        for (String[] bad : new String[][] {{"search", idx.toString(), "-k", "0", "stir"}, {"search", idx.toString()},
+                {"search", idx.toString(), "--order", "best", "stir"}}) {
+            Outcome b = run(bad);
+            assertEquals(2, b.code(), String.join(" ", bad));
+            assertEquals(1, b.err().strip().lines().count(), "one line, not the usage: " + b.err());
+            assertTrue(b.err().startsWith("taco search: ") && b.err().contains("--help"), b.err());
+        }
 
         Outcome nothingDead = run("index", idx.toString(), "--compact");
         assertEquals(0, nothingDead.code(), nothingDead.err());
