@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP JSON API and the search page over a {@link CascadeSearcher}:
@@ -56,7 +57,7 @@ public final class SearchServer implements AutoCloseable {
     /** Host names always served: the loopback ones. */
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
     /** The API's endpoints (GET only; other methods get 405 with Allow). */
-    private static final List<String> ENDPOINTS = List.of("/api/search", "/api/videos/{id}", "/api/health", "/api/metrics");
+    private static final List<String> ENDPOINTS = List.of("/api/search", "/api/videos/{id}", "/api/clips/{id}", "/api/health", "/api/metrics");
 
     /**
      * Server-side defaults for N and R when the client does not give them, and the host names
@@ -134,6 +135,7 @@ public final class SearchServer implements AutoCloseable {
         });
         app.get("/api/search", this::search);
         app.get("/api/videos/{id}", this::video);
+        app.get("/api/clips/{id}", this::clip);
         app.get("/api/health", this::health);
         app.get("/api/metrics", ctx -> ctx.json(metrics.snapshot()));
         for (String path : ENDPOINTS) {
@@ -307,7 +309,31 @@ public final class SearchServer implements AutoCloseable {
             ctx.status(404).json(Map.of("error", "no clip or video with id '" + id + "'"));
             return;
         }
-        List<Map<String, Object>> out = clips.stream().map(c -> {
+        ctx.json(Map.of("id", id, "clips", describe(clips)));
+    }
+
+    /**
+     * One clip by its id, {@code VIDEO#N}. A browser or curl never sends what follows an unescaped {@code #} (a URL's
+     * fragment), so {@code /api/clips/VIDEO#2} arrives as {@code /api/clips/VIDEO}: answered with 404 saying to
+     * write {@code %23}, never with the whole video.
+     */
+    private void clip(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        maybeRefresh();
+        Optional<? extends ClipIndex.Clip> c = index.clip(id);
+        if (c.isPresent()) {
+            ctx.json(describe(List.of(c.get())).get(0));
+            return;
+        }
+        boolean video = !id.contains("#") && !index.clipsOfVideo(id).isEmpty();
+        ctx.status(404).json(Map.of("error", video
+                ? "'" + id + "' is a video, not a clip: a clip id is VIDEO#N, with the # written %23 in a URL (/api/clips/"
+                        + id + "%230); /api/videos/" + id + " lists the video's clips"
+                : "no clip with id '" + id + "' (a clip id is VIDEO#N, with the # written %23 in a URL)"));
+    }
+
+    private static List<Map<String, Object>> describe(List<? extends ClipIndex.Clip> clips) {
+        return clips.stream().map(c -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("clipId", c.clipId());
             m.put("videoId", c.videoId());
@@ -317,7 +343,6 @@ public final class SearchServer implements AutoCloseable {
             m.put("frames", c.frames());
             return m;
         }).toList();
-        ctx.json(Map.of("id", id, "clips", out));
     }
 
     private void health(Context ctx) {

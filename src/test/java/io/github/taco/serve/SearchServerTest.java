@@ -229,6 +229,23 @@ class SearchServerTest {
     }
 
     @Test
+    void aClipHasItsOwnEndpointAndAnUnescapedHashIsNamed() throws Exception {
+        HttpResponse<String> clip = get("/api/clips/" + enc("v3#1"));
+        assertEquals(200, clip.statusCode(), clip.body());
+        JsonNode c = JSON.readTree(clip.body());
+        assertEquals("v3#1", c.get("clipId").asText());
+        assertEquals("v3", c.get("videoId").asText());
+        // "/api/clips/v3#1" typed as is: the client drops "#1", the server sees a video id
+        HttpResponse<String> cut = get("/api/clips/v3#1");
+        assertEquals(404, cut.statusCode(), cut.body());
+        String error = JSON.readTree(cut.body()).get("error").asText();
+        assertTrue(error.contains("is a video, not a clip") && error.contains("%23"), error);
+        HttpResponse<String> none = get("/api/clips/" + enc("nope#4"));
+        assertEquals(404, none.statusCode());
+        assertTrue(JSON.readTree(none.body()).get("error").asText().contains("no clip with id 'nope#4'"), none.body());
+    }
+
+    @Test
     void pathsOutsideTheApiAndControlCharactersAreJsonErrors() throws Exception {
         for (String path : new String[] {"/nope", "/foo/bar.html"}) {
             HttpResponse<String> r = get(path);
@@ -256,7 +273,7 @@ class SearchServerTest {
     @Test
     void otherMethodsGet405WithAllow() throws Exception {
         for (String method : new String[] {"POST", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE"}) {
-            for (String path : new String[] {"/api/search?q=onion", "/api/videos/v3", "/api/health", "/api/metrics"}) {
+            for (String path : new String[] {"/api/search?q=onion", "/api/videos/v3", "/api/clips/v3%230", "/api/health", "/api/metrics"}) {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(fx.base() + path))
                         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(405, r.statusCode(), method + " " + path + " → " + r.body());
