@@ -48,6 +48,15 @@ function strip(token, lo, hi) {
   return row;
 }
 
+/** The second the hit's link opens at: where the heaviest word matched best, else the clip's start (as the server's url). */
+function watchSecond(h) {
+  let best = null;
+  for (const t of h.tokens) {
+    if (best === null || t.weight > best.weight) best = t;
+  }
+  return best === null ? h.start : best.bestSecond;
+}
+
 function renderHit(h) {
   const li = el("li", "hit");
   li.dataset.clip = h.clipId;
@@ -65,6 +74,14 @@ function renderHit(h) {
   head.appendChild(sc);
   li.appendChild(head);
   li.appendChild(el("div", "caption", h.caption + "  [" + h.clipId + "]"));
+  if (h.url) {
+    // the index's link template (taco index --video-url): the video at the matched second
+    const a = el("a", "watch", "watch at " + fmtTime(watchSecond(h)));
+    a.href = h.url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    li.appendChild(a);
+  }
   if (h.tokens.length > 0) {
     const axis = el("div", "axis");
     axis.appendChild(el("span"));

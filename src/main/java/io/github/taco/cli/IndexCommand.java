@@ -7,6 +7,7 @@ import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.index.FrameStore;
+import io.github.taco.index.IndexMeta;
 import io.github.taco.index.Indexer;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.index.solr.SolrClipIndex;
@@ -74,6 +75,12 @@ final class IndexCommand implements Callable<Integer> {
             description = "youcook2 (also the synthetic benchmark), msrvtt, activitynet or howto100m (default: ${DEFAULT-VALUE}).")
     String dataset;
 
+    @Option(names = "--video-url", paramLabel = "TEMPLATE", description = {"Where a hit can be watched, for a new index: a URL with "
+            + "{video} (the video id), {clip} (the clip id) and {start} (the matched second), e.g. "
+            + "'https://media.example/{video}.mp4#t={start}' or 'file:///data/videos/{video}.mp4#t={start}'; 'none' for no links.",
+            "Default: for youcook2, YouTube's (its video ids are YouTube ids): " + IndexMeta.YOUTUBE_URL + "; none for the others."})
+    String videoUrl;
+
     @Option(names = "--annotations", paramLabel = "PATH", description = "The dataset's annotation file or folder.")
     Path annotations;
 
@@ -119,6 +126,14 @@ final class IndexCommand implements Callable<Integer> {
     boolean calibrateOnly;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** The link template of a new index: --video-url, 'none' for none, else YouTube's for YouCook2. */
+    private String videoUrlTemplate() {
+        if (videoUrl != null) {
+            return videoUrl.strip().equalsIgnoreCase("none") ? null : videoUrl;
+        }
+        return dataset.equalsIgnoreCase("youcook2") ? IndexMeta.YOUTUBE_URL : null;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -173,7 +188,7 @@ final class IndexCommand implements Callable<Integer> {
             out.printf("indexing %d clips of %s into %s%n", clips.size(), dataset, dir);
             out.flush();
             Indexer.Report r = Indexer.build(dir, ck, fs, features, clips,
-                    new Indexer.Options(batch, commitEvery, enc, hnswM, hnswBeam), p -> bar.step(p.done(), committed(p)));
+                    new Indexer.Options(batch, commitEvery, enc, hnswM, hnswBeam, videoUrlTemplate()), p -> bar.step(p.done(), committed(p)));
             out.printf(Locale.ROOT, "done: %d clips added, %d replaced in %.1f s (%.1f clips/s); index has %s, lucene %.1f MB, frame store %.1f MB (%.1f MB dead)%n",
                     r.clipsAdded(), r.clipsReplaced(), r.seconds(), r.clipsWritten() / Math.max(1e-9, r.seconds()), plural(r.indexSize(), "clip"),
                     r.stats().luceneBytes() / 1e6, r.stats().frameStoreBytes() / 1e6, r.stats().deadFrameBytes() / 1e6);
@@ -242,7 +257,7 @@ final class IndexCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option " + o[1] + " (or use --delete-video)");
             }
         }
-        Indexer.Options o = new Indexer.Options(batch, commitEvery, parseEncoding(), hnswM, hnswBeam);
+        Indexer.Options o = new Indexer.Options(batch, commitEvery, parseEncoding(), hnswM, hnswBeam, videoUrlTemplate());
         List<Clip> clips = clips();
         try (Checkpoint ck = Checkpoint.open(checkpoint); FeatureStore fs = FeatureStores.open(features, fps);
                 SolrClipIndex index = SolrClipIndex.openOrCreate(c, Indexer.newMeta(ck, fs, features, o), shards, replicas)) {

@@ -104,6 +104,9 @@ final class SearchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%4d  %-24s %-16s %7.1f-%-7.1f %9.4f %9.4f %9s %9.4f %5s  %s%n", h.rank(), h.clipId(), h.videoId(),
                         h.start(), h.end(), h.s1(), h.s2(), h.s3() == null ? "-" : String.format(Locale.ROOT, "%.4f", h.s3()), h.score(),
                         h.confidence() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * h.confidence()), h.caption());
+                if (h.url() != null) {
+                    out.println("        watch: " + h.url());
+                }
                 if (!noTokens) {
                     for (SearchHit.TokenMatch t : h.tokens()) {
                         // one line per word piece: name the piece when a word has several ("whisk" is w ##his ##k)

@@ -238,9 +238,14 @@ public final class CascadeSearcher {
             IndexedClip ref = cands.get(j);
             boolean rescored = r < ranking.rescored();
             double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
+            List<SearchHit.TokenMatch> tokens = tokenMatches(qtokens, yHost, ref);
+            // the moment to watch: where the query's heaviest word matched best, else the clip's start
+            double second = tokens.stream().max(java.util.Comparator.comparingDouble(SearchHit.TokenMatch::weight))
+                    .map(SearchHit.TokenMatch::bestSecond).orElse(ref.start());
             hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                     s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
-                    cal == null ? null : cal.confidence(matchScore(s1[j], s2[j])), tokenMatches(qtokens, yHost, ref)));
+                    cal == null ? null : cal.confidence(matchScore(s1[j], s2[j])), tokens,
+                    index.meta().videoUrl(ref.videoId(), ref.clipId(), second)));
         }
         return hits;
     }

@@ -42,6 +42,50 @@ public final class IndexMeta {
     public int hnswMaxConn = 16;
     public int hnswBeamWidth = 100;
     public String created;
+    /**
+     * Where a hit can be watched: a URL template with {@code {video}} (the video id), {@code {clip}} (the clip id)
+     * and {@code {start}} (the matched second, whole), e.g. {@code https://www.youtube.com/watch?v={video}&t={start}s};
+     * null: no links.
+     */
+    public String videoUrl;
+
+    /** The YouTube link of YouCook2's videos (their ids are YouTube ids, as the annotation file's video_url says). */
+    public static final String YOUTUBE_URL = "https://www.youtube.com/watch?v={video}&t={start}s";
+
+    /**
+     * Refuses a template that would give no usable link: it must be an http, https or file URL and name the video or
+     * the clip.
+     */
+    public static String checkVideoUrl(String template) {
+        if (template == null) {
+            return null;
+        }
+        String t = template.strip();
+        if (!(t.startsWith("http://") || t.startsWith("https://") || t.startsWith("file:"))) {
+            throw new IllegalArgumentException("--video-url '" + template + "' must start with http://, https:// or file:");
+        }
+        if (!t.contains("{video}") && !t.contains("{clip}")) {
+            throw new IllegalArgumentException("--video-url '" + template + "' must hold {video} or {clip} (and may hold {start})");
+        }
+        String rest = t.replace("{video}", "").replace("{clip}", "").replace("{start}", "");
+        if (rest.contains("{") || rest.contains("}")) {
+            throw new IllegalArgumentException("--video-url '" + template + "': the placeholders are {video}, {clip} and {start}");
+        }
+        return t;
+    }
+
+    /** The link of a clip at a second, or null when the index has no template. Ids are percent-encoded (a clip id holds '#'). */
+    public String videoUrl(String videoId, String clipId, double second) {
+        if (videoUrl == null) {
+            return null;
+        }
+        return videoUrl.replace("{video}", encode(videoId)).replace("{clip}", encode(clipId))
+                .replace("{start}", Long.toString((long) Math.max(0, Math.floor(second))));
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
 
     /** Meta for an index of {@code checkpointDir}'s model. */
     public static IndexMeta forCheckpoint(Path checkpointDir, TacoConfig c) throws IOException {

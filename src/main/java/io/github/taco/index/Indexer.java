@@ -19,11 +19,17 @@ import java.util.function.Consumer;
 public final class Indexer {
 
     /** Build settings. */
-    public record Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn, int hnswBeamWidth) {
+    /** @param videoUrl a new index's link template ({@link IndexMeta#videoUrl}), or null: none */
+    public record Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn, int hnswBeamWidth, String videoUrl) {
         public Options {
             if (batchSize < 1 || commitEvery < 1) {
                 throw new IllegalArgumentException("batchSize and commitEvery must be >= 1");
             }
+            videoUrl = IndexMeta.checkVideoUrl(videoUrl);
+        }
+
+        public Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn, int hnswBeamWidth) {
+            this(batchSize, commitEvery, encoding, hnswMaxConn, hnswBeamWidth, null);
         }
 
         public static Options defaults() {
@@ -109,6 +115,7 @@ public final class Indexer {
         meta.frameEncoding = o.encoding();
         meta.hnswMaxConn = o.hnswMaxConn();
         meta.hnswBeamWidth = o.hnswBeamWidth();
+        meta.videoUrl = o.videoUrl();
         return meta;
     }
 

@@ -20,10 +20,12 @@ import java.util.List;
  * @param confidence share of the index's own captions whose best match scores no higher than this clip's
  *                 s1 + 0.5·s2 ({@link SearchCalibration}); null when the index has no calibration
  * @param tokens   per token of interest of the query, where in the clip it matched
+ * @param url      where to watch it, at the matched second (the best second of the query's heaviest word, else the
+ *                 clip's start), from the index's {@link IndexMeta#videoUrl}; null when the index has no template
  */
 public record SearchHit(int rank, String clipId, String videoId, double start, double end, String caption,
                         double s1, double s2, Double s3, double score, boolean rescored, Double confidence,
-                        List<TokenMatch> tokens) {
+                        List<TokenMatch> tokens, String url) {
 
     /**
      * How one token of interest of the query matches the frames of a clip (docs/method.md §2: its token
