@@ -51,13 +51,28 @@ function strip(token, lo, hi) {
 /** The second the hit's link opens at: where the heaviest word matched best, else the clip's start (as the server's url). */
 function watchSecond(h) {
   let best = null;
-  for (const t of h.tokens) {
-    if (best === null || t.weight > best.weight) best = t;
+  for (const w of h.words) {
+    if (best === null || w.weight > best.weight) best = w;
   }
   return best === null ? h.start : best.bestSecond;
 }
 
-function renderHit(h) {
+/** The query's tokens of interest as words: a word's pieces (whisk = w ##his ##k) are one chip, their weights summed. */
+function queryWords(tokens) {
+  const words = [];
+  for (const t of tokens) {
+    const last = words[words.length - 1];
+    if (last && t.piece.startsWith("##") && last.word === t.word) {
+      last.weight += t.weight;
+      last.pieces.push(t.piece);
+    } else {
+      words.push({word: t.word, tag: t.tag, weight: t.weight, pieces: [t.piece]});
+    }
+  }
+  return words;
+}
+
+function renderHit(h, flagged) {
   const li = el("li", "hit");
   li.dataset.clip = h.clipId;
   const head = el("div", "head");
@@ -69,7 +84,10 @@ function renderHit(h) {
   sc.appendChild(el("span", "final", "final " + fmt(h.score)));
   if (h.confidence !== null && h.confidence !== undefined) {
     sc.appendChild(document.createTextNode("  "));
-    sc.appendChild(el("span", "confidence", "confidence " + Math.round(100 * h.confidence) + "%"));
+    // one rule with the banner: a flagged query's cards are flagged too, never green
+    sc.appendChild(flagged
+        ? el("span", "confidence flagged", "no good match · confidence " + Math.round(100 * h.confidence) + "%")
+        : el("span", "confidence", "confidence " + Math.round(100 * h.confidence) + "%"));
   }
   head.appendChild(sc);
   li.appendChild(head);
@@ -82,19 +100,19 @@ function renderHit(h) {
     a.rel = "noopener noreferrer";
     li.appendChild(a);
   }
-  if (h.tokens.length > 0) {
+  if (h.words.length > 0) {
     const axis = el("div", "axis");
     axis.appendChild(el("span"));
     const ends = el("span", "ends");
-    const times = h.tokens[0].frameTimes;
+    const times = h.words[0].frameTimes;
     ends.appendChild(el("span", "", fmtTime(times[0])));
     ends.appendChild(el("span", "", fmtTime(times[times.length - 1])));
     axis.appendChild(ends);
-    const lo = Math.min(...h.tokens.map(t => Math.min(...t.perFrame)));
-    const hi = Math.max(...h.tokens.map(t => Math.max(...t.perFrame)));
+    const lo = Math.min(...h.words.map(t => Math.min(...t.perFrame)));
+    const hi = Math.max(...h.words.map(t => Math.max(...t.perFrame)));
     axis.appendChild(el("span", "scale", "scale " + lo.toFixed(1) + "…" + hi.toFixed(1)));
     li.appendChild(axis);
-    h.tokens.forEach(t => li.appendChild(strip(t, lo, hi)));
+    h.words.forEach(w => li.appendChild(strip(w, lo, hi)));
   }
   return li;
 }
@@ -118,7 +136,11 @@ async function search(q, k) {
     statusEl.textContent = body.error || ("HTTP " + res.status);
     return;
   }
-  body.tokens.forEach(t => tokensEl.appendChild(el("span", "token", t.word + " · " + t.tag + " · " + t.weight.toFixed(2))));
+  queryWords(body.tokens).forEach(w => {
+    const chip = el("span", "token", w.word + " · " + w.tag + " · " + w.weight.toFixed(2));
+    if (w.pieces.length > 1) chip.title = "word pieces " + w.pieces.join(" ") + ", weights summed";
+    tokensEl.appendChild(chip);
+  });
   if (body.tokens.length === 0) {
     tokensEl.appendChild(el("span", "token", "no noun or verb in the query: s2 = 0"));
   }
@@ -130,7 +152,8 @@ async function search(q, k) {
         : "the model never saw " + body.match.unseenWords.join(", ") + " in training";
     resultsEl.appendChild(el("li", "no-match", "No good match: " + why + ". The clips below are the nearest, not answers."));
   }
-  body.hits.forEach(h => resultsEl.appendChild(renderHit(h)));
+  const flagged = Boolean(body.match && body.match.noGoodMatch);
+  body.hits.forEach(h => resultsEl.appendChild(renderHit(h, flagged)));
   statusEl.textContent = body.hits.length + " clips of " + body.indexSize + " (" + body.candidates + " candidates, "
       + body.rescored + " re-scored) in " + body.millis.total.toFixed(1) + " ms";
 }

@@ -108,10 +108,10 @@ final class SearchCommand implements Callable<Integer> {
                     out.println("        watch: " + h.url());
                 }
                 if (!noTokens) {
-                    for (SearchHit.TokenMatch t : h.tokens()) {
-                        // one line per word piece: name the piece when a word has several ("whisk" is w ##his ##k)
-                        String label = t.piece().equals(t.word()) ? t.word() : t.word() + " [" + t.piece() + "]";
-                        out.printf(Locale.ROOT, "        %-14s %-5s w=%.2f best at %.0f s (s=%.3f)%n", label, t.tag(), t.weight(), t.bestSecond(), t.score());
+                    for (SearchHit.WordMatch w : h.words()) {
+                        // one line per word; its pieces when it has several ("whisk" is w ##his ##k), each weighted in s2
+                        String label = w.pieces().size() == 1 ? w.word() : w.word() + " [" + String.join(" ", w.pieces()) + "]";
+                        out.printf(Locale.ROOT, "        %-14s %-5s w=%.2f best at %.0f s (s=%.3f)%n", label, w.tag(), w.weight(), w.bestSecond(), w.score());
                     }
                 }
             }

@@ -240,8 +240,8 @@ public final class CascadeSearcher {
             double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
             List<SearchHit.TokenMatch> tokens = tokenMatches(qtokens, yHost, ref);
             // the moment to watch: where the query's heaviest word matched best, else the clip's start
-            double second = tokens.stream().max(java.util.Comparator.comparingDouble(SearchHit.TokenMatch::weight))
-                    .map(SearchHit.TokenMatch::bestSecond).orElse(ref.start());
+            double second = SearchHit.combine(tokens).stream().max(java.util.Comparator.comparingDouble(SearchHit.WordMatch::weight))
+                    .map(SearchHit.WordMatch::bestSecond).orElse(ref.start());
             hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                     s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
                     cal == null ? null : cal.confidence(matchScore(s1[j], s2[j])), tokens,

@@ -43,4 +43,54 @@ public record SearchHit(int rank, String clipId, String videoId, double start, d
      */
     public record TokenMatch(String piece, String word, String tag, double weight, double score, int bestFrame,
                              double bestSecond, float[] frameTimes, float[] perFrame) {}
+
+    /**
+     * The token matches of one word of the query: "whisk" is three word pieces (w ##his ##k), each a token of
+     * interest with its own weight. The word's weight is the sum of its pieces' weights, which is what it
+     * contributes to s2 (Σ_p w_p · s_p, docs/method.md §2); its score is its pieces' scores averaged with those
+     * weights (so weight × score is exactly its share of s2); its heat strip is the same weighted average per frame,
+     * and its best second that strip's maximum.
+     */
+    public record WordMatch(String word, String tag, List<String> pieces, double weight, double score, int bestFrame,
+                            double bestSecond, float[] frameTimes, float[] perFrame) {}
+
+    /** {@link #tokens} combined per word of the query, in the query's order (serialized as "words"). */
+    @com.fasterxml.jackson.annotation.JsonProperty("words")
+    public List<WordMatch> words() {
+        return combine(tokens);
+    }
+
+    /** Consecutive pieces of the same word are one word (a word repeated later in the query stays apart). */
+    static List<WordMatch> combine(List<TokenMatch> tokens) {
+        List<WordMatch> out = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < tokens.size()) {
+            int j = i + 1;
+            while (j < tokens.size() && tokens.get(j).word().equals(tokens.get(i).word()) && tokens.get(j).piece().startsWith("##")) {
+                j++;
+            }
+            List<TokenMatch> group = tokens.subList(i, j);
+            double weight = group.stream().mapToDouble(TokenMatch::weight).sum();
+            float[] times = group.get(0).frameTimes();
+            float[] heat = new float[times.length];
+            double score = 0;
+            for (TokenMatch t : group) {
+                double share = weight > 0 ? t.weight() / weight : 1.0 / group.size();
+                score += share * t.score();
+                for (int f = 0; f < heat.length; f++) {
+                    heat[f] += (float) (share * t.perFrame()[f]);
+                }
+            }
+            int best = 0;
+            for (int f = 1; f < heat.length; f++) {
+                if (heat[f] > heat[best]) {
+                    best = f;
+                }
+            }
+            out.add(new WordMatch(group.get(0).word(), group.get(0).tag(), group.stream().map(TokenMatch::piece).toList(), weight, score,
+                    best, heat.length == 0 ? 0 : times[best], times, heat));
+            i = j;
+        }
+        return out;
+    }
 }

@@ -123,6 +123,21 @@ class BrowserTest {
     }
 
     @Test
+    void theCardsNeverContradictTheBanner() {
+        for (String query : new String[] {"play the guitar and sing", "cut the tomatoes"}) {
+            driver.get(fx.base() + "/?q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8) + "&k=3");
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .hit"), 3));
+            boolean banner = !driver.findElements(By.cssSelector("#results .no-match")).isEmpty();
+            List<WebElement> labels = driver.findElements(By.cssSelector("#results .confidence"));
+            for (WebElement c : labels) {
+                assertEquals(banner, c.getAttribute("class").contains("flagged"), query + ": banner " + banner + ", card '" + c.getText() + "'");
+                assertEquals(banner, c.getText().startsWith("no good match"), c.getText());
+            }
+        }
+    }
+
+    @Test
     void anOverlongQueryShowsTheServersError() {
         driver.get(fx.base() + "/?q=" + "a".repeat(600) + "&k=3");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));

@@ -229,6 +229,18 @@ class SearchServerTest {
     }
 
     @Test
+    void hitsGiveTheirWordsAsWellAsTheirPieces() throws Exception {
+        JsonNode b = JSON.readTree(get("/api/search?q=" + enc("stir the sauce") + "&k=3").body());
+        JsonNode hit = b.get("hits").get(0);
+        assertTrue(hit.get("words").size() >= 1 && hit.get("words").size() <= hit.get("tokens").size(), hit.toString());
+        double pieces = 0;
+        for (JsonNode t : hit.get("tokens")) pieces += t.get("weight").asDouble();
+        double words = 0;
+        for (JsonNode w : hit.get("words")) words += w.get("weight").asDouble();
+        assertEquals(pieces, words, 1e-9, "the words' weights are their pieces'");
+    }
+
+    @Test
     void aClipHasItsOwnEndpointAndAnUnescapedHashIsNamed() throws Exception {
         HttpResponse<String> clip = get("/api/clips/" + enc("v3#1"));
         assertEquals(200, clip.statusCode(), clip.body());
