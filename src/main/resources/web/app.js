@@ -158,20 +158,55 @@ async function search(q, k) {
       + body.rescored + " re-scored) in " + body.millis.total.toFixed(1) + " ms";
 }
 
+const EXAMPLES = ["add oil to the pan", "season with salt and pepper", "cut the onion into small pieces"];
+
+/** The page without a query: three example queries to start from. */
+function showExamples() {
+  document.title = "TACo video search";
+  statusEl.className = "status";
+  statusEl.textContent = "";
+  tokensEl.replaceChildren();
+  resultsEl.replaceChildren();
+  const li = el("li", "examples", "Try: ");
+  EXAMPLES.forEach((q, i) => {
+    const a = el("a", "example", q);
+    a.href = "?q=" + encodeURIComponent(q) + "&k=10";
+    a.addEventListener("click", ev => {
+      ev.preventDefault();
+      run(q, "10", true);
+    });
+    li.appendChild(a);
+    if (i < EXAMPLES.length - 1) li.appendChild(document.createTextNode(" · "));
+  });
+  resultsEl.appendChild(li);
+}
+
+/** Runs a query; a new one goes into the browser's history, so Back returns to the previous query. */
+function run(q, k, push) {
+  document.getElementById("q").value = q;
+  document.getElementById("k").value = k;
+  document.title = q + " · TACo video search";
+  if (push) history.pushState({q: q, k: k}, "", "?q=" + encodeURIComponent(q) + "&k=" + encodeURIComponent(k));
+  search(q, k);
+}
+
 form.addEventListener("submit", ev => {
   ev.preventDefault();
   const q = document.getElementById("q").value.trim();
   const k = document.getElementById("k").value || "10";
-  if (q) {
-    history.replaceState(null, "", "?q=" + encodeURIComponent(q) + "&k=" + encodeURIComponent(k));
-    search(q, k);
-  }
+  if (q) run(q, k, true);
 });
 
-// A shared link (?q=...&k=...) runs its search on load.
-const params = new URLSearchParams(location.search);
-if (params.get("q")) {
-  document.getElementById("q").value = params.get("q");
-  if (params.get("k")) document.getElementById("k").value = params.get("k");
-  search(params.get("q"), params.get("k") || "10");
+/** The page as its address says: a shared link (?q=...&k=...) or Back runs that search, no query shows examples. */
+function fromAddress() {
+  const params = new URLSearchParams(location.search);
+  if (params.get("q")) {
+    run(params.get("q"), params.get("k") || "10", false);
+  } else {
+    document.getElementById("q").value = "";
+    showExamples();
+  }
 }
+
+window.addEventListener("popstate", fromAddress);
+fromAddress();

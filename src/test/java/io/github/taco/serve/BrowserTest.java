@@ -138,6 +138,27 @@ class BrowserTest {
     }
 
     @Test
+    void anEmptyPageOffersExamplesAndBackReturnsToThePreviousQuery() {
+        driver.get(fx.base() + "/");
+        List<WebElement> examples = driver.findElements(By.cssSelector("#results .example"));
+        assertEquals(3, examples.size(), "three example queries on an empty page");
+        String example = examples.get(0).getText();
+        examples.get(0).click();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#results .hit")));
+        assertTrue(driver.getTitle().startsWith(example), driver.getTitle());
+        WebElement q = driver.findElement(By.id("q"));
+        q.clear();
+        q.sendKeys("stir the sauce", Keys.ENTER);
+        wait.until(ExpectedConditions.titleContains("stir the sauce"));
+        driver.navigate().back();
+        wait.until(ExpectedConditions.titleContains(example));
+        assertEquals(example, driver.findElement(By.id("q")).getAttribute("value"), "Back shows the previous query again");
+        driver.navigate().back();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .example"), 3));
+    }
+
+    @Test
     void anOverlongQueryShowsTheServersError() {
         driver.get(fx.base() + "/?q=" + "a".repeat(600) + "&k=3");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
