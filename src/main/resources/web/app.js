@@ -152,6 +152,21 @@ async function search(q, k) {
         : "the model never saw " + body.match.unseenWords.join(", ") + " in training";
     resultsEl.appendChild(el("li", "no-match", "No good match: " + why + ". The clips below are the nearest, not answers."));
   }
+  if (body.match && body.match.mostlyUnknownWords) {
+    resultsEl.appendChild(el("li", "no-match", "Most of these words never occurred in the training captions: "
+        + "the model knows English (cooking) captions only."));
+  }
+  if (body.match && body.match.didYouMean) {
+    const li = el("li", "did-you-mean", "Did you mean: ");
+    const a = el("a", "suggestion", body.match.didYouMean);
+    a.href = "?q=" + encodeURIComponent(body.match.didYouMean) + "&k=" + encodeURIComponent(k);
+    a.addEventListener("click", ev => {
+      ev.preventDefault();
+      run(body.match.didYouMean, k, true);
+    });
+    li.appendChild(a);
+    resultsEl.appendChild(li);
+  }
   const flagged = Boolean(body.match && body.match.noGoodMatch);
   body.hits.forEach(h => resultsEl.appendChild(renderHit(h, flagged)));
   statusEl.textContent = body.hits.length + " clips of " + body.indexSize + " (" + body.candidates + " candidates, "

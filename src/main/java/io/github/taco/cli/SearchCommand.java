@@ -99,6 +99,12 @@ final class SearchCommand implements Callable<Integer> {
                                 + "(confidence %.0f%%)", 100 * (1 - io.github.taco.index.SearchCalibration.NO_GOOD_MATCH), 100 * match.confidence());
                 out.println("NO GOOD MATCH: " + why + "; the clips below are the nearest, not answers");
             }
+            if (match.mostlyUnknownWords()) {
+                out.println("note: most of these words never occurred in the training captions; the model knows English (cooking) captions only");
+            }
+            if (match.didYouMean() != null) {
+                out.println("did you mean: " + match.didYouMean());
+            }
             out.printf("%4s  %-24s %-16s %15s %9s %9s %9s %9s %5s%n", "rank", "clip", "video", "segment", "s1", "s2", "s3", "final", "conf");
             for (SearchHit h : r.hits()) {
                 out.printf(Locale.ROOT, "%4d  %-24s %-16s %7.1f-%-7.1f %9.4f %9.4f %9s %9.4f %5s  %s%n", h.rank(), h.clipId(), h.videoId(),

@@ -181,7 +181,7 @@ public final class CascadeSearcher {
             int c = cands.size();
             if (c == 0) {
                 ms.put("total", (System.nanoTime() - t0) / 1e6);
-                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(Double.NEGATIVE_INFINITY, qtokens), order);
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(q, Double.NEGATIVE_INFINITY, qtokens), order);
             }
 
             // 3. exact s1 and s2 of every candidate (s2 as evaluation computes it: valid frames only, TacoModel.s2AllPairs)
@@ -205,7 +205,7 @@ public final class CascadeSearcher {
             }
             List<SearchHit> hits = topHits(Math.min(o.k(), c), cands, ranking, s1, s2, s3, qtokens, qy.tokensHost());
             ms.put("total", (System.nanoTime() - t0) / 1e6);
-            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(best, qtokens), order);
+            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(q, best, qtokens), order);
         }
     }
 
@@ -303,7 +303,7 @@ public final class CascadeSearcher {
      * a text encoder trained from scratch, which scores a foreign query as confidently as a real one
      * (docs/search.md).
      */
-    private SearchResult.Match match(double best, List<SearchResult.QueryToken> qtokens) {
+    private SearchResult.Match match(String query, double best, List<SearchResult.QueryToken> qtokens) {
         SearchCalibration cal = calibration;
         io.github.taco.text.Idf idf = text.idf();
         List<String> unseen = new ArrayList<>();
@@ -325,7 +325,8 @@ public final class CascadeSearcher {
         Double conf = cal == null ? null : cal.confidence(best);
         Boolean flag = conf == null && unknownWords == null ? null
                 : Boolean.TRUE.equals(unknownWords) || (conf != null && conf < SearchCalibration.NO_GOOD_MATCH);
-        return new SearchResult.Match(best, conf, flag, List.copyOf(unseen));
+        io.github.taco.text.DidYouMean.Result words = io.github.taco.text.DidYouMean.suggest(query, idf);
+        return new SearchResult.Match(best, conf, flag, List.copyOf(unseen), words.suggestion(), words.mostlyUnknown());
     }
 
     /** Share of the query's noun/verb weight on words never seen in training above which nothing can match. */

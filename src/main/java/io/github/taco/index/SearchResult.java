@@ -28,8 +28,13 @@ public record SearchResult(String query, List<QueryToken> tokens, List<SearchHit
      * @param noGoodMatch confidence below {@link SearchCalibration#NO_GOOD_MATCH}, or half or more of the query's
      *                    noun/verb weight on words the training captions never contained; null when neither can be told
      * @param unseenWords the query's nouns and verbs that no training caption contained (the model cannot know them)
+     * @param didYouMean  the query with each word no training caption contained replaced by the closest one some did
+     *                    ({@link io.github.taco.text.DidYouMean}), or null when there is none to offer
+     * @param mostlyUnknownWords true when most of the query's words never occurred in training: the model knows
+     *                    English (cooking) captions only
      */
-    public record Match(double bestScore, Double confidence, Boolean noGoodMatch, List<String> unseenWords) {}
+    public record Match(double bestScore, Double confidence, Boolean noGoodMatch, List<String> unseenWords, String didYouMean,
+                        boolean mostlyUnknownWords) {}
 
     /** A token of interest of the query. */
     public record QueryToken(int position, String piece, String word, String tag, double weight) {}

@@ -105,6 +105,11 @@ public final class Idf {
     }
 
     /** Number of distinct words seen. */
+    /** The words some training document contained. */
+    public java.util.Set<String> words() {
+        return java.util.Collections.unmodifiableSet(df.keySet());
+    }
+
     public int vocabularySize() {
         return df.size();
     }
