@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -290,9 +291,65 @@ public final class SearchServer implements AutoCloseable {
                 throw new BadRequest("parameter 'order' must be s1, s1+s2 or cascade, got '" + orderParam + "'");
             }
         }
+        int offset = intParam(ctx, "offset", 0, 0, MAX_N - 1);
+        String group = ctx.queryParam("group");
+        if (group != null && !group.equals("video")) {
+            throw new BadRequest("parameter 'group' must be 'video' (the best clip per video), got '" + group + "'");
+        }
+        if (group == null && offset + k > n) {
+            if (offset + k > MAX_N) {
+                throw new BadRequest("parameter 'offset' + 'k' (" + (offset + k) + ") must be at most " + MAX_N);
+            }
+            n = offset + k; // the page asked for must be among the candidates
+        }
         maybeRefresh();
-        SearchResult res = searcher.search(q, new CascadeSearcher.Options(k, n, r, Math.max(n, options.efSearch()), order));
-        ctx.json(res);
+        // grouped, every candidate is ranked so that each video's best clip and its others are known
+        int ranked = group == null ? offset + k : n;
+        SearchResult res = searcher.search(q, new CascadeSearcher.Options(ranked, n, r, Math.max(n, options.efSearch()), order));
+        ctx.json(page(res, k, offset, group != null));
+    }
+
+    /**
+     * One page of the ranking: hits {@code offset .. offset + k} (ranks stay those of the whole ranking), or with
+     * {@code byVideo} the best clip of each video, its other ranked clips listed in {@code otherClips}, videos
+     * {@code offset .. offset + k}. {@code nextOffset} is the offset of the next page, null after the last.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode page(SearchResult res, int k, int offset, boolean byVideo) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode out = json.valueToTree(res);
+        com.fasterxml.jackson.databind.node.ArrayNode all = (com.fasterxml.jackson.databind.node.ArrayNode) out.get("hits");
+        List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
+        if (byVideo) {
+            Map<String, com.fasterxml.jackson.databind.node.ObjectNode> best = new LinkedHashMap<>();
+            for (com.fasterxml.jackson.databind.JsonNode h : all) {
+                com.fasterxml.jackson.databind.node.ObjectNode first = best.get(h.get("videoId").asText());
+                if (first == null) {
+                    com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) h).deepCopy();
+                    copy.putArray("otherClips");
+                    best.put(h.get("videoId").asText(), copy);
+                } else {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) first.get("otherClips")).addObject()
+                            .put("clipId", h.get("clipId").asText()).put("rank", h.get("rank").asInt())
+                            .put("start", h.get("start").asDouble()).put("end", h.get("end").asDouble()).put("caption", h.get("caption").asText());
+                }
+            }
+            items.addAll(best.values());
+        } else {
+            all.forEach(items::add);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode hits = out.putArray("hits");
+        items.stream().skip(offset).limit(k).forEach(hits::add);
+        out.put("offset", offset);
+        if (byVideo) {
+            out.put("group", "video");
+        }
+        // more may follow when this page is full (a plain ranking can always be asked further, up to n)
+        if (offset + k < items.size() || !byVideo && hits.size() == k) {
+            out.put("nextOffset", offset + k);
+        } else {
+            out.putNull("nextOffset");
+        }
+        return out;
     }
 
     private void video(Context ctx) throws IOException {

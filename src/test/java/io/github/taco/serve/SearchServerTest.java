@@ -229,6 +229,36 @@ class SearchServerTest {
     }
 
     @Test
+    void pagesAndGroupsByVideo() throws Exception {
+        String q = "/api/search?q=" + enc("stir the sauce");
+        JsonNode four = JSON.readTree(get(q + "&k=4").body());
+        JsonNode second = JSON.readTree(get(q + "&k=2&offset=2").body());
+        assertEquals(2, second.get("offset").asInt());
+        assertEquals(4, second.get("nextOffset").asInt());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(four.get("hits").get(2 + i).get("clipId").asText(), second.get("hits").get(i).get("clipId").asText());
+            assertEquals(3 + i, second.get("hits").get(i).get("rank").asInt(), "ranks stay those of the whole ranking");
+        }
+        JsonNode grouped = JSON.readTree(get(q + "&k=5&group=video").body());
+        assertEquals("video", grouped.get("group").asText());
+        java.util.Set<String> videos = new java.util.HashSet<>();
+        int others = 0;
+        for (JsonNode h : grouped.get("hits")) {
+            assertTrue(videos.add(h.get("videoId").asText()), "one card per video: " + grouped);
+            for (JsonNode o : h.get("otherClips")) {
+                assertTrue(o.get("clipId").asText().startsWith(h.get("videoId").asText() + "#"), o.toString());
+                assertTrue(o.get("rank").asInt() > h.get("rank").asInt(), "the video's best clip comes first");
+                others++;
+            }
+        }
+        assertEquals(5, videos.size());
+        assertTrue(others > 0, "some video has more than one matching clip: " + grouped);
+        HttpResponse<String> bad = get(q + "&group=clip");
+        assertEquals(400, bad.statusCode());
+        assertTrue(JSON.readTree(bad.body()).get("error").asText().contains("'group'"), bad.body());
+    }
+
+    @Test
     void hitsGiveTheirWordsAsWellAsTheirPieces() throws Exception {
         JsonNode b = JSON.readTree(get("/api/search?q=" + enc("stir the sauce") + "&k=3").body());
         JsonNode hit = b.get("hits").get(0);
