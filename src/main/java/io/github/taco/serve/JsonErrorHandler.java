@@ -47,6 +47,11 @@ final class JsonErrorHandler extends ErrorHandler {
             case 414 -> "request URI too long: the query 'q' takes at most " + io.github.taco.index.CascadeSearcher.MAX_QUERY_CHARS
                     + " characters";
             case 431 -> "request headers too large";
+            // Jetty's own reason for a refused URI is only "Bad Request": say what it refuses
+            case 400 -> reason == null || reason.isBlank() || reason.equalsIgnoreCase("Bad Request")
+                    ? "the request was refused before it reached the API: its URI or headers are not valid (an encoded '..' "
+                            + "segment such as /%2e%2e/, a malformed escape, a bad header)"
+                    : "the request was refused before it reached the API: " + reason;
             default -> HttpStatus.getMessage(status) + (reason == null || reason.isBlank() ? "" : ": " + reason);
         };
         try {

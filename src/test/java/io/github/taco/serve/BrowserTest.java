@@ -75,6 +75,12 @@ class BrowserTest {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .hit"), 4));
         List<WebElement> hits = driver.findElements(By.cssSelector("#results .hit"));
+        try {
+            java.nio.file.Files.write(Path.of("target", "page-1280px.png"),
+                    ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String first = hits.get(0).getText();
         assertTrue(first.startsWith("#1"), first);
         assertTrue(first.contains("s1 ") && first.contains("s2 ") && first.contains("s3 ") && first.contains("final "), first);
