@@ -34,6 +34,11 @@ public final class DatasetChecker {
 
     private DatasetChecker() {}
 
+    /** A caption with no letter or digit ("", "...", "—"): nothing for the text encoder to read. */
+    static boolean wordless(String caption) {
+        return caption == null || caption.codePoints().noneMatch(Character::isLetterOrDigit);
+    }
+
     /** True when the annotated duration and the feature length agree within the tolerance. */
     public static boolean durationAgrees(double duration, int frames, double fps) {
         return Math.abs(duration - frames / fps) <= Math.max(DURATION_TOLERANCE_SECONDS, DURATION_TOLERANCE_FRACTION * duration);
@@ -102,8 +107,10 @@ public final class DatasetChecker {
                 }
                 double seconds = f.frames() / store.fps();
                 for (Clip c : e.getValue()) {
-                    if (c.texts().stream().allMatch(t -> t == null || t.isBlank())) {
-                        blank.put(c.clipId(), "clip '" + c.clipId() + "' of video '" + vid + "' has no caption");
+                    if (c.texts().stream().allMatch(DatasetChecker::wordless)) {
+                        blank.put(c.clipId(), "clip '" + c.clipId() + "' of video '" + vid + "' has no caption"
+                                + (c.texts().stream().allMatch(t -> t == null || t.isBlank()) ? ""
+                                        : " with a word in it (" + c.texts().stream().map(t -> "\"" + t + "\"").collect(java.util.stream.Collectors.joining(", ")) + ")"));
                     }
                     if (Math.max(0, Math.min(c.start(), c.end())) >= seconds) {
                         beyond.put(c.clipId(), String.format(java.util.Locale.ROOT,

@@ -40,9 +40,14 @@ public final class YouCook2Reader {
         }
         JsonNode db;
         try {
-            db = new ObjectMapper().readTree(file.toFile()).path("database");
+            // NaN and Infinity are read, so that the field holding one is named below instead of a parser's message
+            db = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build())
+                    .readTree(file.toFile()).path("database");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(file + ": not a YouCook2 annotation file (not JSON: " + e.getOriginalMessage() + ")", e);
+            var at = e.getLocation();
+            throw new IOException(file + ": not a YouCook2 annotation file (not JSON" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage() + ")", e);
         }
         if (!db.isObject()) {
             throw new IOException(file + " has no \"database\" object: not a YouCook2 annotation file");
@@ -56,7 +61,7 @@ public final class YouCook2Reader {
             JsonNode v = e.getValue();
             Split split = Split.parse(v.path("subset").asText());
             if (v.has("duration")) {
-                durations.put(vid, v.get("duration").asDouble());
+                durations.put(vid, seconds(file, vid, "duration", v.get("duration"), true));
             }
             JsonNode anns = v.path("annotations");
             for (int i = 0; i < anns.size(); i++) {
@@ -65,11 +70,31 @@ public final class YouCook2Reader {
                 if (seg.size() != 2) {
                     throw new IOException(file + ": video " + vid + " annotation " + i + " has no [start, end] segment");
                 }
-                clips.add(new Clip(vid + "#" + i, vid, seg.get(0).asDouble(), seg.get(1).asDouble(),
-                        List.of(a.path("sentence").asText()), split));
+                clips.add(new Clip(vid + "#" + i, vid, seconds(file, vid, "annotation " + i + " segment start", seg.get(0), false),
+                        seconds(file, vid, "annotation " + i + " segment end", seg.get(1), false), List.of(a.path("sentence").asText()), split));
             }
         }
         return new Dataset("youcook2", clips, durations, List.of());
+    }
+
+    /**
+     * A number of seconds, or an error naming the file, the video and the field: not a number (a string, null),
+     * NaN or infinite, or (a duration) zero or negative. A negative segment start is left to the checks, which
+     * clamp it with a warning.
+     */
+    private static double seconds(Path file, String video, String field, JsonNode n, boolean positive) throws IOException {
+        String what = file + ": video " + video + ", " + field + ": ";
+        if (n == null || !n.isNumber()) {
+            throw new IOException(what + "expected a number of seconds, got " + (n == null ? "nothing" : n.toString()));
+        }
+        double v = n.asDouble();
+        if (!Double.isFinite(v)) {
+            throw new IOException(what + v + " is not a number of seconds");
+        }
+        if (positive && !(v > 0)) {
+            throw new IOException(what + "must be more than 0 s, got " + n);
+        }
+        return v;
     }
 
     /** Reads MIL-NCE's validation_youcook.csv; every clip is {@link Split#VALIDATION}. */

@@ -38,8 +38,10 @@ class DefectiveDatasetTest {
         ArrayNode v0 = (ArrayNode) root.path("database").path("v0").path("annotations");
         ((ObjectNode) v0.get(0)).putArray("segment").add(500).add(510);                  // after the features end
         ((ObjectNode) v0.get(1)).put("sentence", " ");                                    // blank caption
+        ArrayNode v4 = (ArrayNode) root.path("database").path("v4").path("annotations");
+        ((ObjectNode) v4.get(0)).put("sentence", "...");                                  // punctuation only
         json.writeValue(ann.toFile(), root);
-        String[] defects = {"v1", "v2", "v3", "v0#0", "no caption"};
+        String[] defects = {"v1", "v2", "v3", "v0#0", "no caption", "v4#0", "with a word in it (\"...\")"};
         Path ckpt = TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 1);
 
         String[][] commands = {
