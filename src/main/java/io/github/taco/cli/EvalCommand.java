@@ -43,6 +43,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the metrics as JSON to this file.")
     Path json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
     @Override
     public Integer call() throws Exception {
         EvalRun.Spec spec = data.evalSpec(checkpoint, split);
@@ -50,8 +53,10 @@ final class EvalCommand implements Callable<Integer> {
         spec.topR = topR;
         spec.exhaustiveLimit = exhaustiveLimit;
         RetrievalEvaluator.Report report = EvalRun.run(spec);
-        System.out.print(report.table());
-        System.out.printf(java.util.Locale.ROOT, "evaluated %d clips in %.1f s (%s)%n", report.clips(), report.seconds(), report.profile().summary());
+        var out = commandSpec.commandLine().getOut();
+        out.print(report.table());
+        out.printf(java.util.Locale.ROOT, "evaluated %d clips in %.1f s (%s)%n", report.clips(), report.seconds(), report.profile().summary());
+        out.flush();
         if (json != null) {
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toMap());
             io.github.taco.io.AtomicFiles.writeString(json, text);

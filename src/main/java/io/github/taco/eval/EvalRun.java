@@ -47,11 +47,17 @@ public final class EvalRun {
     private EvalRun() {}
 
     public static RetrievalEvaluator.Report run(Spec spec) throws IOException {
-        return run(spec, (model, batches) -> {
+        RetrievalEvaluator.Report r = run(spec, (model, batches) -> {
             LOG.info("evaluating {} clips of {} {} with {}", batches.stream().mapToInt(Batch::size).sum(), spec.dataset, spec.split, spec.checkpoint);
             return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit)).evaluate(batches);
         });
+        int splitClips = Datasets.read(spec.dataset, spec.annotations).clips(spec.split).size();
+        return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(java.util.Locale.ROOT), r.clips(),
+                splitClips, "one query per clip, its first caption, against every clip", TIES));
     }
+
+    /** How {@link RetrievalMetrics} ranks the true candidate among equal scores. */
+    static final String TIES = "a tie with the true candidate counts against the model";
 
     /** What is done with the checkpoint's model and the split's query batches (e.g. a benchmark). */
     @FunctionalInterface

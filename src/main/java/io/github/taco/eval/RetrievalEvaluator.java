@@ -41,7 +41,32 @@ public final class RetrievalEvaluator {
     public record Row(String method, RetrievalMetrics.Result textToVideo, RetrievalMetrics.Result videoToText) {}
 
     /** The evaluation of one clip set. */
-    public record Report(int clips, List<Row> rows, double seconds, Profile profile) {
+    /**
+     * What an evaluation measured, so that a figure is compared only with one measured the same way.
+     *
+     * @param dataset    the dataset's reader (youcook2, msrvtt, ...)
+     * @param split      the split evaluated
+     * @param clips      clips evaluated (candidates, and as many queries)
+     * @param splitClips clips the split has (more than {@code clips} when some were left out or a maximum was given)
+     * @param queries    which captions are the queries
+     * @param ties       how a tie with the true candidate is counted
+     */
+    public record Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties) {
+        public String describe() {
+            return String.format(Locale.ROOT, "%s %s, %,d of its %,d clips; %s; %s", dataset, split, clips, splitClips, queries, ties);
+        }
+    }
+
+    public record Report(int clips, List<Row> rows, double seconds, Profile profile, Protocol protocol) {
+        public Report(int clips, List<Row> rows, double seconds, Profile profile) {
+            this(clips, rows, seconds, profile, null);
+        }
+
+        /** The same report, naming what it measured. */
+        public Report withProtocol(Protocol p) {
+            return new Report(clips, rows, seconds, profile, p);
+        }
+
         public Row row(String method) {
             return rows.stream().filter(r -> r.method.equals(method)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no row " + method));
@@ -50,6 +75,9 @@ public final class RetrievalEvaluator {
         /** A fixed-width table, text→video then video→text. */
         public String table() {
             StringBuilder sb = new StringBuilder();
+            if (protocol != null) {
+                sb.append("protocol: ").append(protocol.describe()).append('\n');
+            }
             sb.append(String.format(Locale.ROOT, "text→video (%d clips)%n", clips));
             sb.append(RetrievalMetrics.Result.tableHeader()).append('\n');
             rows.forEach(r -> sb.append(r.textToVideo.tableRow()).append('\n'));
@@ -61,6 +89,9 @@ public final class RetrievalEvaluator {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
+            if (protocol != null) {
+                m.put("protocol", protocol);
+            }
             m.put("clips", clips);
             m.put("seconds", seconds);
             Map<String, Object> rs = new LinkedHashMap<>();

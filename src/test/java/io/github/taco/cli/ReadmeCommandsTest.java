@@ -123,6 +123,11 @@ class ReadmeCommandsTest {
             cl.setErr(new PrintWriter(err, true));
             int code = cl.execute(args.toArray(String[]::new));
             assertEquals(0, code, "taco " + String.join(" ", printed) + "\n" + out + err);
+            if (args.get(0).equals("eval")) {
+                // the table names its protocol: 10 validation videos of the real file, every clip, first captions, ties
+                assertTrue(out.toString().matches("(?s).*protocol: youcook2 validation, \\d+ of its \\d+ clips; one query per clip, "
+                        + "its first caption, against every clip; a tie with the true candidate counts against the model.*"), out.toString());
+            }
         }
         assertTrue(Files.isDirectory(tmp.resolve("runs/yc2/checkpoint")));
         assertTrue(Files.isDirectory(tmp.resolve("runs/yc2/index")));
