@@ -37,6 +37,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--top-r", description = "Cascade: candidates re-scored with s3 per query; 0 = no cascade row (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int topR;
 
+    @Option(names = "--dsl", description = "Add a row re-scored by dual softmax (each score times its candidate's softmax over all "
+            + "test queries), as some papers report apart: it uses every test query at once, which a search never has.")
+    boolean dualSoftmax;
+
     @Option(names = "--exhaustive-limit", description = "Add the every-pair s3 row when there are at most N clips (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int exhaustiveLimit;
 
@@ -52,6 +56,7 @@ final class EvalCommand implements Callable<Integer> {
         spec.maxClips = maxClips;
         spec.topR = topR;
         spec.exhaustiveLimit = exhaustiveLimit;
+        spec.dualSoftmax = dualSoftmax;
         RetrievalEvaluator.Report report = EvalRun.run(spec);
         var out = commandSpec.commandLine().getOut();
         out.print(report.table());

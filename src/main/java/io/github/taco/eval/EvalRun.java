@@ -41,6 +41,8 @@ public final class EvalRun {
         public int maxClips = 0;
         public int topR = CascadeRanker.DEFAULT_TOP_R;
         public int exhaustiveLimit = 100;
+        /** Add the dual-softmax row (every query at once; labelled apart, never used by search). */
+        public boolean dualSoftmax;
         public MissingPolicy onMissing = MissingPolicy.FAIL;
     }
 
@@ -49,7 +51,7 @@ public final class EvalRun {
     public static RetrievalEvaluator.Report run(Spec spec) throws IOException {
         RetrievalEvaluator.Report r = run(spec, (model, batches) -> {
             LOG.info("evaluating {} clips of {} {} with {}", batches.stream().mapToInt(Batch::size).sum(), spec.dataset, spec.split, spec.checkpoint);
-            return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit)).evaluate(batches);
+            return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit, spec.dualSoftmax)).evaluate(batches);
         });
         int splitClips = Datasets.read(spec.dataset, spec.annotations).clips(spec.split).size();
         return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(java.util.Locale.ROOT), r.clips(),

@@ -31,7 +31,12 @@ public final class RetrievalEvaluator {
      * @param exhaustiveLimit the exhaustive row is computed when there are at most this many clips
      *                        (it runs the fusion on N² pairs)
      */
-    public record Options(int topR, int exhaustiveLimit) {
+    /** @param dualSoftmax add the dual-softmax row ({@link DualSoftmax}), labelled apart: it uses every query at once */
+    public record Options(int topR, int exhaustiveLimit, boolean dualSoftmax) {
+        public Options(int topR, int exhaustiveLimit) {
+            this(topR, exhaustiveLimit, false);
+        }
+
         public static Options defaults() {
             return new Options(CascadeRanker.DEFAULT_TOP_R, 100);
         }
@@ -166,6 +171,10 @@ public final class RetrievalEvaluator {
             List<Row> rows = new ArrayList<>();
             rows.add(row(S1, s1, RetrievalMetrics.transpose(s1)));
             rows.add(row(s1PlusS2(config), s12, RetrievalMetrics.transpose(s12)));
+            if (options.dualSoftmax()) {
+                float[][] s12T = RetrievalMetrics.transpose(s12);
+                rows.add(row(s1PlusS2(config) + " " + DualSoftmax.LABEL, DualSoftmax.rescore(s12), DualSoftmax.rescore(s12T)));
+            }
             FusionScores s3 = new FusionScores(e, profile);
             profile.lap("ranking");
             if (options.topR() > 0) {

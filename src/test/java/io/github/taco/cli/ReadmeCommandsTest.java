@@ -124,6 +124,14 @@ class ReadmeCommandsTest {
             int code = cl.execute(args.toArray(String[]::new));
             assertEquals(0, code, "taco " + String.join(" ", printed) + "\n" + out + err);
             if (args.get(0).equals("eval")) {
+                StringWriter dslOut = new StringWriter();
+                CommandLine dsl = TacoCli.commandLine();
+                dsl.setOut(new PrintWriter(dslOut, true));
+                List<String> withDsl = new ArrayList<>(args);
+                withDsl.add("--dsl");
+                assertEquals(0, dsl.execute(withDsl.toArray(String[]::new)));
+                assertTrue(dslOut.toString().contains("dual softmax (every query at once)"), dslOut.toString());
+                assertFalse(out.toString().contains("dual softmax"), "only with --dsl");
                 // the table names its protocol: 10 validation videos of the real file, every clip, first captions, ties
                 assertTrue(out.toString().matches("(?s).*protocol: youcook2 validation, \\d+ of its \\d+ clips; one query per clip, "
                         + "its first caption, against every clip; a tie with the true candidate counts against the model.*"), out.toString());
