@@ -100,6 +100,40 @@ class ReadmeCommandsTest {
     }
 
     @Test
+    void theJavaOfTheReadmeCompiles() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("README.md"));
+        StringBuilder snippet = new StringBuilder();
+        boolean in = false;
+        for (String line : lines) {
+            if (line.startsWith("```java")) {
+                in = true;
+            } else if (in && line.startsWith("```")) {
+                in = false;
+            } else if (in) {
+                snippet.append(line).append('\n');
+            }
+        }
+        assertTrue(snippet.length() > 100, "the README shows Java");
+        String source = "import io.github.taco.eval.*; import io.github.taco.model.*; import io.github.taco.text.*;\n"
+                + "import io.github.taco.train.*; import java.nio.file.Path;\n"
+                + "class ReadmeSnippet { void run() throws Exception {\n" + snippet + "} }\n";
+        Path dir = Files.createDirectories(tmp.resolve("snippet"));
+        Files.writeString(dir.resolve("ReadmeSnippet.java"), source);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        org.junit.jupiter.api.Assumptions.assumeTrue(javac != null, "a JDK's compiler is needed");
+        // surefire runs the tests from a manifest-only jar: the real class path is in this property
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        StringWriter err = new StringWriter();
+        int code = javac.run(null, null, new java.io.PrintStream(new java.io.ByteArrayOutputStream()) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }, "-proc:none", "-d", dir.toString(), "-cp", cp, dir.resolve("ReadmeSnippet.java").toString());
+        assertEquals(0, code, "the README's Java does not compile:\n" + err + "\n" + source);
+    }
+
+    @Test
     void yourOwnDataInFourCommandsRunsAsPrinted() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), SmallAnnotations.write(tmp.resolve("small.json"), 30, 10), data);
