@@ -71,7 +71,12 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        // with --solr every word is the query; without it the first is the index folder and the rest the query
+        // without --solr the first word is the index folder and the rest the query; with --solr the query is one
+        // argument, so that a folder given as well is named rather than searched for
+        if (solr.given() && positional.size() > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either INDEX or --solr, not both; with --solr the query "
+                    + "is one argument: quote it (\"" + String.join(" ", positional) + "\")");
+        }
         Path indexDir = solr.given() ? null : Path.of(positional.get(0));
         List<String> words = solr.given() ? positional : positional.subList(1, positional.size());
         if (words.isEmpty()) {
