@@ -49,13 +49,13 @@ public final class EvalRun {
     private EvalRun() {}
 
     public static RetrievalEvaluator.Report run(Spec spec) throws IOException {
+        int[] splitClips = new int[1];
         RetrievalEvaluator.Report r = run(spec, (model, batches) -> {
             LOG.info("evaluating {} clips of {} {} with {}", batches.stream().mapToInt(Batch::size).sum(), spec.dataset, spec.split, spec.checkpoint);
             return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit, spec.dualSoftmax)).evaluate(batches);
-        });
-        int splitClips = Datasets.read(spec.dataset, spec.annotations).clips(spec.split).size();
+        }, splitClips);
         return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(java.util.Locale.ROOT), r.clips(),
-                splitClips, "one query per clip, its first caption, against every clip", TIES));
+                splitClips[0], "one query per clip, its first caption, against every clip", TIES));
     }
 
     /** How {@link RetrievalMetrics} ranks the true candidate among equal scores. */
@@ -69,8 +69,14 @@ public final class EvalRun {
 
     /** Reads and checks the data as {@link #run(Spec)} does, then hands the model and the batches to {@code use}. */
     public static <T> T run(Spec spec, Use<T> use) throws IOException {
+        return run(spec, use, new int[1]);
+    }
+
+    /** As {@link #run(Spec, Use)}, telling in {@code splitClips[0]} how many clips the split has (the annotations are read once). */
+    private static <T> T run(Spec spec, Use<T> use, int[] splitClips) throws IOException {
         Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
         List<Clip> clips = dataset.clips(spec.split);
+        splitClips[0] = clips.size();
         if (clips.isEmpty()) {
             throw new IllegalArgumentException(spec.annotations + ": split " + spec.split + " has no clips");
         }

@@ -314,9 +314,11 @@ public final class SearchServer implements AutoCloseable {
      * {@code byVideo} the best clip of each video, its other ranked clips listed in {@code otherClips}, videos
      * {@code offset .. offset + k}. {@code nextOffset} is the offset of the next page, null after the last.
      */
+    /** One mapper for every answer: building one per request costs its introspection caches each time. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper PAGE_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     static com.fasterxml.jackson.databind.node.ObjectNode page(SearchResult res, int k, int offset, boolean byVideo) {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode out = json.valueToTree(res);
+        com.fasterxml.jackson.databind.node.ObjectNode out = PAGE_JSON.valueToTree(res);
         com.fasterxml.jackson.databind.node.ArrayNode all = (com.fasterxml.jackson.databind.node.ArrayNode) out.get("hits");
         List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
         if (byVideo) {
