@@ -34,7 +34,7 @@ final class DataCheckCommand implements Callable<Integer> {
     Path annotations;
 
     @Option(names = "--features", required = true, split = ",",
-            description = "Features: a folder of <video_id>.npy, a .npz or a .h5 file. Several (comma-separated or repeated) "
+            description = "Features: a folder of <video_id>.npy, a .npz, a .h5 file or a .pickle of {video_id: ndarray}. Several (comma-separated or repeated) "
                     + "are concatenated along D, aligned in time to the first.")
     List<Path> features;
 
@@ -56,7 +56,7 @@ final class DataCheckCommand implements Callable<Integer> {
     @Option(names = "--sentences", description = "ActivityNet: one clip per sentence instead of one paragraph per video.")
     boolean sentences;
 
-    enum DatasetName { youcook2, msrvtt, activitynet, howto100m }
+    enum DatasetName { youcook2, msrvtt, activitynet, howto100m, univl }
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -72,7 +72,7 @@ final class IndexCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "youcook2",
-            description = "youcook2 (also the synthetic benchmark), msrvtt, activitynet or howto100m (default: ${DEFAULT-VALUE}).")
+            description = "youcook2 (also the synthetic benchmark), msrvtt, activitynet, howto100m or univl (UniVL's caption pickle with its split CSVs beside it) (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--video-url", paramLabel = "TEMPLATE", description = {"Where a hit can be watched, for a new index: a URL with "

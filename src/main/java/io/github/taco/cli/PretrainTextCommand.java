@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 final class PretrainTextCommand implements Callable<Integer> {
     private static final TextPretraining.Spec D = new TextPretraining.Spec();
 
-    @Option(names = "--dataset", description = "youcook2 (also the synthetic benchmark), msrvtt, activitynet or howto100m (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--dataset", description = "youcook2 (also the synthetic benchmark), msrvtt, activitynet, howto100m or univl (UniVL's caption pickle with its split CSVs beside it) (default: ${DEFAULT-VALUE}).",
             defaultValue = "youcook2")
     String dataset;
 

@@ -8,7 +8,7 @@ import java.util.List;
 /** Reads a dataset by name with the default options of its reader. */
 public final class Datasets {
     /** Names accepted by {@link #read}. */
-    public static final List<String> NAMES = List.of("youcook2", "msrvtt", "activitynet", "howto100m");
+    public static final List<String> NAMES = List.of("youcook2", "msrvtt", "activitynet", "howto100m", "univl");
 
     private Datasets() {}
 
@@ -16,7 +16,7 @@ public final class Datasets {
      * @param name        youcook2 (the JSON, or a directory with it; a {@code .csv} path reads the
      *                    MIL-NCE validation CSV instead), msrvtt (directory, split1), activitynet
      *                    (directory or file, paragraph mode), howto100m (CSV, directory of CSVs or
-     *                    raw_caption.json)
+     *                    raw_caption.json), univl (UniVL's caption pickle with its split CSVs beside it)
      * @param annotations path to the annotations
      */
     public static Dataset read(String name, Path annotations) throws IOException {
@@ -39,6 +39,7 @@ public final class Datasets {
             case "msrvtt" -> MsrVttReader.read(Files.isDirectory(annotations) ? annotations : annotations.getParent(), msrvttSplit);
             case "activitynet" -> ActivityNetReader.read(annotations, paragraphs);
             case "howto100m" -> HowTo100MReader.read(annotations);
+            case "univl" -> UniVLReader.read(annotations);
             default -> throw new IllegalArgumentException("unknown dataset '" + name + "' (one of " + NAMES + ")");
         };
     }

@@ -11,7 +11,8 @@ public final class FeatureStores {
 
     /**
      * A directory → {@link NpyDirectoryStore}; {@code *.npz} → {@link NpzStore};
-     * {@code *.h5 / *.hdf5} → {@link Hdf5Store}. The dimension is taken from the first video read.
+     * {@code *.h5 / *.hdf5} → {@link Hdf5Store}; {@code *.pickle / *.pkl} → {@link PickleStore} (UniVL's
+     * {@code {video_id: ndarray}}, read once into a cache). The dimension is taken from the first video read.
      */
     public static FeatureStore open(Path path, double fps) throws IOException {
         String name = path.getFileName().toString().toLowerCase();
@@ -27,7 +28,10 @@ public final class FeatureStores {
         if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
             return new Hdf5Store(path, fps, 0);
         }
-        throw new IOException("unknown feature format " + path + " (expected a directory of .npy, a .npz or a .h5 file)");
+        if (name.endsWith(".pickle") || name.endsWith(".pkl")) {
+            return PickleStore.open(path, fps);
+        }
+        throw new IOException("unknown feature format " + path + " (expected a directory of .npy, a .npz, a .h5 file or a .pickle of {video_id: array})");
     }
 
     /**
