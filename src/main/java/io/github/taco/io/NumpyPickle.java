@@ -241,7 +241,10 @@ public final class NumpyPickle {
             return "MARK";
         }
     };
-    /** Left in the memo in place of a large buffer an array has taken over (see {@link #takeBuffer}). */
+    /**
+     * Left in the memo, and in the memoized tuples that carried it, in place of a buffer an array has
+     * taken over (see {@link #takeBuffer}): otherwise the memo would keep every array's data alive.
+     */
     private static final Object TAKEN = new Object();
     private static final int LARGE = 1 << 16;
 
@@ -440,6 +443,7 @@ public final class NumpyPickle {
                     throw error(at, "_frombuffer needs (buffer, dtype, shape, order)");
                 }
                 NdArray a = new NdArray();
+                args.items().set(0, TAKEN); // the memo may hold these arguments: they must not keep the data alive
                 fill(at, a, dt, shape, "F".equals(args.get(3)), takeBuffer(buf));
                 return a;
             }
@@ -449,6 +453,7 @@ public final class NumpyPickle {
                 }
                 byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
                 forgetLarge(s);
+                args.items().set(0, TAKEN);
                 return b;
             }
             case ORDERED_DICT -> {
@@ -498,6 +503,7 @@ public final class NumpyPickle {
             if (!(data instanceof byte[] raw)) {
                 throw error(at, "ndarray of " + dt + " without its bytes (got " + describe(data) + ")");
             }
+            t.items().set(o + 3, TAKEN); // the memo holds this state tuple: it must not keep the data alive
             fill(at, a, dt, shape, fortran, takeBuffer(raw));
             return;
         }
