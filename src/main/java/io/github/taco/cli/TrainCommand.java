@@ -194,7 +194,23 @@ final class TrainCommand implements Callable<Integer> {
         if (r.validation() != null) {
             System.out.println("validation: " + r.validation());
         }
+        if (spec.train.calibrationVideos > 0 && spec.model.useL3 && r.stepsTrained() > 0) {
+            System.out.println(io.github.taco.eval.CascadeCalibration.calibrate(evalData(spec, r.checkpoint()), spec.trainSplit, spec.train.calibrationVideos,
+                    io.github.taco.eval.CascadeRanker.DEFAULT_TOP_R).describe());
+        }
         return 0;
+    }
+
+    /** How the run read its data, for the calibration of its checkpoint's cascade. */
+    static io.github.taco.eval.EvalRun.Spec evalData(TrainingRun.Spec spec, java.nio.file.Path checkpoint) {
+        io.github.taco.eval.EvalRun.Spec e = new io.github.taco.eval.EvalRun.Spec();
+        e.checkpoint = checkpoint;
+        e.dataset = spec.dataset;
+        e.annotations = spec.annotations;
+        e.features = spec.features;
+        e.fps = spec.fps;
+        e.onMissing = spec.onMissing;
+        return e;
     }
 
     TrainingRun.Spec spec() throws IOException {

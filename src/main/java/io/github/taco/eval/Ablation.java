@@ -306,6 +306,11 @@ public final class Ablation {
                 e.annotations = t.annotations;
                 e.features = t.features;
                 e.fps = fps;
+                if (t.train.calibrationVideos > 0 && t.model.useL3) {
+                    CascadeCalibration.Choice w = CascadeCalibration.calibrate(e, t.trainSplit, t.train.calibrationVideos, spec.topR);
+                    t.model.weightS2 = w.weightS2();
+                    t.model.weightS3 = w.weightS3();
+                }
                 e.split = Split.VALIDATION;
                 e.maxClips = spec.evalClips;
                 e.topR = t.model.useL3 ? spec.topR : 0;

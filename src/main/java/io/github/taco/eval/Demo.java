@@ -83,6 +83,14 @@ public final class Demo {
         if (baseline == null || !baseline.isAlive()) {
             useAllCores(); // nothing trains or evaluates beside this evaluation any more
         }
+        if (train.train.calibrationVideos > 0 && train.model.useL3) {
+            EvalRun.Spec data = new EvalRun.Spec();
+            data.checkpoint = trained.checkpoint();
+            data.annotations = train.annotations;
+            data.features = train.features;
+            data.fps = train.fps;
+            out.println(CascadeCalibration.calibrate(data, train.trainSplit, train.train.calibrationVideos, spec.topR).describe());
+        }
         RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), synth, spec.topR);
         out.printf(Locale.ROOT, "%nTACo (%s, cpu preset, %d steps, %.0f s of training), validation clips of the built-in benchmark:%n",
                 train.model.lossesName(), trained.steps(), trained.seconds());

@@ -44,6 +44,8 @@ public final class EvalRun {
         /** Add the dual-softmax row (every query at once; labelled apart, never used by search). */
         public boolean dualSoftmax;
         public MissingPolicy onMissing = MissingPolicy.FAIL;
+        /** Only the clips of these videos (null: every clip of the split). */
+        public java.util.Set<String> videos;
     }
 
     private EvalRun() {}
@@ -76,6 +78,9 @@ public final class EvalRun {
     private static <T> T run(Spec spec, Use<T> use, int[] splitClips) throws IOException {
         Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
         List<Clip> clips = dataset.clips(spec.split);
+        if (spec.videos != null) {
+            clips = clips.stream().filter(c -> spec.videos.contains(c.videoId())).toList();
+        }
         splitClips[0] = clips.size();
         if (clips.isEmpty()) {
             throw new IllegalArgumentException(spec.annotations + ": split " + spec.split + " has no clips");

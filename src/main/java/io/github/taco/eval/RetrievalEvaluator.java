@@ -121,7 +121,7 @@ public final class RetrievalEvaluator {
         return s1PlusS2(c) + "+" + (c.weightS3 == 1 ? "" : weight(c.weightS3)) + "s3 (all pairs)";
     }
 
-    private static String weight(double w) {
+    static String weight(double w) {
         return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
     }
 
@@ -212,6 +212,44 @@ public final class RetrievalEvaluator {
                 profile.lap("ranking");
             }
             return new Report(n, rows, (System.nanoTime() - t0) / 1e9, profile.build());
+        } finally {
+            model.setTraining(wasTraining);
+        }
+    }
+
+    /**
+     * Text→video R@1 of the cascade (top {@link Options#topR()}) for every pair of weights (w2 of s2, w3 of s3;
+     * s1's weight 1) on these clips: what {@link CascadeCalibration} chooses a checkpoint's weights from. s1, s2
+     * and the fusion are computed once; the fusion on every pair that some w2's first stage puts in its top R.
+     *
+     * @return R@1 per weight pair, keyed {@code [w2, w3]}, in the grid's order
+     */
+    public Map<List<Double>, Double> cascadeGrid(List<Batch> batches, double[] w2s, double[] w3s) {
+        boolean wasTraining = model.isTraining();
+        model.setTraining(false);
+        try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
+            Profile.Builder profile = new Profile.Builder();
+            Encoded e = encode(batches, scope);
+            int n = e.size();
+            float[][] s1 = toMatrix(model.s1(e.textVectors, e.videoVectors).toFloatArray(), n);
+            float[][] s2 = model.s2AllPairs(e.y, e.tokenWeights.toFloatArray(), e.x, e.frameMask.toFloatArray());
+            FusionScores s3 = new FusionScores(e, profile);
+            List<long[]> pairs = new ArrayList<>();
+            for (double w2 : w2s) {
+                CascadeRanker first = new CascadeRanker(options.topR(), 1, w2, 0);
+                for (int q = 0; q < n; q++) {
+                    for (int j : first.rescored(s1[q], s2[q])) pairs.add(new long[] {q, j});
+                }
+            }
+            s3.fill(pairs);
+            Map<List<Double>, Double> r1 = new LinkedHashMap<>();
+            for (double w2 : w2s) {
+                for (double w3 : w3s) {
+                    float[][] t2v = new CascadeRanker(options.topR(), 1, w2, w3).cascadeScores(s1, s2, s3::get);
+                    r1.put(List.of(w2, w3), RetrievalMetrics.textToVideo("grid", t2v, null).r1());
+                }
+            }
+            return r1;
         } finally {
             model.setTraining(wasTraining);
         }

@@ -62,6 +62,14 @@ public final class TrainOptions {
      */
     public double l3StartAccuracy = 0;
 
+    /**
+     * [ours] Training videos held out of training (chosen by their ids: {@code data.CalibrationVideos}) so
+     * that the inference cascade's weights of s2 and s3 can be chosen after training on their captions
+     * ({@code eval.CascadeCalibration}, which {@code taco train} and {@code taco ablate} run) instead of the
+     * paper's fixed 0.5 and 1. 0 (the default): none held out, the paper's weights.
+     */
+    public int calibrationVideos = 0;
+
     /** Steps the in-batch accuracy of {@link #l3StartAccuracy} is averaged over. */
     public static final int L3_GATE_WINDOW = 20;
 
@@ -137,6 +145,7 @@ public final class TrainOptions {
         if (weightDecay < 0) throw new IllegalArgumentException("weightDecay must be >= 0");
         if (clipNorm < 0) throw new IllegalArgumentException("clipNorm must be >= 0");
         if (fusionChunk < 0) throw new IllegalArgumentException("fusionChunk must be >= 0 (0: automatic), got " + fusionChunk);
+        if (calibrationVideos < 0) throw new IllegalArgumentException("calibrationVideos must be >= 0 (0: none held out), got " + calibrationVideos);
         if (!(l3StartAccuracy >= 0 && l3StartAccuracy <= 1)) {
             throw new IllegalArgumentException("l3StartAccuracy must be in [0, 1] (0: L3 from step 1), got " + l3StartAccuracy);
         }

@@ -193,6 +193,17 @@ public final class TrainingRun {
                 validation.removeIf(c -> leftOut.contains(c.clipId()));
                 LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
             }
+            if (spec.train.calibrationVideos > 0) {
+                java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(train, spec.train.calibrationVideos);
+                train = new java.util.ArrayList<>(train);
+                int before = train.size();
+                train.removeIf(c -> held.contains(c.videoId()));
+                LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
+                if (train.size() < spec.train.batchSize) {
+                    throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos + " leaves " + train.size()
+                            + " training clips, fewer than the batch size " + spec.train.batchSize);
+                }
+            }
             Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
             Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
             idf.save(idfFile);

@@ -1,0 +1,73 @@
+package io.github.taco.eval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.taco.data.CalibrationVideos;
+import io.github.taco.data.Clip;
+import io.github.taco.data.Datasets;
+import io.github.taco.data.Split;
+import io.github.taco.index.TestIndexes;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.train.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train.calibrationVideos: videos held out of training, then the cascade's weights chosen on them and written to the checkpoint. */
+class CascadeCalibrationTest {
+    @TempDir Path tmp;
+
+    @Test
+    void heldOutVideosAreFixedByIdNotBySeedOrOrder() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("data"), 12, 3, 3);
+        List<Clip> clips = Datasets.read("youcook2", data.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        Set<String> held = CalibrationVideos.choose(clips, 4);
+        assertEquals(4, held.size());
+        List<Clip> reversed = new java.util.ArrayList<>(clips);
+        java.util.Collections.reverse(reversed);
+        assertEquals(held, CalibrationVideos.choose(reversed, 4), "the annotations' order does not matter");
+        assertTrue(CalibrationVideos.choose(clips, 6).containsAll(held), "more videos held out keep the first ones");
+    }
+
+    @Test
+    void aRunHoldsVideosOutAndItsCheckpointGetsTheChosenWeights() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("data"), 12, 3, 3);
+        TrainingRun.Spec s = new TrainingRun.Spec();
+        s.annotations = data.resolve("youcookii_annotations_trainval.json");
+        s.features = data.resolve("features");
+        s.outDir = tmp.resolve("run");
+        s.model = TestIndexes.tinyConfig("dot");
+        s.model.losses("L1+L2+L3");
+        s.trainSplit = Split.VALIDATION; // the test data has one split
+        s.validationClips = 0;
+        s.train.steps = 20;
+        s.train.batchSize = 8;
+        s.train.warmupSteps = 2;
+        s.train.calibrationVideos = 4;
+        TrainingRun.Result r = TrainingRun.run(s);
+        String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
+        assertTrue(header.contains("\"train_clips\":24"), "12 videos of 3 clips, 4 held out: " + header);
+
+        EvalRun.Spec e = new EvalRun.Spec();
+        e.checkpoint = r.checkpoint();
+        e.annotations = s.annotations;
+        e.features = s.features;
+        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 4, 5);
+        assertEquals(12, c.clips(), "the captions of the 4 held-out videos");
+        assertEquals(CascadeCalibration.W2.length * CascadeCalibration.W3.length, c.grid().size());
+        assertEquals(c.r1(), c.grid().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), 1e-9, "the best pair is chosen");
+        assertTrue(c.r1() >= c.paperR1());
+        TacoConfig saved = TacoConfig.read(r.checkpoint().resolve(TacoModel.CONFIG_FILE));
+        assertEquals(c.weightS2(), saved.weightS2);
+        assertEquals(c.weightS3(), saved.weightS3);
+        assertTrue(Files.readString(r.checkpoint().resolve(CascadeCalibration.FILE)).contains("\"grid\""));
+
+        // evaluation reads the chosen weights: its s1 + w2·s2 row is named by them
+        RetrievalEvaluator.Report report = EvalRun.run(e);
+        assertNotNull(report.row(RetrievalEvaluator.s1PlusS2(saved)), report.table());
+    }
+}
