@@ -50,7 +50,8 @@ final class DataCheckCommand implements Callable<Integer> {
     int maxFrames;
 
     @Option(names = "--msrvtt-split", defaultValue = "split1",
-            description = "MSR-VTT training list: split1 (9k) or split2 (7k) (default ${DEFAULT-VALUE}).")
+            description = "MSR-VTT training list: split1, 9k videos (MSRVTT_train.9k.csv), or split2, 7k (MSRVTT_train.7k.csv, the "
+                    + "7k split of Miech et al. that HowTo100M's and TACo's papers train on); both test on JSFusion's 1k-A (default ${DEFAULT-VALUE}).")
     String msrvttSplit;
 
     @Option(names = "--sentences", description = "ActivityNet: one clip per sentence instead of one paragraph per video.")

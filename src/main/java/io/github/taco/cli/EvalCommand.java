@@ -31,6 +31,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", description = "validation, test or train (default: ${DEFAULT-VALUE}).", defaultValue = "validation")
     String split;
 
+    @Option(names = "--protocol", paramLabel = "all|milnce", description = "Which clips of the split: all (default), or milnce: "
+            + "YouCook2 validation's 3,350 clips of the 436 videos not in HowTo100M (MIL-NCE's validation_youcook.csv, bundled), on "
+            + "which most papers report. The table says how many of them your features cover (--on-missing skip leaves the rest out).",
+            defaultValue = "all")
+    String protocol;
+
     @Option(names = "--max-clips", description = "Evaluate the first N clips only; 0 = all (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int maxClips;
 
@@ -57,6 +63,7 @@ final class EvalCommand implements Callable<Integer> {
         spec.topR = topR;
         spec.exhaustiveLimit = exhaustiveLimit;
         spec.dualSoftmax = dualSoftmax;
+        spec.protocol = io.github.taco.eval.EvalProtocol.parse(protocol);
         RetrievalEvaluator.Report report = EvalRun.run(spec);
         var out = commandSpec.commandLine().getOut();
         out.print(report.table());

@@ -1,7 +1,6 @@
 package io.github.taco.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ public final class ActivityNetReader {
 
     private static void readFile(Path file, Split split, boolean paragraphs, List<Clip> clips, Map<String, Double> durations,
             List<String> notes) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode root = Seconds.readJson(file, "an ActivityNet Captions file");
         int reversed = 0;
         var it = root.fields();
         while (it.hasNext()) {
@@ -67,7 +66,9 @@ public final class ActivityNetReader {
             if (ts.size() != sents.size()) {
                 throw new IOException(file + ": video " + vid + " has " + ts.size() + " timestamps but " + sents.size() + " sentences");
             }
-            durations.put(vid, v.path("duration").asDouble());
+            if (v.has("duration")) {
+                durations.put(vid, Seconds.of(file, vid, "duration", v.get("duration"), true));
+            }
             if (paragraphs) {
                 List<String> parts = new ArrayList<>();
                 sents.forEach(s -> parts.add(s.asText().trim()));
@@ -75,8 +76,11 @@ public final class ActivityNetReader {
                 continue;
             }
             for (int i = 0; i < ts.size(); i++) {
-                double s = ts.get(i).get(0).asDouble();
-                double en = ts.get(i).get(1).asDouble();
+                if (ts.get(i).size() != 2) {
+                    throw new IOException(file + ": video " + vid + ", timestamps[" + i + "]: expected [start, end], got " + ts.get(i));
+                }
+                double s = Seconds.of(file, vid, "timestamps[" + i + "] start", ts.get(i).get(0), false);
+                double en = Seconds.of(file, vid, "timestamps[" + i + "] end", ts.get(i).get(1), false);
                 if (s > en) {
                     reversed++;
                     LOG.debug("{}: {} segment {} [{}, {}] reversed; swapped", file.getFileName(), vid, i, s, en);

@@ -1,7 +1,6 @@
 package io.github.taco.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ public final class HowTo100MReader {
                 readCsv(f, minWords, clips);
             }
         } else if (path.getFileName().toString().endsWith(".json")) {
-            JsonNode root = new ObjectMapper().readTree(path.toFile());
+            JsonNode root = Seconds.readJson(path, "a HowTo100M caption file (raw_caption.json)");
             var it = root.fields();
             while (it.hasNext()) {
                 var e = it.next();
@@ -46,7 +45,8 @@ public final class HowTo100MReader {
                 List<double[]> times = new ArrayList<>();
                 List<String> texts = new ArrayList<>();
                 for (int i = 0; i < v.path("text").size(); i++) {
-                    times.add(new double[] {v.path("start").get(i).asDouble(), v.path("end").get(i).asDouble()});
+                    times.add(new double[] {Seconds.of(path, e.getKey(), "start[" + i + "]", v.path("start").get(i), false),
+                            Seconds.of(path, e.getKey(), "end[" + i + "]", v.path("end").get(i), false)});
                     texts.add(v.path("text").get(i).asText());
                 }
                 merge(e.getKey(), times, texts, minWords, clips);
@@ -66,7 +66,9 @@ public final class HowTo100MReader {
             if (!row.containsKey("start") || !row.containsKey("end") || !row.containsKey("text")) {
                 throw new IOException(file + ": expected columns start,end,text, got " + row.keySet());
             }
-            times.add(new double[] {Double.parseDouble(row.get("start")), Double.parseDouble(row.get("end"))});
+            String line = "line " + (times.size() + 2);
+            times.add(new double[] {Seconds.of(file, vid, "start (" + line + ")", row.get("start"), false),
+                    Seconds.of(file, vid, "end (" + line + ")", row.get("end"), false)});
             texts.add(row.get("text"));
         }
         merge(vid, times, texts, minWords, clips);

@@ -1,7 +1,6 @@
 package io.github.taco.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +50,15 @@ public final class MsrVttReader {
         Map<String, Double> durations = new LinkedHashMap<>();
         Path json = dir.resolve(DATA_JSON);
         if (Files.exists(json)) {
-            JsonNode root = new ObjectMapper().readTree(json.toFile());
+            JsonNode root = Seconds.readJson(json, "MSR-VTT's " + DATA_JSON);
             for (JsonNode v : root.path("videos")) {
                 if (v.has("start time") && v.has("end time")) {
-                    durations.put(v.path("video_id").asText(), v.get("end time").asDouble() - v.get("start time").asDouble());
+                    String vid = v.path("video_id").asText();
+                    double length = Seconds.of(json, vid, "end time", v.get("end time"), false) - Seconds.of(json, vid, "start time", v.get("start time"), false);
+                    if (!(length > 0)) {
+                        throw new IOException(json + ": video " + vid + ": end time " + v.get("end time") + " is not after start time " + v.get("start time"));
+                    }
+                    durations.put(vid, length);
                 }
             }
             for (JsonNode s : root.path("sentences")) {

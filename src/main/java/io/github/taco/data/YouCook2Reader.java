@@ -1,7 +1,6 @@
 package io.github.taco.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +37,7 @@ public final class YouCook2Reader {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file (give the YouCook2 annotation file " + ANNOTATION_FILE + " or its folder)");
         }
-        JsonNode db;
-        try {
-            // NaN and Infinity are read, so that the field holding one is named below instead of a parser's message
-            db = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build())
-                    .readTree(file.toFile()).path("database");
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            var at = e.getLocation();
-            throw new IOException(file + ": not a YouCook2 annotation file (not JSON" + (at == null ? "" : " at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage() + ")", e);
-        }
+        JsonNode db = Seconds.readJson(file, "a YouCook2 annotation file").path("database");
         if (!db.isObject()) {
             throw new IOException(file + " has no \"database\" object: not a YouCook2 annotation file");
         }
@@ -61,7 +50,7 @@ public final class YouCook2Reader {
             JsonNode v = e.getValue();
             Split split = Split.parse(v.path("subset").asText());
             if (v.has("duration")) {
-                durations.put(vid, seconds(file, vid, "duration", v.get("duration"), true));
+                durations.put(vid, Seconds.of(file, vid, "duration", v.get("duration"), true));
             }
             JsonNode anns = v.path("annotations");
             for (int i = 0; i < anns.size(); i++) {
@@ -70,31 +59,11 @@ public final class YouCook2Reader {
                 if (seg.size() != 2) {
                     throw new IOException(file + ": video " + vid + " annotation " + i + " has no [start, end] segment");
                 }
-                clips.add(new Clip(vid + "#" + i, vid, seconds(file, vid, "annotation " + i + " segment start", seg.get(0), false),
-                        seconds(file, vid, "annotation " + i + " segment end", seg.get(1), false), List.of(a.path("sentence").asText()), split));
+                clips.add(new Clip(vid + "#" + i, vid, Seconds.of(file, vid, "annotation " + i + " segment start", seg.get(0), false),
+                        Seconds.of(file, vid, "annotation " + i + " segment end", seg.get(1), false), List.of(a.path("sentence").asText()), split));
             }
         }
         return new Dataset("youcook2", clips, durations, List.of());
-    }
-
-    /**
-     * A number of seconds, or an error naming the file, the video and the field: not a number (a string, null),
-     * NaN or infinite, or (a duration) zero or negative. A negative segment start is left to the checks, which
-     * clamp it with a warning.
-     */
-    private static double seconds(Path file, String video, String field, JsonNode n, boolean positive) throws IOException {
-        String what = file + ": video " + video + ", " + field + ": ";
-        if (n == null || !n.isNumber()) {
-            throw new IOException(what + "expected a number of seconds, got " + (n == null ? "nothing" : n.toString()));
-        }
-        double v = n.asDouble();
-        if (!Double.isFinite(v)) {
-            throw new IOException(what + v + " is not a number of seconds");
-        }
-        if (positive && !(v > 0)) {
-            throw new IOException(what + "must be more than 0 s, got " + n);
-        }
-        return v;
     }
 
     /** Reads MIL-NCE's validation_youcook.csv; every clip is {@link Split#VALIDATION}. */
@@ -107,7 +76,8 @@ public final class YouCook2Reader {
                 throw new IOException(file + ": expected columns end,start,task,text,video_id, got " + row.keySet());
             }
             int i = perVideo.merge(vid, 1, Integer::sum) - 1;
-            clips.add(new Clip(vid + "#" + i, vid, Double.parseDouble(row.get("start")), Double.parseDouble(row.get("end")),
+            clips.add(new Clip(vid + "#" + i, vid, Seconds.of(file, vid, "start (row " + (i + 1) + " of the video)", row.get("start"), false),
+                    Seconds.of(file, vid, "end (row " + (i + 1) + " of the video)", row.get("end"), false),
                     List.of(row.get("text")), Split.VALIDATION));
         }
         return new Dataset("youcook2", clips, Map.of(), List.of());

@@ -46,6 +46,8 @@ public final class EvalRun {
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         /** Only the clips of these videos (null: every clip of the split). */
         public java.util.Set<String> videos;
+        /** Which clips of the split the papers being compared with scored ({@link EvalProtocol}). */
+        public EvalProtocol protocol = EvalProtocol.ALL;
     }
 
     private EvalRun() {}
@@ -57,8 +59,13 @@ public final class EvalRun {
             return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit, spec.dualSoftmax)).evaluate(batches);
         }, splitClips);
         return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(java.util.Locale.ROOT), r.clips(),
-                splitClips[0], "one query per clip, its first caption, against every clip", TIES));
+                splitClips[0], "one query per clip, its first caption, against every clip", TIES,
+                spec.protocol != EvalProtocol.ALL ? spec.protocol.describe()
+                        : "msrvtt".equalsIgnoreCase(spec.dataset) && spec.split == Split.TEST ? MSRVTT_1K_A : null));
     }
+
+    /** MSR-VTT's test split as the papers name it (MsrVttReader reads JSFusion's test list). */
+    static final String MSRVTT_1K_A = "1k-A: JSFusion's 1,000 test videos, one caption each";
 
     /** How {@link RetrievalMetrics} ranks the true candidate among equal scores. */
     static final String TIES = "a tie with the true candidate counts against the model";
@@ -80,6 +87,14 @@ public final class EvalRun {
         List<Clip> clips = dataset.clips(spec.split);
         if (spec.videos != null) {
             clips = clips.stream().filter(c -> spec.videos.contains(c.videoId())).toList();
+        }
+        spec.protocol.check(spec.dataset, spec.split);
+        java.util.Set<String> protocolVideos = spec.protocol.videos();
+        if (protocolVideos != null) {
+            clips = clips.stream().filter(c -> protocolVideos.contains(c.videoId())).toList();
+            long videos = clips.stream().map(Clip::videoId).distinct().count();
+            LOG.info("--protocol {}: {} of its {} videos in {} ({} clips; MIL-NCE's CSV has {})", spec.protocol.configName(), videos,
+                    protocolVideos.size(), spec.annotations, clips.size(), EvalProtocol.MILNCE_CLIPS);
         }
         splitClips[0] = clips.size();
         if (clips.isEmpty()) {

@@ -55,10 +55,16 @@ public final class RetrievalEvaluator {
      * @param splitClips clips the split has (more than {@code clips} when some were left out or a maximum was given)
      * @param queries    which captions are the queries
      * @param ties       how a tie with the true candidate is counted
+     * @param subset     the protocol's subset of the split ({@link EvalProtocol}), null for every clip
      */
-    public record Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties) {
+    public record Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties, String subset) {
+        public Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties) {
+            this(dataset, split, clips, splitClips, queries, ties, null);
+        }
+
         public String describe() {
-            return String.format(Locale.ROOT, "%s %s, %,d of its %,d clips; %s; %s", dataset, split, clips, splitClips, queries, ties);
+            return String.format(Locale.ROOT, "%s %s%s, %,d of its %,d clips; %s; %s", dataset, split,
+                    subset == null ? "" : " (" + subset + ")", clips, splitClips, queries, ties);
         }
     }
 

@@ -169,6 +169,15 @@ class ReadmeCommandsTest {
                 // the table names its protocol: 10 validation videos of the real file, every clip, first captions, ties
                 assertTrue(out.toString().matches("(?s).*protocol: youcook2 validation, \\d+ of its \\d+ clips; one query per clip, "
                         + "its first caption, against every clip; a tie with the true candidate counts against the model.*"), out.toString());
+                // MIL-NCE's subset: the 10 validation videos are all among its 436
+                StringWriter milOut = new StringWriter();
+                CommandLine mil = TacoCli.commandLine();
+                mil.setOut(new PrintWriter(milOut, true));
+                List<String> withProtocol = new ArrayList<>(args);
+                withProtocol.addAll(List.of("--protocol", "milnce"));
+                assertEquals(0, mil.execute(withProtocol.toArray(String[]::new)));
+                assertTrue(milOut.toString().contains("protocol: youcook2 validation (MIL-NCE's subset (validation_youcook.csv: 436 videos, "
+                        + "3,350 clips, the ones not in HowTo100M)), 81 of its 81 clips"), milOut.toString());
             }
         }
         assertTrue(Files.isDirectory(tmp.resolve("runs/yc2/checkpoint")));
