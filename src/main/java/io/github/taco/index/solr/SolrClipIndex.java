@@ -10,20 +10,13 @@ import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudHttp2SolrClient;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.client.solrj.request.ConfigSetAdminRequest;
-import org.apache.solr.client.solrj.response.ConfigSetAdminResponse;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.SolrInputDocument;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -31,8 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * A clip index in a SolrCloud collection: one document per clip, sharded and replicated by Solr.
@@ -58,7 +49,6 @@ public final class SolrClipIndex implements ClipIndex {
     /** Collection property holding the checkpoint's SHA-256 (written for operators; not read back). */
     public static final String CHECKPOINT_PROPERTY = "taco.checkpointSha256";
     /** The configset's files in this jar. */
-    static final String CONFIGSET_RESOURCE = "/solr/taco/";
     static final String NOT_META = "-id:" + META_ID;
     private static final String FIELDS = "id,video_id,start,end,caption,frames";
     private static final int DELETE_BATCH = 500;
@@ -139,7 +129,7 @@ public final class SolrClipIndex implements ClipIndex {
     public static SolrClipIndex open(Connection c) throws IOException {
         CloudSolrClient solr = c.client();
         try {
-            if (!collectionExists(solr, c.collection())) {
+            if (!SolrCollections.exists(solr, c.collection())) {
                 throw new IOException(c + " does not exist (create it with 'taco index --solr " + c.address() + " --collection "
                         + c.collection() + " --checkpoint ...')");
             }
@@ -162,15 +152,13 @@ public final class SolrClipIndex implements ClipIndex {
         }
         CloudSolrClient solr = c.client();
         try {
-            if (collectionExists(solr, c.collection())) {
+            if (SolrCollections.exists(solr, c.collection())) {
                 return new SolrClipIndex(c, solr, readMeta(solr, c));
             }
-            String config = uploadConfigSet(solr, meta);
-            CollectionAdminRequest.createCollection(c.collection(), config, shards, replicas).process(solr);
-            solr.getClusterStateProvider().getClusterState(); // refresh the client's view of the new collection
+            SolrCollections.create(solr, c.collection(), meta, shards, replicas);
             solr.add(c.collection(), metaDocument(meta, null));
             solr.commit(c.collection());
-            CollectionAdminRequest.setCollectionProperty(c.collection(), CHECKPOINT_PROPERTY, meta.checkpointSha256).process(solr);
+            SolrCollections.tagCheckpoint(solr, c.collection(), meta);
             return new SolrClipIndex(c, solr, meta);
         } catch (SolrServerException e) {
             closeQuietly(solr);
@@ -181,94 +169,12 @@ public final class SolrClipIndex implements ClipIndex {
         }
     }
 
-    private static boolean collectionExists(CloudSolrClient solr, String collection) throws IOException {
-        try {
-            return CollectionAdminRequest.listCollections(solr).contains(collection);
-        } catch (SolrServerException e) {
-            throw new IOException("cannot list the cluster's collections: " + e.getMessage(), e);
-        }
-    }
-
     private static IndexMeta readMeta(CloudSolrClient solr, Connection c) throws IOException {
         SolrDocument d = get(solr, c.collection(), META_ID);
         if (d == null || d.getFirstValue("meta") == null) {
             throw new IOException(c + " is not a taco index: it has no metadata document '" + META_ID + "' (was it created by 'taco index --solr'?)");
         }
         return IndexMeta.fromJson(String.valueOf(d.getFirstValue("meta")), c.toString());
-    }
-
-    /**
-     * The configset's name for a vector shape. It ends with a hash of the two files as filled in, so a
-     * later taco whose schema differs uploads a new configset instead of reusing an old one.
-     */
-    static String configSetName(IndexMeta meta) throws IOException {
-        java.security.MessageDigest sha;
-        try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        for (String file : CONFIGSET_FILES) {
-            sha.update(configSetFile(file, meta).getBytes(StandardCharsets.UTF_8));
-        }
-        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b" + meta.hnswBeamWidth
-                + "-" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 8);
-    }
-
-    private static final List<String> CONFIGSET_FILES = List.of("solrconfig.xml", "schema.xml");
-
-    /** A configset file as uploaded: the schema with this shape's values filled in. */
-    static String configSetFile(String file, IndexMeta meta) throws IOException {
-        String text = resource(file);
-        return !file.equals("schema.xml") ? text : text.replace("@DIM@", Integer.toString(meta.dim))
-                .replace("@SIMILARITY@", similarityFunction(meta)).replace("@M@", Integer.toString(meta.hnswMaxConn))
-                .replace("@BEAM@", Integer.toString(meta.hnswBeamWidth));
-    }
-
-    /** Solr's similarity whose order is s1's, as the local index chooses it. */
-    static String similarityFunction(IndexMeta meta) {
-        return meta.cosine() ? "dot_product" : "maximum_inner_product";
-    }
-
-    private static String uploadConfigSet(CloudSolrClient solr, IndexMeta meta) throws IOException, SolrServerException {
-        String name = configSetName(meta);
-        ConfigSetAdminResponse.List have = new ConfigSetAdminRequest.List().process(solr);
-        if (have.getConfigSets() != null && have.getConfigSets().contains(name)) {
-            return name;
-        }
-        Path zip = Files.createTempFile("taco-configset", ".zip");
-        try {
-            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-                for (String file : CONFIGSET_FILES) {
-                    out.putNextEntry(new ZipEntry(file));
-                    out.write(configSetFile(file, meta).getBytes(StandardCharsets.UTF_8));
-                    out.closeEntry();
-                }
-            }
-            ConfigSetAdminRequest.Upload up = new ConfigSetAdminRequest.Upload();
-            up.setConfigSetName(name);
-            up.setUploadFile(zip.toFile(), "application/zip");
-            try {
-                up.process(solr);
-            } catch (SolrServerException | RuntimeException e) {
-                throw new IOException("uploading configset '" + name + "' failed (" + e.getMessage() + "). If the cluster's Configset API "
-                        + "is closed to you, an administrator can upload solrconfig.xml and schema.xml from this jar's solr/taco/ as '"
-                        + name + "', with @DIM@=" + meta.dim + ", @SIMILARITY@=" + similarityFunction(meta) + ", @M@=" + meta.hnswMaxConn
-                        + ", @BEAM@=" + meta.hnswBeamWidth + " filled in; then run this again", e);
-            }
-        } finally {
-            Files.deleteIfExists(zip);
-        }
-        return name;
-    }
-
-    static String resource(String file) throws IOException {
-        try (InputStream in = SolrClipIndex.class.getResourceAsStream(CONFIGSET_RESOURCE + file)) {
-            if (in == null) {
-                throw new IOException("the configset file " + CONFIGSET_RESOURCE + file + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     @Override
