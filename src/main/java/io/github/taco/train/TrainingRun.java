@@ -143,6 +143,61 @@ public final class TrainingRun {
 
     public static Result run(Spec spec) throws IOException {
         long t0 = System.nanoTime();
+        Path ckpt = prepareOutput(spec);
+        Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
+        List<Clip> train = dataset.clips(spec.trainSplit);
+        List<Clip> validation = dataset.clips(spec.validationSplit);
+        if (train.size() < spec.train.batchSize) {
+            throw new IllegalArgumentException(spec.annotations + ": split " + spec.trainSplit + " has " + train.size()
+                    + " clips, fewer than the batch size " + spec.train.batchSize);
+        }
+        LOG.info("{}: {} training clips ({}), {} validation clips ({})", spec.dataset, train.size(), spec.trainSplit,
+                validation.size(), spec.validationSplit);
+
+        // The vocabulary and IDF travel with the checkpoint, so evaluation and search tokenize and weigh like training.
+        Path vocab = spec.resume ? vocabularyIn(ckpt)
+                : spec.init != null && vocabularyIn(spec.init) != null && spec.vocabulary == null ? vocabularyIn(spec.init)
+                : spec.vocabulary != null ? spec.vocabulary : TextPipeline.defaultVocabulary();
+        try (FeatureStore raw = FeatureStores.open(spec.features, spec.fps);
+                FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
+                TextPipeline plain = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
+                        .tagSet(spec.model.tagSet).build()) {
+            UsableClips usable = usableClips(spec, train, validation, dataset, store);
+            train = usable.train();
+            validation = usable.validation();
+            io.github.taco.data.CheckReport check = usable.check();
+            java.util.Set<String> leftOut = usable.leftOut();
+            Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
+            Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
+            idf.save(idfFile);
+            try (TextPipeline text = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
+                    .tagSet(spec.model.tagSet).idf(idf).build();
+                    NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
+                // Every caption is encoded up front (all cores, disk cache): the loader thread then does
+                // no native calls while the engine trains. Tokenizer calls on the loader thread during
+                // training coincided with corrupted gradients (measured, one intra-op thread): their garbage made GCs
+                // more frequent, and a GC freed DJL's scalar constants (docs/gradient-corruption.md, fixed by Scalars).
+                Precomputed captions = precomputed(text, train, validation, spec);
+                CaptionEncoder encoder = captions.encoder();
+                DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(), leftOut.size());
+                Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
+                try {
+                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt, Map.of(io.github.taco.text.WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                } finally {
+                    trainer.model().close();
+                    trainer.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Setup, first step: the run's folder. A fresh run refuses a folder that holds one (unless --overwrite);
+     * --resume takes the checkpoint's settings (with the changes ResumeCheck allows).
+     *
+     * @return the checkpoint folder
+     */
+    private static Path prepareOutput(Spec spec) throws IOException {
         if (Files.exists(spec.outDir) && !Files.isDirectory(spec.outDir)) {
             throw new IOException("--out " + spec.outDir + " is a file; give a folder (it is created when missing)");
         }
@@ -166,66 +221,39 @@ public final class TrainingRun {
             Files.deleteIfExists(metrics);
         }
         Files.createDirectories(spec.outDir);
-        Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
-        List<Clip> train = dataset.clips(spec.trainSplit);
-        List<Clip> validation = dataset.clips(spec.validationSplit);
-        if (train.size() < spec.train.batchSize) {
-            throw new IllegalArgumentException(spec.annotations + ": split " + spec.trainSplit + " has " + train.size()
-                    + " clips, fewer than the batch size " + spec.train.batchSize);
-        }
-        LOG.info("{}: {} training clips ({}), {} validation clips ({})", spec.dataset, train.size(), spec.trainSplit,
-                validation.size(), spec.validationSplit);
+        return ckpt;
+    }
 
-        // The vocabulary and IDF travel with the checkpoint, so evaluation and search tokenize and weigh like training.
-        Path vocab = spec.resume ? vocabularyIn(ckpt)
-                : spec.init != null && vocabularyIn(spec.init) != null && spec.vocabulary == null ? vocabularyIn(spec.init)
-                : spec.vocabulary != null ? spec.vocabulary : TextPipeline.defaultVocabulary();
-        try (FeatureStore raw = FeatureStores.open(spec.features, spec.fps);
-                FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
-                TextPipeline plain = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
-                        .tagSet(spec.model.tagSet).build()) {
-            io.github.taco.data.CheckReport check = preflight(spec, dataset, store);
-            java.util.Set<String> leftOut = check == null ? java.util.Set.of() : check.leftOut();
-            if (!leftOut.isEmpty()) {
-                train = new java.util.ArrayList<>(train);
-                validation = new java.util.ArrayList<>(validation);
-                train.removeIf(c -> leftOut.contains(c.clipId()));
-                validation.removeIf(c -> leftOut.contains(c.clipId()));
-                LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
-            }
-            if (spec.train.calibrationVideos > 0) {
-                java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(train, spec.train.calibrationVideos);
-                train = new java.util.ArrayList<>(train);
-                int before = train.size();
-                train.removeIf(c -> held.contains(c.videoId()));
-                LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
-                if (train.size() < spec.train.batchSize) {
-                    throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos + " leaves " + train.size()
-                            + " training clips, fewer than the batch size " + spec.train.batchSize);
-                }
-            }
-            Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
-            Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
-            idf.save(idfFile);
-            try (TextPipeline text = TextPipeline.builder().tokenizer(vocab).maxLength(spec.model.maxTokens)
-                    .tagSet(spec.model.tagSet).idf(idf).build();
-                    NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-                // Every caption is encoded up front (all cores, disk cache): the loader thread then does
-                // no native calls while the engine trains. Tokenizer calls on the loader thread during
-                // training coincided with corrupted gradients (measured, one intra-op thread): their garbage made GCs
-                // more frequent, and a GC freed DJL's scalar constants (docs/gradient-corruption.md, fixed by Scalars).
-                Precomputed captions = precomputed(text, train, validation, spec);
-                CaptionEncoder encoder = captions.encoder();
-                DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(), leftOut.size());
-                Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
-                try {
-                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt, Map.of(io.github.taco.text.WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
-                } finally {
-                    trainer.model().close();
-                    trainer.close();
-                }
+    /** What setup keeps of the splits: the clips that train and validate, and what the pre-flight check found. */
+    private record UsableClips(List<Clip> train, List<Clip> validation, io.github.taco.data.CheckReport check, java.util.Set<String> leftOut) {}
+
+    /**
+     * Setup, second step: the pre-flight check of every feature file the run reads, the clips it leaves out
+     * (--on-missing skip), and the videos held out for the cascade's calibration ({@link TrainOptions#calibrationVideos}).
+     */
+    private static UsableClips usableClips(Spec spec, List<Clip> train, List<Clip> validation, Dataset dataset, FeatureStore store)
+            throws IOException {
+        io.github.taco.data.CheckReport check = preflight(spec, dataset, store);
+        java.util.Set<String> leftOut = check == null ? java.util.Set.of() : check.leftOut();
+        if (!leftOut.isEmpty()) {
+            train = new java.util.ArrayList<>(train);
+            validation = new java.util.ArrayList<>(validation);
+            train.removeIf(c -> leftOut.contains(c.clipId()));
+            validation.removeIf(c -> leftOut.contains(c.clipId()));
+            LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
+        }
+        if (spec.train.calibrationVideos > 0) {
+            java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(train, spec.train.calibrationVideos);
+            train = new java.util.ArrayList<>(train);
+            int before = train.size();
+            train.removeIf(c -> held.contains(c.videoId()));
+            LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
+            if (train.size() < spec.train.batchSize) {
+                throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos + " leaves " + train.size()
+                        + " training clips, fewer than the batch size " + spec.train.batchSize);
             }
         }
+        return new UsableClips(train, validation, check, leftOut);
     }
 
     private static Trainer createTrainer(Spec spec, Path ckpt, int featureDim, TextPipeline text, NDManager root) throws IOException {
