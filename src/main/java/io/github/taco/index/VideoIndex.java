@@ -41,7 +41,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -117,20 +116,8 @@ public final class VideoIndex implements ClipIndex {
     private final IndexWriter writer; // null when read-only
     private final SearcherManager searchers;
     private final VectorSimilarityFunction similarity;
-    /*
-     * Concurrency with compaction: every searcher carries the frame store its offsets belong to, and
-     * every ClipRef names it, so a search that started before a compaction keeps reading the old
-     * file at the old offsets (the old file is never written again). A superseded store is closed
-     * (and, on POSIX, the deleted file's space freed) when no {@link #hold()} is open any more; a
-     * search holds the index from its first look-up to its last read of frame vectors.
-     */
-    private final Map<String, FrameStore> stores = new ConcurrentHashMap<>();
-    /** Open {@link #hold()}s; superseded stores close when it drops to 0. */
-    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
-    /** Frame files no longer current, to close once nothing holds the index. */
-    private final java.util.Set<String> superseded = ConcurrentHashMap.newKeySet();
-    /** The store add() appends to (writer), or of the newest searcher (read-only). */
-    private volatile FrameStore current;
+    /** The current frame file and those superseded while searches may still read them. */
+    private final FrameFiles frames;
     /** Serialises add, delete and compact: compaction must not miss an append, nor a refresh see offsets before their file. */
     private final ReentrantLock mutation = new ReentrantLock();
     private volatile CompactionHook compactionHook = phase -> {};
@@ -145,52 +132,33 @@ public final class VideoIndex implements ClipIndex {
         this.directory = directory;
         this.writer = writer;
         this.similarity = meta.cosine() ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+        this.frames = new FrameFiles(dir, meta.dim, writer == null);
         try {
             SearcherFactory factory = new SearcherFactory() {
                 @Override
                 public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) throws IOException {
                     // A writer's NRT reader always matches `current`: offsets move only inside compact(),
                     // which switches `current` right after its commit, before it refreshes (under `mutation`).
-                    FrameStore fs = writer != null ? current : store(framesFile(((DirectoryReader) reader).getIndexCommit().getUserData()));
-                    FrameStore before = current;
-                    current = fs;
-                    supersede(before);
+                    FrameStore fs = writer != null ? frames.current()
+                            : frames.store(framesFile(((DirectoryReader) reader).getIndexCommit().getUserData()));
+                    frames.makeCurrent(fs);
                     return new FrameSearcher(reader, fs);
                 }
             };
             if (writer != null) {
-                current = store(framesFile);
+                frames.makeCurrent(frames.store(framesFile));
                 this.searchers = new SearcherManager(writer, factory);
             } else {
                 this.searchers = new SearcherManager(directory, factory);
             }
         } catch (IOException | RuntimeException e) {
-            closeStores();
+            frames.close();
             throw e;
         }
     }
 
     private static String framesFile(Map<String, String> commitUserData) {
         return commitUserData.getOrDefault(FRAMES_FILE_KEY, FrameStore.FILE);
-    }
-
-    /** The open store of a frame file of this index, opening it on first use. */
-    private synchronized FrameStore store(String name) throws IOException {
-        FrameStore fs = stores.get(name);
-        if (fs != null) {
-            return fs;
-        }
-        if (FrameStore.generation(name) < 0) {
-            throw new IOException(dir + ": the index commit names frame file '" + name + "', which is not a frame-store name");
-        }
-        Path file = dir.resolve(name);
-        fs = FrameStore.open(file, writer == null);
-        if (fs.dim() != meta.dim) {
-            fs.close();
-            throw new IOException(file + " has dimension " + fs.dim() + ", " + IndexMeta.FILE + " says " + meta.dim);
-        }
-        stores.put(name, fs);
-        return fs;
     }
 
     private FrameSearcher acquire() throws IOException {
@@ -302,7 +270,7 @@ public final class VideoIndex implements ClipIndex {
     }
 
     public FrameStore.Encoding frameEncoding() {
-        return current.encoding();
+        return frames.current().encoding();
     }
 
     /**
@@ -319,7 +287,7 @@ public final class VideoIndex implements ClipIndex {
         mutation.lock();
         try {
             requireWritable();
-            FrameStore frames = current;
+            FrameStore frames = this.frames.current();
             try {
                 for (IndexedClip c : clips) {
                     long offset = frames.append(c);
@@ -374,7 +342,7 @@ public final class VideoIndex implements ClipIndex {
             int before = size();
             try {
                 writer.deleteDocuments(ids.stream().map(id -> new Term(field, id)).toArray(Term[]::new));
-                commit(current.name());
+                commit(frames.current().name());
             } catch (IOException | RuntimeException e) {
                 writer.rollback();
                 throw e;
@@ -403,7 +371,7 @@ public final class VideoIndex implements ClipIndex {
         mutation.lock();
         try {
             requireWritable();
-            FrameStore old = current;
+            FrameStore old = frames.current();
             Stats stats = stats();
             if (stats.deadFrameBytes() == 0) { // rewriting the same bytes would only cost time and disk
                 return new CompactionReport(stats.clips(), old.size(), old.size(), (System.nanoTime() - t0) / 1e9, old.name(), false);
@@ -434,14 +402,12 @@ public final class VideoIndex implements ClipIndex {
                 }
                 throw e;
             }
-            stores.put(name, fresh);
-            current = fresh;
-            superseded.add(old.name()); // closed once the searches that may still read it are done
+            frames.supersede(fresh); // the old store is closed once the searches that may still read it are done
             searchers.maybeRefreshBlocking();
             CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(), (System.nanoTime() - t0) / 1e9, name, true);
             compactionHook.at("after-commit");
-            deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see `holds`)
-            closeSupersededIfUnheld();
+            deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see hold())
+            frames.closeSupersededIfUnheld();
             return report;
         } finally {
             mutation.unlock();
@@ -619,7 +585,7 @@ public final class VideoIndex implements ClipIndex {
      * ({@link #hold()}) from reading the ref to reading its vectors, or a compaction may close that file.
      */
     public FrameStore.Record vectors(ClipRef c) throws IOException {
-        FrameStore fs = stores.get(c.frameFile());
+        FrameStore fs = frames.open(c.frameFile());
         if (fs == null) {
             throw new IllegalArgumentException("clip ref " + c.clipId() + " names frame file " + c.frameFile()
                     + ", which is not open (compacted away since the ref was read without a hold(), or never opened): search again");
@@ -633,7 +599,7 @@ public final class VideoIndex implements ClipIndex {
      * search: {@code try (var h = index.hold()) { nearest(...); vectors(...); }}.
      */
     public Hold hold() {
-        holds.incrementAndGet();
+        frames.hold();
         return new Hold();
     }
 
@@ -645,43 +611,15 @@ public final class VideoIndex implements ClipIndex {
 
         @Override
         public void close() {
-            if (open.compareAndSet(true, false) && holds.decrementAndGet() == 0) {
-                closeSupersededIfUnheld();
+            if (open.compareAndSet(true, false)) {
+                frames.release();
             }
         }
     }
 
     /** Frame files open now (the current one, and superseded ones still held). */
     public int openFrameFiles() {
-        return stores.size();
-    }
-
-    private void supersede(FrameStore before) {
-        if (before != null && before != current) {
-            superseded.add(before.name());
-            closeSupersededIfUnheld();
-        }
-    }
-
-    private synchronized void closeSupersededIfUnheld() {
-        if (holds.get() != 0) {
-            return;
-        }
-        for (String name : java.util.List.copyOf(superseded)) {
-            superseded.remove(name);
-            FrameStore c = current;
-            if (c != null && c.name().equals(name)) {
-                continue;
-            }
-            FrameStore fs = stores.remove(name);
-            if (fs != null) {
-                try {
-                    fs.close();
-                } catch (IOException e) {
-                    // a read-only mapping that fails to close leaks a handle, nothing else
-                }
-            }
-        }
+        return frames.openCount();
     }
 
     public Stats stats() throws IOException {
@@ -722,12 +660,8 @@ public final class VideoIndex implements ClipIndex {
             try {
                 directory.close();
             } finally {
-                closeStores();
+                frames.close();
             }
         }
-    }
-
-    private void closeStores() throws IOException {
-        IOUtils.close(stores.values());
     }
 }
