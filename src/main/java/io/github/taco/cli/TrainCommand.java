@@ -115,8 +115,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "τ for cosine similarity.") Double temperature;
     @Option(names = "--lambda", description = "λ, weight of L2.") Double lambda;
     @Option(names = "--l1-video-to-text", description = "Add the video→text direction to L1.") Boolean l1VideoToText;
-    @Option(names = "--l3-detached", description = "Diagnostic: L3 trains the fusion only (its gradient does not reach the "
-            + "text and video encoders). The paper trains all modules jointly.") Boolean l3Detached;
+    @Option(names = "--l3-detached", description = "[ours] L3 trains the fusion only (its gradient does not reach the "
+            + "text and video encoders). The paper trains all modules jointly; on the benchmark family's low-SNR members the "
+            + "joint objective fell far below L1 and this did not (docs/benchmark-family.md).") Boolean l3Detached;
+    @Option(names = "--calibration-videos", paramLabel = "N", description = "[ours] Hold N training videos out of training and, "
+            + "after it, choose the cascade's weights of s2 and s3 on their captions (written into the checkpoint; docs/method.md §5). "
+            + "Default 0: the paper's fixed s1 + 0.5·s2 + s3.") Integer calibrationVideos;
 
     // ---- sizes
     @Option(names = "--hidden", description = "d.") Integer hidden;
@@ -149,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
             Map.entry("--heads", "model.numAttentionHeads"), Map.entry("--text-layers", "model.textLayers"),
             Map.entry("--video-layers", "model.videoLayers"), Map.entry("--fusion-layers", "model.fusionLayers"),
             Map.entry("--max-frames", "model.maxFrames"), Map.entry("--max-tokens", "model.maxTokens"),
-            Map.entry("--dropout", "model.dropout"));
+            Map.entry("--dropout", "model.dropout"), Map.entry("--calibration-videos", "train.calibrationVideos"));
 
     /** Flags of the command itself, not run-config keys (--losses sets three: model.useL1, useL2, useL3). */
     static final List<String> COMMAND_ONLY = List.of("--annotations", "--features", "--dataset", "--fps", "--on-missing", "--out",

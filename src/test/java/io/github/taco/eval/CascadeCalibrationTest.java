@@ -70,4 +70,28 @@ class CascadeCalibrationTest {
         RetrievalEvaluator.Report report = EvalRun.run(e);
         assertNotNull(report.row(RetrievalEvaluator.s1PlusS2(saved)), report.table());
     }
+
+    @Test
+    void taco_train_calibrationVideos_choosesTheWeightsAfterTraining() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("cli-data"), 12, 3, 4);
+        Path out = tmp.resolve("cli-run");
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.PrintStream before = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            picocli.CommandLine cl = io.github.taco.cli.TacoCli.commandLine();
+            cl.setOut(new java.io.PrintWriter(text, true));
+            code = cl.execute("train", "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
+                    "--features", data.resolve("features").toString(), "--out", out.toString(), "--train-split", "validation",
+                    "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1", "--calibration-videos", "4");
+        } finally {
+            System.setOut(before);
+        }
+        String all = text + printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, all);
+        assertTrue(all.contains("chosen on 12 held-out training clips"), all);
+        assertTrue(Files.exists(out.resolve("checkpoint").resolve(CascadeCalibration.FILE)));
+    }
 }
