@@ -365,23 +365,24 @@ final class BenchCommand implements Runnable {
             java.nio.file.Files.createDirectories(work);
             if (what.contains("vectors")) {
                 for (int n : sizes) {
-                    io.github.taco.bench.SearchBenchmark.vectors(n, dim, queries, m, beam, ef, threads, work); // prints each line itself
+                    io.github.taco.bench.VectorSearchBench.vectors(n, dim, queries, m, beam, ef, threads, work).forEach(r -> System.out.print(r.line()));
+                    System.out.flush();
                 }
             }
             if (what.contains("learned")) {
                 if (checkpoint == null) {
                     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what learned needs --checkpoint");
                 }
-                io.github.taco.bench.SearchBenchmark.learned(checkpoint, sizes, queries, m, beam, ef, threads, work); // prints each line itself
+                io.github.taco.bench.VectorSearchBench.learned(checkpoint, sizes, queries, m, beam, ef, threads, work).forEach(r -> System.out.print(r.line()));
             }
             if (what.contains("cascade")) {
                 for (int n : cascadeSizes) {
-                    System.out.print(io.github.taco.bench.SearchBenchmark.cascade(n, Math.min(queries, 200), 100, 20, work,
-                            io.github.taco.index.FrameStore.Encoding.FLOAT16));
+                    System.out.print(io.github.taco.bench.CascadeSearchBench.cascade(n, Math.min(queries, 200), 100, 20, work,
+                            io.github.taco.index.FrameStore.Encoding.FLOAT16).line());
                 }
             }
             if (what.contains("build")) {
-                System.out.print(io.github.taco.bench.SearchBenchmark.build(buildVideos, work));
+                System.out.print(io.github.taco.bench.CascadeSearchBench.build(buildVideos, work).line());
             }
             if (what.contains("known-item")) {
                 if (index == null) {
@@ -398,13 +399,13 @@ final class BenchCommand implements Runnable {
                     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what solr needs --solr ZK_OR_URLS");
                 }
                 for (int n : cascadeSizes) {
-                    System.out.print(io.github.taco.bench.SearchBenchmark.solr(n, Math.min(queries, 200), 100, 20, work, solr, solrUser,
-                            solrUser == null ? null : System.getenv("TACO_SOLR_PASSWORD"), shards, replicas));
+                    System.out.print(io.github.taco.bench.SolrSearchBench.solr(n, Math.min(queries, 200), 100, 20, work, solr, solrUser,
+                            solrUser == null ? null : System.getenv("TACO_SOLR_PASSWORD"), shards, replicas).lines());
                 }
             }
             if (what.contains("http")) {
-                System.out.print(url != null ? io.github.taco.bench.SearchBenchmark.load(url, clients, seconds, "taco serve at " + url)
-                        : io.github.taco.bench.SearchBenchmark.http(cascadeSizes.get(0), clients, seconds, work));
+                System.out.print((url != null ? io.github.taco.bench.HttpLoadBench.load(url, clients, seconds, "taco serve at " + url)
+                        : io.github.taco.bench.HttpLoadBench.http(cascadeSizes.get(0), clients, seconds, work)).line());
             }
             return 0;
         }
