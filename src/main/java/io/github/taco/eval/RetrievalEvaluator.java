@@ -151,11 +151,8 @@ public final class RetrievalEvaluator {
     /** Encodes every clip, scores all pairs and computes the metrics of each method. */
     public Report evaluate(List<Batch> batches) {
         long t0 = System.nanoTime();
-        boolean wasTraining = model.isTraining();
-        model.setTraining(false);
-        try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
-            Profile.Builder profile = new Profile.Builder();
-            Encoded e = encode(batches, scope);
+        Profile.Builder profile = new Profile.Builder();
+        return withEncoded(batches, e -> {
             int n = e.size();
             if (n < 2) {
                 throw new IllegalArgumentException("retrieval needs at least 2 clips, got " + n);
@@ -218,6 +215,18 @@ public final class RetrievalEvaluator {
                 profile.lap("ranking");
             }
             return new Report(n, rows, (System.nanoTime() - t0) / 1e9, profile.build());
+        });
+    }
+
+    /**
+     * Runs {@code use} on the encoder outputs of {@code batches}, with the model in evaluation mode (no dropout)
+     * and no gradients; the arrays live until {@code use} returns, and the model's mode is restored.
+     */
+    private <T> T withEncoded(List<Batch> batches, java.util.function.Function<Encoded, T> use) {
+        boolean wasTraining = model.isTraining();
+        model.setTraining(false);
+        try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
+            return use.apply(encode(batches, scope));
         } finally {
             model.setTraining(wasTraining);
         }
@@ -231,15 +240,12 @@ public final class RetrievalEvaluator {
      * @return R@1 per weight pair, keyed {@code [w2, w3]}, in the grid's order
      */
     public Map<List<Double>, Double> cascadeGrid(List<Batch> batches, double[] w2s, double[] w3s) {
-        boolean wasTraining = model.isTraining();
-        model.setTraining(false);
-        try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
-            Profile.Builder profile = new Profile.Builder();
-            Encoded e = encode(batches, scope);
+        return withEncoded(batches, e -> {
             int n = e.size();
-            float[][] s1 = toMatrix(model.s1(e.textVectors, e.videoVectors).toFloatArray(), n);
-            float[][] s2 = model.s2AllPairs(e.y, e.tokenWeights.toFloatArray(), e.x, e.frameMask.toFloatArray());
-            FusionScores s3 = new FusionScores(e, profile);
+            float[][][] s12 = scoreMatrices(e);
+            float[][] s1 = s12[0];
+            float[][] s2 = s12[1];
+            FusionScores s3 = new FusionScores(e, new Profile.Builder());
             List<long[]> pairs = new ArrayList<>();
             for (double w2 : w2s) {
                 CascadeRanker first = new CascadeRanker(options.topR(), 1, w2, 0);
@@ -256,9 +262,7 @@ public final class RetrievalEvaluator {
                 }
             }
             return r1;
-        } finally {
-            model.setTraining(wasTraining);
-        }
+        });
     }
 
     /**
@@ -338,12 +342,12 @@ public final class RetrievalEvaluator {
 
     /** Computes s1 and s2 matrices only (rows texts, columns videos), e.g. for tests and analysis. */
     public float[][][] scoreMatrices(List<Batch> batches) {
-        try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
-            Encoded e = encode(batches, scope);
-            int n = e.size();
-            return new float[][][] {toMatrix(model.s1(e.textVectors, e.videoVectors).toFloatArray(), n),
-                    model.s2AllPairs(e.y, e.tokenWeights.toFloatArray(), e.x, e.frameMask.toFloatArray())};
-        }
+        return withEncoded(batches, this::scoreMatrices);
+    }
+
+    private float[][][] scoreMatrices(Encoded e) {
+        return new float[][][] {toMatrix(model.s1(e.textVectors, e.videoVectors).toFloatArray(), e.size()),
+                model.s2AllPairs(e.y, e.tokenWeights.toFloatArray(), e.x, e.frameMask.toFloatArray())};
     }
 
     private static Row row(String name, float[][] t2v, float[][] v2tQueriesAreVideos) {

@@ -66,7 +66,8 @@ public final class TrainOptions {
      * [ours] Training videos held out of training (chosen by their ids: {@code data.CalibrationVideos}) so
      * that the inference cascade's weights of s2 and s3 can be chosen after training on their captions
      * ({@code eval.CascadeCalibration}, which {@code taco train} and {@code taco ablate} run) instead of the
-     * paper's fixed 0.5 and 1. 0 (the default): none held out, the paper's weights.
+     * paper's fixed 0.5 and 1. Ignored by a run without L3 (nothing to calibrate). 0 (the default): none held out,
+     * the paper's weights.
      */
     public int calibrationVideos = 0;
 

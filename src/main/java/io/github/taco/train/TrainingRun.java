@@ -242,8 +242,12 @@ public final class TrainingRun {
             validation.removeIf(c -> leftOut.contains(c.clipId()));
             LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
         }
-        if (spec.train.calibrationVideos > 0) {
-            java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(train, spec.train.calibrationVideos);
+        if (spec.train.calibrationVideos > 0 && !spec.model.useL3) {
+            LOG.info("train.calibrationVideos ignored: without L3 there is no cascade to calibrate, so no video is held out");
+        } else if (spec.train.calibrationVideos > 0) {
+            // chosen from the split as annotated, before the pre-flight check left clips out: the calibration after
+            // training finds the same videos from the annotations alone
+            java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(dataset.clips(spec.trainSplit), spec.train.calibrationVideos);
             train = new java.util.ArrayList<>(train);
             int before = train.size();
             train.removeIf(c -> held.contains(c.videoId()));

@@ -94,4 +94,23 @@ class CascadeCalibrationTest {
         assertTrue(all.contains("chosen on 12 held-out training clips"), all);
         assertTrue(Files.exists(out.resolve("checkpoint").resolve(CascadeCalibration.FILE)));
     }
+
+    @Test
+    void aRunWithoutL3HoldsNothingOut() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("l1-data"), 12, 3, 3);
+        TrainingRun.Spec s = new TrainingRun.Spec();
+        s.annotations = data.resolve("youcookii_annotations_trainval.json");
+        s.features = data.resolve("features");
+        s.outDir = tmp.resolve("l1-run");
+        s.model = TestIndexes.tinyConfig("dot");
+        s.model.losses("L1");
+        s.trainSplit = Split.VALIDATION;
+        s.validationClips = 0;
+        s.train.steps = 2;
+        s.train.batchSize = 8;
+        s.train.calibrationVideos = 4;
+        TrainingRun.run(s);
+        String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
+        assertTrue(header.contains("\"train_clips\":36"), "no cascade to calibrate, so every video trains: " + header);
+    }
 }
