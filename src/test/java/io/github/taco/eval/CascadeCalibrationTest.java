@@ -36,18 +36,8 @@ class CascadeCalibrationTest {
     @Test
     void aRunHoldsVideosOutAndItsCheckpointGetsTheChosenWeights() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("data"), 12, 3, 3);
-        TrainingRun.Spec s = new TrainingRun.Spec();
-        s.annotations = data.resolve("youcookii_annotations_trainval.json");
-        s.features = data.resolve("features");
-        s.outDir = tmp.resolve("run");
-        s.model = TestIndexes.tinyConfig("dot");
-        s.model.losses("L1+L2+L3");
-        s.trainSplit = Split.VALIDATION; // the test data has one split
-        s.validationClips = 0;
-        s.train.steps = 20;
-        s.train.batchSize = 8;
+        TrainingRun.Spec s = spec(data, "run", "L1+L2+L3", 20);
         s.train.warmupSteps = 2;
-        s.train.calibrationVideos = 4;
         TrainingRun.Result r = TrainingRun.run(s);
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
         assertTrue(header.contains("\"train_clips\":24"), "12 videos of 3 clips, 4 held out: " + header);
@@ -98,19 +88,25 @@ class CascadeCalibrationTest {
     @Test
     void aRunWithoutL3HoldsNothingOut() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("l1-data"), 12, 3, 3);
-        TrainingRun.Spec s = new TrainingRun.Spec();
-        s.annotations = data.resolve("youcookii_annotations_trainval.json");
-        s.features = data.resolve("features");
-        s.outDir = tmp.resolve("l1-run");
-        s.model = TestIndexes.tinyConfig("dot");
-        s.model.losses("L1");
-        s.trainSplit = Split.VALIDATION;
-        s.validationClips = 0;
-        s.train.steps = 2;
-        s.train.batchSize = 8;
-        s.train.calibrationVideos = 4;
+        TrainingRun.Spec s = spec(data, "l1-run", "L1", 2);
         TrainingRun.run(s);
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
         assertTrue(header.contains("\"train_clips\":36"), "no cascade to calibrate, so every video trains: " + header);
+    }
+
+    /** A tiny run on the test data's one split, holding 4 videos out for calibration. */
+    private TrainingRun.Spec spec(Path data, String out, String losses, long steps) {
+        TrainingRun.Spec s = new TrainingRun.Spec();
+        s.annotations = data.resolve("youcookii_annotations_trainval.json");
+        s.features = data.resolve("features");
+        s.outDir = tmp.resolve(out);
+        s.model = TestIndexes.tinyConfig("dot");
+        s.model.losses(losses);
+        s.trainSplit = Split.VALIDATION; // the test data has one split
+        s.validationClips = 0;
+        s.train.steps = steps;
+        s.train.batchSize = 8;
+        s.train.calibrationVideos = 4;
+        return s;
     }
 }
