@@ -69,7 +69,9 @@ public final class ParityExport {
             c.initializerRange = 0.1;
             return c;
         }
-        TacoConfig c = io.github.taco.train.Preset.parse(name).model(featureDim);
+        // the sizes of the preset with the paper's objective, which the PyTorch reference implements
+        TacoConfig c = io.github.taco.train.Preset.parse(name) == io.github.taco.train.Preset.PAPER
+                ? TacoConfig.paper(featureDim) : TacoConfig.cpu(featureDim);
         c.kPrime = name.equalsIgnoreCase("paper") ? 8 : 4;
         return c;
     }

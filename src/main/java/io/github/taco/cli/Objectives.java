@@ -5,8 +5,9 @@ import java.util.List;
 /** {@code --objective preset|paper} of taco train and taco ablate. */
 final class Objectives {
     /** The run-config keys {@code --objective paper} sets (recorded as given, so that a resume cannot change them). */
-    static final List<String> KEYS = List.of("model.l3Weight", "model.l3Detached", "model.l2MaskSharedTokens", "model.l2DetachedFrom",
-            "model.l1VideoToText", "train.l3StartAccuracy", "train.randomNegativesSteps");
+    static final List<String> KEYS = List.of("model.lambda", "model.l3Weight", "model.l3Detached", "model.l2MaskSharedTokens", "model.l2DetachedFrom",
+            "model.l1VideoToText", "train.l3StartAccuracy", "train.randomNegativesSteps",
+            "train.calibrationVideos");
 
     private Objectives() {}
 

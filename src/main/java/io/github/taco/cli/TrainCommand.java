@@ -113,14 +113,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tag-set", description = "Tokens of interest: none, noun, verb, noun+verb, det+adp, all.") String tagSet;
     @Option(names = "--similarity", description = "dot (the paper) or cosine (with --temperature).") String similarity;
     @Option(names = "--temperature", description = "τ for cosine similarity.") Double temperature;
-    @Option(names = "--lambda", description = "λ, weight of L2.") Double lambda;
+    @Option(names = "--lambda", description = "λ, weight of L2: 0.5 in the paper; 0 in the cpu preset [ours], where L2 cost "
+            + "the encoders at low SNR (docs/benchmark-family.md).") Double lambda;
     @Option(names = "--l1-video-to-text", description = "Add the video→text direction to L1.") Boolean l1VideoToText;
-    @Option(names = "--l3-detached", description = "[ours] L3 trains the fusion only (its gradient does not reach the "
-            + "text and video encoders). The paper trains all modules jointly; on the benchmark family's low-SNR members the "
-            + "joint objective fell far below L1 and this did not (docs/benchmark-family.md).") Boolean l3Detached;
+    @Option(names = "--l3-detached", arity = "0..1", paramLabel = "true|false", description = "[ours] L3 trains the fusion only "
+            + "(its gradient does not reach the text and video encoders); on in the cpu preset, off with --l3-detached=false or "
+            + "--objective paper. The paper trains all modules jointly; on the benchmark family's low-SNR members the joint "
+            + "objective fell far below L1 and this did not (docs/benchmark-family.md).") Boolean l3Detached;
     @Option(names = "--calibration-videos", paramLabel = "N", description = "[ours] Hold N training videos out of training and, "
             + "after it, choose the cascade's weights of s2 and s3 on their captions (written into the checkpoint; docs/method.md §5). "
-            + "Default 0: the paper's fixed s1 + 0.5·s2 + s3.") Integer calibrationVideos;
+            + "At most 10 % of the training videos, none when that is fewer than 10. The cpu preset holds 100 out; 0 (the paper "
+            + "preset, --objective paper): the fixed s1 + 0.5·s2 + s3.") Integer calibrationVideos;
 
     // ---- sizes
     @Option(names = "--hidden", description = "d.") Integer hidden;

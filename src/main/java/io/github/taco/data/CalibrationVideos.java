@@ -14,14 +14,29 @@ import java.util.UUID;
  * the calibration after training finds them again from the annotations alone.
  */
 public final class CalibrationVideos {
+    /** At most this share of the training videos is held out, so that a small dataset keeps most of its videos. */
+    public static final double MAX_SHARE = 0.1;
+    /** Fewer held-out videos than this choose the weights by noise: then none is held out. */
+    public static final int MIN_VIDEOS = 10;
+
     private CalibrationVideos() {}
 
-    /** {@code n} of the training clips' videos (all when there are fewer), ordered by a hash of their ids. */
-    public static Set<String> choose(List<Clip> train, int n) {
+    /**
+     * How many of {@code videos} training videos are held out when {@code requested} are: at most {@link #MAX_SHARE}
+     * of them, and 0 when that leaves fewer than {@link #MIN_VIDEOS} (the cascade then keeps its configured weights).
+     */
+    public static int count(int requested, long videos) {
+        long n = Math.min(Math.max(0, requested), (long) Math.floor(videos * MAX_SHARE));
+        return n < MIN_VIDEOS ? 0 : (int) n;
+    }
+
+    /** {@link #count} of the training clips' videos, ordered by a hash of their ids. */
+    public static Set<String> choose(List<Clip> train, int requested) {
+        List<String> videos = train.stream().map(Clip::videoId).distinct().toList();
         Set<String> out = new LinkedHashSet<>();
-        train.stream().map(Clip::videoId).distinct()
+        videos.stream()
                 .sorted(Comparator.comparing((String v) -> UUID.nameUUIDFromBytes(v.getBytes(StandardCharsets.UTF_8))).thenComparing(v -> v))
-                .limit(Math.max(0, n)).forEach(out::add);
+                .limit(count(requested, videos.size())).forEach(out::add);
         return out;
     }
 }

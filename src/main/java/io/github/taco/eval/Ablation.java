@@ -109,8 +109,12 @@ public final class Ablation {
          * Keys that the rows or the other fields decide are refused ({@link #ROW_KEYS}).
          */
         public List<String> overrides = List.of();
-        /** Train every row with the paper's exact objective ({@link TrainOptions#usePaperObjective}) instead of the preset's. */
-        public boolean paperObjective;
+        /**
+         * Train every row with the paper's exact objective ({@link TrainOptions#usePaperObjective}; the default: these
+         * are the paper's tables) instead of the cpu preset's, whose λ = 0 and detached L3 would make the rows with L2
+         * or without L1 mean something else.
+         */
+        public boolean paperObjective = true;
     }
 
     /** Keys an override may not change: each row sets them, or a {@link Spec} field of its own does. */
@@ -184,7 +188,7 @@ public final class Ablation {
     /** The settings a call with this spec trains with: the cpu preset's, changed by the spec's overrides. */
     public static Settings settings(Spec spec) {
         TrainingRun.Spec preset = new TrainingRun.Spec();
-        preset.model = TacoConfig.cpu(0);
+        preset.model = Preset.CPU.model(0);
         preset.train = Preset.CPU.train();
         if (spec.paperObjective) {
             preset.train.usePaperObjective(preset.model);

@@ -49,6 +49,11 @@ public final class CascadeCalibration {
      */
     public record Choice(double weightS2, double weightS3, double r1, double paperR1, int clips, Map<String, Double> grid) {
         public String describe() {
+            if (clips == 0) {
+                return String.format(Locale.ROOT, "cascade weights kept at s1 + %s·s2 + %s·s3: the training split has too few videos "
+                        + "to hold %d out for choosing them", RetrievalEvaluator.weight(weightS2), RetrievalEvaluator.weight(weightS3),
+                        CalibrationVideos.MIN_VIDEOS);
+            }
             return String.format(Locale.ROOT, "cascade weights s1 + %s·s2 + %s·s3 chosen on %d held-out training clips: R@1 %.1f "
                     + "(the paper's 0.5 and 1: %.1f)", RetrievalEvaluator.weight(weightS2), RetrievalEvaluator.weight(weightS3),
                     clips, r1, paperR1);
@@ -74,6 +79,13 @@ public final class CascadeCalibration {
         spec.onMissing = data.onMissing;
         spec.split = trainSplit;
         spec.videos = CalibrationVideos.choose(dataset.clips(trainSplit), videos);
+        if (spec.videos.isEmpty()) {
+            // too few training videos to hold any out (CalibrationVideos.count): training kept them all
+            TacoConfig kept = TacoConfig.read(data.checkpoint.resolve(TacoModel.CONFIG_FILE));
+            Choice none = new Choice(kept.weightS2, kept.weightS3, Double.NaN, Double.NaN, 0, Map.of());
+            LOG.info("{}", none.describe());
+            return none;
+        }
         spec.topR = topR;
         int[] clips = new int[1];
         Map<List<Double>, Double> grid = EvalRun.run(spec, (model, batches) -> {

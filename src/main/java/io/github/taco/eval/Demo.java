@@ -212,7 +212,7 @@ public final class Demo {
         s.features = synth.resolve(CaptionBenchmark.FEATURES_DIR);
         s.outDir = outDir;
         s.overwrite = true; // the demo's and the ablation's own folders: a re-run starts that run over
-        s.model = TacoConfig.cpu(0);
+        s.model = Preset.CPU.model(0);
         s.train = Preset.CPU.train();
         s.train.seed = seed;
         s.evalEvery = 100;

@@ -2,6 +2,10 @@ package io.github.taco.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.taco.model.TacoConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Optimisation settings of a run (docs/method.md §6); saved in a checkpoint's {@code trainer_state.json}
@@ -66,8 +70,9 @@ public final class TrainOptions {
      * [ours] Training videos held out of training (chosen by their ids: {@code data.CalibrationVideos}) so
      * that the inference cascade's weights of s2 and s3 can be chosen after training on their captions
      * ({@code eval.CascadeCalibration}, which {@code taco train} and {@code taco ablate} run) instead of the
-     * paper's fixed 0.5 and 1. Ignored by a run without L3 (nothing to calibrate). 0 (the default): none held out,
-     * the paper's weights.
+     * paper's fixed 0.5 and 1. At most 10 % of the training videos are held out, and none when that is fewer than
+     * 10 ({@code CalibrationVideos.count}). Ignored by a run without L3 (nothing to calibrate). 100 in the cpu
+     * preset; 0 (here, the paper preset and {@code --objective paper}): none held out, the configured weights.
      */
     public int calibrationVideos = 0;
 
@@ -94,36 +99,43 @@ public final class TrainOptions {
         return textLearningRate == null ? scratchTextRateRatio : textLearningRate / learningRate;
     }
 
+    /** λ of the paper's objective (docs/method.md §4). */
+    public static final double PAPER_LAMBDA = 0.5;
+
     /**
-     * Resets every switch of the objective that is ours, not the paper's, to the paper's value (docs/method.md
-     * §4: L = L1 + λ·L2 + L3, every loss reaching every module it uses, L3 from step 1 on the model's
-     * negatives): {@code --objective paper}. λ, K', the negatives' mode and the similarity are settings the
-     * paper has too, and are kept.
+     * Resets every setting of the objective that is ours, not the paper's, to the paper's value (docs/method.md
+     * §4: L = L1 + 0.5·L2 + L3, every loss reaching every module it uses, L3 from step 1 on the model's
+     * negatives, the cascade's fixed weights): {@code --objective paper}. K', the negatives' mode and the
+     * similarity are settings the paper has too, and are kept.
      */
-    public void usePaperObjective(io.github.taco.model.TacoConfig m) {
+    public void usePaperObjective(TacoConfig m) {
+        m.lambda = PAPER_LAMBDA;
         m.l3Weight = 1.0;
         m.l3Detached = false;
         m.l2MaskSharedTokens = false;
-        m.l2DetachedFrom = io.github.taco.model.TacoConfig.L2Detach.NONE;
+        m.l2DetachedFrom = TacoConfig.L2Detach.NONE;
         m.l1VideoToText = false;
         l3StartAccuracy = 0;
         randomNegativesSteps = 0;
+        calibrationVideos = 0;
     }
 
     /**
-     * The switches of the objective in which these settings depart from the paper's ({@link #usePaperObjective}),
+     * The settings of the objective in which these depart from the paper's ({@link #usePaperObjective}),
      * as {@code section.key=value}, sorted; empty for the paper's objective.
      */
-    public java.util.List<String> objectiveDepartures(io.github.taco.model.TacoConfig m) {
-        java.util.List<String> d = new java.util.ArrayList<>();
+    public List<String> objectiveDepartures(TacoConfig m) {
+        List<String> d = new ArrayList<>();
         if (l3StartAccuracy != 0) d.add("train.l3StartAccuracy=" + l3StartAccuracy);
         if (randomNegativesSteps != 0) d.add("train.randomNegativesSteps=" + randomNegativesSteps);
+        if (calibrationVideos != 0) d.add("train.calibrationVideos=" + calibrationVideos);
+        if (m.lambda != PAPER_LAMBDA) d.add("model.lambda=" + m.lambda);
         if (m.l1VideoToText) d.add("model.l1VideoToText=true");
-        if (m.l2DetachedFrom != io.github.taco.model.TacoConfig.L2Detach.NONE) d.add("model.l2DetachedFrom=" + m.l2DetachedFrom.configName());
+        if (m.l2DetachedFrom != TacoConfig.L2Detach.NONE) d.add("model.l2DetachedFrom=" + m.l2DetachedFrom.configName());
         if (m.l2MaskSharedTokens) d.add("model.l2MaskSharedTokens=true");
         if (m.l3Detached) d.add("model.l3Detached=true");
         if (m.l3Weight != 1.0) d.add("model.l3Weight=" + m.l3Weight);
-        java.util.Collections.sort(d);
+        Collections.sort(d);
         return d;
     }
 

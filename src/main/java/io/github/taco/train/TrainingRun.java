@@ -247,11 +247,20 @@ public final class TrainingRun {
         } else if (spec.train.calibrationVideos > 0) {
             // chosen from the split as annotated, before the pre-flight check left clips out: the calibration after
             // training finds the same videos from the annotations alone
-            java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(dataset.clips(spec.trainSplit), spec.train.calibrationVideos);
+            List<io.github.taco.data.Clip> annotated = dataset.clips(spec.trainSplit);
+            java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(annotated, spec.train.calibrationVideos);
             train = new java.util.ArrayList<>(train);
             int before = train.size();
             train.removeIf(c -> held.contains(c.videoId()));
-            LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
+            if (held.isEmpty()) {
+                LOG.warn("train.calibrationVideos {}: the training split has {} videos; at most {} % of them may be held out and "
+                        + "at least {} are needed to choose the cascade's weights, so none is held out and the cascade keeps "
+                        + "s1 + {}·s2 + {}·s3", spec.train.calibrationVideos, annotated.stream().map(io.github.taco.data.Clip::videoId).distinct().count(),
+                        Math.round(io.github.taco.data.CalibrationVideos.MAX_SHARE * 100), io.github.taco.data.CalibrationVideos.MIN_VIDEOS,
+                        spec.model.weightS2, spec.model.weightS3);
+            } else {
+                LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
+            }
             if (train.size() < spec.train.batchSize) {
                 throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos + " leaves " + train.size()
                         + " training clips, fewer than the batch size " + spec.train.batchSize);
@@ -292,6 +301,13 @@ public final class TrainingRun {
                 mc.hiddenSize, mc.textProjected() ? " (text encoder " + mc.textWidth() + " wide, projected to d)" : "",
                 mc.textLayers, mc.videoLayers, mc.fusionLayers);
         TrainOptions options = trainOptions(spec);
+        List<String> departures = options.objectiveDepartures(mc);
+        LOG.info("objective: {}{}", mc.lossesName(), departures.isEmpty() ? ", the paper's"
+                : ", departing from the paper's by " + String.join(", ", departures) + " (docs/method.md §4; --objective paper for the paper's)");
+        if (mc.useL2 && mc.lambda == 0) {
+            LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with the weight its calibration chooses "
+                    + "(--lambda 0.5 trains it, as the paper does)");
+        }
         if (options.textRateScale() != 1.0) {
             LOG.info("text encoder learning rate {} (main {})", options.effectiveTextLearningRate(), options.learningRate);
         }

@@ -23,31 +23,40 @@ class CascadeCalibrationTest {
 
     @Test
     void heldOutVideosAreFixedByIdNotBySeedOrOrder() throws Exception {
-        Path data = TestIndexes.data(tmp.resolve("data"), 12, 3, 3);
+        Path data = TestIndexes.data(tmp.resolve("data"), 150, 1, 3);
         List<Clip> clips = Datasets.read("youcook2", data.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
-        Set<String> held = CalibrationVideos.choose(clips, 4);
-        assertEquals(4, held.size());
+        Set<String> held = CalibrationVideos.choose(clips, 10);
+        assertEquals(10, held.size());
         List<Clip> reversed = new java.util.ArrayList<>(clips);
         java.util.Collections.reverse(reversed);
-        assertEquals(held, CalibrationVideos.choose(reversed, 4), "the annotations' order does not matter");
-        assertTrue(CalibrationVideos.choose(clips, 6).containsAll(held), "more videos held out keep the first ones");
+        assertEquals(held, CalibrationVideos.choose(reversed, 10), "the annotations' order does not matter");
+        assertTrue(CalibrationVideos.choose(clips, 12).containsAll(held), "more videos held out keep the first ones");
+        assertEquals(15, CalibrationVideos.choose(clips, 100).size(), "at most 10 % of the videos");
+    }
+
+    @Test
+    void aSplitTooSmallToHoldTenVideosOutHoldsNone() {
+        assertEquals(0, CalibrationVideos.count(100, 99), "10 % of 99 is 9, too few to choose weights on");
+        assertEquals(10, CalibrationVideos.count(100, 100));
+        assertEquals(100, CalibrationVideos.count(100, 1333), "YouCook2's training split: the cpu preset's 100");
+        assertEquals(0, CalibrationVideos.count(0, 1333));
     }
 
     @Test
     void aRunHoldsVideosOutAndItsCheckpointGetsTheChosenWeights() throws Exception {
-        Path data = TestIndexes.data(tmp.resolve("data"), 12, 3, 3);
+        Path data = TestIndexes.data(tmp.resolve("data"), 100, 1, 3);
         TrainingRun.Spec s = spec(data, "run", "L1+L2+L3", 20);
         s.train.warmupSteps = 2;
         TrainingRun.Result r = TrainingRun.run(s);
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
-        assertTrue(header.contains("\"train_clips\":24"), "12 videos of 3 clips, 4 held out: " + header);
+        assertTrue(header.contains("\"train_clips\":90"), "100 videos of 1 clip, 10 held out: " + header);
 
         EvalRun.Spec e = new EvalRun.Spec();
         e.checkpoint = r.checkpoint();
         e.annotations = s.annotations;
         e.features = s.features;
-        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 4, 5);
-        assertEquals(12, c.clips(), "the captions of the 4 held-out videos");
+        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
+        assertEquals(10, c.clips(), "the captions of the 10 held-out videos");
         assertEquals(CascadeCalibration.W2.length * CascadeCalibration.W3.length, c.grid().size());
         assertEquals(c.r1(), c.grid().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), 1e-9, "the best pair is chosen");
         assertTrue(c.r1() >= c.paperR1());
@@ -63,7 +72,7 @@ class CascadeCalibrationTest {
 
     @Test
     void taco_train_calibrationVideos_choosesTheWeightsAfterTraining() throws Exception {
-        Path data = TestIndexes.data(tmp.resolve("cli-data"), 12, 3, 4);
+        Path data = TestIndexes.data(tmp.resolve("cli-data"), 100, 1, 4);
         Path out = tmp.resolve("cli-run");
         java.io.StringWriter text = new java.io.StringWriter();
         java.io.PrintStream before = System.out;
@@ -75,26 +84,43 @@ class CascadeCalibrationTest {
             cl.setOut(new java.io.PrintWriter(text, true));
             code = cl.execute("train", "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
                     "--features", data.resolve("features").toString(), "--out", out.toString(), "--train-split", "validation",
-                    "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1", "--calibration-videos", "4");
+                    "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1", "--calibration-videos", "10");
         } finally {
             System.setOut(before);
         }
         String all = text + printed.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, code, all);
-        assertTrue(all.contains("chosen on 12 held-out training clips"), all);
+        assertTrue(all.contains("chosen on 10 held-out training clips"), all);
         assertTrue(Files.exists(out.resolve("checkpoint").resolve(CascadeCalibration.FILE)));
     }
 
     @Test
     void aRunWithoutL3HoldsNothingOut() throws Exception {
-        Path data = TestIndexes.data(tmp.resolve("l1-data"), 12, 3, 3);
+        Path data = TestIndexes.data(tmp.resolve("l1-data"), 100, 1, 3);
         TrainingRun.Spec s = spec(data, "l1-run", "L1", 2);
         TrainingRun.run(s);
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
-        assertTrue(header.contains("\"train_clips\":36"), "no cascade to calibrate, so every video trains: " + header);
+        assertTrue(header.contains("\"train_clips\":100"), "no cascade to calibrate, so every video trains: " + header);
     }
 
-    /** A tiny run on the test data's one split, holding 4 videos out for calibration. */
+    @Test
+    void aSmallSplitKeepsEveryVideoAndTheConfiguredWeights() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("small-data"), 12, 3, 3);
+        TrainingRun.Spec s = spec(data, "small-run", "L1+L2+L3", 2);
+        TrainingRun.Result r = TrainingRun.run(s);
+        String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
+        assertTrue(header.contains("\"train_clips\":36"), "12 videos: 10 % is too few to hold out, so all train: " + header);
+        EvalRun.Spec e = new EvalRun.Spec();
+        e.checkpoint = r.checkpoint();
+        e.annotations = s.annotations;
+        e.features = s.features;
+        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
+        assertEquals(0, c.clips());
+        assertTrue(c.describe().contains("kept at s1 + 0.5·s2 + 1·s3"), c.describe());
+        assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)), "nothing was chosen, nothing written");
+    }
+
+    /** A tiny run on the test data's one split, holding 10 videos out for calibration. */
     private TrainingRun.Spec spec(Path data, String out, String losses, long steps) {
         TrainingRun.Spec s = new TrainingRun.Spec();
         s.annotations = data.resolve("youcookii_annotations_trainval.json");
@@ -106,7 +132,7 @@ class CascadeCalibrationTest {
         s.validationClips = 0;
         s.train.steps = steps;
         s.train.batchSize = 8;
-        s.train.calibrationVideos = 4;
+        s.train.calibrationVideos = 10;
         return s;
     }
 }
