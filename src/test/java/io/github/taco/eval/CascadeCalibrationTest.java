@@ -51,10 +51,7 @@ class CascadeCalibrationTest {
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
         assertTrue(header.contains("\"train_clips\":90"), "100 videos of 1 clip, 10 held out: " + header);
 
-        EvalRun.Spec e = new EvalRun.Spec();
-        e.checkpoint = r.checkpoint();
-        e.annotations = s.annotations;
-        e.features = s.features;
+        EvalRun.Spec e = evalSpec(s, r);
         CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
         assertEquals(10, c.clips(), "the captions of the 10 held-out videos");
         assertEquals(CascadeCalibration.W2.length * CascadeCalibration.W3.length, c.grid().size());
@@ -110,14 +107,20 @@ class CascadeCalibrationTest {
         TrainingRun.Result r = TrainingRun.run(s);
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
         assertTrue(header.contains("\"train_clips\":36"), "12 videos: 10 % is too few to hold out, so all train: " + header);
-        EvalRun.Spec e = new EvalRun.Spec();
-        e.checkpoint = r.checkpoint();
-        e.annotations = s.annotations;
-        e.features = s.features;
+        EvalRun.Spec e = evalSpec(s, r);
         CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
         assertEquals(0, c.clips());
         assertTrue(c.describe().contains("kept at s1 + 0.5·s2 + 1·s3"), c.describe());
         assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)), "nothing was chosen, nothing written");
+    }
+
+    /** How the run {@code s} read its data, to calibrate or evaluate its checkpoint. */
+    private static EvalRun.Spec evalSpec(TrainingRun.Spec s, TrainingRun.Result r) {
+        EvalRun.Spec e = new EvalRun.Spec();
+        e.checkpoint = r.checkpoint();
+        e.annotations = s.annotations;
+        e.features = s.features;
+        return e;
     }
 
     /** A tiny run on the test data's one split, holding 10 videos out for calibration. */
