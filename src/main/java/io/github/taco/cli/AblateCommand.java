@@ -1,15 +1,16 @@
 package io.github.taco.cli;
 
+import io.github.taco.data.synth.BenchmarkVariant;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.eval.Ablation;
 import io.github.taco.model.Similarity;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code taco ablate}: the paper's Table 3 and Table 4 on the synthetic benchmark. */
 @Command(name = "ablate", header = "Reproduce the paper's Table 3 and Table 4 ablations on the synthetic benchmark.", mixinStandardHelpOptions = true,
@@ -35,7 +36,7 @@ final class AblateCommand implements Callable<Integer> {
      * The flags that set a run-config key for every row, as taco train's flags of the same name do
      * ({@link TrainCommand#KEYS}); the other flags are the ablation's own ({@link #COMMAND_ONLY}).
      */
-    static final java.util.Map<String, String> KEYS = java.util.Map.of("--steps", "train.steps", "--batch", "train.batchSize",
+    static final Map<String, String> KEYS = Map.of("--steps", "train.steps", "--batch", "train.batchSize",
             "--similarity", "model.similarity", "--temperature", "model.temperature", "--text-lr", "train.textLearningRate");
     static final List<String> COMMAND_ONLY = List.of("--out", "--tables", "--seeds", "--eval-clips", "--captions", "--noise", "--variant",
             "--objective", "--only", "--bert", "--set", "--merge", "--help", "--version");
@@ -141,7 +142,7 @@ final class AblateCommand implements Callable<Integer> {
             if (noise != null || !"youcook2".equals(captions)) {
                 throw new IllegalArgumentException("--variant " + variant + " fixes the captions and the noise: leave out --captions and --noise");
             }
-            spec.variant = io.github.taco.data.synth.BenchmarkVariant.parse(variant);
+            spec.variant = BenchmarkVariant.parse(variant);
             spec.captions = spec.variant.captions();
         }
         spec.noise = noise;

@@ -1,24 +1,42 @@
 package io.github.taco.cli;
 
+import ai.djl.ndarray.NDManager;
+import io.github.taco.bench.CascadeSearchBench;
+import io.github.taco.bench.EvalBenchmark;
+import io.github.taco.bench.HttpLoadBench;
+import io.github.taco.bench.KnownItemSearch;
 import io.github.taco.bench.ParityExport;
+import io.github.taco.bench.PyTorchStep;
+import io.github.taco.bench.SolrSearchBench;
+import io.github.taco.bench.TextBenchmark;
 import io.github.taco.bench.TrainBenchmark;
+import io.github.taco.bench.VectorSearchBench;
+import io.github.taco.eval.EvalRun;
+import io.github.taco.index.CascadeSearcher;
+import io.github.taco.index.FrameStore;
+import io.github.taco.index.VideoIndex;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code taco bench ...}: measured performance figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: a training step on random batches of real size; a retrieval evaluation; search (HNSW, cascade, HTTP).",
         subcommands = {BenchCommand.Train.class, BenchCommand.Eval.class, BenchCommand.Search.class, BenchCommand.Text.class, BenchCommand.ExportParity.class})
 final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'taco bench train'.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'taco bench train'.");
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
@@ -31,7 +49,7 @@ final class BenchCommand implements Runnable {
                     "A 6-layer, 384-wide text encoder (all-MiniLM-L6-v2's sizes) projected to the cpu preset's d = 128:",
                     "  taco bench train --preset cpu --text-hidden 384 --text-heads 12 --text-layers 6"})
     static final class Train implements Callable<Integer> {
-        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--preset", description = {"A shape: cpu, paper, both (cpu then paper), small or large (default: ${DEFAULT-VALUE}).",
                 "cpu: the cpu preset, K=64, K'=4, 48 frames, 30 tokens, D=1024; paper: BERT-base sizes, d=768, K=128, K'=8, "
@@ -89,10 +107,10 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!java.util.Set.of("auto", "on", "off").contains(pytorch)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pytorch must be auto, on or off, got '" + pytorch + "'");
+            if (!Set.of("auto", "on", "off").contains(pytorch)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--pytorch must be auto, on or off, got '" + pytorch + "'");
             }
-            java.util.List<String> names = preset.equals("both") ? java.util.List.of("cpu", "paper") : java.util.List.of(preset);
+            List<String> names = preset.equals("both") ? List.of("cpu", "paper") : List.of(preset);
             for (String name : names) {
                 TrainBenchmark.Shape shape = TrainBenchmark.Shape.named(name, featureDim);
                 TacoConfig c = override(shape.config().copy());
@@ -116,26 +134,26 @@ final class BenchCommand implements Runnable {
                 return "";
             }
             String why = null;
-            java.nio.file.Path script = null;
+            Path script = null;
             String python = null;
             if (reshaped) {
                 why = "the shape was overridden; parity.py times the named shapes (with --batch, --kprime, --feature-dim)";
-            } else if ((script = io.github.taco.bench.PyTorchStep.findScript()) == null) {
+            } else if ((script = PyTorchStep.findScript()) == null) {
                 why = "no tools/parity/parity.py under the working directory or the repository of the jar";
-            } else if ((python = io.github.taco.bench.PyTorchStep.findPython()) == null) {
+            } else if ((python = PyTorchStep.findPython()) == null) {
                 why = "no python3 with torch ($TACO_PYTHON, python3, /usr/bin/python3; Debian: apt-get install python3-torch libopenblas0-pthread)";
             }
             if (why != null) {
                 if (pytorch.equals("on")) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pytorch on: " + why);
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--pytorch on: " + why);
                 }
                 return "  PyTorch ratio: not measured (" + why + ")\n";
             }
             String threads = System.getProperty("ai.djl.pytorch.num_threads");
             int n = threads != null ? Integer.parseInt(threads.trim()) : Runtime.getRuntime().availableProcessors();
-            io.github.taco.bench.PyTorchStep.Timing t = io.github.taco.bench.PyTorchStep.time(python, script, name, batch, kPrime,
+            PyTorchStep.Timing t = PyTorchStep.time(python, script, name, batch, kPrime,
                     featureDim, steps, warmup, n);
-            return io.github.taco.bench.PyTorchStep.ratioLine(java, t);
+            return PyTorchStep.ratioLine(java, t);
         }
     }
 
@@ -155,7 +173,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--checkpoint", description = "A checkpoint folder; with --annotations and --features (default: a random cpu-preset model).")
         Path checkpoint;
 
-        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Data (with --checkpoint)%n")
+        @CommandLine.ArgGroup(exclusive = false, heading = "Data (with --checkpoint)%n")
         DataOptions data;
 
         @Option(names = "--split", description = "validation, test or train (default: ${DEFAULT-VALUE}).", defaultValue = "validation")
@@ -180,24 +198,24 @@ final class BenchCommand implements Runnable {
             EngineThreads.forSearch(engineThreads);
             if (checkpoint == null) {
                 if (data != null) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--annotations and --features need --checkpoint");
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--annotations and --features need --checkpoint");
                 }
                 TacoConfig c = TacoConfig.cpu(512);
-                try (ai.djl.ndarray.NDManager root = ai.djl.ndarray.NDManager.newBaseManager();
-                        io.github.taco.model.TacoModel model = new io.github.taco.model.TacoModel(c, root, 1)) {
-                    System.out.print(io.github.taco.bench.EvalBenchmark.run("random clips (random cpu-preset model, 512-d features)", model,
-                            io.github.taco.bench.EvalBenchmark.randomClips(clips, c, 1), topR, padded).report());
+                try (NDManager root = NDManager.newBaseManager();
+                        TacoModel model = new TacoModel(c, root, 1)) {
+                    System.out.print(EvalBenchmark.run("random clips (random cpu-preset model, 512-d features)", model,
+                            EvalBenchmark.randomClips(clips, c, 1), topR, padded).report());
                 }
                 return 0;
             }
             if (data == null) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--checkpoint needs --annotations and --features");
+                throw new CommandLine.ParameterException(new CommandLine(this), "--checkpoint needs --annotations and --features");
             }
-            io.github.taco.eval.EvalRun.Spec spec = data.evalSpec(checkpoint, split);
+            EvalRun.Spec spec = data.evalSpec(checkpoint, split);
             spec.maxClips = clips;
             String what = data.dataset + " " + spec.split + " (" + checkpoint + ")";
-            System.out.print(io.github.taco.eval.EvalRun.run(spec,
-                    (model, batches) -> io.github.taco.bench.EvalBenchmark.run(what, model, batches, topR, padded)).report());
+            System.out.print(EvalRun.run(spec,
+                    (model, batches) -> EvalBenchmark.run(what, model, batches, topR, padded)).report());
             return 0;
         }
     }
@@ -211,7 +229,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            System.out.print(io.github.taco.bench.TextBenchmark.run(rounds));
+            System.out.print(TextBenchmark.run(rounds));
             return 0;
         }
     }
@@ -293,13 +311,13 @@ final class BenchCommand implements Runnable {
                     "  taco bench search --what solr --solr zk1:2181/solr --cascade-sizes 100000 --shards 2 --replicas 2"})
     static final class Search implements Callable<Integer> {
         @Option(names = "--what", split = ",", defaultValue = "vectors,cascade,build,http", description = "Which parts (default: ${DEFAULT-VALUE}).")
-        java.util.List<String> what;
+        List<String> what;
 
         @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000", description = "Vector counts for 'vectors' and 'learned' (default: ${DEFAULT-VALUE}).")
-        java.util.List<Integer> sizes;
+        List<Integer> sizes;
 
         @Option(names = "--cascade-sizes", split = ",", defaultValue = "10000,100000", description = "Clip counts for 'cascade' (default: ${DEFAULT-VALUE}).")
-        java.util.List<Integer> cascadeSizes;
+        List<Integer> cascadeSizes;
 
         @Option(names = "--dim", defaultValue = "256", description = "Vector dimension for 'vectors' (default: ${DEFAULT-VALUE}).")
         int dim;
@@ -314,7 +332,7 @@ final class BenchCommand implements Runnable {
         int beam;
 
         @Option(names = "--ef", split = ",", defaultValue = "100", description = "HNSW candidates explored per query; several values are timed one after another (default: ${DEFAULT-VALUE}).")
-        java.util.List<Integer> ef;
+        List<Integer> ef;
 
         @Option(names = "--threads", defaultValue = "2", description = "Indexing threads for 'vectors' (default: ${DEFAULT-VALUE}).")
         int threads;
@@ -329,10 +347,10 @@ final class BenchCommand implements Runnable {
         int buildVideos;
 
         @Option(names = "--checkpoint", description = "For 'learned': a checkpoint trained on the synthetic benchmark (512-d features).")
-        java.nio.file.Path checkpoint;
+        Path checkpoint;
 
         @Option(names = "--index", description = "For 'known-item': an index built by 'taco index' (its checkpoint is the one it records).")
-        java.nio.file.Path index;
+        Path index;
 
         @Option(names = "--top-r", defaultValue = "20", description = "For 'known-item': R, candidates re-scored with s3 (default: ${DEFAULT-VALUE}).")
         int topR;
@@ -357,55 +375,55 @@ final class BenchCommand implements Runnable {
         int replicas;
 
         @Option(names = "--work", defaultValue = "target/bench-search", description = "Folder for the benchmark indexes; cascade indexes are reused (default: ${DEFAULT-VALUE}).")
-        java.nio.file.Path work;
+        Path work;
 
         @Override
         public Integer call() throws Exception {
             EngineThreads.forSearch(engineThreads);
-            java.nio.file.Files.createDirectories(work);
+            Files.createDirectories(work);
             if (what.contains("vectors")) {
                 for (int n : sizes) {
-                    io.github.taco.bench.VectorSearchBench.vectors(n, dim, queries, m, beam, ef, threads, work).forEach(r -> System.out.print(r.line()));
+                    VectorSearchBench.vectors(n, dim, queries, m, beam, ef, threads, work).forEach(r -> System.out.print(r.line()));
                     System.out.flush();
                 }
             }
             if (what.contains("learned")) {
                 if (checkpoint == null) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what learned needs --checkpoint");
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--what learned needs --checkpoint");
                 }
-                io.github.taco.bench.VectorSearchBench.learned(checkpoint, sizes, queries, m, beam, ef, threads, work).forEach(r -> System.out.print(r.line()));
+                VectorSearchBench.learned(checkpoint, sizes, queries, m, beam, ef, threads, work).forEach(r -> System.out.print(r.line()));
             }
             if (what.contains("cascade")) {
                 for (int n : cascadeSizes) {
-                    System.out.print(io.github.taco.bench.CascadeSearchBench.cascade(n, Math.min(queries, 200), 100, 20, work,
-                            io.github.taco.index.FrameStore.Encoding.FLOAT16).line());
+                    System.out.print(CascadeSearchBench.cascade(n, Math.min(queries, 200), 100, 20, work,
+                            FrameStore.Encoding.FLOAT16).line());
                 }
             }
             if (what.contains("build")) {
-                System.out.print(io.github.taco.bench.CascadeSearchBench.build(buildVideos, work).line());
+                System.out.print(CascadeSearchBench.build(buildVideos, work).line());
             }
             if (what.contains("known-item")) {
                 if (index == null) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what known-item needs --index");
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--what known-item needs --index");
                 }
-                try (io.github.taco.index.VideoIndex idx = io.github.taco.index.VideoIndex.open(index, true);
-                        io.github.taco.model.Checkpoint ck = io.github.taco.model.Checkpoint.open(java.nio.file.Path.of(idx.meta().checkpointPath))) {
-                    System.out.print(io.github.taco.bench.KnownItemSearch.run(new io.github.taco.index.CascadeSearcher(idx, ck), idx,
-                            queries, io.github.taco.index.CascadeSearcher.DEFAULT_TOP_N, topR).report());
+                try (VideoIndex idx = VideoIndex.open(index, true);
+                        Checkpoint ck = Checkpoint.open(Path.of(idx.meta().checkpointPath))) {
+                    System.out.print(KnownItemSearch.run(new CascadeSearcher(idx, ck), idx,
+                            queries, CascadeSearcher.DEFAULT_TOP_N, topR).report());
                 }
             }
             if (what.contains("solr")) {
                 if (solr == null) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--what solr needs --solr ZK_OR_URLS");
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--what solr needs --solr ZK_OR_URLS");
                 }
                 for (int n : cascadeSizes) {
-                    System.out.print(io.github.taco.bench.SolrSearchBench.solr(n, Math.min(queries, 200), 100, 20, work, solr, solrUser,
+                    System.out.print(SolrSearchBench.solr(n, Math.min(queries, 200), 100, 20, work, solr, solrUser,
                             solrUser == null ? null : System.getenv("TACO_SOLR_PASSWORD"), shards, replicas).lines());
                 }
             }
             if (what.contains("http")) {
-                System.out.print((url != null ? io.github.taco.bench.HttpLoadBench.load(url, clients, seconds, "taco serve at " + url)
-                        : io.github.taco.bench.HttpLoadBench.http(cascadeSizes.get(0), clients, seconds, work)).line());
+                System.out.print((url != null ? HttpLoadBench.load(url, clients, seconds, "taco serve at " + url)
+                        : HttpLoadBench.http(cascadeSizes.get(0), clients, seconds, work)).line());
             }
             return 0;
         }

@@ -2,14 +2,13 @@ package io.github.taco.cli;
 
 import io.github.taco.model.PretrainedText;
 import io.github.taco.model.onnx.OnnxBertImporter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code taco bert ...}: pretrained text encoders (currently {@code import}). */
 @Command(name = "bert", mixinStandardHelpOptions = true, description = "Pretrained text encoders for --bert.",

@@ -6,13 +6,12 @@ import io.github.taco.eval.CoinSegmentation;
 import io.github.taco.eval.FrameVectors;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
-import io.github.taco.model.Weights;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.Checkpoint;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code taco coin}: COIN action segmentation with a linear probe on the frozen video encoder. */
 @Command(name = "coin", header = "COIN action segmentation: a linear probe on the frozen video encoder.", mixinStandardHelpOptions = true, sortOptions = false,
@@ -78,7 +77,7 @@ final class CoinCommand implements Callable<Integer> {
                     ckpt.model().weights().manager());
             System.out.print(r.table());
             if (json != null) {
-                io.github.taco.io.AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.toMap()));
+                AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.toMap()));
             }
         }
         return 0;

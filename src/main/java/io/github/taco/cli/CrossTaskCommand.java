@@ -6,13 +6,12 @@ import io.github.taco.eval.CrossTaskEvaluator;
 import io.github.taco.eval.CrossTaskReader;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
-import io.github.taco.model.Weights;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.Checkpoint;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code taco crosstask}: zero-shot CrossTask step localization of a checkpoint. */
 @Command(name = "crosstask", header = "CrossTask action step localization with a checkpoint (zero-shot).", mixinStandardHelpOptions = true, sortOptions = false,
@@ -61,7 +60,7 @@ final class CrossTaskCommand implements Callable<Integer> {
                     new CrossTaskEvaluator.ModelScorer(ckpt.model(), ckpt.text(), tokenWeight, w));
             System.out.print(r.table(new CrossTaskReader(root).tasks()));
             if (json != null) {
-                io.github.taco.io.AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(CrossTaskEvaluator.toMap(r)));
             }
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +60,7 @@ final class DataCheckCommand implements Callable<Integer> {
 
     enum DatasetName { youcook2, msrvtt, activitynet, howto100m, univl }
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

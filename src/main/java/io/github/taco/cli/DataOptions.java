@@ -1,9 +1,10 @@
 package io.github.taco.cli;
 
 import io.github.taco.data.MissingPolicy;
-import picocli.CommandLine.Option;
-
+import io.github.taco.data.Split;
+import io.github.taco.eval.EvalRun;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /** The options that name a dataset on disk, shared by train, eval and index. */
 final class DataOptions {
@@ -31,15 +32,15 @@ final class DataOptions {
     }
 
     /** An evaluation of {@code checkpoint} on {@code split} of this data (taco eval, taco bench eval). */
-    io.github.taco.eval.EvalRun.Spec evalSpec(Path checkpoint, String split) {
-        io.github.taco.eval.EvalRun.Spec spec = new io.github.taco.eval.EvalRun.Spec();
+    EvalRun.Spec evalSpec(Path checkpoint, String split) {
+        EvalRun.Spec spec = new EvalRun.Spec();
         spec.checkpoint = checkpoint;
         spec.dataset = dataset;
         spec.annotations = annotations;
         spec.features = features;
         spec.fps = fps;
         spec.onMissing = missingPolicy();
-        spec.split = io.github.taco.data.Split.parse(split);
+        spec.split = Split.parse(split);
         return spec;
     }
 }

@@ -2,11 +2,10 @@ package io.github.taco.cli;
 
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.eval.Demo;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code taco demo}: the main job on the built-in synthetic benchmark. */
 @Command(name = "demo", header = "The main job: write the benchmark, train TACo and L1, evaluate, print both tables.", mixinStandardHelpOptions = true,

@@ -2,15 +2,17 @@ package io.github.taco.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.eval.EvalProtocol;
 import io.github.taco.eval.EvalRun;
 import io.github.taco.eval.RetrievalEvaluator;
-import io.github.taco.model.Weights;
+import io.github.taco.io.AtomicFiles;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code taco eval}: retrieval metrics of a checkpoint on a dataset split. */
 @Command(name = "eval", header = "Retrieval metrics of a checkpoint on a dataset split, both directions.", mixinStandardHelpOptions = true, sortOptions = false,
@@ -53,8 +55,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the metrics as JSON to this file.")
     Path json;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec commandSpec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
 
     @Override
     public Integer call() throws Exception {
@@ -63,15 +65,15 @@ final class EvalCommand implements Callable<Integer> {
         spec.topR = topR;
         spec.exhaustiveLimit = exhaustiveLimit;
         spec.dualSoftmax = dualSoftmax;
-        spec.protocol = io.github.taco.eval.EvalProtocol.parse(protocol);
+        spec.protocol = EvalProtocol.parse(protocol);
         RetrievalEvaluator.Report report = EvalRun.run(spec);
         var out = commandSpec.commandLine().getOut();
         out.print(report.table());
-        out.printf(java.util.Locale.ROOT, "evaluated %d clips in %.1f s (%s)%n", report.clips(), report.seconds(), report.profile().summary());
+        out.printf(Locale.ROOT, "evaluated %d clips in %.1f s (%s)%n", report.clips(), report.seconds(), report.profile().summary());
         out.flush();
         if (json != null) {
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toMap());
-            io.github.taco.io.AtomicFiles.writeString(json, text);
+            AtomicFiles.writeString(json, text);
         }
         return 0;
     }

@@ -6,24 +6,30 @@ import io.github.taco.data.Datasets;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
+import io.github.taco.index.CascadeSearcher;
+import io.github.taco.index.ClipIndex;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
 import io.github.taco.index.Indexer;
+import io.github.taco.index.SearchCalibration;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.index.solr.SolrClipIndex;
-import io.github.taco.train.Progress;
 import io.github.taco.model.Checkpoint;
+import io.github.taco.train.Progress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code taco index DIR ...}: builds, extends or prunes a video index. */
 @Command(name = "index", mixinStandardHelpOptions = true,
@@ -116,7 +122,7 @@ final class IndexCommand implements Callable<Integer> {
             + "(replaced or deleted clips); alone, nothing is embedded.")
     boolean compact;
 
-    @Option(names = "--calibrate-queries", defaultValue = "" + io.github.taco.index.SearchCalibration.DEFAULT_QUERIES,
+    @Option(names = "--calibrate-queries", defaultValue = "" + SearchCalibration.DEFAULT_QUERIES,
             description = {"After a build, search this many of the index's own captions to learn what a good match scores "
                     + "(calibration.json: each hit's confidence, the 'no good match' flag; docs/search.md). 0 skips it "
                     + "(default: ${DEFAULT-VALUE}; about 30 ms per caption)."})
@@ -154,13 +160,13 @@ final class IndexCommand implements Callable<Integer> {
         }
         if (deleteVideos != null && !deleteVideos.isEmpty()) {
             try (VideoIndex index = VideoIndex.open(dir, false)) {
-                List<String> absent = new java.util.ArrayList<>();
-                for (String v : new java.util.LinkedHashSet<>(deleteVideos)) {
+                List<String> absent = new ArrayList<>();
+                for (String v : new LinkedHashSet<>(deleteVideos)) {
                     if (index.clipsOfVideo(v).isEmpty()) {
                         absent.add(v);
                     }
                 }
-                int videos = new java.util.HashSet<>(deleteVideos).size() - absent.size();
+                int videos = new HashSet<>(deleteVideos).size() - absent.size();
                 int n = index.deleteVideos(deleteVideos);
                 out.printf("deleted %s of %s; %s left%n", plural(n, "clip"), plural(videos, "video"), plural(index.size(), "clip"));
                 for (String v : absent) {
@@ -213,17 +219,17 @@ final class IndexCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void calibrate(io.github.taco.index.ClipIndex index, Checkpoint ck, int queries, PrintWriter out) throws IOException {
+    private static void calibrate(ClipIndex index, Checkpoint ck, int queries, PrintWriter out) throws IOException {
         long t0 = System.nanoTime();
-        io.github.taco.index.SearchCalibration c = io.github.taco.index.SearchCalibration.measure(
-                new io.github.taco.index.CascadeSearcher(index, ck), index, queries);
+        SearchCalibration c = SearchCalibration.measure(
+                new CascadeSearcher(index, ck), index, queries);
         index.saveCalibration(c);
         double[] b = c.bestScores();
         out.printf(Locale.ROOT, "calibrated on %d of the index's captions in %.1f s: best-match score p5 %.2f, p50 %.2f "
                 + "(below p5: 'no good match'); each caption's own clip found best by %s (MRR %s), now the default order%n",
                 c.queries(), (System.nanoTime() - t0) / 1e9, b[(int) (0.05 * b.length)], b[b.length / 2], c.bestOrder().label(),
                 c.mrr().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey().label(), e.getValue()))
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                        .collect(Collectors.joining(", ")));
         out.flush();
     }
 

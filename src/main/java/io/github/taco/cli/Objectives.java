@@ -1,6 +1,7 @@
 package io.github.taco.cli;
 
 import java.util.List;
+import java.util.Locale;
 
 /** {@code --objective preset|paper} of taco train and taco ablate. */
 final class Objectives {
@@ -13,7 +14,7 @@ final class Objectives {
 
     /** True for "paper", false for "preset"; anything else is an error naming both. */
     static boolean paper(String objective) {
-        return switch (objective.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (objective.trim().toLowerCase(Locale.ROOT)) {
             case "paper" -> true;
             case "preset" -> false;
             default -> throw new IllegalArgumentException("--objective must be preset or paper, got '" + objective + "'");

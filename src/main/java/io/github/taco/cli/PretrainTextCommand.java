@@ -1,17 +1,16 @@
 package io.github.taco.cli;
 
-import io.github.taco.train.Preset;
 import io.github.taco.data.Split;
 import io.github.taco.model.TacoConfig;
+import io.github.taco.train.Preset;
 import io.github.taco.train.TextPretraining;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code taco pretrain-text}: masked-LM pre-training of a text encoder on a dataset's captions. */
 @Command(name = "pretrain-text", header = "Pre-train a text encoder (masked LM) on captions, for --bert.", mixinStandardHelpOptions = true,
@@ -86,7 +85,7 @@ final class PretrainTextCommand implements Callable<Integer> {
         spec.splits = splits.stream().map(Split::parse).toList();
         spec.heldOutSplit = heldOut.equalsIgnoreCase("none") ? null : Split.parse(heldOut);
         spec.vocabulary = vocab;
-        TacoConfig model = io.github.taco.train.Preset.parse(preset).model(1);
+        TacoConfig model = Preset.parse(preset).model(1);
         if (layers != null) {
             model.textLayers = layers;
         }

@@ -1,19 +1,19 @@
 package io.github.taco.cli;
 
 import io.github.taco.index.CascadeSearcher;
+import io.github.taco.index.ClipIndex;
+import io.github.taco.index.SearchCalibration;
 import io.github.taco.index.SearchHit;
 import io.github.taco.index.SearchResult;
-import io.github.taco.index.ClipIndex;
 import io.github.taco.model.Checkpoint;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code taco search INDEX "query"}: the cascade from the command line. */
 @Command(name = "search", mixinStandardHelpOptions = true,
@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 final class SearchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "[INDEX] QUERY", description = {"INDEX: index folder built by 'taco index' (not with --solr).",
             "QUERY: the text to search for; its words may be given unquoted (taco search idx cut the onion)."})
-    java.util.List<String> positional;
+    List<String> positional;
 
     @CommandLine.Mixin SolrOptions solr;
 
@@ -98,10 +98,10 @@ final class SearchCommand implements Callable<Integer> {
             }
             if (Boolean.TRUE.equals(match.noGoodMatch())) {
                 String why = !match.unseenWords().isEmpty() && (match.confidence() == null
-                        || match.confidence() >= io.github.taco.index.SearchCalibration.NO_GOOD_MATCH)
+                        || match.confidence() >= SearchCalibration.NO_GOOD_MATCH)
                         ? "the model never saw " + String.join(", ", match.unseenWords()) + " in training"
                         : String.format(Locale.ROOT, "the best clip scores below %.0f%% of the best matches of this index's own captions "
-                                + "(confidence %.0f%%)", 100 * (1 - io.github.taco.index.SearchCalibration.NO_GOOD_MATCH), 100 * match.confidence());
+                                + "(confidence %.0f%%)", 100 * (1 - SearchCalibration.NO_GOOD_MATCH), 100 * match.confidence());
                 out.println("NO GOOD MATCH: " + why + "; the clips below are the nearest, not answers");
             }
             if (match.mostlyUnknownWords()) {

@@ -2,15 +2,16 @@ package io.github.taco.cli;
 
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.ClipIndex;
-import io.github.taco.serve.SearchServer;
 import io.github.taco.model.Checkpoint;
+import io.github.taco.serve.SearchServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code taco serve --index DIR}: the HTTP API and search page. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -42,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
             + "Host header (repeatable), e.g. the machine's name when serving a LAN with --host 0.0.0.0.",
             "Loopback names and the --host address are always allowed; any other Host gets 403, so that a web page "
             + "elsewhere cannot reach this API through DNS rebinding."})
-    java.util.List<String> allowHosts = new java.util.ArrayList<>();
+    List<String> allowHosts = new ArrayList<>();
 
     @Option(names = "--log-queries", description = "Write each request's query string (what users searched for) into the access "
             + "log too. Without it the log (logger taco.access: time, method, path, status, latency) has none.")

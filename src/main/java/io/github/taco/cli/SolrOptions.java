@@ -3,11 +3,10 @@ package io.github.taco.cli;
 import io.github.taco.index.ClipIndex;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.index.solr.SolrClipIndex;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /** The options that point index, search and serve at a SolrCloud collection instead of an index folder. */
 final class SolrOptions {

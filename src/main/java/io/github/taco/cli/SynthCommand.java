@@ -11,7 +11,9 @@ import io.github.taco.data.synth.SynthData;
 import io.github.taco.data.synth.SyntheticBenchmark;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -149,7 +151,7 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--off-topic-rate", description = "Narration: chance of an off-topic sentence (default ${DEFAULT-VALUE}).")
     double offTopicRate = D.offTopicRate();
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** Options of the template grammar only: refused with --captions youcook2 rather than ignored. */
     private static final List<String> TEMPLATE_ONLY = List.of("--videos", "--train-videos", "--val-videos", "--narration-videos",
@@ -168,12 +170,12 @@ final class SynthCommand implements Callable<Integer> {
             List<String> fixed = parsed.matchedOptions().stream().map(o -> o.longestName())
                     .filter(n -> !WITH_VARIANT.contains(n)).distinct().toList();
             if (!fixed.isEmpty()) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--variant " + v.label() + " fixes its own settings: leave out "
+                throw new CommandLine.ParameterException(spec.commandLine(), "--variant " + v.label() + " fixes its own settings: leave out "
                         + String.join(", ", fixed));
             }
             if (v.captions() == Captions.TEMPLATE) {
                 if (baselines) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--baselines applies to the youcook2 renderings, not to --variant template");
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--baselines applies to the youcook2 renderings, not to --variant template");
                 }
                 return template();
             }
@@ -182,7 +184,7 @@ final class SynthCommand implements Callable<Integer> {
         Captions captions = Captions.parse(captionsName);
         List<String> wrong = (captions == Captions.YOUCOOK2 ? TEMPLATE_ONLY : YOUCOOK2_ONLY).stream().filter(parsed::hasMatchedOption).toList();
         if (!wrong.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.join(", ", wrong)
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join(", ", wrong)
                     + (wrong.size() == 1 ? " applies" : " apply") + " to --captions " + (captions == Captions.YOUCOOK2 ? "template" : "youcook2")
                     + " only, not to --captions " + captions.label());
         }
@@ -201,16 +203,16 @@ final class SynthCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         CaptionBenchmark.Summary s = annotations == null ? CaptionBenchmark.generateTo(c, out) : CaptionBenchmark.generateTo(c, annotations, out);
         var o = spec.commandLine().getOut();
-        o.printf(java.util.Locale.ROOT, "wrote %d videos, %d clips (%d distinct content lemmas, %d seconds of features) to %s in %.1f s%n",
+        o.printf(Locale.ROOT, "wrote %d videos, %d clips (%d distinct content lemmas, %d seconds of features) to %s in %.1f s%n",
                 s.videos(), s.clips(), s.lemmas(), s.frames(), out, (System.nanoTime() - t0) / 1e9);
-        o.printf(java.util.Locale.ROOT, "noise %.2f: per-frame signal-to-noise %.3f (mean |content|² inside a step / noise²)%n", c.noise(), s.snr());
+        o.printf(Locale.ROOT, "noise %.2f: per-frame signal-to-noise %.3f (mean |content|² inside a step / noise²)%n", c.noise(), s.snr());
         if (c.fps() != 1) {
             o.printf("%d feature frames per second: read them with --fps %d%n", c.fps(), c.fps());
         }
         if (baselines) {
             o.flush();
             RenderedBaselines.Report r = RenderedBaselines.run(out, 0);
-            o.printf(java.util.Locale.ROOT, "text→video R@1 on %d validation clips: oracle %.2f, ridge %.2f, text-blind %.2f (chance %.2f)%n",
+            o.printf(Locale.ROOT, "text→video R@1 on %d validation clips: oracle %.2f, ridge %.2f, text-blind %.2f (chance %.2f)%n",
                     r.clips(), 100 * r.oracle(), 100 * r.ridge(), 100 * r.textBlind(), 100.0 / r.clips());
         }
         o.flush();

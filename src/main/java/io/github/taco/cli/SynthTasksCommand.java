@@ -1,11 +1,10 @@
 package io.github.taco.cli;
 
 import io.github.taco.data.synth.SyntheticTasks;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code taco synth-tasks}: CrossTask and COIN stand-ins from a synthetic benchmark. */
 @Command(name = "synth-tasks", header = "Write synthetic CrossTask and COIN stand-ins from a 'taco synth' folder.",

@@ -4,6 +4,7 @@ import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TagSet;
 import io.github.taco.text.TextPipeline;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -70,7 +71,7 @@ public final class TextCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(java.io.PrintWriter out, EncodedText e) {
+    private static void print(PrintWriter out, EncodedText e) {
         out.println("caption: " + e.text());
         out.printf("%3s  %-16s %6s %5s  %-6s %-8s %s%n", "#", "piece", "id", "word", "tag", "interest", "weight");
         for (int i = 0; i < e.length(); i++) {

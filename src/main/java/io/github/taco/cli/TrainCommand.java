@@ -1,22 +1,25 @@
 package io.github.taco.cli;
 
-import io.github.taco.train.Preset;
+import io.github.taco.eval.CascadeCalibration;
+import io.github.taco.eval.CascadeRanker;
+import io.github.taco.eval.EvalRun;
 import io.github.taco.eval.RetrievalEvaluator;
-import io.github.taco.model.TacoConfig;
 import io.github.taco.model.PretrainedText;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.train.Preset;
 import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code taco train}: trains a TACo model on a dataset. */
 @Command(name = "train", header = "Train a TACo model on pre-extracted video features and captions.", mixinStandardHelpOptions = true, sortOptions = false,
@@ -163,12 +166,12 @@ final class TrainCommand implements Callable<Integer> {
             "--preset", "--config", "--resume", "--objective", "--on-stall", "--overwrite", "--init", "--bert", "--vocab", "--losses",
             "--help", "--version");
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec commandSpec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
 
     /** Each flag given, as the override of its key ({@link #KEYS}), in the order the options are declared. */
     private void applyFlags(TrainingRun.Spec spec) {
-        for (picocli.CommandLine.Model.OptionSpec option : commandSpec.options()) {
+        for (CommandLine.Model.OptionSpec option : commandSpec.options()) {
             String key = KEYS.get(option.longestName());
             if (key == null || option.getValue() == null) {
                 continue;
@@ -202,15 +205,15 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("validation: " + r.validation());
         }
         if (spec.train.calibrationVideos > 0 && spec.model.useL3 && r.stepsTrained() > 0) {
-            System.out.println(io.github.taco.eval.CascadeCalibration.calibrate(evalData(spec, r.checkpoint()), spec.trainSplit, spec.train.calibrationVideos,
-                    io.github.taco.eval.CascadeRanker.DEFAULT_TOP_R).describe());
+            System.out.println(CascadeCalibration.calibrate(evalData(spec, r.checkpoint()), spec.trainSplit, spec.train.calibrationVideos,
+                    CascadeRanker.DEFAULT_TOP_R).describe());
         }
         return 0;
     }
 
     /** How the run read its data, for the calibration of its checkpoint's cascade. */
-    static io.github.taco.eval.EvalRun.Spec evalData(TrainingRun.Spec spec, java.nio.file.Path checkpoint) {
-        io.github.taco.eval.EvalRun.Spec e = new io.github.taco.eval.EvalRun.Spec();
+    static EvalRun.Spec evalData(TrainingRun.Spec spec, Path checkpoint) {
+        EvalRun.Spec e = new EvalRun.Spec();
         e.checkpoint = checkpoint;
         e.dataset = spec.dataset;
         e.annotations = spec.annotations;

@@ -1,6 +1,5 @@
 package io.github.taco.eval;
 
-import io.github.taco.train.Preset;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,26 +10,29 @@ import io.github.taco.data.synth.BenchmarkVariant;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.data.synth.RenderConfig;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.Negatives;
-import io.github.taco.model.Similarity;
 import io.github.taco.model.PretrainedText;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
-import io.github.taco.model.Weights;
 import io.github.taco.text.TagSet;
+import io.github.taco.train.Preset;
+import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The paper's ablations on the synthetic benchmark: Table 3 (which losses, which negatives) and
@@ -244,7 +246,7 @@ public final class Ablation {
                         + String.join(", ", ROW_KEYS));
             }
         }
-        io.github.taco.train.RunConfigFile.applyOverrides(preset, overrides);
+        RunConfigFile.applyOverrides(preset, overrides);
         try {
             TacoConfig model = preset.model.copy();
             model.featureDim = Math.max(1, model.featureDim); // the benchmark's width is set when a row trains
@@ -291,7 +293,7 @@ public final class Ablation {
                     t.train.usePaperObjective(t.model);
                 }
                 if (settings.overrides() != null) {
-                    io.github.taco.train.RunConfigFile.applyOverrides(t, settings.overrides());
+                    RunConfigFile.applyOverrides(t, settings.overrides());
                 }
                 row.change.accept(t.model);
                 t.model.similarity = settings.similarity;
@@ -415,9 +417,9 @@ public final class Ablation {
      */
     static List<Run> record(Path out, Run run) throws IOException {
         Files.createDirectories(out);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out.resolve(".results.lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                java.nio.channels.FileLock lock = ch.lock()) {
+        try (FileChannel ch = FileChannel.open(out.resolve(".results.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = ch.lock()) {
             List<Run> runs = new ArrayList<>(existing(out));
             runs.removeIf(r -> r.row().equals(run.row()) && r.seed() == run.seed());
             runs.add(run);
@@ -428,8 +430,8 @@ public final class Ablation {
 
     static void write(Path out, List<Run> runs) throws IOException {
         Files.createDirectories(out);
-        io.github.taco.io.AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
-        io.github.taco.io.AtomicFiles.writeString(out.resolve("table.md"), AblationReport.markdown(runs));
+        AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
+        AtomicFiles.writeString(out.resolve("table.md"), AblationReport.markdown(runs));
         AblationReport.writeChart(out.resolve("chart.png"), runs);
     }
 }

@@ -1,20 +1,22 @@
 package io.github.taco.eval;
 
-import io.github.taco.train.Preset;
 import io.github.taco.model.Similarity;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-
+import io.github.taco.train.Preset;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * The report of an ablation ({@link Ablation}): per-row statistics over seeds, the markdown table
@@ -72,7 +74,7 @@ final class AblationReport {
                 + " (no std for a single seed).%n%n",
                 set.benchmark() == null ? "Template (synthetic captions)" : "Built-in (" + set.benchmark() + ")",
                 set.evalClips() == 0 ? "all" : Integer.toString(set.evalClips()),
-                java.math.BigDecimal.valueOf(set.dropoutValue()).stripTrailingZeros().toPlainString(), set.steps(), secs,
+                BigDecimal.valueOf(set.dropoutValue()).stripTrailingZeros().toPlainString(), set.steps(), secs,
                 runs.stream().map(Ablation.Run::seed).distinct().sorted().toList(), set.topR()));
         if (set.batch() != preset.batch() || set.temperature() != preset.temperature() || set.similarity() != preset.similarity()) {
             sb.append("Changed from the preset for every row:")
@@ -102,7 +104,7 @@ final class AblationReport {
         List<Ablation.Run> stalled = runs.stream().filter(r -> r.stall() != null).toList();
         sb.append(stalled.isEmpty() ? "\nNo run stalled (StallDetector, docs/benchmark-family.md).\n"
                 : "\nStalled runs (trained on with --on-stall warn; their R@1 is in the means above): " + stalled.stream()
-                        .map(r -> r.row() + " seed " + r.seed() + " (" + r.stall() + ")").collect(java.util.stream.Collectors.joining("; ")) + ".\n");
+                        .map(r -> r.row() + " seed " + r.seed() + " (" + r.stall() + ")").collect(Collectors.joining("; ")) + ".\n");
         sb.append(comparisons(stats));
         return sb.toString();
     }
@@ -146,7 +148,7 @@ final class AblationReport {
                 stats.values().stream().map(RowStats::r1).toList(), stats.values().stream().map(RowStats::r1Std).toList());
         Path tmp = png.resolveSibling(".chart");
         BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(tmp + ".png"), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(Path.of(tmp + ".png"), png, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String meanStd(double mean, double std, boolean spread) {

@@ -1,21 +1,22 @@
 package io.github.taco.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.data.Batch;
 import io.github.taco.data.CalibrationVideos;
 import io.github.taco.data.Dataset;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.Split;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * [ours] The inference cascade's weights chosen per checkpoint (docs/method.md §5 fixes them at
@@ -89,7 +90,7 @@ public final class CascadeCalibration {
         spec.topR = topR;
         int[] clips = new int[1];
         Map<List<Double>, Double> grid = EvalRun.run(spec, (model, batches) -> {
-            clips[0] = batches.stream().mapToInt(io.github.taco.data.Batch::size).sum();
+            clips[0] = batches.stream().mapToInt(Batch::size).sum();
             return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(topR, 0)).cascadeGrid(batches, W2, W3);
         });
         List<Double> paper = List.of(0.5, 1.0);
@@ -106,8 +107,8 @@ public final class CascadeCalibration {
         TacoConfig config = TacoConfig.read(configFile);
         config.weightS2 = choice.weightS2();
         config.weightS3 = choice.weightS3();
-        io.github.taco.io.AtomicFiles.writeString(configFile, config.toJson());
-        io.github.taco.io.AtomicFiles.writeString(data.checkpoint.resolve(FILE),
+        AtomicFiles.writeString(configFile, config.toJson());
+        AtomicFiles.writeString(data.checkpoint.resolve(FILE),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(choice));
         LOG.info("{}", choice.describe());
         return choice;

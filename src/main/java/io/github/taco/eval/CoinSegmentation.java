@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.VideoFeatures;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
@@ -91,7 +91,7 @@ public final class CoinSegmentation {
         }
 
         public String table() {
-            return String.format(java.util.Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "COIN frame accuracy: %.2f%% (all %d frames), %.2f%% without background (%d frames)%n"
                             + "probe: %d classes, %d training videos (%d frames), %d testing videos, loss %.3f -> %.3f%s%n",
                     accuracy.accuracy(), accuracy.frames(), accuracy.accuracyWithoutBackground(), accuracy.foregroundFrames(),

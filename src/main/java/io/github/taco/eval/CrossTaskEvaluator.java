@@ -5,14 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.io.EnumNames;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -64,10 +65,10 @@ public final class CrossTaskEvaluator {
         ALL;
 
         public static Split parse(String s) {
-            return io.github.taco.io.EnumNames.parse(Split.class, s, "CrossTask split", v -> switch (v) {
-                case VAL -> java.util.List.of("val", "validation");
-                case TRAIN -> java.util.List.of("train");
-                case ALL -> java.util.List.of("all");
+            return EnumNames.parse(Split.class, s, "CrossTask split", v -> switch (v) {
+                case VAL -> List.of("val", "validation");
+                case TRAIN -> List.of("train");
+                case ALL -> List.of("all");
             });
         }
     }
@@ -157,7 +158,7 @@ public final class CrossTaskEvaluator {
             if (f.frames() < s) {
                 tooShort++;
                 frames = new int[s];
-                java.util.Arrays.fill(frames, -1);
+                Arrays.fill(frames, -1);
             } else {
                 float[][] sim = scorer.similarity(task, f);
                 if (sim.length != f.frames() || (sim.length > 0 && sim[0].length != s)) {

@@ -1,21 +1,26 @@
 package io.github.taco.eval;
 
-import io.github.taco.train.Preset;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.data.Split;
 import io.github.taco.data.YouCook2Reader;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.data.synth.CaptionBenchmark;
-import io.github.taco.model.TacoConfig;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.PretrainedText;
+import io.github.taco.train.Preset;
 import io.github.taco.train.TrainingRun;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The main job on the built-in data: write the benchmark (YouCook2's real captions with rendered
@@ -136,7 +141,7 @@ public final class Demo {
     /** The L1 baseline's evaluation, written by the child JVM into its run folder. */
     static final String BASELINE_REPORT = "eval.json";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static RetrievalEvaluator.Report readReport(Path file) throws IOException {
         try {
@@ -151,11 +156,11 @@ public final class Demo {
      * training), and TACo's evaluation would leave the other core idle once the L1 child has exited.
      */
     private static void useAllCores() {
-        if ("PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
             int cores = Runtime.getRuntime().availableProcessors();
-            if (ai.djl.pytorch.jni.JniUtils.getNumThreads() < cores) {
+            if (JniUtils.getNumThreads() < cores) {
                 LOG.info("evaluating with {} engine threads (the L1 baseline has finished)", cores);
-                ai.djl.pytorch.jni.JniUtils.setNumThreads(cores);
+                JniUtils.setNumThreads(cores);
             }
         }
     }
@@ -164,7 +169,7 @@ public final class Demo {
     private static Process startBaseline(Path synth, Path out, long seed, long steps, int threads, Path bert) throws IOException {
         Files.createDirectories(out);
         String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin,
+        List<String> cmd = new ArrayList<>(List.of(javaBin,
                 "-Xmx" + Math.max(1, Runtime.getRuntime().maxMemory() / 2 / (1 << 20)) + "m",
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), Demo.class.getName(),
@@ -192,7 +197,7 @@ public final class Demo {
         TrainingRun.Result trained = TrainingRun.run(s);
         // evaluated here, on this JVM's core, while TACo still trains or evaluates in the parent
         RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), Path.of(args[0]), 0);
-        io.github.taco.io.AtomicFiles.writeString(Path.of(args[1]).resolve(BASELINE_REPORT), JSON.writeValueAsString(report));
+        AtomicFiles.writeString(Path.of(args[1]).resolve(BASELINE_REPORT), JSON.writeValueAsString(report));
     }
 
     /** The demo's training: the cpu preset, full objective, periodic validation on 500 held-out clips. */
@@ -200,7 +205,7 @@ public final class Demo {
         try {
             return trainingSpec(synth, outDir, seed, null);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // only reading a BERT folder can fail
+            throw new UncheckedIOException(e); // only reading a BERT folder can fail
         }
     }
 

@@ -1,7 +1,7 @@
 package io.github.taco.eval;
 
 import io.github.taco.data.Split;
-
+import io.github.taco.io.EnumNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ public enum EvalProtocol {
 
     /** all or milnce (any case); anything else is an error naming them. */
     public static EvalProtocol parse(String s) {
-        return io.github.taco.io.EnumNames.parse(EvalProtocol.class, s, "protocol");
+        return EnumNames.parse(EvalProtocol.class, s, "protocol");
     }
 
     public String configName() {

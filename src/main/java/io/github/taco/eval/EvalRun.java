@@ -10,16 +10,19 @@ import io.github.taco.data.MissingPolicy;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
-import io.github.taco.model.TacoConfig;
 import io.github.taco.model.Checkpoint;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.train.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retrieval evaluation of a checkpoint on a dataset split (docs/method.md §7), including zero-shot
@@ -45,7 +48,7 @@ public final class EvalRun {
         public boolean dualSoftmax;
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         /** Only the clips of these videos (null: every clip of the split). */
-        public java.util.Set<String> videos;
+        public Set<String> videos;
         /** Which clips of the split the papers being compared with scored ({@link EvalProtocol}). */
         public EvalProtocol protocol = EvalProtocol.ALL;
     }
@@ -58,7 +61,7 @@ public final class EvalRun {
             LOG.info("evaluating {} clips of {} {} with {}", batches.stream().mapToInt(Batch::size).sum(), spec.dataset, spec.split, spec.checkpoint);
             return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit, spec.dualSoftmax)).evaluate(batches);
         }, splitClips);
-        return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(java.util.Locale.ROOT), r.clips(),
+        return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(Locale.ROOT), r.clips(),
                 splitClips[0], "one query per clip, its first caption, against every clip", TIES,
                 spec.protocol != EvalProtocol.ALL ? spec.protocol.describe()
                         : "msrvtt".equalsIgnoreCase(spec.dataset) && spec.split == Split.TEST ? MSRVTT_1K_A : null));
@@ -73,7 +76,7 @@ public final class EvalRun {
     /** What is done with the checkpoint's model and the split's query batches (e.g. a benchmark). */
     @FunctionalInterface
     public interface Use<T> {
-        T apply(io.github.taco.model.TacoModel model, List<Batch> batches) throws IOException;
+        T apply(TacoModel model, List<Batch> batches) throws IOException;
     }
 
     /** Reads and checks the data as {@link #run(Spec)} does, then hands the model and the batches to {@code use}. */
@@ -89,7 +92,7 @@ public final class EvalRun {
             clips = clips.stream().filter(c -> spec.videos.contains(c.videoId())).toList();
         }
         spec.protocol.check(spec.dataset, spec.split);
-        java.util.Set<String> protocolVideos = spec.protocol.videos();
+        Set<String> protocolVideos = spec.protocol.videos();
         if (protocolVideos != null) {
             clips = clips.stream().filter(c -> protocolVideos.contains(c.videoId())).toList();
             long videos = clips.stream().map(Clip::videoId).distinct().count();
@@ -106,7 +109,7 @@ public final class EvalRun {
             if (store.dim() != c.featureDim) {
                 throw new IOException(spec.features + " has " + store.dim() + "-d features, the checkpoint expects " + c.featureDim);
             }
-            java.util.Set<String> leftOut = io.github.taco.train.TrainingRun.preflight(dataset.only(java.util.Set.of(spec.split)), store,
+            Set<String> leftOut = TrainingRun.preflight(dataset.only(Set.of(spec.split)), store,
                     spec.onMissing, c.maxFrames).leftOut();
             if (!leftOut.isEmpty()) {
                 clips = clips.stream().filter(cl -> !leftOut.contains(cl.clipId())).toList();

@@ -1,7 +1,7 @@
 package io.github.taco.eval;
 
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * COIN action segmentation frame accuracy (docs/method.md §7), with and without the background class.

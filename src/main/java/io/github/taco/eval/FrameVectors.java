@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.taco.features.VideoFeatures;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import java.util.Arrays;
 
 /**
  * Per-frame video-encoder outputs x^k of a whole video, for frame-level tasks (CrossTask step
@@ -57,7 +58,7 @@ public record FrameVectors(int frames, int dim, float[] data, boolean normalised
         float[] feats = new float[windows * window * f.dim()];
         System.arraycopy(f.data(), 0, feats, 0, f.data().length); // windows are consecutive rows
         float[] mask = new float[windows * window];
-        java.util.Arrays.fill(mask, 0, t, 1f);
+        Arrays.fill(mask, 0, t, 1f);
         try (NDManager m = model.weights().manager().newSubManager()) {
             NDArray x = model.encodeVideo(m.create(feats, new Shape(windows, window, f.dim())),
                     m.create(mask, new Shape(windows, window)));

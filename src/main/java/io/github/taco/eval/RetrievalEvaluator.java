@@ -5,18 +5,23 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.github.taco.data.Batch;
 import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
+import io.github.taco.train.Validator;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Text→video and video→text retrieval on a set of clips (docs/method.md §7), with exact scores: s1 alone,
@@ -128,7 +133,7 @@ public final class RetrievalEvaluator {
     }
 
     static String weight(double w) {
-        return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
     }
 
     /**
@@ -222,7 +227,7 @@ public final class RetrievalEvaluator {
      * Runs {@code use} on the encoder outputs of {@code batches}, with the model in evaluation mode (no dropout)
      * and no gradients; the arrays live until {@code use} returns, and the model's mode is restored.
      */
-    private <T> T withEncoded(List<Batch> batches, java.util.function.Function<Encoded, T> use) {
+    private <T> T withEncoded(List<Batch> batches, Function<Encoded, T> use) {
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
         try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
@@ -269,7 +274,7 @@ public final class RetrievalEvaluator {
      * Periodic validation for training: text→video R@1 of s1 and of s1 + 0.5·s2, logged as
      * {@code val_r1_s1} and {@code val_r1_s12} (no fusion: it would dominate the time).
      */
-    public static io.github.taco.train.Validator validator() {
+    public static Validator validator() {
         return (model, batches) -> {
             Report r = new RetrievalEvaluator(model, new Options(0, 0)).evaluate(batches);
             Map<String, Double> m = new LinkedHashMap<>();
@@ -406,7 +411,7 @@ public final class RetrievalEvaluator {
         private final Encoded e;
         private int[] textLength;
         private int[] frameCount;
-        private final Map<Long, Float> cache = new java.util.concurrent.ConcurrentHashMap<>(); // read by the parallel ranking
+        private final Map<Long, Float> cache = new ConcurrentHashMap<>(); // read by the parallel ranking
         private final Profile.Builder profile;
         private TacoModel.FusionInputs inputs;
 
@@ -418,7 +423,7 @@ public final class RetrievalEvaluator {
         /** Runs the fusion on every pair {text, video} of {@code pairs} not computed yet. */
         synchronized void fill(List<long[]> pairs) {
             List<long[]> todo = new ArrayList<>();
-            java.util.Set<Long> seen = new java.util.HashSet<>();
+            Set<Long> seen = new HashSet<>();
             for (long[] p : pairs) {
                 long k = key((int) p[0], (int) p[1]);
                 if (!cache.containsKey(k) && seen.add(k)) todo.add(p);
@@ -431,7 +436,7 @@ public final class RetrievalEvaluator {
                 textLength = lengths(e.tokenMask);
                 frameCount = lengths(e.frameMask);
             }
-            todo.sort(java.util.Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]]).thenComparingInt(p -> textLength[(int) p[0]]));
+            todo.sort(Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]]).thenComparingInt(p -> textLength[(int) p[0]]));
             int s = 0;
             while (s < todo.size()) {
                 int lt = 0, lm = 0, end = s;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Tells, within {@value #WINDOW} steps (a collapse) or {@value #STALL_PERSISTENCE} (stalled encoders) after the warm-up, when a run has stopped learning, so that it is not trained on
@@ -219,7 +220,7 @@ public final class StallDetector {
     }
 
     /** Mean over the window's steps where the value is defined (L3 is NaN before its gate opens); NaN if none. */
-    private double mean(java.util.function.ToDoubleFunction<Trainer.StepResult> f) {
+    private double mean(ToDoubleFunction<Trainer.StepResult> f) {
         double s = 0;
         int n = 0;
         for (Trainer.StepResult r : window) {

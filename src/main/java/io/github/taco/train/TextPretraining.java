@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,23 +15,25 @@ import io.github.taco.data.Clip;
 import io.github.taco.data.Dataset;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.Split;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.MaskedLmHead;
 import io.github.taco.model.Scalars;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
 import io.github.taco.text.TextPipeline;
 import io.github.taco.text.WordPieceTokenizer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pre-trains a text encoder with BERT's masked-language-model objective on a dataset's captions and
@@ -181,7 +184,7 @@ public final class TextPretraining {
                 } finally {
                     model.setTraining(false);
                 }
-                progress.step(step + 1, String.format(java.util.Locale.ROOT, "masked-LM loss %.3f", last));
+                progress.step(step + 1, String.format(Locale.ROOT, "masked-LM loss %.3f", last));
             }
         }
         return last;
@@ -260,12 +263,12 @@ public final class TextPretraining {
         int tokens = 0;
         model.setTraining(false);
         for (int from = 0; from < captions.length; from += spec.train.batchSize) {
-            int[][] batch = java.util.Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.train.batchSize));
+            int[][] batch = Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.train.batchSize));
             Masked m = mask(batch, spec.maskRate, maskId, model.config().vocabSize, random);
             try (NDManager scope = model.weights().manager().newSubManager()) {
                 NDArray logProbs = logProbs(model, head, m, scope);
                 lossSum += crossEntropy(logProbs, m).getFloat() * m.labels().length;
-                correct += logProbs.argMax(1).eq(scope.create(m.labels())).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+                correct += logProbs.argMax(1).eq(scope.create(m.labels())).sum().toType(DataType.INT64, false).getLong();
                 tokens += m.labels().length;
             }
         }
@@ -312,7 +315,7 @@ public final class TextPretraining {
         Files.createDirectories(spec.outDir);
         try (NDManager tmp = model.weights().manager().newSubManager()) {
             // Hugging Face names: the text encoder under bert.*, the head's own names; video and fusion left out.
-            Map<String, NDArray> tensors = new java.util.LinkedHashMap<>();
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
             model.weights().asMap().forEach((name, a) -> {
                 if (TacoModel.isTextEncoderWeight(name)) { // not text.proj: a BERT has no projection to d
                     tensors.put("bert." + name.substring("text.".length()), a);
@@ -326,7 +329,7 @@ public final class TextPretraining {
                 copy.setName(name);
                 list.add(copy);
             });
-            io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+            AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
         }
         TacoConfig c = model.config();
         ObjectNode cfg = JSON.createObjectNode();
@@ -358,9 +361,9 @@ public final class TextPretraining {
             how.put("held_out_loss", r.after().loss());
             how.put("held_out_accuracy", r.after().accuracy());
         }
-        io.github.taco.io.AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
+        AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
         byte[] bytes = tokenizer.sourceBytes();
-        io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(io.github.taco.text.WordPieceTokenizer.nameInFolder(tokenizer.source())),
+        AtomicFiles.write(spec.outDir.resolve(WordPieceTokenizer.nameInFolder(tokenizer.source())),
                 out -> out.write(bytes));
     }
 }

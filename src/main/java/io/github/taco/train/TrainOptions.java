@@ -2,6 +2,7 @@ package io.github.taco.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.model.TacoConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -141,7 +142,7 @@ public final class TrainOptions {
 
     /** A copy (the settings a trainer keeps are then not changed by its caller). */
     public TrainOptions copy() {
-        return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(this, TrainOptions.class);
+        return new ObjectMapper().convertValue(this, TrainOptions.class);
     }
 
     public TrainOptions validate() {

@@ -3,22 +3,29 @@ package io.github.taco.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.data.Batch;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training loop's core: one optimisation step on a batch, and exact checkpoints.
@@ -67,8 +74,8 @@ public final class Trainer implements AutoCloseable {
     /** The step from which L3 is on ({@link TrainOptions#l3StartAccuracy}); −1 while the gate is closed. */
     private long l3From;
     /** s1's in-batch text→video top-1 accuracy of the last steps, oldest first, while the gate is closed. */
-    private final java.util.ArrayDeque<Double> recentAccuracy = new java.util.ArrayDeque<>();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
+    private final ArrayDeque<Double> recentAccuracy = new ArrayDeque<>();
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     public Trainer(TacoModel model, TrainOptions options) {
         this.model = model;
@@ -135,7 +142,7 @@ public final class Trainer implements AutoCloseable {
             if (!Double.isFinite(norm)) {
                 // Skip the update (as mixed-precision loss scaling does) rather than lose the run; a
                 // streak of them means training has diverged.
-                java.util.List<String> bad = optimizer.nonFiniteGradients();
+                List<String> bad = optimizer.nonFiniteGradients();
                 optimizer.zeroGradients();
                 String what = "a non-finite gradient (" + (bad.isEmpty() ? "norm overflow" : bad.size() + " tensors, e.g. "
                         + bad.subList(0, Math.min(3, bad.size()))) + ")";
@@ -170,8 +177,8 @@ public final class Trainer implements AutoCloseable {
             return;
         }
         long k = s1.getShape().get(0);
-        float[] hits = s1.argMax(1).eq(s1.getManager().arange(k).toType(ai.djl.ndarray.types.DataType.INT64, false))
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] hits = s1.argMax(1).eq(s1.getManager().arange(k).toType(DataType.INT64, false))
+                .toType(DataType.FLOAT32, false).toFloatArray();
         double acc = 0;
         for (float h : hits) {
             acc += h;
@@ -185,7 +192,7 @@ public final class Trainer implements AutoCloseable {
             l3From = step + 1;
             recentAccuracy.clear();
             LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: L3 joins the objective from step {}",
-                    step, String.format(java.util.Locale.ROOT, "%.3f", mean), TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
+                    step, String.format(Locale.ROOT, "%.3f", mean), TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
         }
     }
 
@@ -202,7 +209,7 @@ public final class Trainer implements AutoCloseable {
     public void save(Path dir, Map<String, Path> extras) throws IOException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(abs, true);
+        Path tmp = AtomicFiles.tempSibling(abs, true);
         try {
             model.save(tmp);
             optimizer.save(tmp.resolve(OPTIMIZER_FILE));
@@ -213,22 +220,22 @@ public final class Trainer implements AutoCloseable {
             state.put("l3_from", l3From);
             state.set("l3_gate_accuracy", JSON.valueToTree(recentAccuracy));
             state.set("options", JSON.valueToTree(options));
-            io.github.taco.io.AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
+            AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
             for (Map.Entry<String, Path> e : extras.entrySet()) {
                 Files.copy(e.getValue(), tmp.resolve(e.getKey()));
             }
             Path old = null;
             if (Files.exists(abs)) {
                 old = abs.resolveSibling("." + abs.getFileName() + ".old" + System.nanoTime());
-                Files.move(abs, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                org.apache.lucene.util.IOUtils.rm(old);
+                IOUtils.rm(old);
             }
         } finally {
             if (Files.exists(tmp)) {
-                org.apache.lucene.util.IOUtils.rm(tmp);
+                IOUtils.rm(tmp);
             }
         }
     }

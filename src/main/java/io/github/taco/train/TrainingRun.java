@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Batch;
 import io.github.taco.data.BatchBuilder;
+import io.github.taco.data.CalibrationVideos;
+import io.github.taco.data.CheckReport;
 import io.github.taco.data.Clip;
 import io.github.taco.data.DataLoaders;
 import io.github.taco.data.Dataset;
+import io.github.taco.data.DatasetChecker;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.LoaderConfig;
 import io.github.taco.data.MissingPolicy;
@@ -17,6 +20,7 @@ import io.github.taco.data.Split;
 import io.github.taco.features.CachedFeatureStore;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
+import io.github.taco.io.EnumNames;
 import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
@@ -24,18 +28,26 @@ import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.github.taco.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole training run (docs/method.md §6): data, text pipeline with the training IDF, model, the loop with
@@ -88,7 +100,7 @@ public final class TrainingRun {
          * The settings the user gave ("model.hiddenSize", "train.batchSize", ...: flags and YAML keys),
          * checked against the checkpoint on {@link #resume} ({@link ResumeCheck}).
          */
-        public java.util.Set<String> given = new java.util.TreeSet<>();
+        public Set<String> given = new TreeSet<>();
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         public long logEvery = 10;
         /** What to do when the run stops learning ({@link StallDetector}): stop (default) or warn and go on. */
@@ -119,7 +131,7 @@ public final class TrainingRun {
 
         /** fail or warn (any case); anything else is an error naming them. */
         public static OnStall parse(String s) {
-            return io.github.taco.io.EnumNames.parse(OnStall.class, s, "--on-stall");
+            return EnumNames.parse(OnStall.class, s, "--on-stall");
         }
     }
 
@@ -165,8 +177,8 @@ public final class TrainingRun {
             UsableClips usable = usableClips(spec, train, validation, dataset, store);
             train = usable.train();
             validation = usable.validation();
-            io.github.taco.data.CheckReport check = usable.check();
-            java.util.Set<String> leftOut = usable.leftOut();
+            CheckReport check = usable.check();
+            Set<String> leftOut = usable.leftOut();
             Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
             Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
             idf.save(idfFile);
@@ -182,7 +194,7 @@ public final class TrainingRun {
                 DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(), leftOut.size());
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
-                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt, Map.of(io.github.taco.text.WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt, Map.of(WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
                 } finally {
                     trainer.model().close();
                     trainer.close();
@@ -217,7 +229,7 @@ public final class TrainingRun {
                         + "); continue it with --resume, or replace it with --overwrite");
             }
             LOG.info("--overwrite: replacing the run in {}", spec.outDir);
-            org.apache.lucene.util.IOUtils.rm(ckpt);
+            IOUtils.rm(ckpt);
             Files.deleteIfExists(metrics);
         }
         Files.createDirectories(spec.outDir);
@@ -225,7 +237,7 @@ public final class TrainingRun {
     }
 
     /** What setup keeps of the splits: the clips that train and validate, and what the pre-flight check found. */
-    private record UsableClips(List<Clip> train, List<Clip> validation, io.github.taco.data.CheckReport check, java.util.Set<String> leftOut) {}
+    private record UsableClips(List<Clip> train, List<Clip> validation, CheckReport check, Set<String> leftOut) {}
 
     /**
      * Setup, second step: the pre-flight check of every feature file the run reads, the clips it leaves out
@@ -233,11 +245,11 @@ public final class TrainingRun {
      */
     private static UsableClips usableClips(Spec spec, List<Clip> train, List<Clip> validation, Dataset dataset, FeatureStore store)
             throws IOException {
-        io.github.taco.data.CheckReport check = preflight(spec, dataset, store);
-        java.util.Set<String> leftOut = check == null ? java.util.Set.of() : check.leftOut();
+        CheckReport check = preflight(spec, dataset, store);
+        Set<String> leftOut = check == null ? Set.of() : check.leftOut();
         if (!leftOut.isEmpty()) {
-            train = new java.util.ArrayList<>(train);
-            validation = new java.util.ArrayList<>(validation);
+            train = new ArrayList<>(train);
+            validation = new ArrayList<>(validation);
             train.removeIf(c -> leftOut.contains(c.clipId()));
             validation.removeIf(c -> leftOut.contains(c.clipId()));
             LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
@@ -247,16 +259,16 @@ public final class TrainingRun {
         } else if (spec.train.calibrationVideos > 0) {
             // chosen from the split as annotated, before the pre-flight check left clips out: the calibration after
             // training finds the same videos from the annotations alone
-            List<io.github.taco.data.Clip> annotated = dataset.clips(spec.trainSplit);
-            java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(annotated, spec.train.calibrationVideos);
-            train = new java.util.ArrayList<>(train);
+            List<Clip> annotated = dataset.clips(spec.trainSplit);
+            Set<String> held = CalibrationVideos.choose(annotated, spec.train.calibrationVideos);
+            train = new ArrayList<>(train);
             int before = train.size();
             train.removeIf(c -> held.contains(c.videoId()));
             if (held.isEmpty()) {
                 LOG.warn("train.calibrationVideos {}: the training split has {} videos; at most {} % of them may be held out and "
                         + "at least {} are needed to choose the cascade's weights, so none is held out and the cascade keeps "
-                        + "s1 + {}·s2 + {}·s3", spec.train.calibrationVideos, annotated.stream().map(io.github.taco.data.Clip::videoId).distinct().count(),
-                        Math.round(io.github.taco.data.CalibrationVideos.MAX_SHARE * 100), io.github.taco.data.CalibrationVideos.MIN_VIDEOS,
+                        + "s1 + {}·s2 + {}·s3", spec.train.calibrationVideos, annotated.stream().map(Clip::videoId).distinct().count(),
+                        Math.round(CalibrationVideos.MAX_SHARE * 100), CalibrationVideos.MIN_VIDEOS,
                         spec.model.weightS2, spec.model.weightS3);
             } else {
                 LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
@@ -455,13 +467,13 @@ public final class TrainingRun {
 
     /** All training and validation captions encoded once, looked up by text. */
     static Precomputed precomputed(TextPipeline text, List<Clip> train, List<Clip> validation, Spec spec) {
-        java.util.LinkedHashSet<String> captions = new java.util.LinkedHashSet<>(allTexts(train));
+        LinkedHashSet<String> captions = new LinkedHashSet<>(allTexts(train));
         List<Clip> val = validation.subList(0, Math.min(validation.size(), Math.max(0, spec.validationClips)));
         captions.addAll(allTexts(val));
         List<String> list = new ArrayList<>(captions);
         long t = System.nanoTime();
         List<EncodedText> encoded = text.encodeAll(list);
-        Map<String, EncodedText> byText = new java.util.HashMap<>();
+        Map<String, EncodedText> byText = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             byText.put(list.get(i), encoded.get(i));
         }
@@ -497,7 +509,7 @@ public final class TrainingRun {
 
     /** The tokenizer file a checkpoint folder carries, or null. */
     static Path vocabularyIn(Path dir) {
-        return io.github.taco.text.WordPieceTokenizer.fileIn(dir);
+        return WordPieceTokenizer.fileIn(dir);
     }
 
     static List<String> allTexts(List<Clip> clips) {
@@ -525,17 +537,17 @@ public final class TrainingRun {
 
     private static Map<String, Object> finite(Map<String, Object> rec) {
         rec.replaceAll((k, v) -> v instanceof Double d && !Double.isFinite(d) ? null : v);
-        rec.values().removeIf(java.util.Objects::isNull);
+        rec.values().removeIf(Objects::isNull);
         return rec;
     }
 
 
     /** The pre-flight data check ({@link Spec#preflight}; {@link #preflight(Dataset, FeatureStore, MissingPolicy, int)}). */
-    private static io.github.taco.data.CheckReport preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
+    private static CheckReport preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
         if (!spec.preflight) {
             return null;
         }
-        io.github.taco.data.CheckReport report = preflight(dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit)),
+        CheckReport report = preflight(dataset.only(EnumSet.of(spec.trainSplit, spec.validationSplit)),
                 store, spec.onMissing, spec.model.maxFrames);
         return report;
     }
@@ -548,21 +560,21 @@ public final class TrainingRun {
      *
      * @return the check's report; its {@code leftOut} are the clips to leave out (under {@code --on-missing skip})
      */
-    public static io.github.taco.data.CheckReport preflight(Dataset used, FeatureStore store, MissingPolicy onMissing, int maxFrames)
+    public static CheckReport preflight(Dataset used, FeatureStore store, MissingPolicy onMissing, int maxFrames)
             throws IOException {
         int videos = used.videoIds().size();
         long t0 = System.nanoTime();
-        io.github.taco.data.CheckReport report;
+        CheckReport report;
         try (Progress progress = new Progress("checking features", 0, videos, Math.max(1, videos / 5))) {
-            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-            report = io.github.taco.data.DatasetChecker.check(used, store, onMissing, maxFrames,
+            AtomicLong done = new AtomicLong();
+            report = DatasetChecker.check(used, store, onMissing, maxFrames,
                     () -> progress.step(done.incrementAndGet(), ""));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info(String.format(java.util.Locale.ROOT, "checked the features of %d clips (%d videos) in %.1f s (%.0f clips/s)",
+        LOG.info(String.format(Locale.ROOT, "checked the features of %d clips (%d videos) in %.1f s (%.0f clips/s)",
                 used.clips().size(), videos, seconds, used.clips().size() / Math.max(seconds, 1e-9)));
         report.warnings().forEach(w -> LOG.warn("{}", w));
-        List<String> fatal = new java.util.ArrayList<>();
+        List<String> fatal = new ArrayList<>();
         for (String p : report.problems()) {
             if (p.startsWith("duration mismatch")) {
                 LOG.warn("{}", p);

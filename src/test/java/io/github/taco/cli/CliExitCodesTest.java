@@ -1,15 +1,14 @@
 package io.github.taco.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exit codes of the CLI: 0 ok, 1 failure, 2 usage; every subcommand has --help. */
 class CliExitCodesTest {
@@ -40,7 +39,7 @@ class CliExitCodesTest {
         StringWriter ablate = new StringWriter();
         assertEquals(1, run(ablate, "ablate", "--out", tmp.resolve("a").toString(), "--variant", "lowsnr", "--noise", "3"));
         assertTrue(ablate.toString().contains("leave out --captions and --noise"), ablate.toString());
-        assertTrue(java.nio.file.Files.notExists(tmp.resolve("w")) && java.nio.file.Files.notExists(tmp.resolve("a")), "nothing written");
+        assertTrue(Files.notExists(tmp.resolve("w")) && Files.notExists(tmp.resolve("a")), "nothing written");
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.github.taco.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.data.Split;
+import io.github.taco.eval.Ablation;
+import io.github.taco.model.Negatives;
 import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainingRun;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ class FlagKeysTest {
         assertEquals(listed, flags, "a flag added to taco ablate must be given a key in AblateCommand.KEYS or listed in COMMAND_ONLY");
         AblateCommand.KEYS.forEach((flag, key) -> assertEquals(TrainCommand.KEYS.get(flag), key, flag + " means the same in train and ablate"));
         // the keys an ablation sets itself are the ones --set may not change
-        assertTrue(io.github.taco.eval.Ablation.ROW_KEYS.containsAll(AblateCommand.KEYS.values()), "--set must refuse what a flag sets");
+        assertTrue(Ablation.ROW_KEYS.containsAll(AblateCommand.KEYS.values()), "--set must refuse what a flag sets");
     }
 
     @Test
@@ -69,11 +71,11 @@ class FlagKeysTest {
         new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
         TrainingRun.Spec spec = cmd.spec();
         assertEquals(0.25, spec.model.lambda);
-        assertEquals(io.github.taco.model.Negatives.RANDOM, spec.model.negatives);
+        assertEquals(Negatives.RANDOM, spec.model.negatives);
         assertEquals(12, spec.train.steps);
         assertTrue(spec.model.l3Detached);
         assertEquals(7, spec.validationClips);
-        assertEquals(io.github.taco.data.Split.NARRATION, spec.trainSplit);
+        assertEquals(Split.NARRATION, spec.trainSplit);
         assertTrue(spec.given.containsAll(List.of("model.lambda", "model.negatives", "train.steps", "model.l3Detached")), spec.given.toString());
 
         TrainCommand bad = new TrainCommand();

@@ -1,16 +1,15 @@
 package io.github.taco.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.github.taco.index.TestIndexes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Errors a user meets with wrong paths say what is wrong, with what, and what to do. */
 class MessagesTest {
@@ -37,7 +36,7 @@ class MessagesTest {
 
         Path half = Files.createDirectories(tmp.resolve("half-checkpoint"));
         Files.writeString(half.resolve("config.json"), "{}");
-        Path data = io.github.taco.index.TestIndexes.data(tmp.resolve("data"), 2, 2, 1);
+        Path data = TestIndexes.data(tmp.resolve("data"), 2, 2, 1);
         String ckpt = fails("eval", "--checkpoint", half.toString(), "--annotations",
                 data.resolve("youcookii_annotations_trainval.json").toString(), "--features", data.resolve("features").toString());
         assertTrue(ckpt.contains("not a complete checkpoint") && ckpt.contains("model.safetensors"), ckpt);

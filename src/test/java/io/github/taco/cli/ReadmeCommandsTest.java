@@ -1,16 +1,21 @@
 package io.github.taco.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
-
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.data.synth.RenderConfig;
 import io.github.taco.data.synth.SmallAnnotations;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -119,15 +124,15 @@ class ReadmeCommandsTest {
                 + "class ReadmeSnippet { void run() throws Exception {\n" + snippet + "} }\n";
         Path dir = Files.createDirectories(tmp.resolve("snippet"));
         Files.writeString(dir.resolve("ReadmeSnippet.java"), source);
-        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-        org.junit.jupiter.api.Assumptions.assumeTrue(javac != null, "a JDK's compiler is needed");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        Assumptions.assumeTrue(javac != null, "a JDK's compiler is needed");
         // surefire runs the tests from a manifest-only jar: the real class path is in this property
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         StringWriter err = new StringWriter();
-        int code = javac.run(null, null, new java.io.PrintStream(new java.io.ByteArrayOutputStream()) {
+        int code = javac.run(null, null, new PrintStream(new ByteArrayOutputStream()) {
             @Override
             public void write(byte[] b, int off, int len) {
-                err.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+                err.write(new String(b, off, len, StandardCharsets.UTF_8));
             }
         }, "-proc:none", "-d", dir.toString(), "-cp", cp, dir.resolve("ReadmeSnippet.java").toString());
         assertEquals(0, code, "the README's Java does not compile:\n" + err + "\n" + source);

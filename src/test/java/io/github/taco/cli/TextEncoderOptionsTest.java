@@ -1,20 +1,20 @@
 package io.github.taco.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.taco.SharedData;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** --bert, --text-lr and the YAML key textLearningRate of taco train and taco ablate. */
 class TextEncoderOptionsTest {
@@ -22,7 +22,7 @@ class TextEncoderOptionsTest {
     private static TrainingRun.Spec trainSpec(Path tmp, String... extra) throws Exception {
         TrainCommand cmd = new TrainCommand();
         String[] base = {"--annotations", "a.json", "--features", tmp.toString(), "--out", tmp.resolve("run").toString()};
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        String[] args = Stream.concat(Arrays.stream(base), Arrays.stream(extra)).toArray(String[]::new);
         new CommandLine(cmd).parseArgs(args);
         return cmd.spec();
     }

@@ -1,20 +1,21 @@
 package io.github.taco.cli;
 
-import io.github.taco.data.MissingPolicy;
-import io.github.taco.data.Split;
-import io.github.taco.train.TrainingRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.Split;
+import io.github.taco.train.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code taco train --config}: no YAML key is ignored, and a flag not given never overrides the file. */
 class TrainConfigTest {
@@ -23,7 +24,7 @@ class TrainConfigTest {
         Files.writeString(file, yaml);
         String[] base = {"--annotations", tmp.resolve("a.json").toString(), "--features", tmp.toString(), "--out",
                 tmp.resolve("out").toString(), "--config", file.toString()};
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        String[] args = Stream.concat(Arrays.stream(base), Arrays.stream(extra)).toArray(String[]::new);
         TrainCommand cmd = new TrainCommand();
         new CommandLine(cmd).parseArgs(args);
         return cmd.spec();
@@ -33,24 +34,24 @@ class TrainConfigTest {
     void theObjectiveIsThePaperOneFlagAway(@TempDir Path tmp) throws IOException {
         // the cpu preset's own objective: L1 trains the encoders, L3 the fusion, the cascade calibrated [ours]
         TrainingRun.Spec cpu = spec(tmp, "model: {}\n");
-        assertEquals(java.util.List.of("model.l3Detached=true", "model.lambda=0.0", "train.calibrationVideos=100"),
+        assertEquals(List.of("model.l3Detached=true", "model.lambda=0.0", "train.calibrationVideos=100"),
                 cpu.train.objectiveDepartures(cpu.model));
         String departing = "model: {l3Weight: 0.25, lambda: 0.5}\ntrain: {l3StartAccuracy: 0.5, calibrationVideos: 0}\n";
         TrainingRun.Spec preset = spec(tmp, departing);
-        assertEquals(java.util.List.of("model.l3Detached=true", "model.l3Weight=0.25", "train.l3StartAccuracy=0.5"),
+        assertEquals(List.of("model.l3Detached=true", "model.l3Weight=0.25", "train.l3StartAccuracy=0.5"),
                 preset.train.objectiveDepartures(preset.model));
         TrainingRun.Spec joint = spec(tmp, "model: {}\n", "--l3-detached=false");
         assertFalse(joint.model.l3Detached, "--l3-detached=false turns the preset's switch off");
         // --objective paper comes first: the config and the flags then change single switches
         TrainingRun.Spec paper = spec(tmp, "model: {l3Weight: 0.25}\n", "--objective", "paper");
-        assertEquals(java.util.List.of("model.l3Weight=0.25"), paper.train.objectiveDepartures(paper.model));
+        assertEquals(List.of("model.l3Weight=0.25"), paper.train.objectiveDepartures(paper.model));
         assertTrue(paper.given.containsAll(Objectives.KEYS), "recorded as given, so a resume cannot change them: " + paper.given);
         TrainingRun.Spec exact = spec(tmp, "model: {}\n", "--objective", "paper");
-        assertEquals(java.util.List.of(), exact.train.objectiveDepartures(exact.model));
+        assertEquals(List.of(), exact.train.objectiveDepartures(exact.model));
         assertEquals(0.5, exact.model.lambda);
         assertEquals(0, exact.train.calibrationVideos);
         TrainingRun.Spec paperPreset = spec(tmp, "model: {}\n", "--preset", "paper");
-        assertEquals(java.util.List.of(), paperPreset.train.objectiveDepartures(paperPreset.model), "the paper preset is the paper's");
+        assertEquals(List.of(), paperPreset.train.objectiveDepartures(paperPreset.model), "the paper preset is the paper's");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec(tmp, "model: {}\n", "--objective", "mine"));
         assertTrue(e.getMessage().contains("preset or paper"), e.getMessage());
     }

@@ -1,9 +1,12 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.github.taco.model.Similarity;
 import io.github.taco.train.Preset;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,12 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An ablation folder keeps its results: a second call skips finished runs instead of overwriting
@@ -67,7 +66,7 @@ class AblationResultsTest {
     @Test
     void aResultsFileThatMixesSettingsIsRefused(@TempDir Path tmp) throws IOException {
         Ablation.Spec dot = new Ablation.Spec();
-        dot.similarity = io.github.taco.model.Similarity.DOT;
+        dot.similarity = Similarity.DOT;
         Ablation.write(tmp, List.of(run("L1", 1, DEFAULT, 80), run("L1", 2, Ablation.settings(dot), 79)));
         var e = assertThrows(IllegalArgumentException.class, () -> Ablation.existing(tmp));
         assertTrue(e.getMessage().contains("dot products"), e.getMessage());
@@ -130,7 +129,7 @@ class AblationResultsTest {
         spec.textLearningRate = 2e-3;
         assertEquals(DEFAULT, Ablation.settings(spec), "the preset's rate given explicitly is the same setting");
         // tables trained before the preset's change recorded no rate: --text-lr 5e-4 continues them
-        spec.textLearningRate = io.github.taco.train.Preset.CPU.train().learningRate;
+        spec.textLearningRate = Preset.CPU.train().learningRate;
         assertEquals(null, Ablation.settings(spec).textLearningRate(), "the main rate: as recorded before the option");
         spec.textLearningRate = null;
         spec.bert = tmp.resolve("bert");

@@ -1,11 +1,9 @@
 package io.github.taco.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The ablation table states how many seeds each row ran, shows a spread only where there is one, and names what was changed from the preset. */
 class AblationTableTest {

@@ -1,7 +1,7 @@
 package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
-
+import io.github.taco.cli.TacoCli;
 import io.github.taco.data.CalibrationVideos;
 import io.github.taco.data.Clip;
 import io.github.taco.data.Datasets;
@@ -10,12 +10,20 @@ import io.github.taco.index.TestIndexes;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.train.TrainingRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** train.calibrationVideos: videos held out of training, then the cascade's weights chosen on them and written to the checkpoint. */
 class CascadeCalibrationTest {
@@ -27,8 +35,8 @@ class CascadeCalibrationTest {
         List<Clip> clips = Datasets.read("youcook2", data.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
         Set<String> held = CalibrationVideos.choose(clips, 10);
         assertEquals(10, held.size());
-        List<Clip> reversed = new java.util.ArrayList<>(clips);
-        java.util.Collections.reverse(reversed);
+        List<Clip> reversed = new ArrayList<>(clips);
+        Collections.reverse(reversed);
         assertEquals(held, CalibrationVideos.choose(reversed, 10), "the annotations' order does not matter");
         assertTrue(CalibrationVideos.choose(clips, 12).containsAll(held), "more videos held out keep the first ones");
         assertEquals(15, CalibrationVideos.choose(clips, 100).size(), "at most 10 % of the videos");
@@ -71,21 +79,21 @@ class CascadeCalibrationTest {
     void taco_train_calibrationVideos_choosesTheWeightsAfterTraining() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("cli-data"), 100, 1, 4);
         Path out = tmp.resolve("cli-run");
-        java.io.StringWriter text = new java.io.StringWriter();
-        java.io.PrintStream before = System.out;
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        StringWriter text = new StringWriter();
+        PrintStream before = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         int code;
         try {
-            picocli.CommandLine cl = io.github.taco.cli.TacoCli.commandLine();
-            cl.setOut(new java.io.PrintWriter(text, true));
+            CommandLine cl = TacoCli.commandLine();
+            cl.setOut(new PrintWriter(text, true));
             code = cl.execute("train", "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
                     "--features", data.resolve("features").toString(), "--out", out.toString(), "--train-split", "validation",
                     "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1", "--calibration-videos", "10");
         } finally {
             System.setOut(before);
         }
-        String all = text + printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String all = text + printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, all);
         assertTrue(all.contains("chosen on 10 held-out training clips"), all);
         assertTrue(Files.exists(out.resolve("checkpoint").resolve(CascadeCalibration.FILE)));

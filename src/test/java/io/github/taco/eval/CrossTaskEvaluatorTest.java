@@ -1,5 +1,8 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,23 +11,19 @@ import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.features.Npy;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
 import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CrossTaskEvaluatorTest {
 
@@ -106,7 +105,7 @@ class CrossTaskEvaluatorTest {
     void modelScorerEqualsS1PlusS2OfOneFrameVideos() throws Exception {
         int dim = 6;
         TacoConfig c = TinyBatches.tinyConfig(dim, 4, 6, 20);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.temperature = 0.1;
         CaptionEncoder enc = s -> s.equals("a") ? text(s, new int[] {1, 5, 2}, new float[] {0, 1, 0})
                 : text(s, new int[] {1, 6, 7, 2}, new float[] {0, 0.25f, 0.75f, 0});

@@ -1,17 +1,19 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class RetrievalEvaluatorTest {
     static final int M = 5, D = 6, N = 7, V = 40;
@@ -51,10 +53,10 @@ class RetrievalEvaluatorTest {
             assertTrue(r.table().contains("s1+0.5s2"));
             assertEquals(4, r.rows().size());
             // the demo's L1 child hands its report to the parent as JSON
-            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            ObjectMapper json = new ObjectMapper();
             try {
                 assertEquals(r, json.readValue(json.writeValueAsString(r), RetrievalEvaluator.Report.class));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError(e);
             }
             assertTrue(r.profile().fusionPasses() >= 11 * 11, "the exhaustive row ran the fusion on every pair");
@@ -71,7 +73,7 @@ class RetrievalEvaluatorTest {
     void metricsEqualThoseOfThePaddedPath() {
         int k = 120, m = 9, n = 12;
         TacoConfig c = TinyBatches.tinyConfig(D, m, n, V);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.temperature = 1; // s1 and s2 on the scale of s3, so that the fusion re-ranks
         Batch b = TinyBatches.random(k, m, D, n, V, 21, 0f, 0, true);
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 9)) {
@@ -111,13 +113,13 @@ class RetrievalEvaluatorTest {
 
     private static float[][] square(float[] flat, int k) {
         float[][] out = new float[k][];
-        for (int i = 0; i < k; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+        for (int i = 0; i < k; i++) out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
         return out;
     }
 
     @Test
     void rowNamesCarryTheConfiguredWeights() {
-        io.github.taco.model.TacoConfig c = new io.github.taco.model.TacoConfig();
+        TacoConfig c = new TacoConfig();
         assertEquals("s1+0.5s2", RetrievalEvaluator.s1PlusS2(c));
         assertEquals("s1+0.5s2+s3 (all pairs)", RetrievalEvaluator.exhaustive(c));
         c.weightS2 = 0.25;

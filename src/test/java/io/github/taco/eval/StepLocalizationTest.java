@@ -1,14 +1,12 @@
 package io.github.taco.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class StepLocalizationTest {
 

@@ -1,5 +1,6 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.synth.Lexicon;
@@ -10,17 +11,21 @@ import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.data.synth.SyntheticTasks;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Checkpoint;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The end-to-end check of the frame-level tasks: a tiny model trained briefly on a small synthetic
@@ -50,18 +55,18 @@ class TrainedBeatsUntrainedOnTasksTest {
      * only: every word is in the vocabulary, so WordPiece never splits), so the text encoder's
      * embedding table is small and training steps are cheap.
      */
-    static Path writeVocabulary(SynthData data, Path file) throws java.io.IOException {
-        java.util.Set<String> words = new java.util.TreeSet<>();
+    static Path writeVocabulary(SynthData data, Path file) throws IOException {
+        Set<String> words = new TreeSet<>();
         for (SynthVideo v : data.videos()) {
-            for (String cap : v.captions()) words.addAll(java.util.Arrays.asList(cap.toLowerCase().split("[^a-z]+")));
+            for (String cap : v.captions()) words.addAll(Arrays.asList(cap.toLowerCase().split("[^a-z]+")));
         }
         for (Lexicon.Kind k : Lexicon.Kind.values()) {
-            for (int i = 0; i < Lexicon.size(k); i++) words.addAll(java.util.Arrays.asList(Lexicon.name(k, i).toLowerCase().split("[^a-z]+")));
+            for (int i = 0; i < Lexicon.size(k); i++) words.addAll(Arrays.asList(Lexicon.name(k, i).toLowerCase().split("[^a-z]+")));
         }
         words.remove("");
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
+        List<String> lines = new ArrayList<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         lines.addAll(words);
-        java.nio.file.Files.write(file, lines);
+        Files.write(file, lines);
         return file;
     }
 
@@ -71,7 +76,7 @@ class TrainedBeatsUntrainedOnTasksTest {
         SynthData data = SyntheticBenchmark.generateTo(smallWorld(), synth);
         Path vocab = writeVocabulary(data, dir.resolve("vocab.txt"));
 
-        TrainingRun.Spec spec = io.github.taco.eval.Demo.trainingSpec(synth, dir.resolve("train"), 5);
+        TrainingRun.Spec spec = Demo.trainingSpec(synth, dir.resolve("train"), 5);
         TacoConfig c = TacoConfig.cpu(0);
         c.hiddenSize = 64;
         c.numAttentionHeads = 4;

@@ -1,5 +1,7 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,17 +10,14 @@ import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
 import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A garbage collection between forward and backward must not change any gradient (docs/gradient-corruption.md):
@@ -30,7 +29,7 @@ class GcBetweenForwardAndBackwardTest {
     @Test
     void gradientsDoNotDependOnTheGarbageCollector() throws InterruptedException {
         TacoConfig c = TinyBatches.tinyConfig(16, 4, 8, 50);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.temperature = 0.05;
         c.losses("L1+L2+L3");
         c.kPrime = 2;

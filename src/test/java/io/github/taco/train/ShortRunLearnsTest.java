@@ -1,17 +1,16 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A short run on random but learnable pairs (video features and caption words share a latent class) drives all three losses down. */
 class ShortRunLearnsTest {
@@ -72,7 +71,7 @@ class ShortRunLearnsTest {
         List<String> vids = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
         for (int c = 0; c < CLASSES; c++) classes.add(c);
-        java.util.Collections.shuffle(classes, r);
+        Collections.shuffle(classes, r);
         for (int i = 0; i < K; i++) {
             int cls = classes.get(i);
             vids.add("c" + cls);

@@ -1,22 +1,21 @@
 package io.github.taco.train;
 
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.model.TacoModel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.model.TacoModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The text encoder's own learning rate (docs/method.md §6): {@code TrainOptions.textLearningRate}
@@ -71,7 +70,7 @@ class TextLearningRateTest {
                 assertArrayEquals(start.get(name), end.get(name), 0f, name + " must not change at text rate 0");
                 frozen++;
             } else {
-                assertFalse(java.util.Arrays.equals(start.get(name), end.get(name)), name + " must train at the main rate");
+                assertFalse(Arrays.equals(start.get(name), end.get(name)), name + " must train at the main rate");
                 moved++;
             }
         }

@@ -1,30 +1,31 @@
 package io.github.taco.train;
 
-import io.github.taco.model.PretrainedText;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.model.TacoConfig;
-import io.github.taco.model.TacoModel;
-import io.github.taco.text.TextPipeline;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Random;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.SharedData;
+import io.github.taco.data.Split;
+import io.github.taco.model.PretrainedText;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Masked-LM pre-training of the text encoder on real YouCook2 captions, and the BERT folder it writes. */
 class TextPretrainingTest {
@@ -77,7 +78,7 @@ class TextPretrainingTest {
     @Test
     void learnsFromCaptionsAndWritesALoadableBertFolder(@TempDir Path dir) throws Exception {
         TextPretraining.Spec spec = new TextPretraining.Spec();
-        spec.annotations = io.github.taco.SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
+        spec.annotations = SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
         spec.outDir = dir.resolve("mlm");
         spec.heldOutCaptions = 300;
         TacoConfig c = TacoConfig.cpu(1);
@@ -137,7 +138,7 @@ class TextPretrainingTest {
     @Test
     void pretrainsATextEncoderWiderThanDAtItsOwnWidth(@TempDir Path dir) throws Exception {
         TextPretraining.Spec spec = new TextPretraining.Spec();
-        spec.annotations = io.github.taco.SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
+        spec.annotations = SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
         spec.outDir = dir.resolve("mlm");
         spec.heldOutSplit = null;
         TacoConfig c = TacoConfig.cpu(1);
@@ -166,8 +167,8 @@ class TextPretrainingTest {
             Set<String> names = new HashSet<>();
             for (NDArray a : tensors) names.add(a.getName());
             assertTrue(names.stream().noneMatch(s -> s.contains("proj")), "a BERT folder has no projection to d: " + names);
-            assertEquals(new ai.djl.ndarray.types.Shape(24, 24), tensors.get("cls.predictions.transform.dense.weight").getShape());
-            assertEquals(new ai.djl.ndarray.types.Shape(VOCAB, 24), tensors.get("bert.embeddings.word_embeddings.weight").getShape());
+            assertEquals(new Shape(24, 24), tensors.get("cls.predictions.transform.dense.weight").getShape());
+            assertEquals(new Shape(VOCAB, 24), tensors.get("bert.embeddings.word_embeddings.weight").getShape());
             // and it loads as the text encoder of a model of another d
             TacoConfig sized = PretrainedText.sizes(out, TacoConfig.cpu(8));
             assertEquals(24, sized.textWidth());
@@ -183,13 +184,13 @@ class TextPretrainingTest {
     @Test
     void refusesBadSettingsAndEmptySplits(@TempDir Path dir) throws Exception {
         TextPretraining.Spec spec = new TextPretraining.Spec();
-        spec.annotations = io.github.taco.SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
+        spec.annotations = SharedData.dir().resolve("youcook2/youcookii_annotations_trainval.json");
         spec.outDir = dir.resolve("mlm");
         spec.maskRate = 1.5;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextPretraining.run(spec));
         assertTrue(e.getMessage().contains("mask rate"), e.getMessage());
         spec.maskRate = 0.15;
-        spec.splits = java.util.List.of(io.github.taco.data.Split.TEST); // YouCook2 has no test split
+        spec.splits = List.of(Split.TEST); // YouCook2 has no test split
         e = assertThrows(IllegalArgumentException.class, () -> TextPretraining.run(spec));
         assertTrue(e.getMessage().contains("no captions") && e.getMessage().contains("youcookii"), e.getMessage());
         // an empty caption is named by its clip, before anything is trained or written
@@ -197,7 +198,7 @@ class TextPretrainingTest {
         Files.writeString(ann, "{\"database\": {\"v1\": {\"duration\": 10, \"subset\": \"training\", \"annotations\": ["
                 + "{\"segment\": [0, 4], \"id\": 0, \"sentence\": \"cut the onion\"}, {\"segment\": [4, 8], \"id\": 1, \"sentence\": \" \"}]}}}");
         spec.annotations = ann;
-        spec.splits = java.util.List.of(io.github.taco.data.Split.TRAIN);
+        spec.splits = List.of(Split.TRAIN);
         e = assertThrows(IllegalArgumentException.class, () -> TextPretraining.run(spec));
         assertTrue(e.getMessage().contains("ann.json") && e.getMessage().contains("v1") && e.getMessage().contains("empty caption"), e.getMessage());
         assertTrue(!Files.exists(spec.outDir), "nothing written");

@@ -1,5 +1,10 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -7,24 +12,19 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A text encoder wider than d (docs/method.md §1): {@code text.proj} maps its tokens to d; the model
@@ -48,7 +48,7 @@ class TextWidthTest {
         c.textAttentionHeads = 4;
         c.textIntermediateSize = 96;
         c.initializerRange = 0.02;
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.dropout = 0.1;
         c.kPrime = 2;
         return c;
@@ -110,7 +110,7 @@ class TextWidthTest {
                 Trainer.StepResult r = t.train(batch(100 + s));
                 assertTrue(Double.isFinite(r.loss()) && !r.skipped(), "step " + s + ": " + r);
             }
-            assertFalse(java.util.Arrays.equals(proj0, model.weights().get("text.proj.weight").toFloatArray()), "the projection trains");
+            assertFalse(Arrays.equals(proj0, model.weights().get("text.proj.weight").toFloatArray()), "the projection trains");
             t.save(ckpt, Map.of());
             before = scores(model, root);
         }

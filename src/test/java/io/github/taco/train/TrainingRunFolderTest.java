@@ -1,18 +1,22 @@
 package io.github.taco.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.index.TestIndexes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.Split;
+import io.github.taco.features.Npy;
+import io.github.taco.index.TestIndexes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code taco train} does with its --out folder: refuse to overwrite, resume with every metrics line. */
 class TrainingRunFolderTest {
@@ -24,7 +28,7 @@ class TrainingRunFolderTest {
         s.features = data.resolve("features");
         s.outDir = out;
         s.model = TestIndexes.tinyConfig("cosine");
-        s.trainSplit = io.github.taco.data.Split.VALIDATION; // the test data has one split
+        s.trainSplit = Split.VALIDATION; // the test data has one split
         s.validationClips = 0;
         s.train.steps = steps;
         s.train.batchSize = 4;
@@ -97,8 +101,8 @@ class TrainingRunFolderTest {
         Path data = TestIndexes.data(tmp.resolve("bad"), 5, 3, 4);
         Path feats = data.resolve("features");
         float[] nan = new float[20 * TestIndexes.FEATURE_DIM];
-        java.util.Arrays.fill(nan, Float.NaN);
-        io.github.taco.features.Npy.writeFloat32(feats.resolve("v1.npy"), 20, TestIndexes.FEATURE_DIM, nan);
+        Arrays.fill(nan, Float.NaN);
+        Npy.writeFloat32(feats.resolve("v1.npy"), 20, TestIndexes.FEATURE_DIM, nan);
         Files.writeString(feats.resolve("v2.npy"), "not a numpy file");
         Files.delete(feats.resolve("v3.npy"));
         Path out = tmp.resolve("badrun");
@@ -115,11 +119,11 @@ class TrainingRunFolderTest {
         Path data = TestIndexes.data(tmp.resolve("odd"), 4, 3, 6);
         Path ann = data.resolve("youcookii_annotations_trainval.json");
         var json = new ObjectMapper();
-        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(ann.toFile());
-        var v0 = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("database").path("v0").path("annotations");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(0)).putArray("segment").add(500).add(510);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(1)).put("sentence", "   ");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(2)).put("sentence", "stir the sauce ".repeat(15).strip()); // 45 words
+        var root = (ObjectNode) json.readTree(ann.toFile());
+        var v0 = (ArrayNode) root.path("database").path("v0").path("annotations");
+        ((ObjectNode) v0.get(0)).putArray("segment").add(500).add(510);
+        ((ObjectNode) v0.get(1)).put("sentence", "   ");
+        ((ObjectNode) v0.get(2)).put("sentence", "stir the sauce ".repeat(15).strip()); // 45 words
         json.writeValue(ann.toFile(), root);
 
         IOException e = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, tmp.resolve("odd-fail"), 2)));
@@ -127,7 +131,7 @@ class TrainingRunFolderTest {
         assertTrue(e.getMessage().contains("no caption"), e.getMessage());
 
         TrainingRun.Spec skip = spec(data, tmp.resolve("odd-skip"), 2);
-        skip.onMissing = io.github.taco.data.MissingPolicy.SKIP;
+        skip.onMissing = MissingPolicy.SKIP;
         TrainingRun.run(skip);
         assertTrue(Files.isDirectory(tmp.resolve("odd-skip").resolve("checkpoint")));
         assertEquals(1, json.readTree(tmp.resolve("odd-skip").resolve("data.json").toFile()).path("captions_cut_to_max_tokens").asInt(),
