@@ -92,7 +92,8 @@ class ArchitectureTest {
         Map<String, Integer> layer = layers();
         assertTrue(layer.get("loss") > layer.get("model"));
         assertTrue(layer.get("cli") > layer.get("bench") && layer.get("io") == 0, layer.toString());
-        String code = COMMENTS.matcher("/** {@link io.github.taco.loss.X} */ class A { io.github.taco.loss.Y y; }").replaceAll(" ");
+        String code = COMMENTS.matcher("/** {@link io.github.taco.loss.X} */ class A { io.github.taco.loss.Y y; }")
+                .replaceAll(" ");
         Matcher m = REFERENCE.matcher(code);
         assertTrue(m.find());
         assertEquals("loss", m.group(1));

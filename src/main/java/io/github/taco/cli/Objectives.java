@@ -6,7 +6,8 @@ import java.util.Locale;
 /** {@code --objective preset|paper} of taco train and taco ablate. */
 final class Objectives {
     /** The run-config keys {@code --objective paper} sets (recorded as given, so that a resume cannot change them). */
-    static final List<String> KEYS = List.of("model.lambda", "model.l3Weight", "model.l3Detached", "model.l2MaskSharedTokens", "model.l2DetachedFrom",
+    static final List<String> KEYS = List.of("model.lambda", "model.l3Weight", "model.l3Detached",
+            "model.l2MaskSharedTokens", "model.l2DetachedFrom",
             "model.l1VideoToText", "train.l3StartAccuracy", "train.randomNegativesSteps",
             "train.calibrationVideos");
 
@@ -17,7 +18,8 @@ final class Objectives {
         return switch (objective.trim().toLowerCase(Locale.ROOT)) {
             case "paper" -> true;
             case "preset" -> false;
-            default -> throw new IllegalArgumentException("--objective must be preset or paper, got '" + objective + "'");
+            default -> throw new IllegalArgumentException(
+                    "--objective must be preset or paper, got '" + objective + "'");
         };
     }
 }

@@ -33,33 +33,40 @@ final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin SolrOptions solr;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8080",
+            description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
-    @Option(names = "--allow-host", paramLabel = "NAME", description = {"A further host name that requests may carry in their "
-            + "Host header (repeatable), e.g. the machine's name when serving a LAN with --host 0.0.0.0.",
+    @Option(names = "--allow-host", paramLabel = "NAME", description = {"A further host name that requests may carry "
+            + "in their Host header (repeatable), e.g. the machine's name when serving a LAN with --host 0.0.0.0.",
             "Loopback names and the --host address are always allowed; any other Host gets 403, so that a web page "
             + "elsewhere cannot reach this API through DNS rebinding."})
     List<String> allowHosts = new ArrayList<>();
 
-    @Option(names = "--log-queries", description = "Write each request's query string (what users searched for) into the access "
-            + "log too. Without it the log (logger taco.access: time, method, path, status, latency) has none.")
+    @Option(names = "--log-queries", description = "Write each request's query string (what users searched for) into "
+            + "the access log too. Without it the log (logger taco.access: time, method, path, status, "
+            + "latency) has none.")
     boolean logQueries;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint (default: the one recorded in the index).")
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Checkpoint (default: the one recorded in the index).")
     Path checkpoint;
 
-    @Option(names = "--top-n", defaultValue = "100", description = "Default N when a request gives no n (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-n", defaultValue = "100",
+            description = "Default N when a request gives no n (default: ${DEFAULT-VALUE}).")
     int topN;
 
-    @Option(names = "--top-r", defaultValue = "20", description = "Default R when a request gives no r (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-r", defaultValue = "20",
+            description = "Default R when a request gives no r (default: ${DEFAULT-VALUE}).")
     int topR;
 
     @Option(names = "--engine-threads", defaultValue = "0",
-            description = "PyTorch intra-op threads per query, 0 for PyTorch's default of one per core (default: ${DEFAULT-VALUE}).")
+            description = "PyTorch intra-op threads per query, 0 for PyTorch's default of one per core (default: "
+                    + "${DEFAULT-VALUE}).")
     int engineThreads;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -74,10 +81,12 @@ final class ServeCommand implements Callable<Integer> {
         solr.check(spec.commandLine(), indexDir, "--index DIR");
         try (ClipIndex index = solr.openForSearch(spec.commandLine(), indexDir);
                 Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath));
-                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), new SearchServer.Options(topN, topR, topN, allowHosts, logQueries))) {
+                SearchServer server = new SearchServer(new CascadeSearcher(index, ck),
+                        new SearchServer.Options(topN, topR, topN, allowHosts, logQueries))) {
             server.start(host, port);
             var out = spec.commandLine().getOut();
-            out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), index.location(), host, server.port());
+            out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), index.location(),
+                    host, server.port());
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

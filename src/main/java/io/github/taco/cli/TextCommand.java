@@ -31,15 +31,18 @@ public final class TextCommand implements Callable<Integer> {
     String[] captions;
 
     @Option(names = "--vocab", paramLabel = "PATH",
-            description = "BERT vocab.txt, tokenizer.json, or a directory with one (default: the BERT uncased vocabulary bundled in the jar).")
+            description = "BERT vocab.txt, tokenizer.json, or a directory with one (default: the BERT uncased "
+                    + "vocabulary bundled in the jar).")
     Path vocab;
 
     @Option(names = "--tag-set", paramLabel = "SET", defaultValue = "noun+verb",
-            description = "Tags whose words are tokens of interest: none, noun, verb, noun+verb, det+adp, all (default: ${DEFAULT-VALUE}).")
+            description = "Tags whose words are tokens of interest: none, noun, verb, noun+verb, det+adp, all "
+                    + "(default: ${DEFAULT-VALUE}).")
     String tagSet;
 
     @Option(names = "--max-length", paramLabel = "N", defaultValue = "" + TextPipeline.DEFAULT_MAX_LENGTH,
-            description = "Maximum pieces including [CLS] and [SEP]; longer captions are truncated (default: ${DEFAULT-VALUE}).")
+            description = "Maximum pieces including [CLS] and [SEP]; longer captions are truncated (default: "
+                    + "${DEFAULT-VALUE}).")
     int maxLength;
 
     @Option(names = "--idf", paramLabel = "FILE",

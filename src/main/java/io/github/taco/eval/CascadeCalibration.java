@@ -48,16 +48,17 @@ public final class CascadeCalibration {
      * @param clips    held-out clips scored
      * @param grid     R@1 per {@code "w2,w3"}
      */
-    public record Choice(double weightS2, double weightS3, double r1, double paperR1, int clips, Map<String, Double> grid) {
+    public record Choice(double weightS2, double weightS3, double r1, double paperR1, int clips,
+            Map<String, Double> grid) {
         public String describe() {
             if (clips == 0) {
-                return String.format(Locale.ROOT, "cascade weights kept at s1 + %s·s2 + %s·s3: the training split has too few videos "
-                        + "to hold %d out for choosing them", RetrievalEvaluator.weight(weightS2), RetrievalEvaluator.weight(weightS3),
-                        CalibrationVideos.MIN_VIDEOS);
+                return String.format(Locale.ROOT, "cascade weights kept at s1 + %s·s2 + %s·s3: the training split has "
+                        + "too few videos to hold %d out for choosing them", RetrievalEvaluator.weight(weightS2),
+                        RetrievalEvaluator.weight(weightS3), CalibrationVideos.MIN_VIDEOS);
             }
-            return String.format(Locale.ROOT, "cascade weights s1 + %s·s2 + %s·s3 chosen on %d held-out training clips: R@1 %.1f "
-                    + "(the paper's 0.5 and 1: %.1f)", RetrievalEvaluator.weight(weightS2), RetrievalEvaluator.weight(weightS3),
-                    clips, r1, paperR1);
+            return String.format(Locale.ROOT, "cascade weights s1 + %s·s2 + %s·s3 chosen on %d held-out training "
+                    + "clips: R@1 %.1f (the paper's 0.5 and 1: %.1f)", RetrievalEvaluator.weight(weightS2),
+                    RetrievalEvaluator.weight(weightS3), clips, r1, paperR1);
         }
     }
 
@@ -65,7 +66,8 @@ public final class CascadeCalibration {
      * Chooses the weights for the checkpoint of a run that held out {@code videos} training videos and
      * writes them into its config.json (and the grid into {@link #FILE}).
      *
-     * @param data       how the run read its data: dataset, annotations, features, fps (the split and clips are set here)
+     * @param data       how the run read its data: dataset, annotations, features, fps (the split and clips are
+     *                   set here)
      * @param trainSplit the split the run trained on (the held-out videos are some of its videos)
      * @param topR       the cascade's re-scored prefix
      */
@@ -101,7 +103,8 @@ public final class CascadeCalibration {
             }
         }
         Map<String, Double> named = new LinkedHashMap<>();
-        grid.forEach((k, v) -> named.put(RetrievalEvaluator.weight(k.get(0)) + "," + RetrievalEvaluator.weight(k.get(1)), v));
+        grid.forEach((k, v) -> named.put(RetrievalEvaluator.weight(k.get(0)) + ","
+                + RetrievalEvaluator.weight(k.get(1)), v));
         Choice choice = new Choice(best.get(0), best.get(1), grid.get(best), grid.get(paper), clips[0], named);
         Path configFile = data.checkpoint.resolve(TacoModel.CONFIG_FILE);
         TacoConfig config = TacoConfig.read(configFile);

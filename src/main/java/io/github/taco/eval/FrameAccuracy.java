@@ -39,7 +39,8 @@ public final class FrameAccuracy {
      */
     public FrameAccuracy add(int[] predicted, int[] truth) {
         if (predicted.length != truth.length) {
-            throw new IllegalArgumentException("predicted has " + predicted.length + " frames, truth has " + truth.length);
+            throw new IllegalArgumentException("predicted has " + predicted.length + " frames, truth has "
+                    + truth.length);
         }
         for (int k = 0; k < truth.length; k++) {
             boolean ok = predicted[k] == truth[k];

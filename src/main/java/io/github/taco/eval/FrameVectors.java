@@ -44,10 +44,12 @@ public record FrameVectors(int frames, int dim, float[] data, boolean normalised
     public static FrameVectors encode(TacoModel model, VideoFeatures f, int window) {
         TacoConfig c = model.config();
         if (f.dim() != c.featureDim) {
-            throw new IllegalArgumentException("video " + f.videoId() + " has " + f.dim() + "-d features, the model expects " + c.featureDim);
+            throw new IllegalArgumentException("video " + f.videoId() + " has " + f.dim()
+                    + "-d features, the model expects " + c.featureDim);
         }
         if (window < 1 || window > c.maxFrames) {
-            throw new IllegalArgumentException("window must be in 1.." + c.maxFrames + " (the model's maxFrames), got " + window);
+            throw new IllegalArgumentException(
+                    "window must be in 1.." + c.maxFrames + " (the model's maxFrames), got " + window);
         }
         int t = f.frames();
         int d = c.hiddenSize;

@@ -36,7 +36,9 @@ public final class RetrievalEvaluator {
      * @param exhaustiveLimit the exhaustive row is computed when there are at most this many clips
      *                        (it runs the fusion on N² pairs)
      */
-    /** @param dualSoftmax add the dual-softmax row ({@link DualSoftmax}), labelled apart: it uses every query at once */
+    /**
+     * @param dualSoftmax add the dual-softmax row ({@link DualSoftmax}), labelled apart: it uses every query at once
+     */
     public record Options(int topR, int exhaustiveLimit, boolean dualSoftmax) {
         public Options(int topR, int exhaustiveLimit) {
             this(topR, exhaustiveLimit, false);
@@ -62,7 +64,8 @@ public final class RetrievalEvaluator {
      * @param ties       how a tie with the true candidate is counted
      * @param subset     the protocol's subset of the split ({@link EvalProtocol}), null for every clip
      */
-    public record Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties, String subset) {
+    public record Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties,
+            String subset) {
         public Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties) {
             this(dataset, split, clips, splitClips, queries, ties, null);
         }
@@ -112,7 +115,8 @@ public final class RetrievalEvaluator {
             m.put("seconds", seconds);
             Map<String, Object> rs = new LinkedHashMap<>();
             for (Row r : rows) {
-                rs.put(r.method, Map.of("text_to_video", r.textToVideo.toMap(), "video_to_text", r.videoToText.toMap()));
+                rs.put(r.method,
+                        Map.of("text_to_video", r.textToVideo.toMap(), "video_to_text", r.videoToText.toMap()));
             }
             m.put("methods", rs);
             return m;
@@ -181,12 +185,14 @@ public final class RetrievalEvaluator {
             rows.add(row(s1PlusS2(config), s12, RetrievalMetrics.transpose(s12)));
             if (options.dualSoftmax()) {
                 float[][] s12T = RetrievalMetrics.transpose(s12);
-                rows.add(row(s1PlusS2(config) + " " + DualSoftmax.LABEL, DualSoftmax.rescore(s12), DualSoftmax.rescore(s12T)));
+                rows.add(row(s1PlusS2(config) + " " + DualSoftmax.LABEL, DualSoftmax.rescore(s12),
+                        DualSoftmax.rescore(s12T)));
             }
             FusionScores s3 = new FusionScores(e, profile);
             profile.lap("ranking");
             if (options.topR() > 0) {
-                CascadeRanker ranker = new CascadeRanker(options.topR(), config.weightS1, config.weightS2, config.weightS3);
+                CascadeRanker ranker = new CascadeRanker(options.topR(), config.weightS1, config.weightS2,
+                        config.weightS3);
                 float[][] s1T = RetrievalMetrics.transpose(s1);
                 float[][] s2T = RetrievalMetrics.transpose(s2);
                 // the pairs the ranker will re-score in both directions, in one set, so that the fusion's batches
@@ -293,7 +299,8 @@ public final class RetrievalEvaluator {
      * @param s2MultiplyAdds   multiply-adds of s2's products: tokens of interest × valid frames × d
      * @param fusionBatches    the fusion's batches: pairs, text positions and frame positions of each
      */
-    public record Profile(Map<String, Double> seconds, long s2Pairs, double s2MultiplyAdds, List<FusionBatch> fusionBatches) {
+    public record Profile(Map<String, Double> seconds, long s2Pairs, double s2MultiplyAdds,
+            List<FusionBatch> fusionBatches) {
         /** One batch of fusion passes, padded to {@code tokens} text and {@code frames} frame positions. */
         public record FusionBatch(int pairs, int tokens, int frames) {}
 
@@ -302,7 +309,8 @@ public final class RetrievalEvaluator {
             StringBuilder sb = new StringBuilder();
             for (String phase : List.of("encode", "s1", "s2", "fusion", "ranking")) {
                 if (seconds.containsKey(phase)) {
-                    sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f s", phase, seconds.get(phase)));
+                    sb.append(sb.length() == 0 ? "" : ", ")
+                            .append(String.format(Locale.ROOT, "%s %.1f s", phase, seconds.get(phase)));
                 }
             }
             return sb + String.format(Locale.ROOT, "; %,d fusion passes", fusionPasses());
@@ -384,7 +392,8 @@ public final class RetrievalEvaluator {
                 Batch b = pad(raw, frames, tokens);
                 TacoModel.Inputs in = b.toInputs(batch);
                 NDList keep = new NDList(model.encodeText(in.tokenIds(), in.tokenMask()).stopGradient(),
-                        model.encodeVideo(in.features(), in.frameMask()).stopGradient(), in.tokenMask(), in.tokenWeights(), in.frameMask());
+                        model.encodeVideo(in.features(), in.frameMask()).stopGradient(), in.tokenMask(),
+                        in.tokenWeights(), in.frameMask());
                 keep.attach(scope);
                 ys.add(keep.get(0));
                 xs.add(keep.get(1));
@@ -431,12 +440,14 @@ public final class RetrievalEvaluator {
             if (todo.isEmpty()) {
                 return;
             }
-            if (inputs == null) { // first use: an evaluation without the fusion (the periodic validation) needs none of it
+            if (inputs == null) {
+                // first use: an evaluation without the fusion (the periodic validation) needs none of it
                 inputs = model.fusionInputs(e.y, e.tokenMask, e.x, e.frameMask);
                 textLength = lengths(e.tokenMask);
                 frameCount = lengths(e.frameMask);
             }
-            todo.sort(Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]]).thenComparingInt(p -> textLength[(int) p[0]]));
+            todo.sort(Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]])
+                    .thenComparingInt(p -> textLength[(int) p[0]]));
             int s = 0;
             while (s < todo.size()) {
                 int lt = 0, lm = 0, end = s;
@@ -462,8 +473,9 @@ public final class RetrievalEvaluator {
                 // the views, gathered rows and fusion activations belong to this batch, not to the evaluation
                 sub.tempAttachAll(inputs.texts(), inputs.tokenMask(), inputs.videos(), inputs.frameMask());
                 TacoModel.FusionInputs trimmed = new TacoModel.FusionInputs(
-                        inputs.texts().get(new NDIndex(":, :{}, :", lt)), inputs.tokenMask().get(new NDIndex(":, :{}", lt)),
-                        inputs.videos().get(new NDIndex(":, :{}, :", lm)), inputs.frameMask().get(new NDIndex(":, :{}", lm)));
+                        inputs.texts().get(new NDIndex(":, :{}, :", lt)),
+                        inputs.tokenMask().get(new NDIndex(":, :{}", lt)), inputs.videos()
+                                .get(new NDIndex(":, :{}, :", lm)), inputs.frameMask().get(new NDIndex(":, :{}", lm)));
                 float[] v = model.s3(trimmed, ti, vi, sub).toFloatArray();
                 profile.fusion(ti.length, lt, lm);
                 for (int p = 0; p < v.length; p++) {
@@ -475,7 +487,8 @@ public final class RetrievalEvaluator {
         /** s3 of one pair, computed now if it was not among the pairs filled. */
         float get(int text, int video) {
             Float v = cache.get(key(text, video));
-            if (v == null) { // not among the pairs filled (the ranking asks for exactly those): on this thread, without autograd
+            if (v == null) {
+                // not among the pairs filled (the ranking asks for exactly those): on this thread, without autograd
                 try (NoGrad off = NoGrad.scope()) {
                     fill(List.of(new long[] {text, video}));
                 }

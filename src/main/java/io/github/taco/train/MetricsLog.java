@@ -47,7 +47,8 @@ public final class MetricsLog implements AutoCloseable {
             }
             Files.write(file, keep, StandardCharsets.UTF_8);
         }
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     public void write(Map<String, Object> record) throws IOException {

@@ -53,7 +53,8 @@ final class ResumeCheck {
         if (!conflicts.isEmpty()) {
             throw new IOException("--resume: the checkpoint in " + ckpt + " fixes " + String.join(", ", conflicts)
                     + ". Leave them out to continue that run (only " + String.join(", ", CHANGEABLE.stream()
-                            .map(k -> k.substring(6)).sorted().toList()) + " may change), or train a new run into another --out.");
+                            .map(k -> k.substring(6)).sorted().toList())
+                            + " may change), or train a new run into another --out.");
         }
         return changes;
     }

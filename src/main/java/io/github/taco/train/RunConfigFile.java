@@ -64,7 +64,8 @@ public final class RunConfigFile {
             int eq = o.indexOf('=');
             int dot = o.indexOf('.');
             if (eq < 0 || dot < 0 || dot > eq || dot == 0 || dot == eq - 1) {
-                throw new IllegalArgumentException("--set " + o + ": expected section.key=value, e.g. model.lambda=0.1 or train.clipNorm=0");
+                throw new IllegalArgumentException("--set " + o
+                        + ": expected section.key=value, e.g. model.lambda=0.1 or train.clipNorm=0");
             }
             String section = o.substring(0, dot);
             if (section.equals("preset")) {
@@ -84,7 +85,8 @@ public final class RunConfigFile {
                 s = root.putObject(section);
             }
             if (!s.isObject()) {
-                throw new IllegalArgumentException("--set " + o + ": unknown section '" + section + "' (use model, train, data)");
+                throw new IllegalArgumentException("--set " + o + ": unknown section '" + section
+                        + "' (use model, train, data)");
             }
             ((ObjectNode) s).set(o.substring(dot + 1, eq), value);
         }
@@ -118,11 +120,13 @@ public final class RunConfigFile {
         // user's YAML is checked here instead, so a misspelt key is an error and not a silent default.
         checkKeys(file, "model", root.path("model"), propertyNames(strict, TacoConfig.class));
         checkKeys(file, "train", root.path("train"), propertyNames(strict, TrainOptions.class));
-        checkKeys(file, "data", root.path("data"), List.of("trainSplit", "validationSplit", "validationClips", "evalEvery", "onMissing"));
+        checkKeys(file, "data", root.path("data"),
+                List.of("trainSplit", "validationSplit", "validationClips", "evalEvery", "onMissing"));
         root.path("model").fieldNames().forEachRemaining(k -> spec.given.add("model." + k));
         root.path("train").fieldNames().forEachRemaining(k -> spec.given.add("train." + k));
         try {
-            if (root.has("model")) strict.readerForUpdating(spec.model).without(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
+            if (root.has("model")) strict.readerForUpdating(spec.model)
+                    .without(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
             if (root.has("train")) strict.readerForUpdating(spec.train).readValue(root.get("train"));
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
@@ -142,7 +146,8 @@ public final class RunConfigFile {
     /** The keys Jackson accepts for a type (its properties). */
     private static List<String> propertyNames(ObjectMapper mapper, Class<?> type) {
         var description = mapper.getDeserializationConfig().introspect(mapper.constructType(type));
-        return description.findProperties().stream().filter(p -> p.hasField() || p.hasSetter()).map(p -> p.getName()).toList();
+        return description.findProperties().stream().filter(p -> p.hasField() || p.hasSetter()).map(p -> p.getName())
+                .toList();
     }
 
     /** Refuses a key the section does not have, naming its section and the closest valid key. */
@@ -157,10 +162,11 @@ public final class RunConfigFile {
         while (it.hasNext()) {
             String key = it.next();
             if (!valid.contains(key)) {
-                String closest = valid.stream().min(Comparator.comparingInt(v -> editDistance(key.toLowerCase(Locale.ROOT),
-                        v.toLowerCase(Locale.ROOT)))).orElse("?");
-                throw new IOException(file + ": unknown key '" + key + "' in section '" + section + "'; did you mean '" + closest
-                        + "'? (valid: " + String.join(", ", new TreeSet<>(valid)) + ")");
+                String closest = valid.stream()
+                        .min(Comparator.comparingInt(v -> editDistance(key.toLowerCase(Locale.ROOT),
+                                v.toLowerCase(Locale.ROOT)))).orElse("?");
+                throw new IOException(file + ": unknown key '" + key + "' in section '" + section + "'; did you mean '"
+                        + closest + "'? (valid: " + String.join(", ", new TreeSet<>(valid)) + ")");
             }
         }
     }

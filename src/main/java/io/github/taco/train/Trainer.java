@@ -46,8 +46,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Losses of one step as plain numbers (NaN for a term that is switched off). */
-    public record StepResult(long step, double loss, double l1, double l2, double l3, double learningRate, double gradNorm,
-            boolean skipped) {}
+    public record StepResult(long step, double loss, double l1, double l2, double l3, double learningRate,
+            double gradNorm, boolean skipped) {}
 
     /** Consecutive steps with a non-finite gradient after which the run stops instead of skipping. */
     public static final int MAX_SKIPPED_STEPS = 5;
@@ -57,7 +57,8 @@ public final class Trainer implements AutoCloseable {
         public final long step;
 
         NonFiniteLossException(long step, String what) {
-            super("training produced " + what + " at step " + step + "; the weights of step " + step + " are unchanged");
+            super("training produced " + what + " at step " + step + "; the weights of step " + step
+                    + " are unchanged");
             this.step = step;
         }
     }
@@ -90,7 +91,10 @@ public final class Trainer implements AutoCloseable {
         this.l3From = options.l3StartAccuracy > 0 && model.config().useL3 ? -1 : 0;
     }
 
-    /** The step from which L3 is in the objective, or −1 while it waits for s1 to learn ({@link TrainOptions#l3StartAccuracy}). */
+    /**
+     * The step from which L3 is in the objective, or −1 while it waits for s1 to learn
+     * ({@link TrainOptions#l3StartAccuracy}).
+     */
     public long l3From() {
         return l3From;
     }
@@ -126,7 +130,8 @@ public final class Trainer implements AutoCloseable {
             TacoObjective.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Negatives negatives = step < options.randomNegativesSteps ? Negatives.RANDOM : objective.negatives();
-                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives, l3From >= 0);
+                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives,
+                        l3From >= 0);
             }
             if (l3From < 0) {
                 openL3GateIfLearned(terms.s1());
@@ -144,14 +149,15 @@ public final class Trainer implements AutoCloseable {
                 // streak of them means training has diverged.
                 List<String> bad = optimizer.nonFiniteGradients();
                 optimizer.zeroGradients();
-                String what = "a non-finite gradient (" + (bad.isEmpty() ? "norm overflow" : bad.size() + " tensors, e.g. "
-                        + bad.subList(0, Math.min(3, bad.size()))) + ")";
+                String what = "a non-finite gradient (" + (bad.isEmpty() ? "norm overflow" : bad.size()
+                        + " tensors, e.g. " + bad.subList(0, Math.min(3, bad.size()))) + ")";
                 if (++consecutiveSkips > MAX_SKIPPED_STEPS) {
                     throw new NonFiniteLossException(step, what + " for " + consecutiveSkips + " steps in a row");
                 }
                 LOG.warn("step {}: {}; update skipped", step, what);
                 skippedSteps++;
-                StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm, true);
+                StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr,
+                        norm, true);
                 step++;
                 return r;
             }
@@ -159,7 +165,8 @@ public final class Trainer implements AutoCloseable {
             double scale = options.clipNorm > 0 && norm > options.clipNorm ? options.clipNorm / norm : 1.0;
             optimizer.step(lr, scale);
             timer.lap("optimizer");
-            StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm, false);
+            StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm,
+                    false);
             step++;
             return r;
         } finally {
@@ -191,8 +198,9 @@ public final class Trainer implements AutoCloseable {
         if (recentAccuracy.size() == TrainOptions.L3_GATE_WINDOW && mean >= options.l3StartAccuracy) {
             l3From = step + 1;
             recentAccuracy.clear();
-            LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: L3 joins the objective from step {}",
-                    step, String.format(Locale.ROOT, "%.3f", mean), TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
+            LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: L3 joins the "
+                    + "objective from step {}", step, String.format(Locale.ROOT, "%.3f", mean),
+                    TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
         }
     }
 
@@ -249,7 +257,8 @@ public final class Trainer implements AutoCloseable {
     public static Trainer resume(Path dir, NDManager manager, TrainOptions override) throws IOException {
         Path stateFile = dir.resolve(STATE_FILE);
         if (!Files.isRegularFile(stateFile)) {
-            throw new IOException(dir + " cannot be resumed: " + STATE_FILE + " is missing (is it a model-only checkpoint?)");
+            throw new IOException(dir + " cannot be resumed: " + STATE_FILE
+                    + " is missing (is it a model-only checkpoint?)");
         }
         var state = JSON.readTree(stateFile.toFile());
         TrainOptions saved = JSON.treeToValue(state.get("options"), TrainOptions.class);

@@ -61,17 +61,19 @@ public final class TrainingCurves {
         }
         for (Map<String, Object> r : records) {
             if (r.get("stall") instanceof String kind && r.get("since") instanceof Number since) {
-                XYSeries s = losses.addSeries("stall (" + kind + ") since step " + since, List.of(since.doubleValue(), since.doubleValue()),
-                        List.of(lo, hi));
+                XYSeries s = losses.addSeries("stall (" + kind + ") since step " + since,
+                        List.of(since.doubleValue(), since.doubleValue()), List.of(lo, hi));
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineColor(Color.RED);
-                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {6f, 4f}, 0f));
             }
         }
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+        XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step").yAxisTitle(yTitle)
+                .build();
         c.getStyler().setMarkerSize(0);
         return c;
     }

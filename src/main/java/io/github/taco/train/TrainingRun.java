@@ -94,7 +94,9 @@ public final class TrainingRun {
          * report every unusable or missing one at once, instead of failing at the batch that needs it.
          */
         public boolean preflight = true;
-        /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
+        /**
+         * Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused).
+         */
         public boolean overwrite;
         /**
          * The settings the user gave ("model.hiddenSize", "train.batchSize", ...: flags and YAML keys),
@@ -119,8 +121,8 @@ public final class TrainingRun {
      *                     checkpoint was already at the end)
      */
     /** @param stall the stall the run showed and went on after ({@link Spec#onStall} WARN), or null */
-    public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation, Path checkpoint,
-            double seconds, DataFindings data, StallDetector.Stall stall) {}
+    public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation,
+            Path checkpoint, double seconds, DataFindings data, StallDetector.Stall stall) {}
 
     /** What a run does when {@link StallDetector} finds it has stopped learning. */
     public enum OnStall {
@@ -168,7 +170,8 @@ public final class TrainingRun {
 
         // The vocabulary and IDF travel with the checkpoint, so evaluation and search tokenize and weigh like training.
         Path vocab = spec.resume ? vocabularyIn(ckpt)
-                : spec.init != null && vocabularyIn(spec.init) != null && spec.vocabulary == null ? vocabularyIn(spec.init)
+                : spec.init != null && vocabularyIn(spec.init) != null && spec.vocabulary == null
+                        ? vocabularyIn(spec.init)
                 : spec.vocabulary != null ? spec.vocabulary : TextPipeline.defaultVocabulary();
         try (FeatureStore raw = FeatureStores.open(spec.features, spec.fps);
                 FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
@@ -191,10 +194,13 @@ public final class TrainingRun {
                 // more frequent, and a GC freed DJL's scalar constants (docs/gradient-corruption.md, fixed by Scalars).
                 Precomputed captions = precomputed(text, train, validation, spec);
                 CaptionEncoder encoder = captions.encoder();
-                DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(), leftOut.size());
+                DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(),
+                        leftOut.size());
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
-                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt, Map.of(WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt,
+                            Map.of(WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab,
+                                    Checkpoint.IDF_FILE, idfFile), t0);
                 } finally {
                     trainer.model().close();
                     trainer.close();
@@ -225,7 +231,8 @@ public final class TrainingRun {
             spec.train = ResumeCheck.resumedOptions(ckpt, spec);
         } else if (Files.isDirectory(ckpt) || Files.exists(metrics)) {
             if (!spec.overwrite) {
-                throw new IOException(spec.outDir + " already holds a training run (" + (Files.isDirectory(ckpt) ? CHECKPOINT_DIR + "/" : "metrics.jsonl")
+                throw new IOException(spec.outDir + " already holds a training run ("
+                        + (Files.isDirectory(ckpt) ? CHECKPOINT_DIR + "/" : "metrics.jsonl")
                         + "); continue it with --resume, or replace it with --overwrite");
             }
             LOG.info("--overwrite: replacing the run in {}", spec.outDir);
@@ -241,10 +248,11 @@ public final class TrainingRun {
 
     /**
      * Setup, second step: the pre-flight check of every feature file the run reads, the clips it leaves out
-     * (--on-missing skip), and the videos held out for the cascade's calibration ({@link TrainOptions#calibrationVideos}).
+     * (--on-missing skip), and the videos held out for the cascade's calibration
+     * ({@link TrainOptions#calibrationVideos}).
      */
-    private static UsableClips usableClips(Spec spec, List<Clip> train, List<Clip> validation, Dataset dataset, FeatureStore store)
-            throws IOException {
+    private static UsableClips usableClips(Spec spec, List<Clip> train, List<Clip> validation, Dataset dataset,
+            FeatureStore store) throws IOException {
         CheckReport check = preflight(spec, dataset, store);
         Set<String> leftOut = check == null ? Set.of() : check.leftOut();
         if (!leftOut.isEmpty()) {
@@ -252,10 +260,12 @@ public final class TrainingRun {
             validation = new ArrayList<>(validation);
             train.removeIf(c -> leftOut.contains(c.clipId()));
             validation.removeIf(c -> leftOut.contains(c.clipId()));
-            LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
+            LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)",
+                    leftOut.size());
         }
         if (spec.train.calibrationVideos > 0 && !spec.model.useL3) {
-            LOG.info("train.calibrationVideos ignored: without L3 there is no cascade to calibrate, so no video is held out");
+            LOG.info("train.calibrationVideos ignored: without L3 there is no cascade to calibrate, so no "
+                    + "video is held out");
         } else if (spec.train.calibrationVideos > 0) {
             // chosen from the split as annotated, before the pre-flight check left clips out: the calibration after
             // training finds the same videos from the annotations alone
@@ -265,23 +275,27 @@ public final class TrainingRun {
             int before = train.size();
             train.removeIf(c -> held.contains(c.videoId()));
             if (held.isEmpty()) {
-                LOG.warn("train.calibrationVideos {}: the training split has {} videos; at most {} % of them may be held out and "
-                        + "at least {} are needed to choose the cascade's weights, so none is held out and the cascade keeps "
-                        + "s1 + {}·s2 + {}·s3", spec.train.calibrationVideos, annotated.stream().map(Clip::videoId).distinct().count(),
+                LOG.warn("train.calibrationVideos {}: the training split has {} videos; at most {} % of them may be "
+                        + "held out and at least {} are needed to choose the cascade's weights, so none is held out "
+                        + "and the cascade keeps s1 + {}·s2 + {}·s3", spec.train.calibrationVideos,
+                        annotated.stream().map(Clip::videoId).distinct().count(),
                         Math.round(CalibrationVideos.MAX_SHARE * 100), CalibrationVideos.MIN_VIDEOS,
                         spec.model.weightS2, spec.model.weightS3);
             } else {
-                LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
+                LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights",
+                        held.size(), before - train.size());
             }
             if (train.size() < spec.train.batchSize) {
-                throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos + " leaves " + train.size()
-                        + " training clips, fewer than the batch size " + spec.train.batchSize);
+                throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos
+                        + " leaves " + train.size() + " training clips, fewer than the batch size "
+                        + spec.train.batchSize);
             }
         }
         return new UsableClips(train, validation, check, leftOut);
     }
 
-    private static Trainer createTrainer(Spec spec, Path ckpt, int featureDim, TextPipeline text, NDManager root) throws IOException {
+    private static Trainer createTrainer(Spec spec, Path ckpt, int featureDim, TextPipeline text,
+            NDManager root) throws IOException {
         if (spec.resume) {
             if (!Files.isDirectory(ckpt)) {
                 throw new IOException("--resume: no checkpoint in " + ckpt);
@@ -295,7 +309,8 @@ public final class TrainingRun {
             model = TacoModel.load(spec.init, root);
             if (model.config().featureDim != featureDim) {
                 model.close();
-                throw new IOException(spec.init + " was trained on " + model.config().featureDim + "-d features, " + spec.features + " has " + featureDim);
+                throw new IOException(spec.init + " was trained on " + model.config().featureDim + "-d features, "
+                        + spec.features + " has " + featureDim);
             }
             LOG.info("fine-tuning from {}", spec.init);
         } else {
@@ -315,13 +330,15 @@ public final class TrainingRun {
         TrainOptions options = trainOptions(spec);
         List<String> departures = options.objectiveDepartures(mc);
         LOG.info("objective: {}{}", mc.lossesName(), departures.isEmpty() ? ", the paper's"
-                : ", departing from the paper's by " + String.join(", ", departures) + " (docs/method.md §4; --objective paper for the paper's)");
+                : ", departing from the paper's by " + String.join(", ", departures)
+                        + " (docs/method.md §4; --objective paper for the paper's)");
         if (mc.useL2 && mc.lambda == 0) {
-            LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with the weight its calibration chooses "
-                    + "(--lambda 0.5 trains it, as the paper does)");
+            LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with the weight its calibration "
+                    + "chooses (--lambda 0.5 trains it, as the paper does)");
         }
         if (options.textRateScale() != 1.0) {
-            LOG.info("text encoder learning rate {} (main {})", options.effectiveTextLearningRate(), options.learningRate);
+            LOG.info("text encoder learning rate {} (main {})", options.effectiveTextLearningRate(),
+                    options.learningRate);
         }
         return new Trainer(model, options);
     }
@@ -340,10 +357,11 @@ public final class TrainingRun {
         return o;
     }
 
-    private static Result loop(Spec spec, DataFindings found, Trainer trainer, List<Clip> train, List<Clip> validation, FeatureStore store,
-            CaptionEncoder text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
+    private static Result loop(Spec spec, DataFindings found, Trainer trainer, List<Clip> train, List<Clip> validation,
+            FeatureStore store, CaptionEncoder text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
         TacoConfig c = trainer.model().config();
-        LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true, true, 4, spec.onMissing);
+        LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true,
+                true, 4, spec.onMissing);
         List<Batch> valBatches = validationBatches(spec, validation, store, text, c);
         long start = trainer.step();
         Trainer.StepResult last = null;
@@ -395,9 +413,11 @@ public final class TrainingRun {
                     log.write(rec);
                     if (spec.onStall == OnStall.FAIL) {
                         TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
-                        throw new StalledException(seen, "step " + step + ": " + seen.describe() + " Stopped: the run would train on "
-                                + "without learning (its metrics.jsonl and curves.png mark the stall; --on-stall warn trains on)"
-                                + (Files.isDirectory(ckpt) ? "; the checkpoint saved before it, " + ckpt + ", is kept." : "; no checkpoint was written."));
+                        throw new StalledException(seen, "step " + step + ": " + seen.describe()
+                                + " Stopped: the run would train on without learning (its metrics.jsonl and curves.png "
+                                + "mark the stall; --on-stall warn trains on)"
+                                + (Files.isDirectory(ckpt) ? "; the checkpoint saved before it, " + ckpt + ", is kept."
+                                        : "; no checkpoint was written."));
                     }
                     LOG.warn("step {}: {} Training goes on (--on-stall warn).", step, seen.describe());
                 }
@@ -418,7 +438,8 @@ public final class TrainingRun {
                 if (last.skipped()) {
                     rec.put("skipped", true);
                 }
-                boolean evalNow = spec.validator != null && !valBatches.isEmpty() && spec.evalEvery > 0 && (step % spec.evalEvery == 0 || step == spec.train.steps);
+                boolean evalNow = spec.validator != null && !valBatches.isEmpty() && spec.evalEvery > 0
+                        && (step % spec.evalEvery == 0 || step == spec.train.steps);
                 if (evalNow) {
                     report = spec.validator.validate(trainer.model(), valBatches);
                     report.forEach((k, v) -> rec.put("val_" + k, v));
@@ -435,7 +456,8 @@ public final class TrainingRun {
                 }
                 progress.step(step, String.format(Locale.ROOT, "loss %.3f%s", last.loss(),
                         evalNow ? " val " + summary(report) : ""));
-                if (spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0 && step < spec.train.steps) {
+                if (spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0
+                        && step < spec.train.steps) {
                     trainer.save(ckpt, extras);
                     TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
                 }
@@ -444,12 +466,13 @@ public final class TrainingRun {
             Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec, found)));
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
         }
-        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9, found, stall);
+        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9,
+                found, stall);
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */
-    static List<Batch> validationBatches(Spec spec, List<Clip> validation, FeatureStore store, CaptionEncoder text, TacoConfig c)
-            throws IOException {
+    static List<Batch> validationBatches(Spec spec, List<Clip> validation, FeatureStore store, CaptionEncoder text,
+            TacoConfig c) throws IOException {
         List<Batch> out = new ArrayList<>();
         if (spec.validationClips <= 0 || spec.evalEvery <= 0 || validation.size() < 2) {
             return out;
@@ -477,7 +500,8 @@ public final class TrainingRun {
         for (int i = 0; i < list.size(); i++) {
             byText.put(list.get(i), encoded.get(i));
         }
-        LOG.info("encoded {} captions in {} s", list.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
+        LOG.info("encoded {} captions in {} s", list.size(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
         // Captions longer than maxTokens are cut: say how many (those whose words alone, with [CLS] and
         // [SEP], exceed it are cut for sure; a word may take several pieces, so a few more may be).
         int cut = 0;
@@ -494,8 +518,9 @@ public final class TrainingRun {
             }
         }
         if (cut > 0) {
-            LOG.warn("{} of {} captions are longer than maxTokens={} and were cut to it (the longest has {} words: \"{}\")", cut,
-                    list.size(), spec.model.maxTokens, longestWords, longest.length() > 80 ? longest.substring(0, 80) + "…" : longest);
+            LOG.warn("{} of {} captions are longer than maxTokens={} and were cut to it (the longest has "
+                    + "{} words: \"{}\")", cut, list.size(), spec.model.maxTokens, longestWords,
+                    longest.length() > 80 ? longest.substring(0, 80) + "…" : longest);
         }
         CaptionEncoder encoder = caption -> {
             EncodedText e = byText.get(caption);
@@ -542,7 +567,10 @@ public final class TrainingRun {
     }
 
 
-    /** The pre-flight data check ({@link Spec#preflight}; {@link #preflight(Dataset, FeatureStore, MissingPolicy, int)}). */
+    /**
+     * The pre-flight data check ({@link Spec#preflight};
+     * {@link #preflight(Dataset, FeatureStore, MissingPolicy, int)}).
+     */
     private static CheckReport preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
         if (!spec.preflight) {
             return null;
@@ -583,8 +611,8 @@ public final class TrainingRun {
             }
         }
         if (!fatal.isEmpty()) {
-            throw new IOException("the data have problems; nothing was trained or evaluated (see 'taco data check' for the "
-                    + "whole report):\n  - " + String.join("\n  - ", fatal));
+            throw new IOException("the data have problems; nothing was trained or evaluated (see 'taco data check' for "
+                    + "the whole report):\n  - " + String.join("\n  - ", fatal));
         }
         return report;
     }

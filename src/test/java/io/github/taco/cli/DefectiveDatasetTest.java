@@ -44,8 +44,8 @@ class DefectiveDatasetTest {
 
         String[][] commands = {
             {"data", "check", "--annotations", ann.toString(), "--features", feats.toString()},
-            {"train", "--annotations", ann.toString(), "--features", feats.toString(), "--out", tmp.resolve("run").toString(),
-                "--train-split", "validation", "--batch", "2", "--steps", "1"},
+            {"train", "--annotations", ann.toString(), "--features", feats.toString(), "--out",
+                tmp.resolve("run").toString(), "--train-split", "validation", "--batch", "2", "--steps", "1"},
             {"eval", "--checkpoint", ckpt.toString(), "--annotations", ann.toString(), "--features", feats.toString()},
         };
         for (String[] args : commands) {

@@ -45,10 +45,12 @@ class IndexCommandTest {
         Outcome search = run("search", idx.toString(), "stir the sauce");
         assertEquals(0, search.code(), search.err());
         assertTrue(search.out().contains("  conf") && search.out().contains("%  "), search.out());
-        assertTrue(search.out().contains("watch: https://www.youtube.com/watch?v=v"), "youcook2's videos link to YouTube: " + search.out());
+        assertTrue(search.out().contains("watch: https://www.youtube.com/watch?v=v"),
+                "youcook2's videos link to YouTube: " + search.out());
         Outcome unquoted = run("search", idx.toString(), "stir", "the", "sauce");
         assertEquals(0, unquoted.code(), unquoted.err());
-        assertEquals(search.out().replaceAll("[0-9.]+ ms", "ms"), unquoted.out().replaceAll("[0-9.]+ ms", "ms"), "unquoted words are the same query");
+        assertEquals(search.out().replaceAll("[0-9.]+ ms", "ms"), unquoted.out().replaceAll("[0-9.]+ ms", "ms"),
+                "unquoted words are the same query");
         for (String[] bad : new String[][] {{"search", idx.toString(), "-k", "0", "stir"}, {"search", idx.toString()},
                 {"search", idx.toString(), "--order", "best", "stir"}}) {
             Outcome b = run(bad);

@@ -27,7 +27,8 @@ class MessagesTest {
         Path ann = tmp.resolve("youcookii_annotations_trainval.json");
         Files.writeString(ann, "{\"database\": {}}");
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        String out = fails("train", "--annotations", ann.toString(), "--features", tmp.toString(), "--out", file.toString());
+        String out = fails("train", "--annotations", ann.toString(), "--features", tmp.toString(), "--out",
+                file.toString());
         assertTrue(out.contains("is a file") && out.contains("a-file"), out);
 
         Path npy = Files.write(tmp.resolve("v0.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
@@ -38,7 +39,8 @@ class MessagesTest {
         Files.writeString(half.resolve("config.json"), "{}");
         Path data = TestIndexes.data(tmp.resolve("data"), 2, 2, 1);
         String ckpt = fails("eval", "--checkpoint", half.toString(), "--annotations",
-                data.resolve("youcookii_annotations_trainval.json").toString(), "--features", data.resolve("features").toString());
+                data.resolve("youcookii_annotations_trainval.json").toString(), "--features",
+                data.resolve("features").toString());
         assertTrue(ckpt.contains("not a complete checkpoint") && ckpt.contains("model.safetensors"), ckpt);
     }
 }

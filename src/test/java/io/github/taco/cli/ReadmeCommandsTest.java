@@ -141,7 +141,8 @@ class ReadmeCommandsTest {
     @Test
     void yourOwnDataInFourCommandsRunsAsPrinted() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
-        CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), SmallAnnotations.write(tmp.resolve("small.json"), 30, 10), data);
+        CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32),
+                SmallAnnotations.write(tmp.resolve("small.json"), 30, 10), data);
         List<List<String>> commands = readmeCommands().stream()
                 .filter(a -> a.get(0).equals("data") || a.get(0).equals("train") || a.get(0).equals("eval")
                         || a.get(0).equals("index") && !a.contains("--solr"))
@@ -172,8 +173,9 @@ class ReadmeCommandsTest {
                 assertTrue(dslOut.toString().contains("dual softmax (every query at once)"), dslOut.toString());
                 assertFalse(out.toString().contains("dual softmax"), "only with --dsl");
                 // the table names its protocol: 10 validation videos of the real file, every clip, first captions, ties
-                assertTrue(out.toString().matches("(?s).*protocol: youcook2 validation, \\d+ of its \\d+ clips; one query per clip, "
-                        + "its first caption, against every clip; a tie with the true candidate counts against the model.*"), out.toString());
+                assertTrue(out.toString().matches("(?s).*protocol: youcook2 validation, \\d+ of its \\d+ clips; one "
+                        + "query per clip, its first caption, against every clip; a tie with the true candidate counts "
+                        + "against the model.*"), out.toString());
                 // MIL-NCE's subset: the 10 validation videos are all among its 436
                 StringWriter milOut = new StringWriter();
                 CommandLine mil = TacoCli.commandLine();
@@ -181,8 +183,9 @@ class ReadmeCommandsTest {
                 List<String> withProtocol = new ArrayList<>(args);
                 withProtocol.addAll(List.of("--protocol", "milnce"));
                 assertEquals(0, mil.execute(withProtocol.toArray(String[]::new)));
-                assertTrue(milOut.toString().contains("protocol: youcook2 validation (MIL-NCE's subset (validation_youcook.csv: 436 videos, "
-                        + "3,350 clips, the ones not in HowTo100M)), 81 of its 81 clips"), milOut.toString());
+                assertTrue(milOut.toString().contains("protocol: youcook2 validation (MIL-NCE's subset "
+                        + "(validation_youcook.csv: 436 videos, 3,350 clips, the ones not in HowTo100M)), 81 "
+                        + "of its 81 clips"), milOut.toString());
             }
         }
         assertTrue(Files.isDirectory(tmp.resolve("runs/yc2/checkpoint")));

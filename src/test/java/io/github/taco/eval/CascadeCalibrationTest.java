@@ -25,14 +25,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** train.calibrationVideos: videos held out of training, then the cascade's weights chosen on them and written to the checkpoint. */
+/**
+ * train.calibrationVideos: videos held out of training, then the cascade's weights chosen on them and written to
+ * the checkpoint.
+ */
 class CascadeCalibrationTest {
     @TempDir Path tmp;
 
     @Test
     void heldOutVideosAreFixedByIdNotBySeedOrOrder() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("data"), 150, 1, 3);
-        List<Clip> clips = Datasets.read("youcook2", data.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        List<Clip> clips = Datasets.read("youcook2", data.resolve("youcookii_annotations_trainval.json"))
+                .clips(Split.VALIDATION);
         Set<String> held = CalibrationVideos.choose(clips, 10);
         assertEquals(10, held.size());
         List<Clip> reversed = new ArrayList<>(clips);
@@ -63,7 +67,8 @@ class CascadeCalibrationTest {
         CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
         assertEquals(10, c.clips(), "the captions of the 10 held-out videos");
         assertEquals(CascadeCalibration.W2.length * CascadeCalibration.W3.length, c.grid().size());
-        assertEquals(c.r1(), c.grid().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), 1e-9, "the best pair is chosen");
+        assertEquals(c.r1(), c.grid().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), 1e-9,
+                "the best pair is chosen");
         assertTrue(c.r1() >= c.paperR1());
         TacoConfig saved = TacoConfig.read(r.checkpoint().resolve(TacoModel.CONFIG_FILE));
         assertEquals(c.weightS2(), saved.weightS2);
@@ -88,8 +93,9 @@ class CascadeCalibrationTest {
             CommandLine cl = TacoCli.commandLine();
             cl.setOut(new PrintWriter(text, true));
             code = cl.execute("train", "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
-                    "--features", data.resolve("features").toString(), "--out", out.toString(), "--train-split", "validation",
-                    "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1", "--calibration-videos", "10");
+                    "--features", data.resolve("features").toString(), "--out", out.toString(), "--train-split",
+                    "validation", "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1",
+                    "--calibration-videos", "10");
         } finally {
             System.setOut(before);
         }
@@ -114,12 +120,14 @@ class CascadeCalibrationTest {
         TrainingRun.Spec s = spec(data, "small-run", "L1+L2+L3", 2);
         TrainingRun.Result r = TrainingRun.run(s);
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
-        assertTrue(header.contains("\"train_clips\":36"), "12 videos: 10 % is too few to hold out, so all train: " + header);
+        assertTrue(header.contains("\"train_clips\":36"),
+                "12 videos: 10 % is too few to hold out, so all train: " + header);
         EvalRun.Spec e = evalSpec(s, r);
         CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
         assertEquals(0, c.clips());
         assertTrue(c.describe().contains("kept at s1 + 0.5·s2 + 1·s3"), c.describe());
-        assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)), "nothing was chosen, nothing written");
+        assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)),
+                "nothing was chosen, nothing written");
     }
 
     /** How the run {@code s} read its data, to calibrate or evaluate its checkpoint. */

@@ -197,7 +197,8 @@ class CascadeRankerTest {
             Integer[] top = Arrays.copyOf(by, r);
             Arrays.sort(top, (x, y) -> {
                 double fx = st[x] + s3[x], fy = st[y] + s3[y];
-                return fx != fy ? Double.compare(fy, fx) : st[x] != st[y] ? Double.compare(st[y], st[x]) : Integer.compare(x, y);
+                return fx != fy ? Double.compare(fy, fx)
+                        : st[x] != st[y] ? Double.compare(st[y], st[x]) : Integer.compare(x, y);
             });
             int[] order = new int[n];
             for (int k = 0; k < n; k++) order[k] = k < r ? top[k] : by[k];
@@ -206,7 +207,8 @@ class CascadeRankerTest {
                 int j = order[k];
                 int start = k;
                 while (start > 0 && (start - 1 < r) == (k < r)
-                        && (k < r ? st[order[start - 1]] + s3[order[start - 1]] == st[j] + s3[j] : st[order[start - 1]] == st[j])) {
+                        && (k < r ? st[order[start - 1]] + s3[order[start - 1]] == st[j] + s3[j]
+                                : st[order[start - 1]] == st[j])) {
                     start--;
                 }
                 assertEquals(n - start, got.cascadeScores()[j], "trial " + trial + " candidate " + j);

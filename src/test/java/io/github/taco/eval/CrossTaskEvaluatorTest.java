@@ -48,7 +48,8 @@ class CrossTaskEvaluatorTest {
         Files.writeString(root.resolve("videos.csv"), "T1,v1,u\nT1,v7,u\n");
         Path a = root.resolve("annotations");
         Files.writeString(a.resolve("T1_v1.csv"), "1,0.0,2.0\n2,2.0,4.0\n");
-        Files.writeString(a.resolve("T1_v2.csv"), "1,1.0,4.0\n2,0.0,1.0\n"); // step 2 before step 1: an ordered alignment must miss one
+        // step 2 before step 1: an ordered alignment must miss one
+        Files.writeString(a.resolve("T1_v2.csv"), "1,1.0,4.0\n2,0.0,1.0\n");
         Files.writeString(a.resolve("T1_v5.csv"), "1,0.0,1.0\n");
         Files.writeString(a.resolve("T2_v3.csv"), "1,1.0,2.0\n");
         Files.writeString(a.resolve("T9_v6.csv"), "1,0.0,1.0\n");
@@ -68,7 +69,8 @@ class CrossTaskEvaluatorTest {
     void recallOnHandMadeRelease(@TempDir Path dir) throws Exception {
         Path root = release(dir);
         try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0)) {
-            CrossTaskEvaluator.Report r = CrossTaskEvaluator.evaluate(root, CrossTaskEvaluator.Split.VAL, store, NEAREST);
+            CrossTaskEvaluator.Report r = CrossTaskEvaluator.evaluate(root, CrossTaskEvaluator.Split.VAL, store,
+                    NEAREST);
             // T1: v1 2/2, v2 1/2 (step 2 lies before step 1), v5 too short 0/1 → 3/5; T2: v3 1/1.
             assertEquals(60.0, r.recall().perTask().get("T1"), 1e-9);
             assertEquals(100.0, r.recall().perTask().get("T2"), 1e-9);
@@ -94,7 +96,8 @@ class CrossTaskEvaluatorTest {
 
     static EncodedText text(String s, int[] ids, float[] w) {
         int n = ids.length;
-        return new EncodedText(s, Collections.nCopies(n, "x"), ids, new int[n], Collections.nCopies(n, "NOUN"), new boolean[n], w);
+        return new EncodedText(s, Collections.nCopies(n, "x"), ids, new int[n], Collections.nCopies(n, "NOUN"),
+                new boolean[n], w);
     }
 
     /**

@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --protocol milnce: the bundled video list is MIL-NCE's CSV, and it selects exactly the CSV's 3,350 clips of the official JSON. */
+/**
+ * --protocol milnce: the bundled video list is MIL-NCE's CSV, and it selects exactly the CSV's 3,350 clips of the
+ * official JSON.
+ */
 class EvalProtocolTest {
     @Test
     void milNceVideosSelectTheCsvsClipsOfTheOfficialAnnotations() throws Exception {
@@ -24,8 +27,10 @@ class EvalProtocolTest {
         assertEquals(436, videos.size());
         List<Clip> csv = Datasets.read("youcook2", SharedData.file("youcook2/validation_youcook.csv")).clips();
         assertEquals(EvalProtocol.MILNCE_CLIPS, csv.size());
-        assertEquals(csv.stream().map(Clip::videoId).collect(Collectors.toSet()), videos, "the bundled list is the CSV's video_id column");
-        List<Clip> val = Datasets.read("youcook2", SharedData.file("youcook2/youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        assertEquals(csv.stream().map(Clip::videoId).collect(Collectors.toSet()), videos,
+                "the bundled list is the CSV's video_id column");
+        List<Clip> val = Datasets.read("youcook2", SharedData.file("youcook2/youcookii_annotations_trainval.json"))
+                .clips(Split.VALIDATION);
         assertEquals(3492, val.size());
         List<Clip> subset = val.stream().filter(c -> videos.contains(c.videoId())).toList();
         assertEquals(EvalProtocol.MILNCE_CLIPS, subset.size(), "every segment of those videos, as in the CSV");
@@ -34,8 +39,10 @@ class EvalProtocolTest {
 
     @Test
     void milNceIsYouCook2ValidationOnly() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvalProtocol.MILNCE.check("msrvtt", Split.TEST));
-        assertTrue(e.getMessage().contains("YouCook2's validation split") && e.getMessage().contains("msrvtt test"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalProtocol.MILNCE.check("msrvtt", Split.TEST));
+        assertTrue(e.getMessage().contains("YouCook2's validation split") && e.getMessage().contains("msrvtt test"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> EvalProtocol.MILNCE.check("youcook2", Split.TRAIN));
         assertDoesNotThrow(() -> EvalProtocol.MILNCE.check("youcook2", Split.VALIDATION));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> EvalProtocol.parse("mil"));
@@ -57,7 +64,8 @@ class EvalProtocolTest {
         TrainingRun.Result r = TrainingRun.run(s);
         // the same videos as an MSR-VTT folder: JSFusion's test list names them
         Files.writeString(data.resolve(MsrVttReader.TEST_CSV),
-                "key,vid_key,video_id,sentence\nret0,msr0,v0,a man cuts\nret1,msr1,v1,a woman stirs\nret2,msr2,v2,a dog runs\n");
+                "key,vid_key,video_id,sentence\nret0,msr0,v0,a man cuts\nret1,msr1,v1,a woman stirs\n"
+                        + "ret2,msr2,v2,a dog runs\n");
         Files.writeString(data.resolve("MSRVTT_train.9k.csv"), "video_id\nv3\n");
         EvalRun.Spec e = new EvalRun.Spec();
         e.checkpoint = r.checkpoint();
@@ -67,6 +75,7 @@ class EvalProtocolTest {
         e.split = Split.TEST;
         e.topR = 0;
         String table = EvalRun.run(e).table();
-        assertTrue(table.contains("protocol: msrvtt test (1k-A: JSFusion's 1,000 test videos, one caption each), 3 of its 3 clips"), table);
+        assertTrue(table.contains("protocol: msrvtt test (1k-A: JSFusion's 1,000 test videos, one caption each), "
+                + "3 of its 3 clips"), table);
     }
 }

@@ -25,10 +25,12 @@ class RetrievalEvaluatorTest {
         Batch a = TinyBatches.random(6, M, D, N, V, 1, 0f, 0, false);
         Batch b = TinyBatches.random(5, 3, D, 5, V, 2, 0f, 0, false);
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 4)) {
-            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(11, 11)).evaluate(List.of(a, b));
+            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(11, 11))
+                    .evaluate(List.of(a, b));
             assertEquals(11, r.clips());
             // s1 of the first chunk alone, computed directly, gives the same ranks as the evaluator's s1 on it
-            float[][][] sm = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(0, 0)).scoreMatrices(List.of(a));
+            float[][][] sm = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(0, 0))
+                    .scoreMatrices(List.of(a));
             try (NDManager mgr = root.newSubManager()) {
                 TacoModel.Inputs in = a.toInputs(mgr);
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
@@ -46,7 +48,8 @@ class RetrievalEvaluatorTest {
                 }
                 assertTrue(someNonZero, "the batch has tokens of interest");
             }
-            RetrievalEvaluator.Row cascade = r.rows().stream().filter(x -> x.method().startsWith("cascade")).findFirst().orElseThrow();
+            RetrievalEvaluator.Row cascade = r.rows().stream().filter(x -> x.method().startsWith("cascade")).findFirst()
+                    .orElseThrow();
             RetrievalEvaluator.Row exhaustive = r.row(RetrievalEvaluator.exhaustive(model.config()));
             assertEquals(exhaustive.textToVideo().meanRank(), cascade.textToVideo().meanRank(), 1e-9);
             assertEquals(exhaustive.videoToText().meanRank(), cascade.videoToText().meanRank(), 1e-9);
@@ -60,7 +63,8 @@ class RetrievalEvaluatorTest {
                 throw new AssertionError(e);
             }
             assertTrue(r.profile().fusionPasses() >= 11 * 11, "the exhaustive row ran the fusion on every pair");
-            assertTrue(r.profile().seconds().keySet().containsAll(List.of("encode", "s1", "s2", "fusion", "ranking")), r.profile().seconds().toString());
+            assertTrue(r.profile().seconds().keySet().containsAll(List.of("encode", "s1", "s2", "fusion", "ranking")),
+                    r.profile().seconds().toString());
         }
     }
 
@@ -77,7 +81,8 @@ class RetrievalEvaluatorTest {
         c.temperature = 1; // s1 and s2 on the scale of s3, so that the fusion re-ranks
         Batch b = TinyBatches.random(k, m, D, n, V, 21, 0f, 0, true);
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 9)) {
-            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(7, 0)).evaluate(List.of(b));
+            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(7, 0))
+                    .evaluate(List.of(b));
             float[][] s1, s2, s3;
             try (NDManager mgr = root.newSubManager()) {
                 TacoModel.Inputs in = b.toInputs(mgr);
@@ -92,19 +97,24 @@ class RetrievalEvaluatorTest {
                         ti[j] = i;
                         vi[j] = j;
                     }
-                    System.arraycopy(model.s3(y, in.tokenMask(), x, in.frameMask(), ti, vi).toFloatArray(), 0, all, i * k, k);
+                    System.arraycopy(model.s3(y, in.tokenMask(), x, in.frameMask(), ti, vi).toFloatArray(), 0, all,
+                            i * k, k);
                 }
                 s3 = square(all, k);
             }
             float[][] s12 = new float[k][k];
             for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) s12[i][j] = (float) (s1[i][j] + 0.5 * s2[i][j]);
             assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", s12, null), r.row("s1+0.5s2").textToVideo());
-            assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", RetrievalMetrics.transpose(s12), null), r.row("s1+0.5s2").videoToText());
+            assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", RetrievalMetrics.transpose(s12), null),
+                    r.row("s1+0.5s2").videoToText());
             CascadeRanker ranker = new CascadeRanker(7, 1, 0.5, 1);
             float[][] t2v = ranker.cascadeScores(s1, s2, (q, j) -> s3[q][j]);
-            float[][] v2t = ranker.cascadeScores(RetrievalMetrics.transpose(s1), RetrievalMetrics.transpose(s2), (q, j) -> s3[j][q]);
-            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", t2v, null), r.row("cascade (top 7)").textToVideo());
-            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", v2t, null), r.row("cascade (top 7)").videoToText());
+            float[][] v2t = ranker.cascadeScores(RetrievalMetrics.transpose(s1), RetrievalMetrics.transpose(s2),
+                    (q, j) -> s3[j][q]);
+            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", t2v, null),
+                    r.row("cascade (top 7)").textToVideo());
+            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", v2t, null),
+                    r.row("cascade (top 7)").videoToText());
             assertTrue(r.row("cascade (top 7)").textToVideo().r1() != r.row("s1+0.5s2").textToVideo().r1()
                     || r.row("cascade (top 7)").textToVideo().meanRank() != r.row("s1+0.5s2").textToVideo().meanRank(),
                     "the fusion re-ranks something, so the cascade's equality says something");

@@ -37,7 +37,8 @@ class StepLocalizationTest {
     @Test
     void fewerFramesThanStepsRejected() {
         assertThrows(IllegalArgumentException.class, () -> StepLocalization.align(new float[][]{{1, 2, 3}, {1, 2, 3}}));
-        assertThrows(IllegalArgumentException.class, () -> StepLocalization.align(new float[][]{{1, Float.NaN}, {1, 2}}));
+        assertThrows(IllegalArgumentException.class,
+                () -> StepLocalization.align(new float[][]{{1, Float.NaN}, {1, 2}}));
     }
 
     @Test

@@ -43,11 +43,11 @@ class TrainedBeatsUntrainedOnTasksTest {
      */
     static SynthConfig smallWorld() {
         SynthConfig d = SynthConfig.defaults().withVideos(150).withDim(64).withDifficulty(0.3, 0.8, 1.0, 0.0);
-        return new SynthConfig(d.seed(), d.trainVideos(), d.valVideos(), d.narrationVideos(), d.dim(), d.latentDim(), d.minSteps(),
-                d.maxSteps(), d.minStepSeconds(), d.maxStepSeconds(), d.idleFraction(), d.noise(), d.background(), 6, 8,
-                d.attributes(), d.amounts(), d.tools(), d.places(), d.zipf(), d.videoIngredients(), d.ingredientReuse(), d.toolRate(),
-                d.placeRate(), d.synonymRate(), d.fillerRate(), d.shiftRate(), d.offTopicRate(), d.jitterSeconds(), d.nonlinearity(),
-                d.interaction());
+        return new SynthConfig(d.seed(), d.trainVideos(), d.valVideos(), d.narrationVideos(), d.dim(), d.latentDim(),
+                d.minSteps(), d.maxSteps(), d.minStepSeconds(), d.maxStepSeconds(), d.idleFraction(), d.noise(),
+                d.background(), 6, 8, d.attributes(), d.amounts(), d.tools(), d.places(), d.zipf(),
+                d.videoIngredients(), d.ingredientReuse(), d.toolRate(), d.placeRate(), d.synonymRate(), d.fillerRate(),
+                d.shiftRate(), d.offTopicRate(), d.jitterSeconds(), d.nonlinearity(), d.interaction());
     }
 
     /**
@@ -61,7 +61,8 @@ class TrainedBeatsUntrainedOnTasksTest {
             for (String cap : v.captions()) words.addAll(Arrays.asList(cap.toLowerCase().split("[^a-z]+")));
         }
         for (Lexicon.Kind k : Lexicon.Kind.values()) {
-            for (int i = 0; i < Lexicon.size(k); i++) words.addAll(Arrays.asList(Lexicon.name(k, i).toLowerCase().split("[^a-z]+")));
+            for (int i = 0; i < Lexicon.size(k); i++) words.addAll(
+                    Arrays.asList(Lexicon.name(k, i).toLowerCase().split("[^a-z]+")));
         }
         words.remove("");
         List<String> lines = new ArrayList<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
@@ -130,22 +131,27 @@ class TrainedBeatsUntrainedOnTasksTest {
                         new CrossTaskEvaluator.ModelScorer(m, ckpt.text(), 0.0, w)).recall().average();
                 CoinSegmentation.Options co = new CoinSegmentation.Options();
                 co.epochs = 20;
-                CoinSegmentation.Report r = CoinSegmentation.run(coinJson, store, v -> FrameVectors.encode(m, v, w), co, root);
+                CoinSegmentation.Report r = CoinSegmentation.run(coinJson, store, v -> FrameVectors.encode(m, v, w), co,
+                        root);
                 coin[i] = r.accuracy().accuracy();
                 coinFg[i] = r.accuracy().accuracyWithoutBackground();
             }
             System.out.printf("training %.1f s, last loss %.3f%n"
-                            + "CrossTask recall, [CLS] + token term: trained %.1f%%, untrained %.1f%%; [CLS] only: trained %.1f%%, untrained %.1f%%%n"
-                            + "COIN frame accuracy: trained %.1f%% (%.1f%% w/o bg), untrained %.1f%% (%.1f%% w/o bg)%n",
-                    trainSec, trained.last().loss(), recall[0], recall[1], recallS1[0], recallS1[1], coin[0], coinFg[0], coin[1], coinFg[1]);
+                            + "CrossTask recall, [CLS] + token term: trained %.1f%%, untrained %.1f%%; [CLS] only: "
+                            + "trained %.1f%%, untrained %.1f%%%nCOIN frame accuracy: trained %.1f%% (%.1f%% w/o bg), "
+                            + "untrained %.1f%% (%.1f%% w/o bg)%n",
+                    trainSec, trained.last().loss(), recall[0], recall[1], recallS1[0], recallS1[1], coin[0], coinFg[0],
+                    coin[1], coinFg[1]);
             // Measured (150 steps): 45.7 vs 14.6. The short step names ("chop onion") are far from the
             // training captions' sentences, so after a short run their [CLS] vector localizes weakly
             // (34.3 vs 31.5, not asserted); the token-level term matches the words directly.
-            assertTrue(recall[0] > recall[1] + 15, "CrossTask recall: trained " + recall[0] + " vs untrained " + recall[1]);
+            assertTrue(recall[0] > recall[1] + 15,
+                    "CrossTask recall: trained " + recall[0] + " vs untrained " + recall[1]);
             // Measured: 62.2 vs 57.9 without background. A linear probe on a random encoder is
             // already strong here (the features are an additive code of the concepts and the random
             // projection keeps them linearly separable), so the margin is small.
-            assertTrue(coinFg[0] > coinFg[1] + 2, "COIN accuracy w/o background: trained " + coinFg[0] + " vs untrained " + coinFg[1]);
+            assertTrue(coinFg[0] > coinFg[1] + 2,
+                    "COIN accuracy w/o background: trained " + coinFg[0] + " vs untrained " + coinFg[1]);
         }
     }
 }

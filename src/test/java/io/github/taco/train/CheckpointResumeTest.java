@@ -58,7 +58,8 @@ class CheckpointResumeTest {
             try (TacoModel loaded = TacoModel.load(tmp.resolve("ckpt"), root)) {
                 assertEquals(model.weights().names(), loaded.weights().names());
                 for (String name : model.weights().names()) {
-                    assertArrayEquals(model.weights().get(name).toFloatArray(), loaded.weights().get(name).toFloatArray(), 0f, name);
+                    assertArrayEquals(model.weights().get(name).toFloatArray(),
+                            loaded.weights().get(name).toFloatArray(), 0f, name);
                 }
                 assertEquals(model.config().toJson(), loaded.config().toJson());
             }
@@ -98,11 +99,13 @@ class CheckpointResumeTest {
             t.save(ckpt, Map.of("idf.json", extra));
             t.train(source().batch(0));
             t.save(ckpt, Map.of("idf.json", extra));
-            for (String f : new String[] {"config.json", "model.safetensors", "optimizer.safetensors", "trainer_state.json", "idf.json"}) {
+            for (String f : new String[] {"config.json", "model.safetensors", "optimizer.safetensors",
+                    "trainer_state.json", "idf.json"}) {
                 assertTrue(Files.isRegularFile(ckpt.resolve(f)), f);
             }
             try (var s = Files.list(tmp)) {
-                assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "temporary folders left behind");
+                assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")),
+                        "temporary folders left behind");
             }
         }
     }
@@ -125,7 +128,8 @@ class CheckpointResumeTest {
             try (TacoModel big = new TacoModel(other, root, 1)) {
                 big.save(tmp.resolve("big"));
             }
-            Files.copy(tmp.resolve("big/model.safetensors"), ckpt.resolve("model.safetensors"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(tmp.resolve("big/model.safetensors"), ckpt.resolve("model.safetensors"),
+                    StandardCopyOption.REPLACE_EXISTING);
             var e3 = assertThrows(IOException.class, () -> TacoModel.load(ckpt, root));
             assertTrue(e3.getMessage().contains("shape"), e3.getMessage());
         }

@@ -44,15 +44,16 @@ class GcBetweenForwardAndBackwardTest {
                     for (float v : g) {
                         assertTrue(Float.isFinite(v), "trial " + trial + ": non-finite gradient of " + e.getKey());
                     }
-                    assertArrayEquals(e.getValue(), g, 1e-6f, "trial " + trial + ": gradient of " + e.getKey() + " changed by a GC");
+                    assertArrayEquals(e.getValue(), g, 1e-6f,
+                            "trial " + trial + ": gradient of " + e.getKey() + " changed by a GC");
                 }
             }
         }
     }
 
     /** Forward, optionally a few full GCs, backward; returns every parameter's gradient and zeroes it. */
-    private static Map<String, float[]> gradients(TacoModel model, TacoObjective objective, Batch batch, boolean gcBetween)
-            throws InterruptedException {
+    private static Map<String, float[]> gradients(TacoModel model, TacoObjective objective, Batch batch,
+            boolean gcBetween) throws InterruptedException {
         Map<String, float[]> out = new LinkedHashMap<>();
         model.setTraining(true);
         try (NDManager scope = model.weights().manager().newSubManager()) {
@@ -61,7 +62,8 @@ class GcBetweenForwardAndBackwardTest {
                 TacoObjective.Terms terms = objective.compute(in, new Random(1), new StepTimer());
                 if (gcBetween) {
                     for (int i = 0; i < 3; i++) {
-                        System.gc(); // frees every unreachable direct ByteBuffer (the reference handler runs its cleaner)
+                        // frees every unreachable direct ByteBuffer (the reference handler runs its cleaner)
+                        System.gc();
                         Thread.sleep(30);
                     }
                 }

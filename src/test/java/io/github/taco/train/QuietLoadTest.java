@@ -35,7 +35,8 @@ class QuietLoadTest {
             t.save(ckpt, Map.of());
         }
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), ResumeMain.class.getName(), ckpt.toString()))
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), ResumeMain.class.getName(),
+                ckpt.toString()))
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -48,7 +49,8 @@ class QuietLoadTest {
     /** The child: resumes the checkpoint (model weights and AdamW moments) and says so. */
     public static final class ResumeMain {
         public static void main(String[] args) throws Exception {
-            try (NDManager root = NDManager.newBaseManager(); Trainer t = Trainer.resume(Path.of(args[0]), root, null)) {
+            try (NDManager root = NDManager.newBaseManager();
+                    Trainer t = Trainer.resume(Path.of(args[0]), root, null)) {
                 System.out.println("resumed at step " + t.step());
             }
         }

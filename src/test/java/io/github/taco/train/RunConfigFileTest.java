@@ -41,7 +41,8 @@ class RunConfigFileTest {
     void aMisspeltKeyIsAnErrorNamingTheClosestOne() throws IOException {
         Path f = Files.writeString(tmp.resolve("bad.yaml"), "train: {learningRat: 1e-3}\n");
         IOException e = assertThrows(IOException.class, () -> RunConfigFile.apply(new TrainingRun.Spec(), f));
-        assertTrue(e.getMessage().contains("unknown key 'learningRat' in section 'train'; did you mean 'learningRate'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown key 'learningRat' in section 'train'; did you mean 'learningRate'"),
+                e.getMessage());
     }
 
     @Test
@@ -87,6 +88,7 @@ class RunConfigFileTest {
         assertTrue(e.getMessage().contains("negatives must be cascade, random or full, got 'hardest'"), e.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
                 List.of("model.tagSet=adjectives")));
-        assertTrue(e2.getMessage().contains("tag set must be none, noun, verb, noun+verb, det+adp or all, got 'adjectives'"), e2.getMessage());
+        assertTrue(e2.getMessage().contains(
+                "tag set must be none, noun, verb, noun+verb, det+adp or all, got 'adjectives'"), e2.getMessage());
     }
 }

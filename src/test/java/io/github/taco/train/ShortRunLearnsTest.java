@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A short run on random but learnable pairs (video features and caption words share a latent class) drives all three losses down. */
+/**
+ * A short run on random but learnable pairs (video features and caption words share a latent class) drives all three
+ * losses down.
+ */
 class ShortRunLearnsTest {
     static final int K = 12, M = 4, D = 16, N = 6, V = 64, CLASSES = 24;
 
@@ -37,7 +40,8 @@ class ShortRunLearnsTest {
         o.warmupSteps = 10;
         o.seed = 3;
         double[][] first = new double[3][10], last = new double[3][10];
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 2); Trainer t = new Trainer(model, o)) {
+        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 2);
+                Trainer t = new Trainer(model, o)) {
             for (int s = 0; s < o.steps; s++) {
                 Trainer.StepResult r = t.train(src.batch(s));
                 double[] l = {r.l1(), r.l2(), r.l3()};
@@ -77,7 +81,8 @@ class ShortRunLearnsTest {
             vids.add("c" + cls);
             for (int f = 0; f < M; f++) {
                 fmask[i * M + f] = 1;
-                for (int d = 0; d < D; d++) feats[(i * M + f) * D + d] = proto[cls][d] + 0.3f * (float) r.nextGaussian();
+                for (int d = 0; d < D; d++) feats[(i * M + f) * D + d] = proto[cls][d]
+                        + 0.3f * (float) r.nextGaussian();
             }
             int[] caption = {1, 3 + cls, 3 + CLASSES + r.nextInt(V - 3 - CLASSES), 2};
             for (int t = 0; t < caption.length; t++) {

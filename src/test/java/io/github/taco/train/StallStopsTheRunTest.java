@@ -33,7 +33,8 @@ class StallStopsTheRunTest {
     void aCollapsedRunStopsWithItsStallNamed() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("data"), 6, 4, 3);
         Path out = tmp.resolve("collapsed");
-        TrainingRun.StalledException e = assertThrows(TrainingRun.StalledException.class, () -> TrainingRun.run(spec(data, out, 0.5)));
+        TrainingRun.StalledException e = assertThrows(TrainingRun.StalledException.class,
+                () -> TrainingRun.run(spec(data, out, 0.5)));
         System.out.println(e.getMessage());
         assertEquals(StallDetector.Kind.COLLAPSE, e.stall.kind());
         assertTrue(e.getMessage().contains("since step") && e.getMessage().contains("--on-stall warn"), e.getMessage());

@@ -59,13 +59,15 @@ class TrainingRunFolderTest {
             s.resume = true;
             TrainingRun.run(s);
         });
-        assertTrue(early.getMessage().contains("no checkpoint yet") && early.getMessage().contains("without --resume"), early.getMessage());
+        assertTrue(early.getMessage().contains("no checkpoint yet") && early.getMessage().contains("without --resume"),
+                early.getMessage());
 
         TrainingRun.run(spec(data, out, 4));
         assertEquals(List.of(1L, 2L, 3L, 4L), steps(out.resolve("metrics.jsonl")));
 
         IOException again = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, out, 4)));
-        assertTrue(again.getMessage().contains("--resume") && again.getMessage().contains("--overwrite"), again.getMessage());
+        assertTrue(again.getMessage().contains("--resume") && again.getMessage().contains("--overwrite"),
+                again.getMessage());
         assertEquals(List.of(1L, 2L, 3L, 4L), steps(out.resolve("metrics.jsonl")), "nothing written is lost");
 
         TrainingRun.Spec conflicting = spec(data, out, 6);
@@ -82,7 +84,8 @@ class TrainingRunFolderTest {
         more.train.batchSize = 32; // not given: the checkpoint's 4 is used, not this default
         more.given.add("train.steps");
         assertEquals(2, TrainingRun.run(more).stepsTrained(), "steps 5 and 6, not 6");
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(out.resolve("metrics.jsonl")), "the checkpoint's own step keeps its line");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(out.resolve("metrics.jsonl")),
+                "the checkpoint's own step keeps its line");
 
         TrainingRun.Spec nothingLeft = spec(data, out, 6);
         nothingLeft.resume = true;
@@ -127,19 +130,22 @@ class TrainingRunFolderTest {
         json.writeValue(ann.toFile(), root);
 
         IOException e = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, tmp.resolve("odd-fail"), 2)));
-        assertTrue(e.getMessage().contains("v0#0") || e.getMessage().contains("starts after the features end"), e.getMessage());
+        assertTrue(e.getMessage().contains("v0#0") || e.getMessage().contains("starts after the features end"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("no caption"), e.getMessage());
 
         TrainingRun.Spec skip = spec(data, tmp.resolve("odd-skip"), 2);
         skip.onMissing = MissingPolicy.SKIP;
         TrainingRun.run(skip);
         assertTrue(Files.isDirectory(tmp.resolve("odd-skip").resolve("checkpoint")));
-        assertEquals(1, json.readTree(tmp.resolve("odd-skip").resolve("data.json").toFile()).path("captions_cut_to_max_tokens").asInt(),
+        assertEquals(1, json.readTree(tmp.resolve("odd-skip").resolve("data.json").toFile())
+                        .path("captions_cut_to_max_tokens").asInt(),
                 "the 45-word caption is counted as cut to maxTokens=16");
         var header = json.readTree(Files.readAllLines(tmp.resolve("odd-skip").resolve("metrics.jsonl")).get(0));
         assertTrue(header.path("header").asBoolean(), header.toString());
         assertEquals(2, header.path("clips_left_out").asInt(), header.toString());
         assertEquals(1, header.path("captions_cut_to_max_tokens").asInt(), header.toString());
-        assertTrue(header.path("segment_repairs").asInt() >= 1, "the segment after the end is also a repair: " + header);
+        assertTrue(header.path("segment_repairs").asInt() >= 1,
+                "the segment after the end is also a repair: " + header);
     }
 }
