@@ -1,7 +1,6 @@
 package io.github.taco;
 
-import org.junit.jupiter.api.Test;
-
+import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The package layers drawn in docs/architecture.md are the rule: every reference from one package of
@@ -94,7 +92,8 @@ class ArchitectureTest {
         Map<String, Integer> layer = layers();
         assertTrue(layer.get("loss") > layer.get("model"));
         assertTrue(layer.get("cli") > layer.get("bench") && layer.get("io") == 0, layer.toString());
-        String code = COMMENTS.matcher("/** {@link io.github.taco.loss.X} */ class A { io.github.taco.loss.Y y; }").replaceAll(" ");
+        String code = COMMENTS.matcher("/** {@link io.github.taco.loss.X} */ class A { io.github.taco.loss.Y y; }")
+                .replaceAll(" ");
         Matcher m = REFERENCE.matcher(code);
         assertTrue(m.find());
         assertEquals("loss", m.group(1));

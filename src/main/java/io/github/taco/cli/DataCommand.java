@@ -11,6 +11,7 @@ final class DataCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'taco data check --help'.");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing subcommand: try 'taco data check --help'.");
     }
 }

@@ -2,15 +2,16 @@ package io.github.taco.cli;
 
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.ClipIndex;
-import io.github.taco.serve.SearchServer;
 import io.github.taco.model.Checkpoint;
+import io.github.taco.serve.SearchServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code taco serve --index DIR}: the HTTP API and search page. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -32,33 +33,40 @@ final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin SolrOptions solr;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8080",
+            description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
-    @Option(names = "--allow-host", paramLabel = "NAME", description = {"A further host name that requests may carry in their "
-            + "Host header (repeatable), e.g. the machine's name when serving a LAN with --host 0.0.0.0.",
+    @Option(names = "--allow-host", paramLabel = "NAME", description = {"A further host name that requests may carry "
+            + "in their Host header (repeatable), e.g. the machine's name when serving a LAN with --host 0.0.0.0.",
             "Loopback names and the --host address are always allowed; any other Host gets 403, so that a web page "
             + "elsewhere cannot reach this API through DNS rebinding."})
-    java.util.List<String> allowHosts = new java.util.ArrayList<>();
+    List<String> allowHosts = new ArrayList<>();
 
-    @Option(names = "--log-queries", description = "Write each request's query string (what users searched for) into the access "
-            + "log too. Without it the log (logger taco.access: time, method, path, status, latency) has none.")
+    @Option(names = "--log-queries", description = "Write each request's query string (what users searched for) into "
+            + "the access log too. Without it the log (logger taco.access: time, method, path, status, "
+            + "latency) has none.")
     boolean logQueries;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint (default: the one recorded in the index).")
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Checkpoint (default: the one recorded in the index).")
     Path checkpoint;
 
-    @Option(names = "--top-n", defaultValue = "100", description = "Default N when a request gives no n (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-n", defaultValue = "100",
+            description = "Default N when a request gives no n (default: ${DEFAULT-VALUE}).")
     int topN;
 
-    @Option(names = "--top-r", defaultValue = "20", description = "Default R when a request gives no r (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-r", defaultValue = "20",
+            description = "Default R when a request gives no r (default: ${DEFAULT-VALUE}).")
     int topR;
 
     @Option(names = "--engine-threads", defaultValue = "0",
-            description = "PyTorch intra-op threads per query, 0 for PyTorch's default of one per core (default: ${DEFAULT-VALUE}).")
+            description = "PyTorch intra-op threads per query, 0 for PyTorch's default of one per core (default: "
+                    + "${DEFAULT-VALUE}).")
     int engineThreads;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -73,10 +81,12 @@ final class ServeCommand implements Callable<Integer> {
         solr.check(spec.commandLine(), indexDir, "--index DIR");
         try (ClipIndex index = solr.openForSearch(spec.commandLine(), indexDir);
                 Checkpoint ck = Checkpoint.open(checkpoint != null ? checkpoint : Path.of(index.meta().checkpointPath));
-                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), new SearchServer.Options(topN, topR, topN, allowHosts, logQueries))) {
+                SearchServer server = new SearchServer(new CascadeSearcher(index, ck),
+                        new SearchServer.Options(topN, topR, topN, allowHosts, logQueries))) {
             server.start(host, port);
             var out = spec.commandLine().getOut();
-            out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), index.location(), host, server.port());
+            out.printf("serving %d clips of %s at http://%s:%d/  (Ctrl-C to stop)%n", index.size(), index.location(),
+                    host, server.port());
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

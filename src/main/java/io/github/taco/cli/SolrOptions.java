@@ -3,11 +3,10 @@ package io.github.taco.cli;
 import io.github.taco.index.ClipIndex;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.index.solr.SolrClipIndex;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /** The options that point index, search and serve at a SolrCloud collection instead of an index folder. */
 final class SolrOptions {
@@ -15,16 +14,18 @@ final class SolrOptions {
     static final String PASSWORD_ENV = "TACO_SOLR_PASSWORD";
 
     @Option(names = "--solr", paramLabel = "ZK_OR_URLS", description = {
-        "A SolrCloud cluster instead of an index folder: its ZooKeeper ensemble (zk1:2181,zk2:2181/solr, the chroot after "
-                + "the last host) or Solr base URLs (http://host:8983/solr, comma-separated). See README, 'More than one machine'."})
+        "A SolrCloud cluster instead of an index folder: its ZooKeeper ensemble (zk1:2181,zk2:2181/solr, the chroot "
+                + "after the last host) or Solr base URLs (http://host:8983/solr, comma-separated). See README, 'More "
+                + "than one machine'."})
     String address;
 
-    @Option(names = "--collection", paramLabel = "NAME", description = "The collection (with --solr); 'taco index' creates it when missing.")
+    @Option(names = "--collection", paramLabel = "NAME",
+            description = "The collection (with --solr); 'taco index' creates it when missing.")
     String collection;
 
     @Option(names = "--solr-user", paramLabel = "USER",
-            description = "Basic-auth user of a cluster with authentication; the password is read from the environment variable "
-                    + PASSWORD_ENV + ".")
+            description = "Basic-auth user of a cluster with authentication; the password is read from the environment "
+                    + "variable " + PASSWORD_ENV + ".")
     String user;
 
     boolean given() {
@@ -39,7 +40,8 @@ final class SolrOptions {
         if (user != null) {
             password = System.getenv(PASSWORD_ENV);
             if (password == null) {
-                throw new CommandLine.ParameterException(cmd, "--solr-user " + user + ": set the password in the environment variable " + PASSWORD_ENV);
+                throw new CommandLine.ParameterException(cmd,
+                        "--solr-user " + user + ": set the password in the environment variable " + PASSWORD_ENV);
             }
         }
         try {
@@ -58,7 +60,8 @@ final class SolrOptions {
             throw new CommandLine.ParameterException(cmd, "give either " + folderName + " or --solr, not both");
         }
         if (!given() && folder == null) {
-            throw new CommandLine.ParameterException(cmd, "give an index: " + folderName + ", or --solr ZK_OR_URLS --collection NAME");
+            throw new CommandLine.ParameterException(cmd,
+                    "give an index: " + folderName + ", or --solr ZK_OR_URLS --collection NAME");
         }
     }
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         subcommands = {CommandLine.HelpCommand.class})
 public final class TacoCli implements Runnable {
 
-    @Option(names = {"-v", "--verbose"}, description = "Show debug logs, including DJL, jhdf and Jetty.", scope = CommandLine.ScopeType.INHERIT)
+    @Option(names = {"-v", "--verbose"}, description = "Show debug logs, including DJL, jhdf and Jetty.",
+            scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,7 @@ import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TagSet;
 import io.github.taco.text.TextPipeline;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,15 +31,18 @@ public final class TextCommand implements Callable<Integer> {
     String[] captions;
 
     @Option(names = "--vocab", paramLabel = "PATH",
-            description = "BERT vocab.txt, tokenizer.json, or a directory with one (default: the BERT uncased vocabulary bundled in the jar).")
+            description = "BERT vocab.txt, tokenizer.json, or a directory with one (default: the BERT uncased "
+                    + "vocabulary bundled in the jar).")
     Path vocab;
 
     @Option(names = "--tag-set", paramLabel = "SET", defaultValue = "noun+verb",
-            description = "Tags whose words are tokens of interest: none, noun, verb, noun+verb, det+adp, all (default: ${DEFAULT-VALUE}).")
+            description = "Tags whose words are tokens of interest: none, noun, verb, noun+verb, det+adp, all "
+                    + "(default: ${DEFAULT-VALUE}).")
     String tagSet;
 
     @Option(names = "--max-length", paramLabel = "N", defaultValue = "" + TextPipeline.DEFAULT_MAX_LENGTH,
-            description = "Maximum pieces including [CLS] and [SEP]; longer captions are truncated (default: ${DEFAULT-VALUE}).")
+            description = "Maximum pieces including [CLS] and [SEP]; longer captions are truncated (default: "
+                    + "${DEFAULT-VALUE}).")
     int maxLength;
 
     @Option(names = "--idf", paramLabel = "FILE",
@@ -70,7 +74,7 @@ public final class TextCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(java.io.PrintWriter out, EncodedText e) {
+    private static void print(PrintWriter out, EncodedText e) {
         out.println("caption: " + e.text());
         out.printf("%3s  %-16s %6s %5s  %-6s %-8s %s%n", "#", "piece", "id", "word", "tag", "interest", "weight");
         for (int i = 0; i < e.length(); i++) {

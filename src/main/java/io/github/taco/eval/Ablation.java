@@ -1,6 +1,5 @@
 package io.github.taco.eval;
 
-import io.github.taco.train.Preset;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,26 +10,29 @@ import io.github.taco.data.synth.BenchmarkVariant;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.data.synth.RenderConfig;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.Negatives;
-import io.github.taco.model.Similarity;
 import io.github.taco.model.PretrainedText;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
-import io.github.taco.model.Weights;
 import io.github.taco.text.TagSet;
+import io.github.taco.train.Preset;
+import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The paper's ablations on the synthetic benchmark: Table 3 (which losses, which negatives) and
@@ -56,7 +58,8 @@ public final class Ablation {
     public static List<Row> table4() {
         List<Row> rows = new ArrayList<>();
         for (TagSet tags : List.of(TagSet.NONE, TagSet.DET_ADP, TagSet.NOUN, TagSet.VERB)) {
-            rows.add(new Row("4", "tokens " + tags, c -> { c.losses("L1+L2+L3"); c.negatives = Negatives.CASCADE; c.tagSet = tags; }));
+            rows.add(new Row("4", "tokens " + tags,
+                    c -> { c.losses("L1+L2+L3"); c.negatives = Negatives.CASCADE; c.tagSet = tags; }));
         }
         return rows;
     }
@@ -70,7 +73,8 @@ public final class Ablation {
         return List.of(
                 new Row("d", "L1+L2", c -> c.losses("L1+L2")),
                 new Row("d", "L1+L2 det+adp", c -> { c.losses("L1+L2"); c.tagSet = TagSet.DET_ADP; }),
-                new Row("d", "L1+L2+L3 cascade (L3 detached)", c -> { c.losses("L1+L2+L3"); c.negatives = Negatives.CASCADE; c.l3Detached = true; }));
+                new Row("d", "L1+L2+L3 cascade (L3 detached)",
+                        c -> { c.losses("L1+L2+L3"); c.negatives = Negatives.CASCADE; c.l3Detached = true; }));
     }
 
     public static final class Spec {
@@ -85,7 +89,9 @@ public final class Ablation {
         public Double temperature;
         /** K, pairs per batch, for every row, or null: the cpu preset's. */
         public Integer batch;
-        /** A Hugging Face BERT folder to start every row's text encoder from (sizes follow it), or null: from scratch. */
+        /**
+         * A Hugging Face BERT folder to start every row's text encoder from (sizes follow it), or null: from scratch.
+         */
         public Path bert;
         /** The built-in benchmark every row trains and is evaluated on (unless {@link #variant} is given). */
         public BuiltInBenchmark.Captions captions = BuiltInBenchmark.Captions.YOUCOOK2;
@@ -118,9 +124,9 @@ public final class Ablation {
     }
 
     /** Keys an override may not change: each row sets them, or a {@link Spec} field of its own does. */
-    public static final List<String> ROW_KEYS = List.of("model.useL1", "model.useL2", "model.useL3", "model.negatives", "model.tagSet",
-            "model.l3Detached", "model.similarity", "model.temperature", "train.steps", "train.batchSize", "train.textLearningRate",
-            "train.seed");
+    public static final List<String> ROW_KEYS = List.of("model.useL1", "model.useL2", "model.useL3", "model.negatives",
+            "model.tagSet", "model.l3Detached", "model.similarity", "model.temperature", "train.steps",
+            "train.batchSize", "train.textLearningRate", "train.seed");
 
     /**
      * What every run of one table shares. A table never mixes settings: {@link #run} and {@link #merge}
@@ -130,12 +136,14 @@ public final class Ablation {
      * recorded before it was (with the cpu preset's dropout of that time, 0.1) read as 0.1, and are
      * never mixed with runs of the present preset (dropout 0).
      */
-    public record Settings(long steps, int batch, Similarity similarity, double temperature, int evalClips, int topR, String bert,
-            Double textLearningRate, String benchmark, Double dropout, List<String> overrides, List<String> objective) {
+    public record Settings(long steps, int batch, Similarity similarity, double temperature, int evalClips, int topR,
+            String bert, Double textLearningRate, String benchmark, Double dropout, List<String> overrides,
+            List<String> objective) {
         /**
-         * bert is kept as {@link PretrainedText#identity}; files that recorded the MiniLM's cache path of their machine read the same.
-         * objective: where the preset's objective departs from the paper's ({@link TrainOptions#objectiveDepartures}), null for
-         * the paper's, as every file written before the preset departed holds.
+         * bert is kept as {@link PretrainedText#identity}; files that recorded the MiniLM's cache path of their machine
+         * read the same.
+         * objective: where the preset's objective departs from the paper's ({@link TrainOptions#objectiveDepartures}),
+         * null for the paper's, as every file written before the preset departed holds.
          */
         public Settings {
             bert = bert == null ? null : PretrainedText.identity(Path.of(bert));
@@ -143,9 +151,10 @@ public final class Ablation {
         }
 
         /** Settings of the paper's objective (as files written before the objective was recorded). */
-        public Settings(long steps, int batch, Similarity similarity, double temperature, int evalClips, int topR, String bert,
-                Double textLearningRate, String benchmark, Double dropout, List<String> overrides) {
-            this(steps, batch, similarity, temperature, evalClips, topR, bert, textLearningRate, benchmark, dropout, overrides, null);
+        public Settings(long steps, int batch, Similarity similarity, double temperature, int evalClips, int topR,
+                String bert, Double textLearningRate, String benchmark, Double dropout, List<String> overrides) {
+            this(steps, batch, similarity, temperature, evalClips, topR, bert, textLearningRate, benchmark, dropout,
+                    overrides, null);
         }
 
         /** The dropout the rows trained with. */
@@ -154,14 +163,16 @@ public final class Ablation {
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "%s, %d steps, K = %d, %s, dropout %s, %s eval clips, cascade top %d, text encoder %s%s",
+            return String.format(Locale.ROOT,
+                    "%s, %d steps, K = %d, %s, dropout %s, %s eval clips, cascade top %d, text encoder %s%s",
                     benchmark == null ? "template benchmark" : benchmark + " benchmark", steps, batch,
                     similarity == Similarity.DOT ? "dot products" : "cosine τ = " + temperature, dropoutValue(),
                     evalClips == 0 ? "all" : Integer.toString(evalClips), topR,
                     bert == null ? "from scratch" : "from " + bert,
                     textLearningRate == null ? "" : " at learning rate " + textLearningRate)
                     + (overrides == null ? "" : ", with " + String.join(", ", overrides))
-                    + (objective == null ? ", the paper's objective" : ", objective departing from the paper's by " + String.join(", ", objective));
+                    + (objective == null ? ", the paper's objective"
+                            : ", objective departing from the paper's by " + String.join(", ", objective));
         }
     }
 
@@ -169,12 +180,15 @@ public final class Ablation {
     static final double LEGACY_DROPOUT = 0.1;
 
     /** Metrics of one trained model. */
-    /** @param stall the stall the training showed ({@link io.github.taco.train.StallDetector}), e.g. "collapse since step 34", or null */
-    public record Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1, double r5, double r10,
-            double medR, double r1s1, double r1s12, String stall) {
+    /**
+     * @param stall the stall the training showed ({@link io.github.taco.train.StallDetector}), e.g. "collapse since
+     *              step 34", or null
+     */
+    public record Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1,
+            double r5, double r10, double medR, double r1s1, double r1s12, String stall) {
         /** A run without a stall (as in files written before stalls were detected). */
-        public Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1, double r5, double r10,
-                double medR, double r1s1, double r1s12) {
+        public Run(String row, long seed, Settings settings, double trainSeconds, String method, double r1, double r5,
+                double r10, double medR, double r1s1, double r1s12) {
             this(row, seed, settings, trainSeconds, method, r1, r5, r10, medR, r1s1, r1s12, null);
         }
     }
@@ -204,7 +218,8 @@ public final class Ablation {
         preset.bert = spec.bert;
         double textRate = spec.textLearningRate != null ? spec.textLearningRate
                 : TrainingRun.trainOptions(preset).effectiveTextLearningRate();
-        return new Settings(spec.steps != null ? spec.steps : train.steps, spec.batch != null ? spec.batch : train.batchSize,
+        return new Settings(spec.steps != null ? spec.steps : train.steps,
+                spec.batch != null ? spec.batch : train.batchSize,
                 spec.similarity != null ? spec.similarity : model.similarity,
                 spec.temperature != null ? spec.temperature : model.temperature, spec.evalClips, spec.topR,
                 spec.bert == null ? null : spec.bert.toString(),
@@ -220,9 +235,11 @@ public final class Ablation {
             if (spec.noise != null) {
                 throw new IllegalArgumentException("a benchmark variant fixes its noise: give the variant alone");
             }
-            return spec.variant.captions() == BuiltInBenchmark.Captions.TEMPLATE ? null : spec.variant.renderConfig(spec.benchmarkSeed);
+            return spec.variant.captions() == BuiltInBenchmark.Captions.TEMPLATE ? null
+                    : spec.variant.renderConfig(spec.benchmarkSeed);
         }
-        return spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null : BuiltInBenchmark.renderConfig(spec.benchmarkSeed, spec.noise);
+        return spec.captions == BuiltInBenchmark.Captions.TEMPLATE ? null
+                : BuiltInBenchmark.renderConfig(spec.benchmarkSeed, spec.noise);
     }
 
     /**
@@ -239,12 +256,13 @@ public final class Ablation {
         for (String o : overrides) {
             String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
             if (ROW_KEYS.contains(key)) {
-                throw new IllegalArgumentException("--set " + o + ": " + key + " is decided by each row or by an option of its own "
-                        + "(--steps, --batch, --similarity, --temperature, --text-lr, --seeds); overrides may not change "
+                throw new IllegalArgumentException("--set " + o + ": " + key
+                        + " is decided by each row or by an option of its own (--steps, --batch, --similarity, "
+                        + "--temperature, --text-lr, --seeds); overrides may not change "
                         + String.join(", ", ROW_KEYS));
             }
         }
-        io.github.taco.train.RunConfigFile.applyOverrides(preset, overrides);
+        RunConfigFile.applyOverrides(preset, overrides);
         try {
             TacoConfig model = preset.model.copy();
             model.featureDim = Math.max(1, model.featureDim); // the benchmark's width is set when a row trains
@@ -274,7 +292,8 @@ public final class Ablation {
         for (Row row : spec.rows) {
             for (long seed : spec.seeds) {
                 if (find(runs, row.name, seed) != null) {
-                    LOG.info("ablation row '{}' seed {}: already in {}, skipped", row.name, seed, spec.out.resolve(RESULTS_FILE));
+                    LOG.info("ablation row '{}' seed {}: already in {}, skipped", row.name, seed,
+                            spec.out.resolve(RESULTS_FILE));
                     continue;
                 }
                 RenderConfig render = render(spec);
@@ -291,7 +310,7 @@ public final class Ablation {
                     t.train.usePaperObjective(t.model);
                 }
                 if (settings.overrides() != null) {
-                    io.github.taco.train.RunConfigFile.applyOverrides(t, settings.overrides());
+                    RunConfigFile.applyOverrides(t, settings.overrides());
                 }
                 row.change.accept(t.model);
                 t.model.similarity = settings.similarity;
@@ -299,7 +318,8 @@ public final class Ablation {
                 t.train.steps = settings.steps;
                 t.train.batchSize = settings.batch;
                 // explicit even when it is the main rate, so that TrainingRun's default for --bert does not apply
-                t.train.textLearningRate = settings.textLearningRate != null ? settings.textLearningRate : t.train.learningRate;
+                t.train.textLearningRate = settings.textLearningRate != null ? settings.textLearningRate
+                        : t.train.learningRate;
                 t.evalEvery = 0;
                 t.validator = null;
                 LOG.info("ablation row '{}' seed {}: {} steps", row.name, seed, t.train.steps);
@@ -311,7 +331,8 @@ public final class Ablation {
                 e.features = t.features;
                 e.fps = fps;
                 if (t.train.calibrationVideos > 0 && t.model.useL3) {
-                    CascadeCalibration.Choice w = CascadeCalibration.calibrate(e, t.trainSplit, t.train.calibrationVideos, spec.topR);
+                    CascadeCalibration.Choice w = CascadeCalibration.calibrate(e, t.trainSplit,
+                            t.train.calibrationVideos, spec.topR);
                     t.model.weightS2 = w.weightS2();
                     t.model.weightS3 = w.weightS3();
                 }
@@ -323,9 +344,10 @@ public final class Ablation {
                 String method = t.model.useL3 ? r.rows().get(r.rows().size() - 1).method()
                         : t.model.useL2 ? RetrievalEvaluator.s1PlusS2(t.model) : RetrievalEvaluator.S1;
                 var m = r.row(method).textToVideo();
-                Run run = new Run(row.name, seed, settings, trained.seconds(), method, m.r1(), m.r5(), m.r10(), m.medianRank(),
-                        r.row(RetrievalEvaluator.S1).textToVideo().r1(), r.row(RetrievalEvaluator.s1PlusS2(t.model)).textToVideo().r1(),
-                        trained.stall() == null ? null : trained.stall().kind().label() + " since step " + trained.stall().since());
+                Run run = new Run(row.name, seed, settings, trained.seconds(), method, m.r1(), m.r5(), m.r10(),
+                        m.medianRank(), r.row(RetrievalEvaluator.S1).textToVideo().r1(),
+                        r.row(RetrievalEvaluator.s1PlusS2(t.model)).textToVideo().r1(), trained.stall() == null ? null
+                                : trained.stall().kind().label() + " since step " + trained.stall().since());
                 LOG.info("{}", run);
                 runs = record(spec.out, run);
             }
@@ -345,7 +367,8 @@ public final class Ablation {
         for (Path dir : from) {
             Path file = dir.resolve(RESULTS_FILE);
             if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(dir + ": no " + RESULTS_FILE + " (is it a taco ablate --out folder?)");
+                throw new IllegalArgumentException(dir + ": no " + RESULTS_FILE
+                        + " (is it a taco ablate --out folder?)");
             }
             List<Run> more = read(file);
             if (!runs.isEmpty()) { // the runs gathered so far set the table's settings
@@ -357,7 +380,8 @@ public final class Ablation {
                     runs.add(r);
                 } else if (!same.equals(r)) {
                     throw new IllegalArgumentException(file + ": row '" + r.row + "' seed " + r.seed
-                            + " is already merged with other results (R@1 " + same.r1 + " vs " + r.r1 + "); leave one of the folders out");
+                            + " is already merged with other results (R@1 " + same.r1 + " vs " + r.r1
+                            + "); leave one of the folders out");
                 }
             }
         }
@@ -415,9 +439,9 @@ public final class Ablation {
      */
     static List<Run> record(Path out, Run run) throws IOException {
         Files.createDirectories(out);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out.resolve(".results.lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                java.nio.channels.FileLock lock = ch.lock()) {
+        try (FileChannel ch = FileChannel.open(out.resolve(".results.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = ch.lock()) {
             List<Run> runs = new ArrayList<>(existing(out));
             runs.removeIf(r -> r.row().equals(run.row()) && r.seed() == run.seed());
             runs.add(run);
@@ -428,8 +452,8 @@ public final class Ablation {
 
     static void write(Path out, List<Run> runs) throws IOException {
         Files.createDirectories(out);
-        io.github.taco.io.AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
-        io.github.taco.io.AtomicFiles.writeString(out.resolve("table.md"), AblationReport.markdown(runs));
+        AtomicFiles.writeString(out.resolve(RESULTS_FILE), JSON.writeValueAsString(runs));
+        AtomicFiles.writeString(out.resolve("table.md"), AblationReport.markdown(runs));
         AblationReport.writeChart(out.resolve("chart.png"), runs);
     }
 }

@@ -1,21 +1,22 @@
 package io.github.taco.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.data.Batch;
 import io.github.taco.data.CalibrationVideos;
 import io.github.taco.data.Dataset;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.Split;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * [ours] The inference cascade's weights chosen per checkpoint (docs/method.md §5 fixes them at
@@ -47,16 +48,17 @@ public final class CascadeCalibration {
      * @param clips    held-out clips scored
      * @param grid     R@1 per {@code "w2,w3"}
      */
-    public record Choice(double weightS2, double weightS3, double r1, double paperR1, int clips, Map<String, Double> grid) {
+    public record Choice(double weightS2, double weightS3, double r1, double paperR1, int clips,
+            Map<String, Double> grid) {
         public String describe() {
             if (clips == 0) {
-                return String.format(Locale.ROOT, "cascade weights kept at s1 + %s·s2 + %s·s3: the training split has too few videos "
-                        + "to hold %d out for choosing them", RetrievalEvaluator.weight(weightS2), RetrievalEvaluator.weight(weightS3),
-                        CalibrationVideos.MIN_VIDEOS);
+                return String.format(Locale.ROOT, "cascade weights kept at s1 + %s·s2 + %s·s3: the training split has "
+                        + "too few videos to hold %d out for choosing them", RetrievalEvaluator.weight(weightS2),
+                        RetrievalEvaluator.weight(weightS3), CalibrationVideos.MIN_VIDEOS);
             }
-            return String.format(Locale.ROOT, "cascade weights s1 + %s·s2 + %s·s3 chosen on %d held-out training clips: R@1 %.1f "
-                    + "(the paper's 0.5 and 1: %.1f)", RetrievalEvaluator.weight(weightS2), RetrievalEvaluator.weight(weightS3),
-                    clips, r1, paperR1);
+            return String.format(Locale.ROOT, "cascade weights s1 + %s·s2 + %s·s3 chosen on %d held-out training "
+                    + "clips: R@1 %.1f (the paper's 0.5 and 1: %.1f)", RetrievalEvaluator.weight(weightS2),
+                    RetrievalEvaluator.weight(weightS3), clips, r1, paperR1);
         }
     }
 
@@ -64,7 +66,8 @@ public final class CascadeCalibration {
      * Chooses the weights for the checkpoint of a run that held out {@code videos} training videos and
      * writes them into its config.json (and the grid into {@link #FILE}).
      *
-     * @param data       how the run read its data: dataset, annotations, features, fps (the split and clips are set here)
+     * @param data       how the run read its data: dataset, annotations, features, fps (the split and clips are
+     *                   set here)
      * @param trainSplit the split the run trained on (the held-out videos are some of its videos)
      * @param topR       the cascade's re-scored prefix
      */
@@ -89,7 +92,7 @@ public final class CascadeCalibration {
         spec.topR = topR;
         int[] clips = new int[1];
         Map<List<Double>, Double> grid = EvalRun.run(spec, (model, batches) -> {
-            clips[0] = batches.stream().mapToInt(io.github.taco.data.Batch::size).sum();
+            clips[0] = batches.stream().mapToInt(Batch::size).sum();
             return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(topR, 0)).cascadeGrid(batches, W2, W3);
         });
         List<Double> paper = List.of(0.5, 1.0);
@@ -100,14 +103,15 @@ public final class CascadeCalibration {
             }
         }
         Map<String, Double> named = new LinkedHashMap<>();
-        grid.forEach((k, v) -> named.put(RetrievalEvaluator.weight(k.get(0)) + "," + RetrievalEvaluator.weight(k.get(1)), v));
+        grid.forEach((k, v) -> named.put(RetrievalEvaluator.weight(k.get(0)) + ","
+                + RetrievalEvaluator.weight(k.get(1)), v));
         Choice choice = new Choice(best.get(0), best.get(1), grid.get(best), grid.get(paper), clips[0], named);
         Path configFile = data.checkpoint.resolve(TacoModel.CONFIG_FILE);
         TacoConfig config = TacoConfig.read(configFile);
         config.weightS2 = choice.weightS2();
         config.weightS3 = choice.weightS3();
-        io.github.taco.io.AtomicFiles.writeString(configFile, config.toJson());
-        io.github.taco.io.AtomicFiles.writeString(data.checkpoint.resolve(FILE),
+        AtomicFiles.writeString(configFile, config.toJson());
+        AtomicFiles.writeString(data.checkpoint.resolve(FILE),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(choice));
         LOG.info("{}", choice.describe());
         return choice;

@@ -2,6 +2,7 @@ package io.github.taco.eval;
 
 import java.util.Arrays;
 import java.util.function.IntToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * The inference cascade of docs/method.md §5 for one query over N candidates.
@@ -222,7 +223,7 @@ public final class CascadeRanker {
         }
         float[][] out = new float[s1.length][];
         // queries are independent: ranked on every core (a sort of each row; seconds for thousands of queries)
-        java.util.stream.IntStream.range(0, s1.length).parallel()
+        IntStream.range(0, s1.length).parallel()
                 .forEach(q -> out[q] = rank(s1[q], s2 == null ? null : s2[q], j -> s3.score(q, j)).cascadeScores());
         return out;
     }

@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.VideoFeatures;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
@@ -75,8 +75,8 @@ public final class CoinSegmentation {
      * @param firstLoss     mean cross-entropy of the first epoch
      * @param lastLoss      mean cross-entropy of the last epoch
      */
-    public record Report(FrameAccuracy accuracy, int classes, int trainVideos, int testVideos, long trainFrames, int missing,
-                         double firstLoss, double lastLoss) {
+    public record Report(FrameAccuracy accuracy, int classes, int trainVideos, int testVideos, long trainFrames,
+                         int missing, double firstLoss, double lastLoss) {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>(accuracy.toMap());
@@ -91,11 +91,12 @@ public final class CoinSegmentation {
         }
 
         public String table() {
-            return String.format(java.util.Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "COIN frame accuracy: %.2f%% (all %d frames), %.2f%% without background (%d frames)%n"
-                            + "probe: %d classes, %d training videos (%d frames), %d testing videos, loss %.3f -> %.3f%s%n",
-                    accuracy.accuracy(), accuracy.frames(), accuracy.accuracyWithoutBackground(), accuracy.foregroundFrames(),
-                    classes, trainVideos, trainFrames, testVideos, firstLoss, lastLoss,
+                            + "probe: %d classes, %d training videos (%d frames), %d testing videos, loss "
+                            + "%.3f -> %.3f%s%n",
+                    accuracy.accuracy(), accuracy.frames(), accuracy.accuracyWithoutBackground(),
+                    accuracy.foregroundFrames(), classes, trainVideos, trainFrames, testVideos, firstLoss, lastLoss,
                     missing > 0 ? ", " + missing + " videos without features skipped" : "");
         }
     }
@@ -129,9 +130,11 @@ public final class CoinSegmentation {
      * @param parent  manager the probe's arrays are created under (closed before returning)
      * @throws IllegalArgumentException when a subset is empty or a step id is invalid
      */
-    public static Report run(Path coinJson, FeatureStore store, FrameEncoder encoder, Options o, NDManager parent) throws IOException {
+    public static Report run(Path coinJson, FeatureStore store, FrameEncoder encoder, Options o,
+            NDManager parent) throws IOException {
         if (o.epochs < 1 || o.batchSize < 1 || o.trainStride < 1 || !(o.learningRate > 0)) {
-            throw new IllegalArgumentException("epochs, batch size and train stride must be >= 1 and the learning rate > 0");
+            throw new IllegalArgumentException(
+                    "epochs, batch size and train stride must be >= 1 and the learning rate > 0");
         }
         Map<String, CoinReader.Video> all = CoinReader.read(coinJson);
         int[] ids = classIds(all);
@@ -160,7 +163,8 @@ public final class CoinSegmentation {
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException(coinJson + ": no training frame (every training video was skipped or empty)");
+            throw new IllegalArgumentException(coinJson
+                    + ": no training frame (every training video was skipped or empty)");
         }
         float[][] norm = standardizer(rows, dim);
         for (float[] r : rows) standardize(r, 0, norm);
@@ -206,7 +210,8 @@ public final class CoinSegmentation {
         for (int i = 0; i < norm[0].length; i++) a[off + i] = (a[off + i] - norm[0][i]) * norm[1][i];
     }
 
-    private static FrameVectors frames(CoinReader.Video v, FeatureStore store, FrameEncoder encoder, Options o, int[] missing) throws IOException {
+    private static FrameVectors frames(CoinReader.Video v, FeatureStore store, FrameEncoder encoder, Options o,
+            int[] missing) throws IOException {
         if (o.skipMissing && !store.contains(v.id())) {
             missing[0]++;
             return null;
@@ -305,7 +310,8 @@ public final class CoinSegmentation {
         int[] predict(FrameVectors x) {
             if (x.frames() == 0) return new int[0];
             try (NDManager scope = m.newSubManager()) {
-                NDArray logits = scope.create(x.data(), new Shape(x.frames(), x.dim())).matMul(w).add(b); // created in scope: no leak into m
+                // created in scope: no leak into m
+                NDArray logits = scope.create(x.data(), new Shape(x.frames(), x.dim())).matMul(w).add(b);
                 long[] arg = logits.argMax(1).toLongArray();
                 int[] out = new int[arg.length];
                 for (int i = 0; i < arg.length; i++) out[i] = (int) arg[i];

@@ -5,14 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.io.EnumNames;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -64,10 +65,10 @@ public final class CrossTaskEvaluator {
         ALL;
 
         public static Split parse(String s) {
-            return io.github.taco.io.EnumNames.parse(Split.class, s, "CrossTask split", v -> switch (v) {
-                case VAL -> java.util.List.of("val", "validation");
-                case TRAIN -> java.util.List.of("train");
-                case ALL -> java.util.List.of("all");
+            return EnumNames.parse(Split.class, s, "CrossTask split", v -> switch (v) {
+                case VAL -> List.of("val", "validation");
+                case TRAIN -> List.of("train");
+                case ALL -> List.of("all");
             });
         }
     }
@@ -89,13 +90,16 @@ public final class CrossTaskEvaluator {
             b.append(String.format(Locale.ROOT, "%-10s %-40s %7s %9s%n", "task", "name", "recall", "steps"));
             recall.perTask().forEach((id, r) -> {
                 CrossTaskReader.Task t = tasks.get(id);
-                b.append(String.format(Locale.ROOT, "%-10s %-40s %6.1f%% %4d/%-4d%n", id, t == null ? "" : abbreviate(t.name(), 40), r,
+                b.append(String.format(Locale.ROOT, "%-10s %-40s %6.1f%% %4d/%-4d%n", id,
+                        t == null ? "" : abbreviate(t.name(), 40), r,
                         recall.recalledPerTask().get(id), recall.annotatedPerTask().get(id)));
             });
-            b.append(String.format(Locale.ROOT, "average recall over %d tasks: %.1f%% (%d videos", recall.perTask().size(), recall.average(), videos));
+            b.append(String.format(Locale.ROOT, "average recall over %d tasks: %.1f%% (%d videos",
+                    recall.perTask().size(), recall.average(), videos));
             if (unannotated > 0) b.append(", ").append(unannotated).append(" listed without annotation skipped");
             if (notPrimary > 0) b.append(", ").append(notPrimary).append(" of non-primary tasks skipped");
-            if (tooShort > 0) b.append(", ").append(tooShort).append(" shorter than their step list: steps counted as missed");
+            if (tooShort > 0) b.append(", ").append(tooShort)
+                    .append(" shorter than their step list: steps counted as missed");
             return b.append(")").append(System.lineSeparator()).toString();
         }
 
@@ -132,7 +136,8 @@ public final class CrossTaskEvaluator {
      *
      * @param root     the {@code crosstask_release/} folder
      * @param store    features, one file per video id; its fps is the frame rate of the recall
-     * @throws io.github.taco.features.FeatureException naming the video and file when an annotated video has no usable features
+     * @throws io.github.taco.features.FeatureException naming the video and file when an annotated video has no
+     *                                                  usable features
      * @throws IllegalArgumentException when no video is left to evaluate, or a similarity matrix has the wrong shape
      */
     public static Report evaluate(Path root, Split split, FeatureStore store, StepScorer scorer) throws IOException {
@@ -157,22 +162,25 @@ public final class CrossTaskEvaluator {
             if (f.frames() < s) {
                 tooShort++;
                 frames = new int[s];
-                java.util.Arrays.fill(frames, -1);
+                Arrays.fill(frames, -1);
             } else {
                 float[][] sim = scorer.similarity(task, f);
                 if (sim.length != f.frames() || (sim.length > 0 && sim[0].length != s)) {
-                    throw new IllegalArgumentException("scorer returned " + sim.length + "x" + (sim.length == 0 ? 0 : sim[0].length)
-                            + " for video " + v.videoId() + ", expected " + f.frames() + "x" + s);
+                    throw new IllegalArgumentException("scorer returned " + sim.length + "x"
+                            + (sim.length == 0 ? 0 : sim[0].length) + " for video " + v.videoId() + ", expected "
+                            + f.frames() + "x" + s);
                 }
                 frames = StepLocalization.align(sim);
             }
             results.add(new StepLocalization.VideoSteps(v.taskId(), v.videoId(), frames, e.getValue()));
         }
         if (results.isEmpty()) {
-            throw new IllegalArgumentException(root + ": no annotated video of a primary task in split " + split.name().toLowerCase(Locale.ROOT)
-                    + " (" + listed.size() + " listed, " + annotated.size() + " with annotations)");
+            throw new IllegalArgumentException(root + ": no annotated video of a primary task in split "
+                    + split.name().toLowerCase(Locale.ROOT) + " (" + listed.size() + " listed, " + annotated.size()
+                    + " with annotations)");
         }
-        return new Report(StepLocalization.recall(results, store.fps()), results.size(), listed.size() - annotated.size(), notPrimary, tooShort);
+        return new Report(StepLocalization.recall(results, store.fps()), results.size(),
+                listed.size() - annotated.size(), notPrimary, tooShort);
     }
 
     /**
@@ -201,7 +209,8 @@ public final class CrossTaskEvaluator {
 
         @Override
         public float[][] similarity(CrossTaskReader.Task task, VideoFeatures video) {
-            float[][] steps = stepVectors.computeIfAbsent(task.id() + "\u0000" + String.join("\u0000", task.steps()), k -> stepVectors(task.steps()));
+            float[][] steps = stepVectors.computeIfAbsent(task.id() + "\u0000" + String.join("\u0000", task.steps()),
+                    k -> stepVectors(task.steps()));
             return similarity(FrameVectors.encode(model, video, window), steps);
         }
 
@@ -248,7 +257,8 @@ public final class CrossTaskEvaluator {
             }
             TacoConfig c = model.config();
             try (NDManager m = model.weights().manager().newSubManager()) {
-                NDArray y = model.encodeText(m.create(ids, new Shape(s, n)), m.create(mask, new Shape(s, n))).stopGradient();
+                NDArray y = model.encodeText(m.create(ids, new Shape(s, n)), m.create(mask, new Shape(s, n)))
+                        .stopGradient();
                 NDArray v = model.textVectors(y);
                 if (tokenWeight != 0) {
                     NDArray tokens = c.cosine() ? y.div(y.norm(new int[] {-1}, true).add(1e-12f)) : y;

@@ -88,7 +88,8 @@ public final class CrossTaskReader {
                 continue;
             }
             if (i + 4 >= lines.size()) {
-                throw new IllegalArgumentException(file + ": task block at line " + (i + 1) + " has fewer than 5 lines");
+                throw new IllegalArgumentException(file + ": task block at line " + (i + 1)
+                        + " has fewer than 5 lines");
             }
             String id = lines.get(i).strip();
             String name = lines.get(i + 1).strip();
@@ -97,14 +98,16 @@ public final class CrossTaskReader {
             try {
                 n = Integer.parseInt(lines.get(i + 3).strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ": line " + (i + 4) + " should be a step count: " + lines.get(i + 3));
+                throw new IllegalArgumentException(file + ": line " + (i + 4) + " should be a step count: "
+                        + lines.get(i + 3));
             }
             List<String> steps = new ArrayList<>();
             for (String s : lines.get(i + 4).split(",", -1)) {
                 steps.add(s.strip());
             }
             if (steps.size() != n) {
-                throw new IllegalArgumentException(file + ": task " + id + " declares " + n + " steps but lists " + steps.size());
+                throw new IllegalArgumentException(file + ": task " + id + " declares " + n + " steps but lists "
+                        + steps.size());
             }
             tasks.put(id, new Task(id, name, url, Collections.unmodifiableList(steps)));
             i += 5;

@@ -1,21 +1,26 @@
 package io.github.taco.eval;
 
-import io.github.taco.train.Preset;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.data.Split;
 import io.github.taco.data.YouCook2Reader;
 import io.github.taco.data.synth.BuiltInBenchmark;
 import io.github.taco.data.synth.CaptionBenchmark;
-import io.github.taco.model.TacoConfig;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.PretrainedText;
+import io.github.taco.train.Preset;
 import io.github.taco.train.TrainingRun;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The main job on the built-in data: write the benchmark (YouCook2's real captions with rendered
@@ -47,7 +52,9 @@ public final class Demo {
         public boolean baseline = true;
         /** Engine threads of the child JVM (the parent's are set by its caller). */
         public int baselineThreads = 1;
-        /** Start both text encoders from this Hugging Face BERT folder (e.g. the bundled MiniLM), or null: from scratch. */
+        /**
+         * Start both text encoders from this Hugging Face BERT folder (e.g. the bundled MiniLM), or null: from scratch.
+         */
         public Path bert;
     }
 
@@ -61,14 +68,16 @@ public final class Demo {
         Path synth = spec.out.resolve("synth");
         long t = System.nanoTime();
         if (BuiltInBenchmark.ensure(spec.captions, spec.seed, spec.noise, synth)) {
-            LOG.info("benchmark ({}) written to {} in {} s", BuiltInBenchmark.describe(spec.captions, spec.seed, spec.noise), synth,
+            LOG.info("benchmark ({}) written to {} in {} s",
+                    BuiltInBenchmark.describe(spec.captions, spec.seed, spec.noise), synth,
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
         } else {
             LOG.info("reusing the benchmark in {}", synth);
         }
         long steps = spec.steps != null ? spec.steps : Preset.CPU.train().steps;
         Path baselineDir = spec.out.resolve("train-l1");
-        Process baseline = spec.baseline ? startBaseline(synth, baselineDir, spec.seed, steps, spec.baselineThreads, spec.bert) : null;
+        Process baseline = spec.baseline
+                ? startBaseline(synth, baselineDir, spec.seed, steps, spec.baselineThreads, spec.bert) : null;
         TrainingRun.Spec train = trainingSpec(synth, spec.out.resolve("train"), spec.seed, spec.bert);
         train.train.steps = steps;
         TrainingRun.Result trained;
@@ -89,13 +98,16 @@ public final class Demo {
             data.annotations = train.annotations;
             data.features = train.features;
             data.fps = train.fps;
-            out.println(CascadeCalibration.calibrate(data, train.trainSplit, train.train.calibrationVideos, spec.topR).describe());
+            out.println(CascadeCalibration.calibrate(data, train.trainSplit, train.train.calibrationVideos, spec.topR)
+                    .describe());
         }
         RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), synth, spec.topR);
-        out.printf(Locale.ROOT, "%nTACo (%s, cpu preset, %d steps, %.0f s of training), validation clips of the built-in benchmark:%n",
+        out.printf(Locale.ROOT,
+                "%nTACo (%s, cpu preset, %d steps, %.0f s of training), validation clips of the built-in benchmark:%n",
                 train.model.lossesName(), trained.steps(), trained.seconds());
         out.print(report.table());
-        out.printf(Locale.ROOT, "checkpoint: %s%ncurves:     %s%n", trained.checkpoint(), spec.out.resolve("train").resolve("curves.png"));
+        out.printf(Locale.ROOT, "checkpoint: %s%ncurves:     %s%n", trained.checkpoint(),
+                spec.out.resolve("train").resolve("curves.png"));
         Path baselineCheckpoint = null;
         RetrievalEvaluator.Report baselineReport = null;
         if (baseline != null) {
@@ -108,7 +120,8 @@ public final class Demo {
                 throw new IOException("interrupted while waiting for the L1 baseline", e);
             }
             if (code != 0) {
-                throw new IOException("the L1 baseline's training failed (exit " + code + "): see " + baselineDir.resolve("train.log"));
+                throw new IOException("the L1 baseline's training failed (exit " + code + "): see "
+                        + baselineDir.resolve("train.log"));
             }
             baselineCheckpoint = baselineDir.resolve("checkpoint");
             baselineReport = readReport(baselineDir.resolve(BASELINE_REPORT));
@@ -136,13 +149,14 @@ public final class Demo {
     /** The L1 baseline's evaluation, written by the child JVM into its run folder. */
     static final String BASELINE_REPORT = "eval.json";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static RetrievalEvaluator.Report readReport(Path file) throws IOException {
         try {
             return JSON.readValue(file.toFile(), RetrievalEvaluator.Report.class);
         } catch (IOException e) {
-            throw new IOException("the L1 baseline's evaluation " + file + " is missing or unreadable: " + e.getMessage(), e);
+            throw new IOException("the L1 baseline's evaluation " + file + " is missing or unreadable: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -151,28 +165,33 @@ public final class Demo {
      * training), and TACo's evaluation would leave the other core idle once the L1 child has exited.
      */
     private static void useAllCores() {
-        if ("PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
             int cores = Runtime.getRuntime().availableProcessors();
-            if (ai.djl.pytorch.jni.JniUtils.getNumThreads() < cores) {
+            if (JniUtils.getNumThreads() < cores) {
                 LOG.info("evaluating with {} engine threads (the L1 baseline has finished)", cores);
-                ai.djl.pytorch.jni.JniUtils.setNumThreads(cores);
+                JniUtils.setNumThreads(cores);
             }
         }
     }
 
     /** Starts {@link #main} in a child JVM of the same class path; its log goes to {@code out/train.log}. */
-    private static Process startBaseline(Path synth, Path out, long seed, long steps, int threads, Path bert) throws IOException {
+    private static Process startBaseline(Path synth, Path out, long seed, long steps, int threads,
+            Path bert) throws IOException {
         Files.createDirectories(out);
-        String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin,
+        String javaBin = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(javaBin,
                 "-Xmx" + Math.max(1, Runtime.getRuntime().maxMemory() / 2 / (1 << 20)) + "m",
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads,
+                "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), Demo.class.getName(),
-                synth.toAbsolutePath().toString(), out.toAbsolutePath().toString(), Long.toString(seed), Long.toString(steps)));
+                synth.toAbsolutePath().toString(), out.toAbsolutePath().toString(), Long.toString(seed),
+                Long.toString(steps)));
         if (bert != null) {
             cmd.add(bert.toAbsolutePath().toString());
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("train.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(out.resolve("train.log").toFile());
         pb.environment().put("DJL_OFFLINE", "true");
         pb.environment().put("OPT_OUT_TRACKING", "true");
         LOG.info("training L1 beside TACo in a child JVM (log: {})", out.resolve("train.log"));
@@ -186,13 +205,14 @@ public final class Demo {
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", "true"); // before any DJL class loads
-        TrainingRun.Spec s = trainingSpec(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]), args.length > 4 ? Path.of(args[4]) : null);
+        TrainingRun.Spec s = trainingSpec(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]),
+                args.length > 4 ? Path.of(args[4]) : null);
         s.model.losses("L1");
         s.train.steps = Long.parseLong(args[3]);
         TrainingRun.Result trained = TrainingRun.run(s);
         // evaluated here, on this JVM's core, while TACo still trains or evaluates in the parent
         RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), Path.of(args[0]), 0);
-        io.github.taco.io.AtomicFiles.writeString(Path.of(args[1]).resolve(BASELINE_REPORT), JSON.writeValueAsString(report));
+        AtomicFiles.writeString(Path.of(args[1]).resolve(BASELINE_REPORT), JSON.writeValueAsString(report));
     }
 
     /** The demo's training: the cpu preset, full objective, periodic validation on 500 held-out clips. */
@@ -200,7 +220,7 @@ public final class Demo {
         try {
             return trainingSpec(synth, outDir, seed, null);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // only reading a BERT folder can fail
+            throw new UncheckedIOException(e); // only reading a BERT folder can fail
         }
     }
 

@@ -1,7 +1,7 @@
 package io.github.taco.eval;
 
 import io.github.taco.data.Split;
-
+import io.github.taco.io.EnumNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ public enum EvalProtocol {
 
     /** all or milnce (any case); anything else is an error naming them. */
     public static EvalProtocol parse(String s) {
-        return io.github.taco.io.EnumNames.parse(EvalProtocol.class, s, "protocol");
+        return EnumNames.parse(EvalProtocol.class, s, "protocol");
     }
 
     public String configName() {
@@ -39,8 +39,8 @@ public enum EvalProtocol {
     /** Checks that the protocol fits the data: milnce is YouCook2's validation split only. */
     public void check(String dataset, Split split) {
         if (this == MILNCE && (!"youcook2".equalsIgnoreCase(dataset) || split != Split.VALIDATION)) {
-            throw new IllegalArgumentException("--protocol milnce is MIL-NCE's subset of YouCook2's validation split; this is "
-                    + dataset + " " + split.name().toLowerCase(Locale.ROOT));
+            throw new IllegalArgumentException("--protocol milnce is MIL-NCE's subset of YouCook2's validation split; "
+                    + "this is " + dataset + " " + split.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -65,6 +65,7 @@ public enum EvalProtocol {
 
     /** How the protocol is named in tables and JSON. */
     public String describe() {
-        return this == ALL ? "every clip of the split" : "MIL-NCE's subset (validation_youcook.csv: 436 videos, 3,350 clips, the ones not in HowTo100M)";
+        return this == ALL ? "every clip of the split"
+                : "MIL-NCE's subset (validation_youcook.csv: 436 videos, 3,350 clips, the ones not in HowTo100M)";
     }
 }

@@ -10,16 +10,19 @@ import io.github.taco.data.MissingPolicy;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
-import io.github.taco.model.TacoConfig;
 import io.github.taco.model.Checkpoint;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.train.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retrieval evaluation of a checkpoint on a dataset split (docs/method.md §7), including zero-shot
@@ -45,7 +48,7 @@ public final class EvalRun {
         public boolean dualSoftmax;
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         /** Only the clips of these videos (null: every clip of the split). */
-        public java.util.Set<String> videos;
+        public Set<String> videos;
         /** Which clips of the split the papers being compared with scored ({@link EvalProtocol}). */
         public EvalProtocol protocol = EvalProtocol.ALL;
     }
@@ -55,11 +58,13 @@ public final class EvalRun {
     public static RetrievalEvaluator.Report run(Spec spec) throws IOException {
         int[] splitClips = new int[1];
         RetrievalEvaluator.Report r = run(spec, (model, batches) -> {
-            LOG.info("evaluating {} clips of {} {} with {}", batches.stream().mapToInt(Batch::size).sum(), spec.dataset, spec.split, spec.checkpoint);
-            return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit, spec.dualSoftmax)).evaluate(batches);
+            LOG.info("evaluating {} clips of {} {} with {}", batches.stream().mapToInt(Batch::size).sum(), spec.dataset,
+                    spec.split, spec.checkpoint);
+            return new RetrievalEvaluator(model, new RetrievalEvaluator.Options(spec.topR, spec.exhaustiveLimit,
+                    spec.dualSoftmax)).evaluate(batches);
         }, splitClips);
-        return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(java.util.Locale.ROOT), r.clips(),
-                splitClips[0], "one query per clip, its first caption, against every clip", TIES,
+        return r.withProtocol(new RetrievalEvaluator.Protocol(spec.dataset, spec.split.name().toLowerCase(Locale.ROOT),
+                r.clips(), splitClips[0], "one query per clip, its first caption, against every clip", TIES,
                 spec.protocol != EvalProtocol.ALL ? spec.protocol.describe()
                         : "msrvtt".equalsIgnoreCase(spec.dataset) && spec.split == Split.TEST ? MSRVTT_1K_A : null));
     }
@@ -73,7 +78,7 @@ public final class EvalRun {
     /** What is done with the checkpoint's model and the split's query batches (e.g. a benchmark). */
     @FunctionalInterface
     public interface Use<T> {
-        T apply(io.github.taco.model.TacoModel model, List<Batch> batches) throws IOException;
+        T apply(TacoModel model, List<Batch> batches) throws IOException;
     }
 
     /** Reads and checks the data as {@link #run(Spec)} does, then hands the model and the batches to {@code use}. */
@@ -81,7 +86,10 @@ public final class EvalRun {
         return run(spec, use, new int[1]);
     }
 
-    /** As {@link #run(Spec, Use)}, telling in {@code splitClips[0]} how many clips the split has (the annotations are read once). */
+    /**
+     * As {@link #run(Spec, Use)}, telling in {@code splitClips[0]} how many clips the split has (the annotations are
+     * read once).
+     */
     private static <T> T run(Spec spec, Use<T> use, int[] splitClips) throws IOException {
         Dataset dataset = Datasets.read(spec.dataset, spec.annotations);
         List<Clip> clips = dataset.clips(spec.split);
@@ -89,12 +97,13 @@ public final class EvalRun {
             clips = clips.stream().filter(c -> spec.videos.contains(c.videoId())).toList();
         }
         spec.protocol.check(spec.dataset, spec.split);
-        java.util.Set<String> protocolVideos = spec.protocol.videos();
+        Set<String> protocolVideos = spec.protocol.videos();
         if (protocolVideos != null) {
             clips = clips.stream().filter(c -> protocolVideos.contains(c.videoId())).toList();
             long videos = clips.stream().map(Clip::videoId).distinct().count();
-            LOG.info("--protocol {}: {} of its {} videos in {} ({} clips; MIL-NCE's CSV has {})", spec.protocol.configName(), videos,
-                    protocolVideos.size(), spec.annotations, clips.size(), EvalProtocol.MILNCE_CLIPS);
+            LOG.info("--protocol {}: {} of its {} videos in {} ({} clips; MIL-NCE's CSV has {})",
+                    spec.protocol.configName(), videos, protocolVideos.size(), spec.annotations, clips.size(),
+                    EvalProtocol.MILNCE_CLIPS);
         }
         splitClips[0] = clips.size();
         if (clips.isEmpty()) {
@@ -104,9 +113,10 @@ public final class EvalRun {
                 FeatureStore store = FeatureStores.open(spec.features, spec.fps)) {
             TacoConfig c = ckpt.config();
             if (store.dim() != c.featureDim) {
-                throw new IOException(spec.features + " has " + store.dim() + "-d features, the checkpoint expects " + c.featureDim);
+                throw new IOException(spec.features + " has " + store.dim() + "-d features, the checkpoint expects "
+                        + c.featureDim);
             }
-            java.util.Set<String> leftOut = io.github.taco.train.TrainingRun.preflight(dataset.only(java.util.Set.of(spec.split)), store,
+            Set<String> leftOut = TrainingRun.preflight(dataset.only(Set.of(spec.split)), store,
                     spec.onMissing, c.maxFrames).leftOut();
             if (!leftOut.isEmpty()) {
                 clips = clips.stream().filter(cl -> !leftOut.contains(cl.clipId())).toList();
@@ -119,7 +129,8 @@ public final class EvalRun {
             if (spec.maxClips > 0 && chosen.size() > spec.maxClips) {
                 chosen = chosen.subList(0, spec.maxClips);
             }
-            List<Batch> batches = queryBatches(chosen, new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, spec.onMissing));
+            List<Batch> batches = queryBatches(chosen,
+                    new BatchBuilder(store, ckpt.text(), c.maxFrames, c.maxTokens, true, spec.onMissing));
             return use.apply(ckpt.model(), batches);
         }
     }
@@ -131,7 +142,8 @@ public final class EvalRun {
             List<Clip> part = new ArrayList<>();
             for (Clip clip : clips.subList(s, Math.min(clips.size(), s + 128))) {
                 // the first caption is the query: deterministic, and the one a clip-level set has
-                part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)), clip.split()));
+                part.add(new Clip(clip.clipId(), clip.videoId(), clip.start(), clip.end(), List.of(clip.texts().get(0)),
+                        clip.split()));
             }
             batches.add(builder.build(part, new Random(0)));
         }

@@ -1,7 +1,7 @@
 package io.github.taco.eval;
 
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * COIN action segmentation frame accuracy (docs/method.md §7), with and without the background class.
@@ -39,7 +39,8 @@ public final class FrameAccuracy {
      */
     public FrameAccuracy add(int[] predicted, int[] truth) {
         if (predicted.length != truth.length) {
-            throw new IllegalArgumentException("predicted has " + predicted.length + " frames, truth has " + truth.length);
+            throw new IllegalArgumentException("predicted has " + predicted.length + " frames, truth has "
+                    + truth.length);
         }
         for (int k = 0; k < truth.length; k++) {
             boolean ok = predicted[k] == truth[k];

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.taco.features.VideoFeatures;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import java.util.Arrays;
 
 /**
  * Per-frame video-encoder outputs x^k of a whole video, for frame-level tasks (CrossTask step
@@ -43,10 +44,12 @@ public record FrameVectors(int frames, int dim, float[] data, boolean normalised
     public static FrameVectors encode(TacoModel model, VideoFeatures f, int window) {
         TacoConfig c = model.config();
         if (f.dim() != c.featureDim) {
-            throw new IllegalArgumentException("video " + f.videoId() + " has " + f.dim() + "-d features, the model expects " + c.featureDim);
+            throw new IllegalArgumentException("video " + f.videoId() + " has " + f.dim()
+                    + "-d features, the model expects " + c.featureDim);
         }
         if (window < 1 || window > c.maxFrames) {
-            throw new IllegalArgumentException("window must be in 1.." + c.maxFrames + " (the model's maxFrames), got " + window);
+            throw new IllegalArgumentException(
+                    "window must be in 1.." + c.maxFrames + " (the model's maxFrames), got " + window);
         }
         int t = f.frames();
         int d = c.hiddenSize;
@@ -57,7 +60,7 @@ public record FrameVectors(int frames, int dim, float[] data, boolean normalised
         float[] feats = new float[windows * window * f.dim()];
         System.arraycopy(f.data(), 0, feats, 0, f.data().length); // windows are consecutive rows
         float[] mask = new float[windows * window];
-        java.util.Arrays.fill(mask, 0, t, 1f);
+        Arrays.fill(mask, 0, t, 1f);
         try (NDManager m = model.weights().manager().newSubManager()) {
             NDArray x = model.encodeVideo(m.create(feats, new Shape(windows, window, f.dim())),
                     m.create(mask, new Shape(windows, window)));

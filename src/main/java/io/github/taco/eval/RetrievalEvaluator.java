@@ -5,18 +5,23 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.github.taco.data.Batch;
 import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
+import io.github.taco.train.Validator;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Text→video and video→text retrieval on a set of clips (docs/method.md §7), with exact scores: s1 alone,
@@ -31,7 +36,9 @@ public final class RetrievalEvaluator {
      * @param exhaustiveLimit the exhaustive row is computed when there are at most this many clips
      *                        (it runs the fusion on N² pairs)
      */
-    /** @param dualSoftmax add the dual-softmax row ({@link DualSoftmax}), labelled apart: it uses every query at once */
+    /**
+     * @param dualSoftmax add the dual-softmax row ({@link DualSoftmax}), labelled apart: it uses every query at once
+     */
     public record Options(int topR, int exhaustiveLimit, boolean dualSoftmax) {
         public Options(int topR, int exhaustiveLimit) {
             this(topR, exhaustiveLimit, false);
@@ -57,7 +64,8 @@ public final class RetrievalEvaluator {
      * @param ties       how a tie with the true candidate is counted
      * @param subset     the protocol's subset of the split ({@link EvalProtocol}), null for every clip
      */
-    public record Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties, String subset) {
+    public record Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties,
+            String subset) {
         public Protocol(String dataset, String split, int clips, int splitClips, String queries, String ties) {
             this(dataset, split, clips, splitClips, queries, ties, null);
         }
@@ -107,7 +115,8 @@ public final class RetrievalEvaluator {
             m.put("seconds", seconds);
             Map<String, Object> rs = new LinkedHashMap<>();
             for (Row r : rows) {
-                rs.put(r.method, Map.of("text_to_video", r.textToVideo.toMap(), "video_to_text", r.videoToText.toMap()));
+                rs.put(r.method,
+                        Map.of("text_to_video", r.textToVideo.toMap(), "video_to_text", r.videoToText.toMap()));
             }
             m.put("methods", rs);
             return m;
@@ -128,7 +137,7 @@ public final class RetrievalEvaluator {
     }
 
     static String weight(double w) {
-        return java.math.BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
     }
 
     /**
@@ -176,12 +185,14 @@ public final class RetrievalEvaluator {
             rows.add(row(s1PlusS2(config), s12, RetrievalMetrics.transpose(s12)));
             if (options.dualSoftmax()) {
                 float[][] s12T = RetrievalMetrics.transpose(s12);
-                rows.add(row(s1PlusS2(config) + " " + DualSoftmax.LABEL, DualSoftmax.rescore(s12), DualSoftmax.rescore(s12T)));
+                rows.add(row(s1PlusS2(config) + " " + DualSoftmax.LABEL, DualSoftmax.rescore(s12),
+                        DualSoftmax.rescore(s12T)));
             }
             FusionScores s3 = new FusionScores(e, profile);
             profile.lap("ranking");
             if (options.topR() > 0) {
-                CascadeRanker ranker = new CascadeRanker(options.topR(), config.weightS1, config.weightS2, config.weightS3);
+                CascadeRanker ranker = new CascadeRanker(options.topR(), config.weightS1, config.weightS2,
+                        config.weightS3);
                 float[][] s1T = RetrievalMetrics.transpose(s1);
                 float[][] s2T = RetrievalMetrics.transpose(s2);
                 // the pairs the ranker will re-score in both directions, in one set, so that the fusion's batches
@@ -222,7 +233,7 @@ public final class RetrievalEvaluator {
      * Runs {@code use} on the encoder outputs of {@code batches}, with the model in evaluation mode (no dropout)
      * and no gradients; the arrays live until {@code use} returns, and the model's mode is restored.
      */
-    private <T> T withEncoded(List<Batch> batches, java.util.function.Function<Encoded, T> use) {
+    private <T> T withEncoded(List<Batch> batches, Function<Encoded, T> use) {
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
         try (NoGrad off = NoGrad.scope(); NDManager scope = model.weights().manager().newSubManager()) {
@@ -269,7 +280,7 @@ public final class RetrievalEvaluator {
      * Periodic validation for training: text→video R@1 of s1 and of s1 + 0.5·s2, logged as
      * {@code val_r1_s1} and {@code val_r1_s12} (no fusion: it would dominate the time).
      */
-    public static io.github.taco.train.Validator validator() {
+    public static Validator validator() {
         return (model, batches) -> {
             Report r = new RetrievalEvaluator(model, new Options(0, 0)).evaluate(batches);
             Map<String, Double> m = new LinkedHashMap<>();
@@ -288,7 +299,8 @@ public final class RetrievalEvaluator {
      * @param s2MultiplyAdds   multiply-adds of s2's products: tokens of interest × valid frames × d
      * @param fusionBatches    the fusion's batches: pairs, text positions and frame positions of each
      */
-    public record Profile(Map<String, Double> seconds, long s2Pairs, double s2MultiplyAdds, List<FusionBatch> fusionBatches) {
+    public record Profile(Map<String, Double> seconds, long s2Pairs, double s2MultiplyAdds,
+            List<FusionBatch> fusionBatches) {
         /** One batch of fusion passes, padded to {@code tokens} text and {@code frames} frame positions. */
         public record FusionBatch(int pairs, int tokens, int frames) {}
 
@@ -297,7 +309,8 @@ public final class RetrievalEvaluator {
             StringBuilder sb = new StringBuilder();
             for (String phase : List.of("encode", "s1", "s2", "fusion", "ranking")) {
                 if (seconds.containsKey(phase)) {
-                    sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f s", phase, seconds.get(phase)));
+                    sb.append(sb.length() == 0 ? "" : ", ")
+                            .append(String.format(Locale.ROOT, "%s %.1f s", phase, seconds.get(phase)));
                 }
             }
             return sb + String.format(Locale.ROOT, "; %,d fusion passes", fusionPasses());
@@ -379,7 +392,8 @@ public final class RetrievalEvaluator {
                 Batch b = pad(raw, frames, tokens);
                 TacoModel.Inputs in = b.toInputs(batch);
                 NDList keep = new NDList(model.encodeText(in.tokenIds(), in.tokenMask()).stopGradient(),
-                        model.encodeVideo(in.features(), in.frameMask()).stopGradient(), in.tokenMask(), in.tokenWeights(), in.frameMask());
+                        model.encodeVideo(in.features(), in.frameMask()).stopGradient(), in.tokenMask(),
+                        in.tokenWeights(), in.frameMask());
                 keep.attach(scope);
                 ys.add(keep.get(0));
                 xs.add(keep.get(1));
@@ -406,7 +420,7 @@ public final class RetrievalEvaluator {
         private final Encoded e;
         private int[] textLength;
         private int[] frameCount;
-        private final Map<Long, Float> cache = new java.util.concurrent.ConcurrentHashMap<>(); // read by the parallel ranking
+        private final Map<Long, Float> cache = new ConcurrentHashMap<>(); // read by the parallel ranking
         private final Profile.Builder profile;
         private TacoModel.FusionInputs inputs;
 
@@ -418,7 +432,7 @@ public final class RetrievalEvaluator {
         /** Runs the fusion on every pair {text, video} of {@code pairs} not computed yet. */
         synchronized void fill(List<long[]> pairs) {
             List<long[]> todo = new ArrayList<>();
-            java.util.Set<Long> seen = new java.util.HashSet<>();
+            Set<Long> seen = new HashSet<>();
             for (long[] p : pairs) {
                 long k = key((int) p[0], (int) p[1]);
                 if (!cache.containsKey(k) && seen.add(k)) todo.add(p);
@@ -426,12 +440,14 @@ public final class RetrievalEvaluator {
             if (todo.isEmpty()) {
                 return;
             }
-            if (inputs == null) { // first use: an evaluation without the fusion (the periodic validation) needs none of it
+            if (inputs == null) {
+                // first use: an evaluation without the fusion (the periodic validation) needs none of it
                 inputs = model.fusionInputs(e.y, e.tokenMask, e.x, e.frameMask);
                 textLength = lengths(e.tokenMask);
                 frameCount = lengths(e.frameMask);
             }
-            todo.sort(java.util.Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]]).thenComparingInt(p -> textLength[(int) p[0]]));
+            todo.sort(Comparator.<long[]>comparingInt(p -> frameCount[(int) p[1]])
+                    .thenComparingInt(p -> textLength[(int) p[0]]));
             int s = 0;
             while (s < todo.size()) {
                 int lt = 0, lm = 0, end = s;
@@ -457,8 +473,9 @@ public final class RetrievalEvaluator {
                 // the views, gathered rows and fusion activations belong to this batch, not to the evaluation
                 sub.tempAttachAll(inputs.texts(), inputs.tokenMask(), inputs.videos(), inputs.frameMask());
                 TacoModel.FusionInputs trimmed = new TacoModel.FusionInputs(
-                        inputs.texts().get(new NDIndex(":, :{}, :", lt)), inputs.tokenMask().get(new NDIndex(":, :{}", lt)),
-                        inputs.videos().get(new NDIndex(":, :{}, :", lm)), inputs.frameMask().get(new NDIndex(":, :{}", lm)));
+                        inputs.texts().get(new NDIndex(":, :{}, :", lt)),
+                        inputs.tokenMask().get(new NDIndex(":, :{}", lt)), inputs.videos()
+                                .get(new NDIndex(":, :{}, :", lm)), inputs.frameMask().get(new NDIndex(":, :{}", lm)));
                 float[] v = model.s3(trimmed, ti, vi, sub).toFloatArray();
                 profile.fusion(ti.length, lt, lm);
                 for (int p = 0; p < v.length; p++) {
@@ -470,7 +487,8 @@ public final class RetrievalEvaluator {
         /** s3 of one pair, computed now if it was not among the pairs filled. */
         float get(int text, int video) {
             Float v = cache.get(key(text, video));
-            if (v == null) { // not among the pairs filled (the ranking asks for exactly those): on this thread, without autograd
+            if (v == null) {
+                // not among the pairs filled (the ranking asks for exactly those): on this thread, without autograd
                 try (NoGrad off = NoGrad.scope()) {
                     fill(List.of(new long[] {text, video}));
                 }

@@ -143,7 +143,8 @@ public final class RetrievalMetrics {
     public static int[] ranksMultiPositive(float[][] scores, int[][] positives) {
         int n = checkMatrix(scores);
         if (positives.length != scores.length) {
-            throw new IllegalArgumentException("positives has " + positives.length + " entries for " + scores.length + " queries");
+            throw new IllegalArgumentException(
+                    "positives has " + positives.length + " entries for " + scores.length + " queries");
         }
         int[] r = new int[scores.length];
         boolean[] isPos = new boolean[n];
@@ -295,7 +296,8 @@ public final class RetrievalMetrics {
         int n = s[0].length;
         for (int i = 0; i < s.length; i++) {
             if (s[i].length != n) {
-                throw new IllegalArgumentException("score row " + i + " has " + s[i].length + " columns, expected " + n);
+                throw new IllegalArgumentException(
+                        "score row " + i + " has " + s[i].length + " columns, expected " + n);
             }
         }
         return n;

@@ -37,7 +37,8 @@ public final class StepLocalization {
         int s = t == 0 ? 0 : sim[0].length;
         for (int k = 0; k < t; k++) {
             if (sim[k].length != s) {
-                throw new IllegalArgumentException("frame row " + k + " has " + sim[k].length + " steps, expected " + s);
+                throw new IllegalArgumentException(
+                        "frame row " + k + " has " + sim[k].length + " steps, expected " + s);
             }
             for (int j = 0; j < s; j++) {
                 if (!Float.isFinite(sim[k][j])) {

@@ -3,16 +3,20 @@ package io.github.taco.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.Weights;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Adam with decoupled weight decay (AdamW), the paper's optimiser (docs/method.md §6).
@@ -47,7 +51,7 @@ public final class AdamW implements AutoCloseable {
      *                  (weight decay scales with it too, as it is decoupled: lr·wd); 0 leaves it unchanged
      */
     public AdamW(Weights weights, double beta1, double beta2, double eps, double weightDecay,
-            java.util.function.ToDoubleFunction<String> rateScale) {
+            ToDoubleFunction<String> rateScale) {
         this.weights = weights;
         this.manager = weights.manager().newSubManager();
         this.beta1 = beta1;
@@ -127,8 +131,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Names of the parameters whose gradient holds a NaN or an infinity (for error messages). */
-    public java.util.List<String> nonFiniteGradients() {
-        java.util.List<String> bad = new java.util.ArrayList<>();
+    public List<String> nonFiniteGradients() {
+        List<String> bad = new ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
             for (Map.Entry<String, NDArray> e : weights.asMap().entrySet()) {
                 NDArray g = gradientOf(e.getValue(), scope);
@@ -150,7 +154,7 @@ public final class AdamW implements AutoCloseable {
             for (NDArray p : weights.asMap().values()) {
                 NDArray g = gradientOf(p, scope);
                 if (g != null) {
-                    g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+                    g.set(new NDIndex("..."), 0f);
                 }
             }
         }
@@ -175,7 +179,7 @@ public final class AdamW implements AutoCloseable {
         NDList list = new NDList();
         list.addAll(mean.values());
         list.addAll(variance.values());
-        io.github.taco.io.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
     }
 
     /** Restores moments written by {@link #save} and the update count {@code steps}. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +53,8 @@ final class ResumeCheck {
         if (!conflicts.isEmpty()) {
             throw new IOException("--resume: the checkpoint in " + ckpt + " fixes " + String.join(", ", conflicts)
                     + ". Leave them out to continue that run (only " + String.join(", ", CHANGEABLE.stream()
-                            .map(k -> k.substring(6)).sorted().toList()) + " may change), or train a new run into another --out.");
+                            .map(k -> k.substring(6)).sorted().toList())
+                            + " may change), or train a new run into another --out.");
         }
         return changes;
     }

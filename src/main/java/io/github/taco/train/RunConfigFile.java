@@ -1,15 +1,20 @@
 package io.github.taco.train;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.taco.data.MissingPolicy;
 import io.github.taco.data.Split;
 import io.github.taco.model.TacoConfig;
-
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * A training run's settings as a YAML file ({@code taco train --config FILE}), read into a
@@ -35,7 +40,7 @@ public final class RunConfigFile {
      */
     public static void apply(TrainingRun.Spec spec, Path file) throws IOException {
         JsonNode root;
-        if (!java.nio.file.Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)) {
             throw new IOException("--config " + file + ": no such file");
         }
         try {
@@ -53,13 +58,14 @@ public final class RunConfigFile {
      * @throws IllegalArgumentException for an override that is not {@code section.key=value}, an unknown
      *                                  key (naming the closest valid one) or a value of the wrong type
      */
-    public static void applyOverrides(TrainingRun.Spec spec, java.util.List<String> overrides) {
-        com.fasterxml.jackson.databind.node.ObjectNode root = YAML.createObjectNode();
+    public static void applyOverrides(TrainingRun.Spec spec, List<String> overrides) {
+        ObjectNode root = YAML.createObjectNode();
         for (String o : overrides) {
             int eq = o.indexOf('=');
             int dot = o.indexOf('.');
             if (eq < 0 || dot < 0 || dot > eq || dot == 0 || dot == eq - 1) {
-                throw new IllegalArgumentException("--set " + o + ": expected section.key=value, e.g. model.lambda=0.1 or train.clipNorm=0");
+                throw new IllegalArgumentException("--set " + o
+                        + ": expected section.key=value, e.g. model.lambda=0.1 or train.clipNorm=0");
             }
             String section = o.substring(0, dot);
             if (section.equals("preset")) {
@@ -79,9 +85,10 @@ public final class RunConfigFile {
                 s = root.putObject(section);
             }
             if (!s.isObject()) {
-                throw new IllegalArgumentException("--set " + o + ": unknown section '" + section + "' (use model, train, data)");
+                throw new IllegalArgumentException("--set " + o + ": unknown section '" + section
+                        + "' (use model, train, data)");
             }
-            ((com.fasterxml.jackson.databind.node.ObjectNode) s).set(o.substring(dot + 1, eq), value);
+            ((ObjectNode) s).set(o.substring(dot + 1, eq), value);
         }
         try {
             apply(spec, root, "--set");
@@ -108,16 +115,18 @@ public final class RunConfigFile {
             spec.model = p.model(0);
             spec.train = p.train();
         }
-        ObjectMapper strict = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         // The config classes ignore unknown keys when they read checkpoints (older or newer files); a
         // user's YAML is checked here instead, so a misspelt key is an error and not a silent default.
         checkKeys(file, "model", root.path("model"), propertyNames(strict, TacoConfig.class));
         checkKeys(file, "train", root.path("train"), propertyNames(strict, TrainOptions.class));
-        checkKeys(file, "data", root.path("data"), java.util.List.of("trainSplit", "validationSplit", "validationClips", "evalEvery", "onMissing"));
+        checkKeys(file, "data", root.path("data"),
+                List.of("trainSplit", "validationSplit", "validationClips", "evalEvery", "onMissing"));
         root.path("model").fieldNames().forEachRemaining(k -> spec.given.add("model." + k));
         root.path("train").fieldNames().forEachRemaining(k -> spec.given.add("train." + k));
         try {
-            if (root.has("model")) strict.readerForUpdating(spec.model).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
+            if (root.has("model")) strict.readerForUpdating(spec.model)
+                    .without(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES).readValue(root.get("model"));
             if (root.has("train")) strict.readerForUpdating(spec.train).readValue(root.get("train"));
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
@@ -135,13 +144,14 @@ public final class RunConfigFile {
     }
 
     /** The keys Jackson accepts for a type (its properties). */
-    private static java.util.List<String> propertyNames(ObjectMapper mapper, Class<?> type) {
+    private static List<String> propertyNames(ObjectMapper mapper, Class<?> type) {
         var description = mapper.getDeserializationConfig().introspect(mapper.constructType(type));
-        return description.findProperties().stream().filter(p -> p.hasField() || p.hasSetter()).map(p -> p.getName()).toList();
+        return description.findProperties().stream().filter(p -> p.hasField() || p.hasSetter()).map(p -> p.getName())
+                .toList();
     }
 
     /** Refuses a key the section does not have, naming its section and the closest valid key. */
-    private static void checkKeys(String file, String section, JsonNode node, java.util.List<String> valid) throws IOException {
+    private static void checkKeys(String file, String section, JsonNode node, List<String> valid) throws IOException {
         if (node.isMissingNode() || node.isNull()) {
             return;
         }
@@ -152,10 +162,11 @@ public final class RunConfigFile {
         while (it.hasNext()) {
             String key = it.next();
             if (!valid.contains(key)) {
-                String closest = valid.stream().min(java.util.Comparator.comparingInt(v -> editDistance(key.toLowerCase(Locale.ROOT),
-                        v.toLowerCase(Locale.ROOT)))).orElse("?");
-                throw new IOException(file + ": unknown key '" + key + "' in section '" + section + "'; did you mean '" + closest
-                        + "'? (valid: " + String.join(", ", new java.util.TreeSet<>(valid)) + ")");
+                String closest = valid.stream()
+                        .min(Comparator.comparingInt(v -> editDistance(key.toLowerCase(Locale.ROOT),
+                                v.toLowerCase(Locale.ROOT)))).orElse("?");
+                throw new IOException(file + ": unknown key '" + key + "' in section '" + section + "'; did you mean '"
+                        + closest + "'? (valid: " + String.join(", ", new TreeSet<>(valid)) + ")");
             }
         }
     }

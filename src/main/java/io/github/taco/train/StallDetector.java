@@ -6,9 +6,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Tells, within {@value #WINDOW} steps (a collapse) or {@value #STALL_PERSISTENCE} (stalled encoders) after the warm-up, when a run has stopped learning, so that it is not trained on
+ * Tells, within {@value #WINDOW} steps (a collapse) or {@value #STALL_PERSISTENCE} (stalled encoders) after the
+ * warm-up, when a run has stopped learning, so that it is not trained on
  * for hours in silence (issue 31). A contrastive loss that learns nothing sits at its chance value: with
  * every score equal, softmax cross-entropy over n candidates is ln n. So L1 and L2 sit at ln K (K pairs
  * per batch) and L3 at ln(K' + 1) (the positive and its K' negatives; docs/method.md §2–4).
@@ -120,7 +122,8 @@ public final class StallDetector {
         }
         // the onsets are tracked from step 1, so that a stall seen after the warm-up says when it really began
         atChanceSince = atChance(r) ? (atChanceSince < 0 ? r.step() : atChanceSince) : -1;
-        l1NearChanceSince = useL1 && r.l1() >= NOT_LEFT * chanceL12 ? (l1NearChanceSince < 0 ? r.step() : l1NearChanceSince) : -1;
+        l1NearChanceSince = useL1 && r.l1() >= NOT_LEFT * chanceL12
+                ? (l1NearChanceSince < 0 ? r.step() : l1NearChanceSince) : -1;
         window.addLast(r);
         if (window.size() > WINDOW) {
             window.removeFirst();
@@ -167,15 +170,16 @@ public final class StallDetector {
         long since = atChanceSince;
         addLoss(names, values, useL1, "L1", mean(Trainer.StepResult::l1), chanceL12, "ln K");
         addLoss(names, values, useL2, "L2", mean(Trainer.StepResult::l2), chanceL12, "ln K");
-        addLoss(names, values, useL3 && !Double.isNaN(window.peekLast().l3()), "L3", mean(Trainer.StepResult::l3), chanceL3, "ln(K'+1)");
+        addLoss(names, values, useL3 && !Double.isNaN(window.peekLast().l3()), "L3", mean(Trainer.StepResult::l3),
+                chanceL3, "ln(K'+1)");
         String losses = String.join(", ", names);
         String message = String.format(Locale.ROOT,
-                "training collapsed: %s %s sat at chance since step %d (%s), gradient norm %.3g (its peak %.3g): the model scores "
-                        + "every clip and caption alike and learns nothing more.",
+                "training collapsed: %s %s sat at chance since step %d (%s), gradient norm %.3g (its peak %.3g): the "
+                        + "model scores every clip and caption alike and learns nothing more.",
                 losses, names.size() == 1 ? "has" : "have", since, String.join(", ", values), norm, peakGradNorm);
-        String advice = "This usually comes from a learning rate too high for the text encoder or a warm-up too short, sometimes from "
-                + "features of very low signal-to-noise. Try a lower --text-lr (e.g. 5e-4) or --lr, a longer --warmup, or --clip-norm 1; "
-                + "check the features with taco data check.";
+        String advice = "This usually comes from a learning rate too high for the text encoder or a warm-up too short, "
+                + "sometimes from features of very low signal-to-noise. Try a lower --text-lr (e.g. 5e-4) or --lr, a "
+                + "longer --warmup, or --clip-norm 1; check the features with taco data check.";
         return new Stall(Kind.COLLAPSE, step, since, losses, message, advice);
     }
 
@@ -185,7 +189,8 @@ public final class StallDetector {
         }
         // since the present run of steps with L1 near chance began, or since its window mean has been there
         long meanSince = l1MeanNearChanceSince - WINDOW + 1;
-        long since = l1NearChanceSince > 0 && l1NearChanceSince <= meanSince ? l1NearChanceSince : Math.max(1, meanSince);
+        long since = l1NearChanceSince > 0 && l1NearChanceSince <= meanSince ? l1NearChanceSince
+                : Math.max(1, meanSince);
         double l1 = mean(Trainer.StepResult::l1);
         // near chance for STALL_PERSISTENCE steps, counted from the first full window after the warm-up
         if (l1MeanNearChanceSince < 0 || step - Math.max(l1MeanNearChanceSince, grace + WINDOW) < STALL_PERSISTENCE) {
@@ -202,16 +207,18 @@ public final class StallDetector {
             return null;
         }
         String message = String.format(Locale.ROOT,
-                "the encoders are not learning: L1 has stayed at %.3f, near its chance value ln K = %.3f, since step %d, while %s: "
-                        + "the fusion learns from the features alone and the text and video encoders do not align clips and captions.",
+                "the encoders are not learning: L1 has stayed at %.3f, near its chance value ln K = %.3f, since step "
+                        + "%d, while %s: the fusion learns from the features alone and the text and video encoders do "
+                        + "not align clips and captions.",
                 l1, chanceL12, since, fell);
-        String advice = "This usually comes from the text encoder's learning rate (too high or too low for these features) or from L3's "
-                + "gradient swamping the shared encoders early. Try --text-lr 5e-4, or train with --losses L1 first and fine-tune "
-                + "from that checkpoint (--init).";
+        String advice = "This usually comes from the text encoder's learning rate (too high or too low for these "
+                + "features) or from L3's gradient swamping the shared encoders early. Try --text-lr 5e-4, or train "
+                + "with --losses L1 first and fine-tune from that checkpoint (--init).";
         return new Stall(Kind.ENCODERS_STALLED, step, since, "L1", message, advice);
     }
 
-    private static void addLoss(List<String> names, List<String> values, boolean on, String name, double v, double chance, String label) {
+    private static void addLoss(List<String> names, List<String> values, boolean on, String name, double v,
+            double chance, String label) {
         if (on) {
             names.add(name);
             values.add(String.format(Locale.ROOT, "%s %.3f against %s = %.3f", name, v, label, chance));
@@ -219,7 +226,7 @@ public final class StallDetector {
     }
 
     /** Mean over the window's steps where the value is defined (L3 is NaN before its gate opens); NaN if none. */
-    private double mean(java.util.function.ToDoubleFunction<Trainer.StepResult> f) {
+    private double mean(ToDoubleFunction<Trainer.StepResult> f) {
         double s = 0;
         int n = 0;
         for (Trainer.StepResult r : window) {

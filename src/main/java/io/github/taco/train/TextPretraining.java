@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,23 +15,25 @@ import io.github.taco.data.Clip;
 import io.github.taco.data.Dataset;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.Split;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.MaskedLmHead;
 import io.github.taco.model.Scalars;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
 import io.github.taco.text.TextPipeline;
 import io.github.taco.text.WordPieceTokenizer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pre-trains a text encoder with BERT's masked-language-model objective on a dataset's captions and
@@ -75,7 +78,10 @@ public final class TextPretraining {
         public long logEvery = 100;
     }
 
-    /** BERT-style masked-LM pre-training: 3,000 steps of 128 captions, lr 1e-3, 100 warm-up steps, weight decay 0.01, clip 1, Adam eps 1e-6. */
+    /**
+     * BERT-style masked-LM pre-training: 3,000 steps of 128 captions, lr 1e-3, 100 warm-up steps, weight decay 0.01,
+     * clip 1, Adam eps 1e-6.
+     */
     public static TrainOptions defaultOptions() {
         TrainOptions o = new TrainOptions();
         o.steps = 3000;
@@ -93,7 +99,8 @@ public final class TextPretraining {
     public record Score(double loss, double accuracy, int maskedTokens) {}
 
     /** The outcome: last training loss, held-out score before and after, and the written folder. */
-    public record Result(long steps, double lastLoss, Score before, Score after, int captions, Path folder, double seconds) {}
+    public record Result(long steps, double lastLoss, Score before, Score after, int captions, Path folder,
+            double seconds) {}
 
     /** One masked batch: inputs [B, n] with padding, and the predicted positions (flat b·n + t) with their true ids. */
     record Masked(long[] inputIds, float[] attention, int batch, int length, long[] positions, long[] labels) {}
@@ -103,7 +110,8 @@ public final class TextPretraining {
     public static Result run(Spec spec) throws IOException {
         long t0 = System.nanoTime();
         if (spec.train.steps < 1 || spec.train.batchSize < 1) {
-            throw new IllegalArgumentException("steps and batch size must be positive, got " + spec.train.steps + " and " + spec.train.batchSize);
+            throw new IllegalArgumentException("steps and batch size must be positive, got " + spec.train.steps
+                    + " and " + spec.train.batchSize);
         }
         if (!(spec.maskRate > 0 && spec.maskRate < 1)) {
             throw new IllegalArgumentException("mask rate must be in (0, 1), got " + spec.maskRate);
@@ -134,13 +142,16 @@ public final class TextPretraining {
             try (NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
                     TacoModel model = new TacoModel(config, root, spec.train.seed);
                     MaskedLmHead head = new MaskedLmHead(model, root, spec.train.seed + 1);
-                    AdamW encoderOptimizer = new AdamW(model.weights(), spec.train.beta1, spec.train.beta2, spec.train.eps, spec.train.weightDecay);
-                    AdamW headOptimizer = new AdamW(head.weights(), spec.train.beta1, spec.train.beta2, spec.train.eps, spec.train.weightDecay)) {
+                    AdamW encoderOptimizer = new AdamW(model.weights(), spec.train.beta1, spec.train.beta2,
+                            spec.train.eps, spec.train.weightDecay);
+                    AdamW headOptimizer = new AdamW(head.weights(), spec.train.beta1, spec.train.beta2, spec.train.eps,
+                            spec.train.weightDecay)) {
                 Score before = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
                 double last = train(spec, model, head, encoderOptimizer, headOptimizer, ids, maskId, root);
                 Score after = heldOutIds.length == 0 ? null : score(model, head, heldOutIds, maskId, spec);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Result result = new Result(spec.train.steps, last, before, after, captions.size(), spec.outDir, seconds);
+                Result result = new Result(spec.train.steps, last, before, after, captions.size(), spec.outDir,
+                        seconds);
                 write(spec, model, head, tokenizer, result);
                 return result;
             }
@@ -148,9 +159,10 @@ public final class TextPretraining {
     }
 
     /** The training loop; returns the last step's masked-LM loss. */
-    private static double train(Spec spec, TacoModel model, MaskedLmHead head, AdamW encoderOptimizer, AdamW headOptimizer,
-            int[][] ids, int maskId, NDManager root) {
-        LearningRateSchedule schedule = new LearningRateSchedule(spec.train.learningRate, spec.train.warmupSteps, spec.train.steps);
+    private static double train(Spec spec, TacoModel model, MaskedLmHead head, AdamW encoderOptimizer,
+            AdamW headOptimizer, int[][] ids, int maskId, NDManager root) {
+        LearningRateSchedule schedule = new LearningRateSchedule(spec.train.learningRate, spec.train.warmupSteps,
+                spec.train.steps);
         double last = Double.NaN;
         try (Progress progress = new Progress("masked LM", 0, spec.train.steps, spec.logEvery)) {
             for (long step = 0; step < spec.train.steps; step++) {
@@ -174,14 +186,15 @@ public final class TextPretraining {
                         throw new Trainer.NonFiniteLossException(step, "a non-finite masked-LM loss");
                     }
                     double norm = Math.hypot(encoderOptimizer.gradientNorm(), headOptimizer.gradientNorm());
-                    double scale = spec.train.clipNorm > 0 && norm > spec.train.clipNorm ? spec.train.clipNorm / norm : 1.0;
+                    double scale = spec.train.clipNorm > 0 && norm > spec.train.clipNorm
+                            ? spec.train.clipNorm / norm : 1.0;
                     double lr = schedule.at(step);
                     encoderOptimizer.step(lr, scale);
                     headOptimizer.step(lr, scale);
                 } finally {
                     model.setTraining(false);
                 }
-                progress.step(step + 1, String.format(java.util.Locale.ROOT, "masked-LM loss %.3f", last));
+                progress.step(step + 1, String.format(Locale.ROOT, "masked-LM loss %.3f", last));
             }
         }
         return last;
@@ -237,7 +250,8 @@ public final class TextPretraining {
         NDArray attention = scope.create(m.attention(), new Shape(m.batch(), m.length()));
         NDArray y = model.textHiddenStates(ids, attention); // the BERT's own states, before any projection to d
         long d = y.getShape().get(2);
-        NDArray hidden = y.reshape(m.batch() * (long) m.length(), d).get(new NDIndex("{}", scope.create(m.positions())));
+        NDArray hidden = y.reshape(m.batch() * (long) m.length(), d)
+                .get(new NDIndex("{}", scope.create(m.positions())));
         return head.logits(hidden).logSoftmax(1);
     }
 
@@ -260,12 +274,13 @@ public final class TextPretraining {
         int tokens = 0;
         model.setTraining(false);
         for (int from = 0; from < captions.length; from += spec.train.batchSize) {
-            int[][] batch = java.util.Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.train.batchSize));
+            int[][] batch = Arrays.copyOfRange(captions, from, Math.min(captions.length, from + spec.train.batchSize));
             Masked m = mask(batch, spec.maskRate, maskId, model.config().vocabSize, random);
             try (NDManager scope = model.weights().manager().newSubManager()) {
                 NDArray logProbs = logProbs(model, head, m, scope);
                 lossSum += crossEntropy(logProbs, m).getFloat() * m.labels().length;
-                correct += logProbs.argMax(1).eq(scope.create(m.labels())).sum().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+                correct += logProbs.argMax(1).eq(scope.create(m.labels())).sum().toType(DataType.INT64, false)
+                        .getLong();
                 tokens += m.labels().length;
             }
         }
@@ -297,7 +312,8 @@ public final class TextPretraining {
     private static int requireId(WordPieceTokenizer tokenizer, String piece, Path vocab) {
         int id = tokenizer.id(piece);
         if (id < 0) {
-            throw new IllegalArgumentException(vocab + ": the vocabulary has no " + piece + " token, which masked-LM pre-training needs");
+            throw new IllegalArgumentException(vocab + ": the vocabulary has no " + piece
+                    + " token, which masked-LM pre-training needs");
         }
         return id;
     }
@@ -312,7 +328,7 @@ public final class TextPretraining {
         Files.createDirectories(spec.outDir);
         try (NDManager tmp = model.weights().manager().newSubManager()) {
             // Hugging Face names: the text encoder under bert.*, the head's own names; video and fusion left out.
-            Map<String, NDArray> tensors = new java.util.LinkedHashMap<>();
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
             model.weights().asMap().forEach((name, a) -> {
                 if (TacoModel.isTextEncoderWeight(name)) { // not text.proj: a BERT has no projection to d
                     tensors.put("bert." + name.substring("text.".length()), a);
@@ -326,7 +342,8 @@ public final class TextPretraining {
                 copy.setName(name);
                 list.add(copy);
             });
-            io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+            AtomicFiles.write(spec.outDir.resolve(TacoModel.WEIGHTS_FILE),
+                    out -> list.encode(out, NDList.Encoding.SAFETENSORS));
         }
         TacoConfig c = model.config();
         ObjectNode cfg = JSON.createObjectNode();
@@ -358,9 +375,9 @@ public final class TextPretraining {
             how.put("held_out_loss", r.after().loss());
             how.put("held_out_accuracy", r.after().accuracy());
         }
-        io.github.taco.io.AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
+        AtomicFiles.writeString(spec.outDir.resolve(TacoModel.CONFIG_FILE), JSON.writeValueAsString(cfg));
         byte[] bytes = tokenizer.sourceBytes();
-        io.github.taco.io.AtomicFiles.write(spec.outDir.resolve(io.github.taco.text.WordPieceTokenizer.nameInFolder(tokenizer.source())),
+        AtomicFiles.write(spec.outDir.resolve(WordPieceTokenizer.nameInFolder(tokenizer.source())),
                 out -> out.write(bytes));
     }
 }

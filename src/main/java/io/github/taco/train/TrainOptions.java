@@ -2,6 +2,7 @@ package io.github.taco.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.model.TacoConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,14 +80,20 @@ public final class TrainOptions {
     /** Steps the in-batch accuracy of {@link #l3StartAccuracy} is averaged over. */
     public static final int L3_GATE_WINDOW = 20;
 
-    /** The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4 (docs/method.md §6). */
+    /**
+     * The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4
+     * (docs/method.md §6).
+     */
     public static final double PRETRAINED_TEXT_RATE_RATIO = 0.2;
 
     public LearningRateSchedule schedule() {
         return new LearningRateSchedule(learningRate, warmupSteps, steps);
     }
 
-    /** The text encoder's peak rate: {@link #textLearningRate}, or {@link #scratchTextRateRatio} × {@link #learningRate} when that is unset. */
+    /**
+     * The text encoder's peak rate: {@link #textLearningRate}, or {@link #scratchTextRateRatio} × {@link #learningRate}
+     * when that is unset.
+     */
     public double effectiveTextLearningRate() {
         return textLearningRate != null ? textLearningRate : learningRate * scratchTextRateRatio;
     }
@@ -131,7 +138,8 @@ public final class TrainOptions {
         if (calibrationVideos != 0) d.add("train.calibrationVideos=" + calibrationVideos);
         if (m.lambda != PAPER_LAMBDA) d.add("model.lambda=" + m.lambda);
         if (m.l1VideoToText) d.add("model.l1VideoToText=true");
-        if (m.l2DetachedFrom != TacoConfig.L2Detach.NONE) d.add("model.l2DetachedFrom=" + m.l2DetachedFrom.configName());
+        if (m.l2DetachedFrom != TacoConfig.L2Detach.NONE) d.add("model.l2DetachedFrom="
+                + m.l2DetachedFrom.configName());
         if (m.l2MaskSharedTokens) d.add("model.l2MaskSharedTokens=true");
         if (m.l3Detached) d.add("model.l3Detached=true");
         if (m.l3Weight != 1.0) d.add("model.l3Weight=" + m.l3Weight);
@@ -141,15 +149,17 @@ public final class TrainOptions {
 
     /** A copy (the settings a trainer keeps are then not changed by its caller). */
     public TrainOptions copy() {
-        return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(this, TrainOptions.class);
+        return new ObjectMapper().convertValue(this, TrainOptions.class);
     }
 
     public TrainOptions validate() {
         if (steps <= 0) throw new IllegalArgumentException("steps must be > 0");
-        if (batchSize < 2) throw new IllegalArgumentException("batchSize must be >= 2 (contrastive losses need negatives)");
+        if (batchSize < 2) throw new IllegalArgumentException(
+                "batchSize must be >= 2 (contrastive losses need negatives)");
         if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0");
         if (textLearningRate != null && !(textLearningRate >= 0 && Double.isFinite(textLearningRate))) {
-            throw new IllegalArgumentException("textLearningRate must be >= 0 (0 freezes the text encoder), got " + textLearningRate);
+            throw new IllegalArgumentException("textLearningRate must be >= 0 (0 freezes the text encoder), got "
+                    + textLearningRate);
         }
         if (!(scratchTextRateRatio >= 0 && Double.isFinite(scratchTextRateRatio))) {
             throw new IllegalArgumentException("scratchTextRateRatio must be >= 0, got " + scratchTextRateRatio);
@@ -157,12 +167,16 @@ public final class TrainOptions {
         if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps must be >= 0");
         if (weightDecay < 0) throw new IllegalArgumentException("weightDecay must be >= 0");
         if (clipNorm < 0) throw new IllegalArgumentException("clipNorm must be >= 0");
-        if (fusionChunk < 0) throw new IllegalArgumentException("fusionChunk must be >= 0 (0: automatic), got " + fusionChunk);
-        if (calibrationVideos < 0) throw new IllegalArgumentException("calibrationVideos must be >= 0 (0: none held out), got " + calibrationVideos);
+        if (fusionChunk < 0) throw new IllegalArgumentException("fusionChunk must be >= 0 (0: automatic), got "
+                + fusionChunk);
+        if (calibrationVideos < 0) throw new IllegalArgumentException(
+                "calibrationVideos must be >= 0 (0: none held out), got " + calibrationVideos);
         if (!(l3StartAccuracy >= 0 && l3StartAccuracy <= 1)) {
-            throw new IllegalArgumentException("l3StartAccuracy must be in [0, 1] (0: L3 from step 1), got " + l3StartAccuracy);
+            throw new IllegalArgumentException("l3StartAccuracy must be in [0, 1] (0: L3 from step 1), got "
+                    + l3StartAccuracy);
         }
-        if (randomNegativesSteps < 0) throw new IllegalArgumentException("randomNegativesSteps must be >= 0 (0: off), got " + randomNegativesSteps);
+        if (randomNegativesSteps < 0) throw new IllegalArgumentException(
+                "randomNegativesSteps must be >= 0 (0: off), got " + randomNegativesSteps);
         return this;
     }
 }

@@ -3,22 +3,29 @@ package io.github.taco.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.data.Batch;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training loop's core: one optimisation step on a batch, and exact checkpoints.
@@ -39,8 +46,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Losses of one step as plain numbers (NaN for a term that is switched off). */
-    public record StepResult(long step, double loss, double l1, double l2, double l3, double learningRate, double gradNorm,
-            boolean skipped) {}
+    public record StepResult(long step, double loss, double l1, double l2, double l3, double learningRate,
+            double gradNorm, boolean skipped) {}
 
     /** Consecutive steps with a non-finite gradient after which the run stops instead of skipping. */
     public static final int MAX_SKIPPED_STEPS = 5;
@@ -50,7 +57,8 @@ public final class Trainer implements AutoCloseable {
         public final long step;
 
         NonFiniteLossException(long step, String what) {
-            super("training produced " + what + " at step " + step + "; the weights of step " + step + " are unchanged");
+            super("training produced " + what + " at step " + step + "; the weights of step " + step
+                    + " are unchanged");
             this.step = step;
         }
     }
@@ -67,8 +75,8 @@ public final class Trainer implements AutoCloseable {
     /** The step from which L3 is on ({@link TrainOptions#l3StartAccuracy}); −1 while the gate is closed. */
     private long l3From;
     /** s1's in-batch text→video top-1 accuracy of the last steps, oldest first, while the gate is closed. */
-    private final java.util.ArrayDeque<Double> recentAccuracy = new java.util.ArrayDeque<>();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
+    private final ArrayDeque<Double> recentAccuracy = new ArrayDeque<>();
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     public Trainer(TacoModel model, TrainOptions options) {
         this.model = model;
@@ -83,7 +91,10 @@ public final class Trainer implements AutoCloseable {
         this.l3From = options.l3StartAccuracy > 0 && model.config().useL3 ? -1 : 0;
     }
 
-    /** The step from which L3 is in the objective, or −1 while it waits for s1 to learn ({@link TrainOptions#l3StartAccuracy}). */
+    /**
+     * The step from which L3 is in the objective, or −1 while it waits for s1 to learn
+     * ({@link TrainOptions#l3StartAccuracy}).
+     */
     public long l3From() {
         return l3From;
     }
@@ -119,7 +130,8 @@ public final class Trainer implements AutoCloseable {
             TacoObjective.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Negatives negatives = step < options.randomNegativesSteps ? Negatives.RANDOM : objective.negatives();
-                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives, l3From >= 0);
+                terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives,
+                        l3From >= 0);
             }
             if (l3From < 0) {
                 openL3GateIfLearned(terms.s1());
@@ -135,16 +147,17 @@ public final class Trainer implements AutoCloseable {
             if (!Double.isFinite(norm)) {
                 // Skip the update (as mixed-precision loss scaling does) rather than lose the run; a
                 // streak of them means training has diverged.
-                java.util.List<String> bad = optimizer.nonFiniteGradients();
+                List<String> bad = optimizer.nonFiniteGradients();
                 optimizer.zeroGradients();
-                String what = "a non-finite gradient (" + (bad.isEmpty() ? "norm overflow" : bad.size() + " tensors, e.g. "
-                        + bad.subList(0, Math.min(3, bad.size()))) + ")";
+                String what = "a non-finite gradient (" + (bad.isEmpty() ? "norm overflow" : bad.size()
+                        + " tensors, e.g. " + bad.subList(0, Math.min(3, bad.size()))) + ")";
                 if (++consecutiveSkips > MAX_SKIPPED_STEPS) {
                     throw new NonFiniteLossException(step, what + " for " + consecutiveSkips + " steps in a row");
                 }
                 LOG.warn("step {}: {}; update skipped", step, what);
                 skippedSteps++;
-                StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm, true);
+                StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr,
+                        norm, true);
                 step++;
                 return r;
             }
@@ -152,7 +165,8 @@ public final class Trainer implements AutoCloseable {
             double scale = options.clipNorm > 0 && norm > options.clipNorm ? options.clipNorm / norm : 1.0;
             optimizer.step(lr, scale);
             timer.lap("optimizer");
-            StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm, false);
+            StepResult r = new StepResult(step, loss, value(terms.l1()), value(terms.l2()), value(terms.l3()), lr, norm,
+                    false);
             step++;
             return r;
         } finally {
@@ -170,8 +184,8 @@ public final class Trainer implements AutoCloseable {
             return;
         }
         long k = s1.getShape().get(0);
-        float[] hits = s1.argMax(1).eq(s1.getManager().arange(k).toType(ai.djl.ndarray.types.DataType.INT64, false))
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] hits = s1.argMax(1).eq(s1.getManager().arange(k).toType(DataType.INT64, false))
+                .toType(DataType.FLOAT32, false).toFloatArray();
         double acc = 0;
         for (float h : hits) {
             acc += h;
@@ -184,8 +198,9 @@ public final class Trainer implements AutoCloseable {
         if (recentAccuracy.size() == TrainOptions.L3_GATE_WINDOW && mean >= options.l3StartAccuracy) {
             l3From = step + 1;
             recentAccuracy.clear();
-            LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: L3 joins the objective from step {}",
-                    step, String.format(java.util.Locale.ROOT, "%.3f", mean), TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
+            LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: L3 joins the "
+                    + "objective from step {}", step, String.format(Locale.ROOT, "%.3f", mean),
+                    TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
         }
     }
 
@@ -202,7 +217,7 @@ public final class Trainer implements AutoCloseable {
     public void save(Path dir, Map<String, Path> extras) throws IOException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(abs, true);
+        Path tmp = AtomicFiles.tempSibling(abs, true);
         try {
             model.save(tmp);
             optimizer.save(tmp.resolve(OPTIMIZER_FILE));
@@ -213,22 +228,22 @@ public final class Trainer implements AutoCloseable {
             state.put("l3_from", l3From);
             state.set("l3_gate_accuracy", JSON.valueToTree(recentAccuracy));
             state.set("options", JSON.valueToTree(options));
-            io.github.taco.io.AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
+            AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
             for (Map.Entry<String, Path> e : extras.entrySet()) {
                 Files.copy(e.getValue(), tmp.resolve(e.getKey()));
             }
             Path old = null;
             if (Files.exists(abs)) {
                 old = abs.resolveSibling("." + abs.getFileName() + ".old" + System.nanoTime());
-                Files.move(abs, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                org.apache.lucene.util.IOUtils.rm(old);
+                IOUtils.rm(old);
             }
         } finally {
             if (Files.exists(tmp)) {
-                org.apache.lucene.util.IOUtils.rm(tmp);
+                IOUtils.rm(tmp);
             }
         }
     }
@@ -242,7 +257,8 @@ public final class Trainer implements AutoCloseable {
     public static Trainer resume(Path dir, NDManager manager, TrainOptions override) throws IOException {
         Path stateFile = dir.resolve(STATE_FILE);
         if (!Files.isRegularFile(stateFile)) {
-            throw new IOException(dir + " cannot be resumed: " + STATE_FILE + " is missing (is it a model-only checkpoint?)");
+            throw new IOException(dir + " cannot be resumed: " + STATE_FILE
+                    + " is missing (is it a model-only checkpoint?)");
         }
         var state = JSON.readTree(stateFile.toFile());
         TrainOptions saved = JSON.treeToValue(state.get("options"), TrainOptions.class);

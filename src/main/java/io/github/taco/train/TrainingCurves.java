@@ -1,16 +1,19 @@
 package io.github.taco.train;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** A PNG of the training curves (each loss, learning rate, gradient norm, validation R@1) from the metrics records. */
 public final class TrainingCurves {
@@ -39,8 +42,8 @@ public final class TrainingCurves {
         // BitmapEncoder appends the extension itself
         String base = tmp.toString();
         BitmapEncoder.saveBitmap(charts, charts.size(), 1, base, BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(base + ".png"), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(Path.of(base + ".png"), png, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A vertical line on the losses from the step each stall began ({@link StallDetector}), named by its kind. */
@@ -58,17 +61,19 @@ public final class TrainingCurves {
         }
         for (Map<String, Object> r : records) {
             if (r.get("stall") instanceof String kind && r.get("since") instanceof Number since) {
-                XYSeries s = losses.addSeries("stall (" + kind + ") since step " + since, List.of(since.doubleValue(), since.doubleValue()),
-                        List.of(lo, hi));
-                s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                s.setLineColor(java.awt.Color.RED);
-                s.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                XYSeries s = losses.addSeries("stall (" + kind + ") since step " + since,
+                        List.of(since.doubleValue(), since.doubleValue()), List.of(lo, hi));
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineColor(Color.RED);
+                s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {6f, 4f}, 0f));
             }
         }
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+        XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step").yAxisTitle(yTitle)
+                .build();
         c.getStyler().setMarkerSize(0);
         return c;
     }
@@ -85,7 +90,7 @@ public final class TrainingCurves {
         }
         if (!xs.isEmpty()) {
             XYSeries s = chart.addSeries(key, xs, ys);
-            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            s.setMarker(SeriesMarkers.NONE);
         }
     }
 }

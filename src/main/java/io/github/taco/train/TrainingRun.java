@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Batch;
 import io.github.taco.data.BatchBuilder;
+import io.github.taco.data.CalibrationVideos;
+import io.github.taco.data.CheckReport;
 import io.github.taco.data.Clip;
 import io.github.taco.data.DataLoaders;
 import io.github.taco.data.Dataset;
+import io.github.taco.data.DatasetChecker;
 import io.github.taco.data.Datasets;
 import io.github.taco.data.LoaderConfig;
 import io.github.taco.data.MissingPolicy;
@@ -17,6 +20,7 @@ import io.github.taco.data.Split;
 import io.github.taco.features.CachedFeatureStore;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
+import io.github.taco.io.EnumNames;
 import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
@@ -24,18 +28,26 @@ import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.github.taco.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole training run (docs/method.md §6): data, text pipeline with the training IDF, model, the loop with
@@ -82,13 +94,15 @@ public final class TrainingRun {
          * report every unusable or missing one at once, instead of failing at the batch that needs it.
          */
         public boolean preflight = true;
-        /** Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused). */
+        /**
+         * Replace a run already in {@link #outDir} (without it, and without {@link #resume}, such a folder is refused).
+         */
         public boolean overwrite;
         /**
          * The settings the user gave ("model.hiddenSize", "train.batchSize", ...: flags and YAML keys),
          * checked against the checkpoint on {@link #resume} ({@link ResumeCheck}).
          */
-        public java.util.Set<String> given = new java.util.TreeSet<>();
+        public Set<String> given = new TreeSet<>();
         public MissingPolicy onMissing = MissingPolicy.FAIL;
         public long logEvery = 10;
         /** What to do when the run stops learning ({@link StallDetector}): stop (default) or warn and go on. */
@@ -107,8 +121,8 @@ public final class TrainingRun {
      *                     checkpoint was already at the end)
      */
     /** @param stall the stall the run showed and went on after ({@link Spec#onStall} WARN), or null */
-    public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation, Path checkpoint,
-            double seconds, DataFindings data, StallDetector.Stall stall) {}
+    public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation,
+            Path checkpoint, double seconds, DataFindings data, StallDetector.Stall stall) {}
 
     /** What a run does when {@link StallDetector} finds it has stopped learning. */
     public enum OnStall {
@@ -119,7 +133,7 @@ public final class TrainingRun {
 
         /** fail or warn (any case); anything else is an error naming them. */
         public static OnStall parse(String s) {
-            return io.github.taco.io.EnumNames.parse(OnStall.class, s, "--on-stall");
+            return EnumNames.parse(OnStall.class, s, "--on-stall");
         }
     }
 
@@ -156,7 +170,8 @@ public final class TrainingRun {
 
         // The vocabulary and IDF travel with the checkpoint, so evaluation and search tokenize and weigh like training.
         Path vocab = spec.resume ? vocabularyIn(ckpt)
-                : spec.init != null && vocabularyIn(spec.init) != null && spec.vocabulary == null ? vocabularyIn(spec.init)
+                : spec.init != null && vocabularyIn(spec.init) != null && spec.vocabulary == null
+                        ? vocabularyIn(spec.init)
                 : spec.vocabulary != null ? spec.vocabulary : TextPipeline.defaultVocabulary();
         try (FeatureStore raw = FeatureStores.open(spec.features, spec.fps);
                 FeatureStore store = new CachedFeatureStore(raw, spec.featureCacheBytes);
@@ -165,8 +180,8 @@ public final class TrainingRun {
             UsableClips usable = usableClips(spec, train, validation, dataset, store);
             train = usable.train();
             validation = usable.validation();
-            io.github.taco.data.CheckReport check = usable.check();
-            java.util.Set<String> leftOut = usable.leftOut();
+            CheckReport check = usable.check();
+            Set<String> leftOut = usable.leftOut();
             Idf idf = spec.resume ? Idf.load(ckpt.resolve(Checkpoint.IDF_FILE)) : plain.fitIdf(allTexts(train));
             Path idfFile = spec.outDir.resolve(Checkpoint.IDF_FILE);
             idf.save(idfFile);
@@ -179,10 +194,13 @@ public final class TrainingRun {
                 // more frequent, and a GC freed DJL's scalar constants (docs/gradient-corruption.md, fixed by Scalars).
                 Precomputed captions = precomputed(text, train, validation, spec);
                 CaptionEncoder encoder = captions.encoder();
-                DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(), leftOut.size());
+                DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(),
+                        leftOut.size());
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
-                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt, Map.of(io.github.taco.text.WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab, Checkpoint.IDF_FILE, idfFile), t0);
+                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt,
+                            Map.of(WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab,
+                                    Checkpoint.IDF_FILE, idfFile), t0);
                 } finally {
                     trainer.model().close();
                     trainer.close();
@@ -213,11 +231,12 @@ public final class TrainingRun {
             spec.train = ResumeCheck.resumedOptions(ckpt, spec);
         } else if (Files.isDirectory(ckpt) || Files.exists(metrics)) {
             if (!spec.overwrite) {
-                throw new IOException(spec.outDir + " already holds a training run (" + (Files.isDirectory(ckpt) ? CHECKPOINT_DIR + "/" : "metrics.jsonl")
+                throw new IOException(spec.outDir + " already holds a training run ("
+                        + (Files.isDirectory(ckpt) ? CHECKPOINT_DIR + "/" : "metrics.jsonl")
                         + "); continue it with --resume, or replace it with --overwrite");
             }
             LOG.info("--overwrite: replacing the run in {}", spec.outDir);
-            org.apache.lucene.util.IOUtils.rm(ckpt);
+            IOUtils.rm(ckpt);
             Files.deleteIfExists(metrics);
         }
         Files.createDirectories(spec.outDir);
@@ -225,51 +244,58 @@ public final class TrainingRun {
     }
 
     /** What setup keeps of the splits: the clips that train and validate, and what the pre-flight check found. */
-    private record UsableClips(List<Clip> train, List<Clip> validation, io.github.taco.data.CheckReport check, java.util.Set<String> leftOut) {}
+    private record UsableClips(List<Clip> train, List<Clip> validation, CheckReport check, Set<String> leftOut) {}
 
     /**
      * Setup, second step: the pre-flight check of every feature file the run reads, the clips it leaves out
-     * (--on-missing skip), and the videos held out for the cascade's calibration ({@link TrainOptions#calibrationVideos}).
+     * (--on-missing skip), and the videos held out for the cascade's calibration
+     * ({@link TrainOptions#calibrationVideos}).
      */
-    private static UsableClips usableClips(Spec spec, List<Clip> train, List<Clip> validation, Dataset dataset, FeatureStore store)
-            throws IOException {
-        io.github.taco.data.CheckReport check = preflight(spec, dataset, store);
-        java.util.Set<String> leftOut = check == null ? java.util.Set.of() : check.leftOut();
+    private static UsableClips usableClips(Spec spec, List<Clip> train, List<Clip> validation, Dataset dataset,
+            FeatureStore store) throws IOException {
+        CheckReport check = preflight(spec, dataset, store);
+        Set<String> leftOut = check == null ? Set.of() : check.leftOut();
         if (!leftOut.isEmpty()) {
-            train = new java.util.ArrayList<>(train);
-            validation = new java.util.ArrayList<>(validation);
+            train = new ArrayList<>(train);
+            validation = new ArrayList<>(validation);
             train.removeIf(c -> leftOut.contains(c.clipId()));
             validation.removeIf(c -> leftOut.contains(c.clipId()));
-            LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)", leftOut.size());
+            LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)",
+                    leftOut.size());
         }
         if (spec.train.calibrationVideos > 0 && !spec.model.useL3) {
-            LOG.info("train.calibrationVideos ignored: without L3 there is no cascade to calibrate, so no video is held out");
+            LOG.info("train.calibrationVideos ignored: without L3 there is no cascade to calibrate, so no "
+                    + "video is held out");
         } else if (spec.train.calibrationVideos > 0) {
             // chosen from the split as annotated, before the pre-flight check left clips out: the calibration after
             // training finds the same videos from the annotations alone
-            List<io.github.taco.data.Clip> annotated = dataset.clips(spec.trainSplit);
-            java.util.Set<String> held = io.github.taco.data.CalibrationVideos.choose(annotated, spec.train.calibrationVideos);
-            train = new java.util.ArrayList<>(train);
+            List<Clip> annotated = dataset.clips(spec.trainSplit);
+            Set<String> held = CalibrationVideos.choose(annotated, spec.train.calibrationVideos);
+            train = new ArrayList<>(train);
             int before = train.size();
             train.removeIf(c -> held.contains(c.videoId()));
             if (held.isEmpty()) {
-                LOG.warn("train.calibrationVideos {}: the training split has {} videos; at most {} % of them may be held out and "
-                        + "at least {} are needed to choose the cascade's weights, so none is held out and the cascade keeps "
-                        + "s1 + {}·s2 + {}·s3", spec.train.calibrationVideos, annotated.stream().map(io.github.taco.data.Clip::videoId).distinct().count(),
-                        Math.round(io.github.taco.data.CalibrationVideos.MAX_SHARE * 100), io.github.taco.data.CalibrationVideos.MIN_VIDEOS,
+                LOG.warn("train.calibrationVideos {}: the training split has {} videos; at most {} % of them may be "
+                        + "held out and at least {} are needed to choose the cascade's weights, so none is held out "
+                        + "and the cascade keeps s1 + {}·s2 + {}·s3", spec.train.calibrationVideos,
+                        annotated.stream().map(Clip::videoId).distinct().count(),
+                        Math.round(CalibrationVideos.MAX_SHARE * 100), CalibrationVideos.MIN_VIDEOS,
                         spec.model.weightS2, spec.model.weightS3);
             } else {
-                LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights", held.size(), before - train.size());
+                LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights",
+                        held.size(), before - train.size());
             }
             if (train.size() < spec.train.batchSize) {
-                throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos + " leaves " + train.size()
-                        + " training clips, fewer than the batch size " + spec.train.batchSize);
+                throw new IllegalArgumentException("train.calibrationVideos " + spec.train.calibrationVideos
+                        + " leaves " + train.size() + " training clips, fewer than the batch size "
+                        + spec.train.batchSize);
             }
         }
         return new UsableClips(train, validation, check, leftOut);
     }
 
-    private static Trainer createTrainer(Spec spec, Path ckpt, int featureDim, TextPipeline text, NDManager root) throws IOException {
+    private static Trainer createTrainer(Spec spec, Path ckpt, int featureDim, TextPipeline text,
+            NDManager root) throws IOException {
         if (spec.resume) {
             if (!Files.isDirectory(ckpt)) {
                 throw new IOException("--resume: no checkpoint in " + ckpt);
@@ -283,7 +309,8 @@ public final class TrainingRun {
             model = TacoModel.load(spec.init, root);
             if (model.config().featureDim != featureDim) {
                 model.close();
-                throw new IOException(spec.init + " was trained on " + model.config().featureDim + "-d features, " + spec.features + " has " + featureDim);
+                throw new IOException(spec.init + " was trained on " + model.config().featureDim + "-d features, "
+                        + spec.features + " has " + featureDim);
             }
             LOG.info("fine-tuning from {}", spec.init);
         } else {
@@ -303,13 +330,15 @@ public final class TrainingRun {
         TrainOptions options = trainOptions(spec);
         List<String> departures = options.objectiveDepartures(mc);
         LOG.info("objective: {}{}", mc.lossesName(), departures.isEmpty() ? ", the paper's"
-                : ", departing from the paper's by " + String.join(", ", departures) + " (docs/method.md §4; --objective paper for the paper's)");
+                : ", departing from the paper's by " + String.join(", ", departures)
+                        + " (docs/method.md §4; --objective paper for the paper's)");
         if (mc.useL2 && mc.lambda == 0) {
-            LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with the weight its calibration chooses "
-                    + "(--lambda 0.5 trains it, as the paper does)");
+            LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with the weight its calibration "
+                    + "chooses (--lambda 0.5 trains it, as the paper does)");
         }
         if (options.textRateScale() != 1.0) {
-            LOG.info("text encoder learning rate {} (main {})", options.effectiveTextLearningRate(), options.learningRate);
+            LOG.info("text encoder learning rate {} (main {})", options.effectiveTextLearningRate(),
+                    options.learningRate);
         }
         return new Trainer(model, options);
     }
@@ -328,10 +357,11 @@ public final class TrainingRun {
         return o;
     }
 
-    private static Result loop(Spec spec, DataFindings found, Trainer trainer, List<Clip> train, List<Clip> validation, FeatureStore store,
-            CaptionEncoder text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
+    private static Result loop(Spec spec, DataFindings found, Trainer trainer, List<Clip> train, List<Clip> validation,
+            FeatureStore store, CaptionEncoder text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
         TacoConfig c = trainer.model().config();
-        LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true, true, 4, spec.onMissing);
+        LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true,
+                true, 4, spec.onMissing);
         List<Batch> valBatches = validationBatches(spec, validation, store, text, c);
         long start = trainer.step();
         Trainer.StepResult last = null;
@@ -383,9 +413,11 @@ public final class TrainingRun {
                     log.write(rec);
                     if (spec.onStall == OnStall.FAIL) {
                         TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
-                        throw new StalledException(seen, "step " + step + ": " + seen.describe() + " Stopped: the run would train on "
-                                + "without learning (its metrics.jsonl and curves.png mark the stall; --on-stall warn trains on)"
-                                + (Files.isDirectory(ckpt) ? "; the checkpoint saved before it, " + ckpt + ", is kept." : "; no checkpoint was written."));
+                        throw new StalledException(seen, "step " + step + ": " + seen.describe()
+                                + " Stopped: the run would train on without learning (its metrics.jsonl and curves.png "
+                                + "mark the stall; --on-stall warn trains on)"
+                                + (Files.isDirectory(ckpt) ? "; the checkpoint saved before it, " + ckpt + ", is kept."
+                                        : "; no checkpoint was written."));
                     }
                     LOG.warn("step {}: {} Training goes on (--on-stall warn).", step, seen.describe());
                 }
@@ -406,7 +438,8 @@ public final class TrainingRun {
                 if (last.skipped()) {
                     rec.put("skipped", true);
                 }
-                boolean evalNow = spec.validator != null && !valBatches.isEmpty() && spec.evalEvery > 0 && (step % spec.evalEvery == 0 || step == spec.train.steps);
+                boolean evalNow = spec.validator != null && !valBatches.isEmpty() && spec.evalEvery > 0
+                        && (step % spec.evalEvery == 0 || step == spec.train.steps);
                 if (evalNow) {
                     report = spec.validator.validate(trainer.model(), valBatches);
                     report.forEach((k, v) -> rec.put("val_" + k, v));
@@ -423,7 +456,8 @@ public final class TrainingRun {
                 }
                 progress.step(step, String.format(Locale.ROOT, "loss %.3f%s", last.loss(),
                         evalNow ? " val " + summary(report) : ""));
-                if (spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0 && step < spec.train.steps) {
+                if (spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0
+                        && step < spec.train.steps) {
                     trainer.save(ckpt, extras);
                     TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
                 }
@@ -432,12 +466,13 @@ public final class TrainingRun {
             Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec, found)));
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
         }
-        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9, found, stall);
+        return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9,
+                found, stall);
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */
-    static List<Batch> validationBatches(Spec spec, List<Clip> validation, FeatureStore store, CaptionEncoder text, TacoConfig c)
-            throws IOException {
+    static List<Batch> validationBatches(Spec spec, List<Clip> validation, FeatureStore store, CaptionEncoder text,
+            TacoConfig c) throws IOException {
         List<Batch> out = new ArrayList<>();
         if (spec.validationClips <= 0 || spec.evalEvery <= 0 || validation.size() < 2) {
             return out;
@@ -455,17 +490,18 @@ public final class TrainingRun {
 
     /** All training and validation captions encoded once, looked up by text. */
     static Precomputed precomputed(TextPipeline text, List<Clip> train, List<Clip> validation, Spec spec) {
-        java.util.LinkedHashSet<String> captions = new java.util.LinkedHashSet<>(allTexts(train));
+        LinkedHashSet<String> captions = new LinkedHashSet<>(allTexts(train));
         List<Clip> val = validation.subList(0, Math.min(validation.size(), Math.max(0, spec.validationClips)));
         captions.addAll(allTexts(val));
         List<String> list = new ArrayList<>(captions);
         long t = System.nanoTime();
         List<EncodedText> encoded = text.encodeAll(list);
-        Map<String, EncodedText> byText = new java.util.HashMap<>();
+        Map<String, EncodedText> byText = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             byText.put(list.get(i), encoded.get(i));
         }
-        LOG.info("encoded {} captions in {} s", list.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
+        LOG.info("encoded {} captions in {} s", list.size(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9));
         // Captions longer than maxTokens are cut: say how many (those whose words alone, with [CLS] and
         // [SEP], exceed it are cut for sure; a word may take several pieces, so a few more may be).
         int cut = 0;
@@ -482,8 +518,9 @@ public final class TrainingRun {
             }
         }
         if (cut > 0) {
-            LOG.warn("{} of {} captions are longer than maxTokens={} and were cut to it (the longest has {} words: \"{}\")", cut,
-                    list.size(), spec.model.maxTokens, longestWords, longest.length() > 80 ? longest.substring(0, 80) + "…" : longest);
+            LOG.warn("{} of {} captions are longer than maxTokens={} and were cut to it (the longest has "
+                    + "{} words: \"{}\")", cut, list.size(), spec.model.maxTokens, longestWords,
+                    longest.length() > 80 ? longest.substring(0, 80) + "…" : longest);
         }
         CaptionEncoder encoder = caption -> {
             EncodedText e = byText.get(caption);
@@ -497,7 +534,7 @@ public final class TrainingRun {
 
     /** The tokenizer file a checkpoint folder carries, or null. */
     static Path vocabularyIn(Path dir) {
-        return io.github.taco.text.WordPieceTokenizer.fileIn(dir);
+        return WordPieceTokenizer.fileIn(dir);
     }
 
     static List<String> allTexts(List<Clip> clips) {
@@ -525,17 +562,20 @@ public final class TrainingRun {
 
     private static Map<String, Object> finite(Map<String, Object> rec) {
         rec.replaceAll((k, v) -> v instanceof Double d && !Double.isFinite(d) ? null : v);
-        rec.values().removeIf(java.util.Objects::isNull);
+        rec.values().removeIf(Objects::isNull);
         return rec;
     }
 
 
-    /** The pre-flight data check ({@link Spec#preflight}; {@link #preflight(Dataset, FeatureStore, MissingPolicy, int)}). */
-    private static io.github.taco.data.CheckReport preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
+    /**
+     * The pre-flight data check ({@link Spec#preflight};
+     * {@link #preflight(Dataset, FeatureStore, MissingPolicy, int)}).
+     */
+    private static CheckReport preflight(Spec spec, Dataset dataset, FeatureStore store) throws IOException {
         if (!spec.preflight) {
             return null;
         }
-        io.github.taco.data.CheckReport report = preflight(dataset.only(java.util.EnumSet.of(spec.trainSplit, spec.validationSplit)),
+        CheckReport report = preflight(dataset.only(EnumSet.of(spec.trainSplit, spec.validationSplit)),
                 store, spec.onMissing, spec.model.maxFrames);
         return report;
     }
@@ -548,21 +588,21 @@ public final class TrainingRun {
      *
      * @return the check's report; its {@code leftOut} are the clips to leave out (under {@code --on-missing skip})
      */
-    public static io.github.taco.data.CheckReport preflight(Dataset used, FeatureStore store, MissingPolicy onMissing, int maxFrames)
+    public static CheckReport preflight(Dataset used, FeatureStore store, MissingPolicy onMissing, int maxFrames)
             throws IOException {
         int videos = used.videoIds().size();
         long t0 = System.nanoTime();
-        io.github.taco.data.CheckReport report;
+        CheckReport report;
         try (Progress progress = new Progress("checking features", 0, videos, Math.max(1, videos / 5))) {
-            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-            report = io.github.taco.data.DatasetChecker.check(used, store, onMissing, maxFrames,
+            AtomicLong done = new AtomicLong();
+            report = DatasetChecker.check(used, store, onMissing, maxFrames,
                     () -> progress.step(done.incrementAndGet(), ""));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info(String.format(java.util.Locale.ROOT, "checked the features of %d clips (%d videos) in %.1f s (%.0f clips/s)",
+        LOG.info(String.format(Locale.ROOT, "checked the features of %d clips (%d videos) in %.1f s (%.0f clips/s)",
                 used.clips().size(), videos, seconds, used.clips().size() / Math.max(seconds, 1e-9)));
         report.warnings().forEach(w -> LOG.warn("{}", w));
-        List<String> fatal = new java.util.ArrayList<>();
+        List<String> fatal = new ArrayList<>();
         for (String p : report.problems()) {
             if (p.startsWith("duration mismatch")) {
                 LOG.warn("{}", p);
@@ -571,8 +611,8 @@ public final class TrainingRun {
             }
         }
         if (!fatal.isEmpty()) {
-            throw new IOException("the data have problems; nothing was trained or evaluated (see 'taco data check' for the "
-                    + "whole report):\n  - " + String.join("\n  - ", fatal));
+            throw new IOException("the data have problems; nothing was trained or evaluated (see 'taco data check' for "
+                    + "the whole report):\n  - " + String.join("\n  - ", fatal));
         }
         return report;
     }

@@ -2,7 +2,6 @@ package io.github.taco.train;
 
 import io.github.taco.data.Batch;
 import io.github.taco.model.TacoModel;
-
 import java.util.List;
 import java.util.Map;
 

@@ -1,10 +1,9 @@
 package io.github.taco.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
 import io.github.taco.bench.TrainBenchmark;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code taco bench train}: which options change a named shape (then plain PyTorch cannot time the same one). */
 class BenchShapeTest {

@@ -1,15 +1,14 @@
 package io.github.taco.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exit codes of the CLI: 0 ok, 1 failure, 2 usage; every subcommand has --help. */
 class CliExitCodesTest {
@@ -33,14 +32,16 @@ class CliExitCodesTest {
     void aBenchmarkVariantFixesItsSettings(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "synth", "--out", tmp.resolve("w").toString(), "--variant", "wide", "--dim", "64"));
-        assertTrue(err.toString().contains("--variant wide fixes its own settings") && err.toString().contains("--dim"), err.toString());
+        assertTrue(err.toString().contains("--variant wide fixes its own settings") && err.toString().contains("--dim"),
+                err.toString());
         StringWriter unknown = new StringWriter();
         assertEquals(1, run(unknown, "synth", "--out", tmp.resolve("n").toString(), "--variant", "noisy"));
         assertTrue(unknown.toString().contains("noisy") && unknown.toString().contains("lowersnr"), unknown.toString());
         StringWriter ablate = new StringWriter();
-        assertEquals(1, run(ablate, "ablate", "--out", tmp.resolve("a").toString(), "--variant", "lowsnr", "--noise", "3"));
+        assertEquals(1,
+                run(ablate, "ablate", "--out", tmp.resolve("a").toString(), "--variant", "lowsnr", "--noise", "3"));
         assertTrue(ablate.toString().contains("leave out --captions and --noise"), ablate.toString());
-        assertTrue(java.nio.file.Files.notExists(tmp.resolve("w")) && java.nio.file.Files.notExists(tmp.resolve("a")), "nothing written");
+        assertTrue(Files.notExists(tmp.resolve("w")) && Files.notExists(tmp.resolve("a")), "nothing written");
     }
 
     @Test
@@ -55,21 +56,24 @@ class CliExitCodesTest {
     @Test
     void aTemperatureWithDotProductsIsRefusedNotIgnored(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
-        assertEquals(1, run(err, "train", "--annotations", "a.json", "--features", tmp.toString(), "--out", tmp.resolve("o").toString(),
-                "--similarity", "dot", "--temperature", "0.1"));
+        assertEquals(1, run(err, "train", "--annotations", "a.json", "--features", tmp.toString(), "--out",
+                tmp.resolve("o").toString(), "--similarity", "dot", "--temperature", "0.1"));
         assertTrue(err.toString().contains("--temperature applies to cosine similarity only"), err.toString());
         StringWriter err2 = new StringWriter();
-        assertEquals(1, run(err2, "ablate", "--out", tmp.resolve("a").toString(), "--similarity", "dot", "--temperature", "0.1"));
+        assertEquals(1, run(err2, "ablate", "--out", tmp.resolve("a").toString(), "--similarity", "dot",
+                "--temperature", "0.1"));
         assertTrue(err2.toString().contains("--temperature applies to cosine similarity only"), err2.toString());
     }
 
     @Test
     void ablateMergeOfAFolderWithoutResultsFailsNamingIt(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
-        assertEquals(1, run(err, "ablate", "--out", tmp.resolve("all").toString(), "--merge", tmp.resolve("empty").toString()));
+        assertEquals(1,
+                run(err, "ablate", "--out", tmp.resolve("all").toString(), "--merge", tmp.resolve("empty").toString()));
         assertTrue(err.toString().contains("empty: no results.json"), err.toString());
         StringWriter err2 = new StringWriter();
-        assertEquals(1, run(err2, "ablate", "--out", tmp.resolve("all").toString(), "--merge", tmp.resolve("empty").toString(), "--batch", "256"));
+        assertEquals(1, run(err2, "ablate", "--out", tmp.resolve("all").toString(), "--merge",
+                tmp.resolve("empty").toString(), "--batch", "256"));
         assertTrue(err2.toString().contains("--merge trains nothing"), err2.toString());
     }
 

@@ -1,22 +1,20 @@
 package io.github.taco.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.features.Npy;
 import io.github.taco.index.TestIndexes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * One dataset holding every data defect at once, fed through {@code data check}, {@code train} and
@@ -46,8 +44,8 @@ class DefectiveDatasetTest {
 
         String[][] commands = {
             {"data", "check", "--annotations", ann.toString(), "--features", feats.toString()},
-            {"train", "--annotations", ann.toString(), "--features", feats.toString(), "--out", tmp.resolve("run").toString(),
-                "--train-split", "validation", "--batch", "2", "--steps", "1"},
+            {"train", "--annotations", ann.toString(), "--features", feats.toString(), "--out",
+                tmp.resolve("run").toString(), "--train-split", "validation", "--batch", "2", "--steps", "1"},
             {"eval", "--checkpoint", ckpt.toString(), "--annotations", ann.toString(), "--features", feats.toString()},
         };
         for (String[] args : commands) {

@@ -1,9 +1,11 @@
 package io.github.taco.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.data.Split;
+import io.github.taco.eval.Ablation;
+import io.github.taco.model.Negatives;
 import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainingRun;
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ class FlagKeysTest {
         cl.getCommandSpec().options().forEach(o -> flags.add(o.longestName()));
         TreeSet<String> listed = new TreeSet<>(TrainCommand.KEYS.keySet());
         listed.addAll(TrainCommand.COMMAND_ONLY);
-        assertEquals(listed, flags, "a flag added to taco train must be given a key in TrainCommand.KEYS or listed in COMMAND_ONLY");
+        assertEquals(listed, flags,
+                "a flag added to taco train must be given a key in TrainCommand.KEYS or listed in COMMAND_ONLY");
         for (String key : TrainCommand.KEYS.values()) {
             assertTrue(key.matches("(model|train|data)\\.[a-zA-Z0-9]+"), key);
         }
@@ -38,10 +41,12 @@ class FlagKeysTest {
         new CommandLine(new AblateCommand()).getCommandSpec().options().forEach(o -> flags.add(o.longestName()));
         TreeSet<String> listed = new TreeSet<>(AblateCommand.KEYS.keySet());
         listed.addAll(AblateCommand.COMMAND_ONLY);
-        assertEquals(listed, flags, "a flag added to taco ablate must be given a key in AblateCommand.KEYS or listed in COMMAND_ONLY");
-        AblateCommand.KEYS.forEach((flag, key) -> assertEquals(TrainCommand.KEYS.get(flag), key, flag + " means the same in train and ablate"));
+        assertEquals(listed, flags,
+                "a flag added to taco ablate must be given a key in AblateCommand.KEYS or listed in COMMAND_ONLY");
+        AblateCommand.KEYS.forEach((flag, key) -> assertEquals(TrainCommand.KEYS.get(flag), key,
+                flag + " means the same in train and ablate"));
         // the keys an ablation sets itself are the ones --set may not change
-        assertTrue(io.github.taco.eval.Ablation.ROW_KEYS.containsAll(AblateCommand.KEYS.values()), "--set must refuse what a flag sets");
+        assertTrue(Ablation.ROW_KEYS.containsAll(AblateCommand.KEYS.values()), "--set must refuse what a flag sets");
     }
 
     @Test
@@ -50,37 +55,40 @@ class FlagKeysTest {
         ObjectMapper json = new ObjectMapper();
         JsonNode model = json.valueToTree(spec.model);
         JsonNode train = json.valueToTree(spec.train);
-        Map<String, String> data = Map.of("trainSplit", "train", "validationSplit", "validation", "validationClips", "5", "evalEvery", "5");
+        Map<String, String> data = Map.of("trainSplit", "train", "validationSplit", "validation", "validationClips",
+                "5", "evalEvery", "5");
         for (String key : TrainCommand.KEYS.values()) {
             String field = key.substring(key.indexOf('.') + 1);
             JsonNode preset = key.startsWith("data.") ? null : (key.startsWith("model.") ? model : train).get(field);
             // the preset's own value (a rate left unset reads null: give one); an unknown key throws
-            String value = key.startsWith("data.") ? data.get(field) : preset == null || preset.isNull() ? "0.001" : preset.asText();
+            String value = key.startsWith("data.") ? data.get(field)
+                    : preset == null || preset.isNull() ? "0.001" : preset.asText();
             RunConfigFile.applyOverrides(spec, List.of(key + "=" + value));
         }
     }
 
     @Test
     void aFlagGivenIsItsKeysOverrideRecordedAsGiven() throws Exception {
-        List<String> args = new ArrayList<>(List.of("--annotations", tmp.resolve("a.json").toString(), "--features", tmp.toString(),
-                "--out", tmp.resolve("out").toString(), "--lambda", "0.25", "--negatives", "random", "--steps", "12", "--l3-detached",
-                "--val-clips", "7", "--train-split", "narration"));
+        List<String> args = new ArrayList<>(List.of("--annotations", tmp.resolve("a.json").toString(), "--features",
+                tmp.toString(), "--out", tmp.resolve("out").toString(), "--lambda", "0.25", "--negatives", "random",
+                "--steps", "12", "--l3-detached", "--val-clips", "7", "--train-split", "narration"));
         TrainCommand cmd = new TrainCommand();
         new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
         TrainingRun.Spec spec = cmd.spec();
         assertEquals(0.25, spec.model.lambda);
-        assertEquals(io.github.taco.model.Negatives.RANDOM, spec.model.negatives);
+        assertEquals(Negatives.RANDOM, spec.model.negatives);
         assertEquals(12, spec.train.steps);
         assertTrue(spec.model.l3Detached);
         assertEquals(7, spec.validationClips);
-        assertEquals(io.github.taco.data.Split.NARRATION, spec.trainSplit);
-        assertTrue(spec.given.containsAll(List.of("model.lambda", "model.negatives", "train.steps", "model.l3Detached")), spec.given.toString());
+        assertEquals(Split.NARRATION, spec.trainSplit);
+        assertTrue(spec.given.containsAll(List.of("model.lambda", "model.negatives", "train.steps",
+                "model.l3Detached")), spec.given.toString());
 
         TrainCommand bad = new TrainCommand();
-        new CommandLine(bad).parseArgs("--annotations", "a.json", "--features", tmp.toString(), "--out", tmp.resolve("o").toString(),
-                "--negatives", "hardest");
+        new CommandLine(bad).parseArgs("--annotations", "a.json", "--features", tmp.toString(), "--out",
+                tmp.resolve("o").toString(), "--negatives", "hardest");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::spec);
-        assertTrue(e.getMessage().startsWith("--negatives hardest: ") && e.getMessage().contains("negatives must be cascade, random or full"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("--negatives hardest: ")
+                && e.getMessage().contains("negatives must be cascade, random or full"), e.getMessage());
     }
 }

@@ -1,19 +1,18 @@
 package io.github.taco.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.taco.index.FrameStore;
+import io.github.taco.index.SearchCalibration;
 import io.github.taco.index.TestIndexes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code taco index} as a user runs it: build (no --dataset needed), re-index, delete, compact. */
 class IndexCommandTest {
@@ -42,14 +41,16 @@ class IndexCommandTest {
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("6 clips added, 0 replaced"), first.out());
         assertTrue(first.out().contains("calibrated on 6 of the index's captions"), first.out());
-        assertTrue(Files.isRegularFile(idx.resolve(io.github.taco.index.SearchCalibration.FILE)));
+        assertTrue(Files.isRegularFile(idx.resolve(SearchCalibration.FILE)));
         Outcome search = run("search", idx.toString(), "stir the sauce");
         assertEquals(0, search.code(), search.err());
         assertTrue(search.out().contains("  conf") && search.out().contains("%  "), search.out());
-        assertTrue(search.out().contains("watch: https://www.youtube.com/watch?v=v"), "youcook2's videos link to YouTube: " + search.out());
+        assertTrue(search.out().contains("watch: https://www.youtube.com/watch?v=v"),
+                "youcook2's videos link to YouTube: " + search.out());
         Outcome unquoted = run("search", idx.toString(), "stir", "the", "sauce");
         assertEquals(0, unquoted.code(), unquoted.err());
-        assertEquals(search.out().replaceAll("[0-9.]+ ms", "ms"), unquoted.out().replaceAll("[0-9.]+ ms", "ms"), "unquoted words are the same query");
+        assertEquals(search.out().replaceAll("[0-9.]+ ms", "ms"), unquoted.out().replaceAll("[0-9.]+ ms", "ms"),
+                "unquoted words are the same query");
         for (String[] bad : new String[][] {{"search", idx.toString(), "-k", "0", "stir"}, {"search", idx.toString()},
                 {"search", idx.toString(), "--order", "best", "stir"}}) {
             Outcome b = run(bad);

@@ -1,16 +1,15 @@
 package io.github.taco.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.github.taco.index.TestIndexes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Errors a user meets with wrong paths say what is wrong, with what, and what to do. */
 class MessagesTest {
@@ -28,7 +27,8 @@ class MessagesTest {
         Path ann = tmp.resolve("youcookii_annotations_trainval.json");
         Files.writeString(ann, "{\"database\": {}}");
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        String out = fails("train", "--annotations", ann.toString(), "--features", tmp.toString(), "--out", file.toString());
+        String out = fails("train", "--annotations", ann.toString(), "--features", tmp.toString(), "--out",
+                file.toString());
         assertTrue(out.contains("is a file") && out.contains("a-file"), out);
 
         Path npy = Files.write(tmp.resolve("v0.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
@@ -37,9 +37,10 @@ class MessagesTest {
 
         Path half = Files.createDirectories(tmp.resolve("half-checkpoint"));
         Files.writeString(half.resolve("config.json"), "{}");
-        Path data = io.github.taco.index.TestIndexes.data(tmp.resolve("data"), 2, 2, 1);
+        Path data = TestIndexes.data(tmp.resolve("data"), 2, 2, 1);
         String ckpt = fails("eval", "--checkpoint", half.toString(), "--annotations",
-                data.resolve("youcookii_annotations_trainval.json").toString(), "--features", data.resolve("features").toString());
+                data.resolve("youcookii_annotations_trainval.json").toString(), "--features",
+                data.resolve("features").toString());
         assertTrue(ckpt.contains("not a complete checkpoint") && ckpt.contains("model.safetensors"), ckpt);
     }
 }

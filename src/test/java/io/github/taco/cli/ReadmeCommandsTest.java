@@ -1,16 +1,21 @@
 package io.github.taco.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
-
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.data.synth.RenderConfig;
 import io.github.taco.data.synth.SmallAnnotations;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -119,15 +124,15 @@ class ReadmeCommandsTest {
                 + "class ReadmeSnippet { void run() throws Exception {\n" + snippet + "} }\n";
         Path dir = Files.createDirectories(tmp.resolve("snippet"));
         Files.writeString(dir.resolve("ReadmeSnippet.java"), source);
-        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-        org.junit.jupiter.api.Assumptions.assumeTrue(javac != null, "a JDK's compiler is needed");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        Assumptions.assumeTrue(javac != null, "a JDK's compiler is needed");
         // surefire runs the tests from a manifest-only jar: the real class path is in this property
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         StringWriter err = new StringWriter();
-        int code = javac.run(null, null, new java.io.PrintStream(new java.io.ByteArrayOutputStream()) {
+        int code = javac.run(null, null, new PrintStream(new ByteArrayOutputStream()) {
             @Override
             public void write(byte[] b, int off, int len) {
-                err.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+                err.write(new String(b, off, len, StandardCharsets.UTF_8));
             }
         }, "-proc:none", "-d", dir.toString(), "-cp", cp, dir.resolve("ReadmeSnippet.java").toString());
         assertEquals(0, code, "the README's Java does not compile:\n" + err + "\n" + source);
@@ -136,7 +141,8 @@ class ReadmeCommandsTest {
     @Test
     void yourOwnDataInFourCommandsRunsAsPrinted() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
-        CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), SmallAnnotations.write(tmp.resolve("small.json"), 30, 10), data);
+        CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32),
+                SmallAnnotations.write(tmp.resolve("small.json"), 30, 10), data);
         List<List<String>> commands = readmeCommands().stream()
                 .filter(a -> a.get(0).equals("data") || a.get(0).equals("train") || a.get(0).equals("eval")
                         || a.get(0).equals("index") && !a.contains("--solr"))
@@ -167,8 +173,9 @@ class ReadmeCommandsTest {
                 assertTrue(dslOut.toString().contains("dual softmax (every query at once)"), dslOut.toString());
                 assertFalse(out.toString().contains("dual softmax"), "only with --dsl");
                 // the table names its protocol: 10 validation videos of the real file, every clip, first captions, ties
-                assertTrue(out.toString().matches("(?s).*protocol: youcook2 validation, \\d+ of its \\d+ clips; one query per clip, "
-                        + "its first caption, against every clip; a tie with the true candidate counts against the model.*"), out.toString());
+                assertTrue(out.toString().matches("(?s).*protocol: youcook2 validation, \\d+ of its \\d+ clips; one "
+                        + "query per clip, its first caption, against every clip; a tie with the true candidate counts "
+                        + "against the model.*"), out.toString());
                 // MIL-NCE's subset: the 10 validation videos are all among its 436
                 StringWriter milOut = new StringWriter();
                 CommandLine mil = TacoCli.commandLine();
@@ -176,8 +183,9 @@ class ReadmeCommandsTest {
                 List<String> withProtocol = new ArrayList<>(args);
                 withProtocol.addAll(List.of("--protocol", "milnce"));
                 assertEquals(0, mil.execute(withProtocol.toArray(String[]::new)));
-                assertTrue(milOut.toString().contains("protocol: youcook2 validation (MIL-NCE's subset (validation_youcook.csv: 436 videos, "
-                        + "3,350 clips, the ones not in HowTo100M)), 81 of its 81 clips"), milOut.toString());
+                assertTrue(milOut.toString().contains("protocol: youcook2 validation (MIL-NCE's subset "
+                        + "(validation_youcook.csv: 436 videos, 3,350 clips, the ones not in HowTo100M)), 81 "
+                        + "of its 81 clips"), milOut.toString());
             }
         }
         assertTrue(Files.isDirectory(tmp.resolve("runs/yc2/checkpoint")));

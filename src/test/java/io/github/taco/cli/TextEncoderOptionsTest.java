@@ -1,28 +1,29 @@
 package io.github.taco.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.taco.SharedData;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** --bert, --text-lr and the YAML key textLearningRate of taco train and taco ablate. */
 class TextEncoderOptionsTest {
 
     private static TrainingRun.Spec trainSpec(Path tmp, String... extra) throws Exception {
         TrainCommand cmd = new TrainCommand();
-        String[] base = {"--annotations", "a.json", "--features", tmp.toString(), "--out", tmp.resolve("run").toString()};
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        String[] base = {"--annotations", "a.json", "--features", tmp.toString(), "--out",
+                tmp.resolve("run").toString()};
+        String[] args = Stream.concat(Arrays.stream(base), Arrays.stream(extra)).toArray(String[]::new);
         new CommandLine(cmd).parseArgs(args);
         return cmd.spec();
     }
@@ -57,16 +58,17 @@ class TextEncoderOptionsTest {
         TrainOptions scratch = TrainingRun.trainOptions(trainSpec(tmp));
         assertNull(scratch.textLearningRate, "from scratch: the preset's ratio decides");
         assertEquals(2e-3, scratch.effectiveTextLearningRate(), 1e-15, "the cpu preset: 4 × 5e-4");
-        assertEquals(1e-4, TrainingRun.trainOptions(trainSpec(tmp, "--preset", "paper")).effectiveTextLearningRate(), 1e-15,
-                "the paper preset: the main rate");
+        assertEquals(1e-4, TrainingRun.trainOptions(trainSpec(tmp, "--preset", "paper")).effectiveTextLearningRate(),
+                1e-15, "the paper preset: the main rate");
         assertEquals(3e-5, trainSpec(tmp, "--text-lr", "3e-5").train.textLearningRate, 0.0);
-        Path yaml = Files.writeString(tmp.resolve("c.yaml"), "train:\n  learningRate: 2.0e-4\n  textLearningRate: 4.0e-5\n"
-                + "model:\n  textHiddenSize: 256\n  textAttentionHeads: 8\n");
+        Path yaml = Files.writeString(tmp.resolve("c.yaml"), "train:\n  learningRate: 2.0e-4\n"
+                + "  textLearningRate: 4.0e-5\nmodel:\n  textHiddenSize: 256\n  textAttentionHeads: 8\n");
         TrainingRun.Spec spec = trainSpec(tmp, "--config", yaml.toString());
         assertEquals(4e-5, spec.train.textLearningRate, 0.0);
         assertEquals(256, spec.model.textWidth());
         assertEquals(8, spec.model.textHeads());
-        assertEquals(1e-5, trainSpec(tmp, "--config", yaml.toString(), "--text-lr", "1e-5").train.textLearningRate, 0.0, "the flag wins");
+        assertEquals(1e-5, trainSpec(tmp, "--config", yaml.toString(), "--text-lr", "1e-5").train.textLearningRate, 0.0,
+                "the flag wins");
     }
 
     @Test
@@ -75,8 +77,8 @@ class TextEncoderOptionsTest {
         CommandLine cl = TacoCli.commandLine();
         cl.setErr(new PrintWriter(err));
         cl.setOut(new PrintWriter(new StringWriter()));
-        assertEquals(1, cl.execute("train", "--annotations", "a.json", "--features", tmp.toString(), "--out", tmp.resolve("o").toString(),
-                "--text-lr", "-1"));
+        assertEquals(1, cl.execute("train", "--annotations", "a.json", "--features", tmp.toString(), "--out",
+                tmp.resolve("o").toString(), "--text-lr", "-1"));
         assertTrue(err.toString().contains("textLearningRate must be >= 0"), err.toString());
         for (String command : new String[] {"train", "ablate"}) {
             StringWriter out = new StringWriter();
@@ -84,12 +86,14 @@ class TextEncoderOptionsTest {
             help.setOut(new PrintWriter(out));
             assertEquals(0, help.execute(command, "--help"));
             String text = out.toString().replaceAll("\\s+", " ");
-            assertTrue(text.contains("--text-lr") && text.contains("0.2 ×") && text.contains("2e-5"), command + ": " + text);
+            assertTrue(text.contains("--text-lr") && text.contains("0.2 ×") && text.contains("2e-5"),
+                    command + ": " + text);
         }
         StringWriter err2 = new StringWriter();
         CommandLine merge = TacoCli.commandLine();
         merge.setErr(new PrintWriter(err2));
-        assertEquals(1, merge.execute("ablate", "--out", tmp.resolve("all").toString(), "--merge", tmp.resolve("x").toString(), "--text-lr", "1e-5"));
+        assertEquals(1, merge.execute("ablate", "--out", tmp.resolve("all").toString(), "--merge",
+                tmp.resolve("x").toString(), "--text-lr", "1e-5"));
         assertTrue(err2.toString().contains("--text-lr"), err2.toString());
     }
 }

@@ -13,9 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,12 +211,29 @@ class BatchingTest {
             assertInstanceOf(FeatureException.class, err.getCause());
             assertTrue(err.getMessage().contains(broken), err.getMessage());
         }
-        // endless loader, never consumed: the worker blocks on the full queue until close()
-        PrefetchLoader endless = new PrefetchLoader(new EpochBatchSampler(clips.subList(1, 5), 2, 0, true).iterator(0),
-                new BatchBuilder(store, enc, 8, 8), 2);
-        Thread.sleep(100);
+        // endless loader, never consumed: the worker blocks on the full queue until close(). It takes a
+        // plan before building each batch: the third plan is taken once the two queued batches fill the queue.
+        Iterator<BatchPlan> plans = new EpochBatchSampler(clips.subList(1, 5), 2, 0, true).iterator(0);
+        AtomicInteger taken = new AtomicInteger();
+        CountDownLatch queueFull = new CountDownLatch(3);
+        Iterator<BatchPlan> counted = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return plans.hasNext();
+            }
+
+            @Override
+            public BatchPlan next() {
+                taken.incrementAndGet();
+                queueFull.countDown();
+                return plans.next();
+            }
+        };
+        PrefetchLoader endless = new PrefetchLoader(counted, new BatchBuilder(store, enc, 8, 8), 2);
+        assertTrue(queueFull.await(60, TimeUnit.SECONDS), "the worker took " + taken.get() + " plans, not 3");
         assertTrue(endless.isWorkerAlive());
         endless.close();
         assertFalse(endless.isWorkerAlive());
+        assertEquals(3, taken.get(), "the full queue held the worker: two batches queued, the third waiting for room");
     }
 }

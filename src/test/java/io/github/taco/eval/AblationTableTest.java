@@ -1,13 +1,14 @@
 package io.github.taco.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
-/** The ablation table states how many seeds each row ran, shows a spread only where there is one, and names what was changed from the preset. */
+/**
+ * The ablation table states how many seeds each row ran, shows a spread only where there is one, and names what was
+ * changed from the preset.
+ */
 class AblationTableTest {
     static final Ablation.Settings DEFAULT = Ablation.settings(new Ablation.Spec());
 
@@ -28,7 +29,8 @@ class AblationTableTest {
         Ablation.Spec spec = new Ablation.Spec();
         spec.batch = 256;
         spec.temperature = 0.1;
-        String md = AblationReport.markdown(List.of(new Ablation.Run("L1", 1, Ablation.settings(spec), 10, "s1", 80, 99, 100, 1, 80, 79)));
+        String md = AblationReport.markdown(
+                List.of(new Ablation.Run("L1", 1, Ablation.settings(spec), 10, "s1", 80, 99, 100, 1, 80, 79)));
         assertTrue(md.contains("Changed from the preset for every row: K = 256; τ = 0.1;"), md);
     }
 
@@ -47,7 +49,8 @@ class AblationTableTest {
         assertTrue(md.contains("- TACo (L1+L2+L3 cascade) vs L1: +4.0 R@1, above by more than the spread (1.4)"), md);
         // random: 84.5 ± 0.7; +0.5 < 1.4
         assertTrue(md.contains("- TACo (L1+L2+L3 cascade) vs L1+L3 random: +0.5 R@1, within the spread (1.4)"), md);
-        assertTrue(md.contains("- noun+verb (L1+L2+L3 cascade) vs tokens none: -5.0 R@1, no spread: run both rows with two or more seeds"), md);
+        assertTrue(md.contains("- noun+verb (L1+L2+L3 cascade) vs tokens none: -5.0 R@1, no spread: run both rows with "
+                + "two or more seeds"), md);
         assertFalse(md.contains("det+adp"), md);
     }
 }

@@ -1,7 +1,7 @@
 package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
-
+import io.github.taco.cli.TacoCli;
 import io.github.taco.data.CalibrationVideos;
 import io.github.taco.data.Clip;
 import io.github.taco.data.Datasets;
@@ -10,25 +10,37 @@ import io.github.taco.index.TestIndexes;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.train.TrainingRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** train.calibrationVideos: videos held out of training, then the cascade's weights chosen on them and written to the checkpoint. */
+/**
+ * train.calibrationVideos: videos held out of training, then the cascade's weights chosen on them and written to
+ * the checkpoint.
+ */
 class CascadeCalibrationTest {
     @TempDir Path tmp;
 
     @Test
     void heldOutVideosAreFixedByIdNotBySeedOrOrder() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("data"), 150, 1, 3);
-        List<Clip> clips = Datasets.read("youcook2", data.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        List<Clip> clips = Datasets.read("youcook2", data.resolve("youcookii_annotations_trainval.json"))
+                .clips(Split.VALIDATION);
         Set<String> held = CalibrationVideos.choose(clips, 10);
         assertEquals(10, held.size());
-        List<Clip> reversed = new java.util.ArrayList<>(clips);
-        java.util.Collections.reverse(reversed);
+        List<Clip> reversed = new ArrayList<>(clips);
+        Collections.reverse(reversed);
         assertEquals(held, CalibrationVideos.choose(reversed, 10), "the annotations' order does not matter");
         assertTrue(CalibrationVideos.choose(clips, 12).containsAll(held), "more videos held out keep the first ones");
         assertEquals(15, CalibrationVideos.choose(clips, 100).size(), "at most 10 % of the videos");
@@ -55,7 +67,8 @@ class CascadeCalibrationTest {
         CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
         assertEquals(10, c.clips(), "the captions of the 10 held-out videos");
         assertEquals(CascadeCalibration.W2.length * CascadeCalibration.W3.length, c.grid().size());
-        assertEquals(c.r1(), c.grid().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), 1e-9, "the best pair is chosen");
+        assertEquals(c.r1(), c.grid().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), 1e-9,
+                "the best pair is chosen");
         assertTrue(c.r1() >= c.paperR1());
         TacoConfig saved = TacoConfig.read(r.checkpoint().resolve(TacoModel.CONFIG_FILE));
         assertEquals(c.weightS2(), saved.weightS2);
@@ -71,21 +84,22 @@ class CascadeCalibrationTest {
     void taco_train_calibrationVideos_choosesTheWeightsAfterTraining() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("cli-data"), 100, 1, 4);
         Path out = tmp.resolve("cli-run");
-        java.io.StringWriter text = new java.io.StringWriter();
-        java.io.PrintStream before = System.out;
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        StringWriter text = new StringWriter();
+        PrintStream before = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         int code;
         try {
-            picocli.CommandLine cl = io.github.taco.cli.TacoCli.commandLine();
-            cl.setOut(new java.io.PrintWriter(text, true));
+            CommandLine cl = TacoCli.commandLine();
+            cl.setOut(new PrintWriter(text, true));
             code = cl.execute("train", "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
-                    "--features", data.resolve("features").toString(), "--out", out.toString(), "--train-split", "validation",
-                    "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1", "--calibration-videos", "10");
+                    "--features", data.resolve("features").toString(), "--out", out.toString(), "--train-split",
+                    "validation", "--val-clips", "0", "--steps", "4", "--batch", "8", "--warmup", "1",
+                    "--calibration-videos", "10");
         } finally {
             System.setOut(before);
         }
-        String all = text + printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String all = text + printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, all);
         assertTrue(all.contains("chosen on 10 held-out training clips"), all);
         assertTrue(Files.exists(out.resolve("checkpoint").resolve(CascadeCalibration.FILE)));
@@ -106,12 +120,14 @@ class CascadeCalibrationTest {
         TrainingRun.Spec s = spec(data, "small-run", "L1+L2+L3", 2);
         TrainingRun.Result r = TrainingRun.run(s);
         String header = Files.readAllLines(s.outDir.resolve("metrics.jsonl")).get(0);
-        assertTrue(header.contains("\"train_clips\":36"), "12 videos: 10 % is too few to hold out, so all train: " + header);
+        assertTrue(header.contains("\"train_clips\":36"),
+                "12 videos: 10 % is too few to hold out, so all train: " + header);
         EvalRun.Spec e = evalSpec(s, r);
         CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
         assertEquals(0, c.clips());
         assertTrue(c.describe().contains("kept at s1 + 0.5·s2 + 1·s3"), c.describe());
-        assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)), "nothing was chosen, nothing written");
+        assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)),
+                "nothing was chosen, nothing written");
     }
 
     /** How the run {@code s} read its data, to calibrate or evaluate its checkpoint. */

@@ -1,17 +1,16 @@
 package io.github.taco.eval;
 
-import org.junit.jupiter.api.Test;
-
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 
 class CascadeRankerTest {
 
@@ -153,9 +152,9 @@ class CascadeRankerTest {
     }
 
     /** The evaluation runs the fusion on {@code rescored} first: it must be exactly what rank asks s3 for, in order. */
-    @org.junit.jupiter.api.Test
+    @Test
     void rescoredIsWhatRankAsksFor() {
-        java.util.Random rnd = new java.util.Random(5);
+        Random rnd = new Random(5);
         for (int trial = 0; trial < 200; trial++) {
             int n = 1 + rnd.nextInt(30);
             float[] s1 = new float[n], s2 = new float[n];
@@ -164,20 +163,20 @@ class CascadeRankerTest {
                 s2[j] = rnd.nextInt(3) * 0.5f;
             }
             CascadeRanker cr = new CascadeRanker(rnd.nextInt(n + 3), 1, 0.5, 1);
-            java.util.List<Integer> asked = new java.util.ArrayList<>();
+            List<Integer> asked = new ArrayList<>();
             cr.rank(s1, trial % 3 == 0 ? null : s2, j -> {
                 asked.add(j);
                 return 0;
             });
             int[] got = cr.rescored(s1, trial % 3 == 0 ? null : s2);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(asked.stream().mapToInt(Integer::intValue).toArray(), got, "trial " + trial);
+            Assertions.assertArrayEquals(asked.stream().mapToInt(Integer::intValue).toArray(), got, "trial " + trial);
         }
     }
 
     /** rank() against the plain definition (a full sort of boxed indices), on rows with many ties, −0 among them. */
-    @org.junit.jupiter.api.Test
+    @Test
     void rankEqualsTheSortingDefinition() {
-        java.util.Random rnd = new java.util.Random(9);
+        Random rnd = new Random(9);
         for (int trial = 0; trial < 300; trial++) {
             int n = 1 + rnd.nextInt(40);
             float[] s1 = new float[n], s2 = new float[n], s3 = new float[n];
@@ -193,21 +192,23 @@ class CascadeRankerTest {
             for (int j = 0; j < n; j++) st[j] = s1[j] + 0.5 * s2[j] + 0.0;
             Integer[] by = new Integer[n];
             for (int j = 0; j < n; j++) by[j] = j;
-            java.util.Arrays.sort(by, (x, y) -> st[x] != st[y] ? Double.compare(st[y], st[x]) : Integer.compare(x, y));
+            Arrays.sort(by, (x, y) -> st[x] != st[y] ? Double.compare(st[y], st[x]) : Integer.compare(x, y));
             int r = Math.min(cr.topR(), n);
-            Integer[] top = java.util.Arrays.copyOf(by, r);
-            java.util.Arrays.sort(top, (x, y) -> {
+            Integer[] top = Arrays.copyOf(by, r);
+            Arrays.sort(top, (x, y) -> {
                 double fx = st[x] + s3[x], fy = st[y] + s3[y];
-                return fx != fy ? Double.compare(fy, fx) : st[x] != st[y] ? Double.compare(st[y], st[x]) : Integer.compare(x, y);
+                return fx != fy ? Double.compare(fy, fx)
+                        : st[x] != st[y] ? Double.compare(st[y], st[x]) : Integer.compare(x, y);
             });
             int[] order = new int[n];
             for (int k = 0; k < n; k++) order[k] = k < r ? top[k] : by[k];
-            org.junit.jupiter.api.Assertions.assertArrayEquals(order, got.order(), "trial " + trial);
+            Assertions.assertArrayEquals(order, got.order(), "trial " + trial);
             for (int k = 0; k < n; k++) {
                 int j = order[k];
                 int start = k;
                 while (start > 0 && (start - 1 < r) == (k < r)
-                        && (k < r ? st[order[start - 1]] + s3[order[start - 1]] == st[j] + s3[j] : st[order[start - 1]] == st[j])) {
+                        && (k < r ? st[order[start - 1]] + s3[order[start - 1]] == st[j] + s3[j]
+                                : st[order[start - 1]] == st[j])) {
                     start--;
                 }
                 assertEquals(n - start, got.cascadeScores()[j], "trial " + trial + " candidate " + j);

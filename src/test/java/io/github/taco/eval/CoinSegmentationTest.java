@@ -1,24 +1,23 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.features.FeatureException;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.features.Npy;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CoinSegmentationTest {
 
     /** The raw features as frame vectors: the probe then sees exactly what the test wrote. */
-    static final CoinSegmentation.FrameEncoder RAW = v -> new FrameVectors(v.frames(), v.dim(), v.data().clone(), false);
+    static final CoinSegmentation.FrameEncoder RAW = v -> new FrameVectors(v.frames(), v.dim(), v.data().clone(),
+            false);
 
     /** Frames of 6 s: background, step 3 at [1, 3), background, step 7 at [4, 6); features say which. */
     static float[] frames(double jitter) {
@@ -65,7 +64,8 @@ class CoinSegmentationTest {
     @Test
     void separableFramesAreSegmentedPerfectly(@TempDir Path dir) throws Exception {
         Path json = coin(dir, "3");
-        try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0); NDManager m = NDManager.newBaseManager()) {
+        try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0);
+                NDManager m = NDManager.newBaseManager()) {
             CoinSegmentation.Report r = CoinSegmentation.run(json, store, RAW, options(true), m);
             assertEquals(3, r.classes()); // background, 3, 7
             assertEquals(4, r.trainVideos());
@@ -83,8 +83,10 @@ class CoinSegmentationTest {
     @Test
     void missingFeaturesFailByDefaultNamingTheVideo(@TempDir Path dir) throws Exception {
         Path json = coin(dir, "3");
-        try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0); NDManager m = NDManager.newBaseManager()) {
-            FeatureException e = assertThrows(FeatureException.class, () -> CoinSegmentation.run(json, store, RAW, options(false), m));
+        try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0);
+                NDManager m = NDManager.newBaseManager()) {
+            FeatureException e = assertThrows(FeatureException.class,
+                    () -> CoinSegmentation.run(json, store, RAW, options(false), m));
             assertTrue(e.getMessage().contains("te1"), e.getMessage());
         }
     }
@@ -92,8 +94,10 @@ class CoinSegmentationTest {
     @Test
     void stepIdZeroIsRejectedNamingTheVideo(@TempDir Path dir) throws Exception {
         Path json = coin(dir, "0");
-        try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0); NDManager m = NDManager.newBaseManager()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CoinSegmentation.run(json, store, RAW, options(true), m));
+        try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0);
+                NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CoinSegmentation.run(json, store, RAW, options(true), m));
             assertTrue(e.getMessage().contains("te0") && e.getMessage().contains("id"), e.getMessage());
         }
     }

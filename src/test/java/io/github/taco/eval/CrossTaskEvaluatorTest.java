@@ -1,5 +1,8 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,23 +11,19 @@ import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.features.Npy;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
 import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CrossTaskEvaluatorTest {
 
@@ -49,7 +48,8 @@ class CrossTaskEvaluatorTest {
         Files.writeString(root.resolve("videos.csv"), "T1,v1,u\nT1,v7,u\n");
         Path a = root.resolve("annotations");
         Files.writeString(a.resolve("T1_v1.csv"), "1,0.0,2.0\n2,2.0,4.0\n");
-        Files.writeString(a.resolve("T1_v2.csv"), "1,1.0,4.0\n2,0.0,1.0\n"); // step 2 before step 1: an ordered alignment must miss one
+        // step 2 before step 1: an ordered alignment must miss one
+        Files.writeString(a.resolve("T1_v2.csv"), "1,1.0,4.0\n2,0.0,1.0\n");
         Files.writeString(a.resolve("T1_v5.csv"), "1,0.0,1.0\n");
         Files.writeString(a.resolve("T2_v3.csv"), "1,1.0,2.0\n");
         Files.writeString(a.resolve("T9_v6.csv"), "1,0.0,1.0\n");
@@ -69,7 +69,8 @@ class CrossTaskEvaluatorTest {
     void recallOnHandMadeRelease(@TempDir Path dir) throws Exception {
         Path root = release(dir);
         try (FeatureStore store = FeatureStores.open(dir.resolve("features"), 1.0)) {
-            CrossTaskEvaluator.Report r = CrossTaskEvaluator.evaluate(root, CrossTaskEvaluator.Split.VAL, store, NEAREST);
+            CrossTaskEvaluator.Report r = CrossTaskEvaluator.evaluate(root, CrossTaskEvaluator.Split.VAL, store,
+                    NEAREST);
             // T1: v1 2/2, v2 1/2 (step 2 lies before step 1), v5 too short 0/1 → 3/5; T2: v3 1/1.
             assertEquals(60.0, r.recall().perTask().get("T1"), 1e-9);
             assertEquals(100.0, r.recall().perTask().get("T2"), 1e-9);
@@ -95,7 +96,8 @@ class CrossTaskEvaluatorTest {
 
     static EncodedText text(String s, int[] ids, float[] w) {
         int n = ids.length;
-        return new EncodedText(s, Collections.nCopies(n, "x"), ids, new int[n], Collections.nCopies(n, "NOUN"), new boolean[n], w);
+        return new EncodedText(s, Collections.nCopies(n, "x"), ids, new int[n], Collections.nCopies(n, "NOUN"),
+                new boolean[n], w);
     }
 
     /**
@@ -106,7 +108,7 @@ class CrossTaskEvaluatorTest {
     void modelScorerEqualsS1PlusS2OfOneFrameVideos() throws Exception {
         int dim = 6;
         TacoConfig c = TinyBatches.tinyConfig(dim, 4, 6, 20);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.temperature = 0.1;
         CaptionEncoder enc = s -> s.equals("a") ? text(s, new int[] {1, 5, 2}, new float[] {0, 1, 0})
                 : text(s, new int[] {1, 6, 7, 2}, new float[] {0, 0.25f, 0.75f, 0});

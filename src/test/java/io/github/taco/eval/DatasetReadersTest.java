@@ -1,18 +1,17 @@
 package io.github.taco.eval;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatasetReadersTest {
 
@@ -77,7 +76,7 @@ class DatasetReadersTest {
     void crossTaskEndToEndRecall() throws IOException {
         CrossTaskReader r = new CrossTaskReader(crossTask());
         Map<String, CrossTaskReader.Task> tasks = r.tasks();
-        List<StepLocalization.VideoSteps> evaluated = new java.util.ArrayList<>();
+        List<StepLocalization.VideoSteps> evaluated = new ArrayList<>();
         for (Map.Entry<CrossTaskReader.VideoRef, List<StepSegment>> e : r.annotated(r.videos()).entrySet()) {
             int steps = tasks.get(e.getKey().taskId()).steps().size();
             // a similarity that peaks for each step at the middle of its first interval, 40 frames at 1 fps

@@ -1,17 +1,19 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class RetrievalEvaluatorTest {
     static final int M = 5, D = 6, N = 7, V = 40;
@@ -23,10 +25,12 @@ class RetrievalEvaluatorTest {
         Batch a = TinyBatches.random(6, M, D, N, V, 1, 0f, 0, false);
         Batch b = TinyBatches.random(5, 3, D, 5, V, 2, 0f, 0, false);
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 4)) {
-            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(11, 11)).evaluate(List.of(a, b));
+            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(11, 11))
+                    .evaluate(List.of(a, b));
             assertEquals(11, r.clips());
             // s1 of the first chunk alone, computed directly, gives the same ranks as the evaluator's s1 on it
-            float[][][] sm = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(0, 0)).scoreMatrices(List.of(a));
+            float[][][] sm = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(0, 0))
+                    .scoreMatrices(List.of(a));
             try (NDManager mgr = root.newSubManager()) {
                 TacoModel.Inputs in = a.toInputs(mgr);
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
@@ -44,21 +48,23 @@ class RetrievalEvaluatorTest {
                 }
                 assertTrue(someNonZero, "the batch has tokens of interest");
             }
-            RetrievalEvaluator.Row cascade = r.rows().stream().filter(x -> x.method().startsWith("cascade")).findFirst().orElseThrow();
+            RetrievalEvaluator.Row cascade = r.rows().stream().filter(x -> x.method().startsWith("cascade")).findFirst()
+                    .orElseThrow();
             RetrievalEvaluator.Row exhaustive = r.row(RetrievalEvaluator.exhaustive(model.config()));
             assertEquals(exhaustive.textToVideo().meanRank(), cascade.textToVideo().meanRank(), 1e-9);
             assertEquals(exhaustive.videoToText().meanRank(), cascade.videoToText().meanRank(), 1e-9);
             assertTrue(r.table().contains("s1+0.5s2"));
             assertEquals(4, r.rows().size());
             // the demo's L1 child hands its report to the parent as JSON
-            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            ObjectMapper json = new ObjectMapper();
             try {
                 assertEquals(r, json.readValue(json.writeValueAsString(r), RetrievalEvaluator.Report.class));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError(e);
             }
             assertTrue(r.profile().fusionPasses() >= 11 * 11, "the exhaustive row ran the fusion on every pair");
-            assertTrue(r.profile().seconds().keySet().containsAll(List.of("encode", "s1", "s2", "fusion", "ranking")), r.profile().seconds().toString());
+            assertTrue(r.profile().seconds().keySet().containsAll(List.of("encode", "s1", "s2", "fusion", "ranking")),
+                    r.profile().seconds().toString());
         }
     }
 
@@ -71,11 +77,12 @@ class RetrievalEvaluatorTest {
     void metricsEqualThoseOfThePaddedPath() {
         int k = 120, m = 9, n = 12;
         TacoConfig c = TinyBatches.tinyConfig(D, m, n, V);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.temperature = 1; // s1 and s2 on the scale of s3, so that the fusion re-ranks
         Batch b = TinyBatches.random(k, m, D, n, V, 21, 0f, 0, true);
         try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 9)) {
-            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(7, 0)).evaluate(List.of(b));
+            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(7, 0))
+                    .evaluate(List.of(b));
             float[][] s1, s2, s3;
             try (NDManager mgr = root.newSubManager()) {
                 TacoModel.Inputs in = b.toInputs(mgr);
@@ -90,19 +97,24 @@ class RetrievalEvaluatorTest {
                         ti[j] = i;
                         vi[j] = j;
                     }
-                    System.arraycopy(model.s3(y, in.tokenMask(), x, in.frameMask(), ti, vi).toFloatArray(), 0, all, i * k, k);
+                    System.arraycopy(model.s3(y, in.tokenMask(), x, in.frameMask(), ti, vi).toFloatArray(), 0, all,
+                            i * k, k);
                 }
                 s3 = square(all, k);
             }
             float[][] s12 = new float[k][k];
             for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) s12[i][j] = (float) (s1[i][j] + 0.5 * s2[i][j]);
             assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", s12, null), r.row("s1+0.5s2").textToVideo());
-            assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", RetrievalMetrics.transpose(s12), null), r.row("s1+0.5s2").videoToText());
+            assertEquals(RetrievalMetrics.textToVideo("s1+0.5s2", RetrievalMetrics.transpose(s12), null),
+                    r.row("s1+0.5s2").videoToText());
             CascadeRanker ranker = new CascadeRanker(7, 1, 0.5, 1);
             float[][] t2v = ranker.cascadeScores(s1, s2, (q, j) -> s3[q][j]);
-            float[][] v2t = ranker.cascadeScores(RetrievalMetrics.transpose(s1), RetrievalMetrics.transpose(s2), (q, j) -> s3[j][q]);
-            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", t2v, null), r.row("cascade (top 7)").textToVideo());
-            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", v2t, null), r.row("cascade (top 7)").videoToText());
+            float[][] v2t = ranker.cascadeScores(RetrievalMetrics.transpose(s1), RetrievalMetrics.transpose(s2),
+                    (q, j) -> s3[j][q]);
+            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", t2v, null),
+                    r.row("cascade (top 7)").textToVideo());
+            assertEquals(RetrievalMetrics.textToVideo("cascade (top 7)", v2t, null),
+                    r.row("cascade (top 7)").videoToText());
             assertTrue(r.row("cascade (top 7)").textToVideo().r1() != r.row("s1+0.5s2").textToVideo().r1()
                     || r.row("cascade (top 7)").textToVideo().meanRank() != r.row("s1+0.5s2").textToVideo().meanRank(),
                     "the fusion re-ranks something, so the cascade's equality says something");
@@ -111,13 +123,13 @@ class RetrievalEvaluatorTest {
 
     private static float[][] square(float[] flat, int k) {
         float[][] out = new float[k][];
-        for (int i = 0; i < k; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+        for (int i = 0; i < k; i++) out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
         return out;
     }
 
     @Test
     void rowNamesCarryTheConfiguredWeights() {
-        io.github.taco.model.TacoConfig c = new io.github.taco.model.TacoConfig();
+        TacoConfig c = new TacoConfig();
         assertEquals("s1+0.5s2", RetrievalEvaluator.s1PlusS2(c));
         assertEquals("s1+0.5s2+s3 (all pairs)", RetrievalEvaluator.exhaustive(c));
         c.weightS2 = 0.25;

@@ -1,15 +1,15 @@
 package io.github.taco.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.Map;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class RetrievalMetricsTest {
 
@@ -140,7 +140,7 @@ class RetrievalMetricsTest {
         for (int j = 0; j < row.length; j++) {
             idx[j] = j;
         }
-        java.util.Set<Integer> pos = new java.util.HashSet<>();
+        Set<Integer> pos = new HashSet<>();
         for (int p : positives) {
             pos.add(p);
         }

@@ -1,14 +1,12 @@
 package io.github.taco.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class StepLocalizationTest {
 
@@ -39,7 +37,8 @@ class StepLocalizationTest {
     @Test
     void fewerFramesThanStepsRejected() {
         assertThrows(IllegalArgumentException.class, () -> StepLocalization.align(new float[][]{{1, 2, 3}, {1, 2, 3}}));
-        assertThrows(IllegalArgumentException.class, () -> StepLocalization.align(new float[][]{{1, Float.NaN}, {1, 2}}));
+        assertThrows(IllegalArgumentException.class,
+                () -> StepLocalization.align(new float[][]{{1, Float.NaN}, {1, 2}}));
     }
 
     @Test

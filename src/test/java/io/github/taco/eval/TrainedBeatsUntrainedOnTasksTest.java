@@ -1,5 +1,6 @@
 package io.github.taco.eval;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.synth.Lexicon;
@@ -10,17 +11,21 @@ import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.data.synth.SyntheticTasks;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Checkpoint;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The end-to-end check of the frame-level tasks: a tiny model trained briefly on a small synthetic
@@ -38,11 +43,11 @@ class TrainedBeatsUntrainedOnTasksTest {
      */
     static SynthConfig smallWorld() {
         SynthConfig d = SynthConfig.defaults().withVideos(150).withDim(64).withDifficulty(0.3, 0.8, 1.0, 0.0);
-        return new SynthConfig(d.seed(), d.trainVideos(), d.valVideos(), d.narrationVideos(), d.dim(), d.latentDim(), d.minSteps(),
-                d.maxSteps(), d.minStepSeconds(), d.maxStepSeconds(), d.idleFraction(), d.noise(), d.background(), 6, 8,
-                d.attributes(), d.amounts(), d.tools(), d.places(), d.zipf(), d.videoIngredients(), d.ingredientReuse(), d.toolRate(),
-                d.placeRate(), d.synonymRate(), d.fillerRate(), d.shiftRate(), d.offTopicRate(), d.jitterSeconds(), d.nonlinearity(),
-                d.interaction());
+        return new SynthConfig(d.seed(), d.trainVideos(), d.valVideos(), d.narrationVideos(), d.dim(), d.latentDim(),
+                d.minSteps(), d.maxSteps(), d.minStepSeconds(), d.maxStepSeconds(), d.idleFraction(), d.noise(),
+                d.background(), 6, 8, d.attributes(), d.amounts(), d.tools(), d.places(), d.zipf(),
+                d.videoIngredients(), d.ingredientReuse(), d.toolRate(), d.placeRate(), d.synonymRate(), d.fillerRate(),
+                d.shiftRate(), d.offTopicRate(), d.jitterSeconds(), d.nonlinearity(), d.interaction());
     }
 
     /**
@@ -50,18 +55,19 @@ class TrainedBeatsUntrainedOnTasksTest {
      * only: every word is in the vocabulary, so WordPiece never splits), so the text encoder's
      * embedding table is small and training steps are cheap.
      */
-    static Path writeVocabulary(SynthData data, Path file) throws java.io.IOException {
-        java.util.Set<String> words = new java.util.TreeSet<>();
+    static Path writeVocabulary(SynthData data, Path file) throws IOException {
+        Set<String> words = new TreeSet<>();
         for (SynthVideo v : data.videos()) {
-            for (String cap : v.captions()) words.addAll(java.util.Arrays.asList(cap.toLowerCase().split("[^a-z]+")));
+            for (String cap : v.captions()) words.addAll(Arrays.asList(cap.toLowerCase().split("[^a-z]+")));
         }
         for (Lexicon.Kind k : Lexicon.Kind.values()) {
-            for (int i = 0; i < Lexicon.size(k); i++) words.addAll(java.util.Arrays.asList(Lexicon.name(k, i).toLowerCase().split("[^a-z]+")));
+            for (int i = 0; i < Lexicon.size(k); i++) words.addAll(
+                    Arrays.asList(Lexicon.name(k, i).toLowerCase().split("[^a-z]+")));
         }
         words.remove("");
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
+        List<String> lines = new ArrayList<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         lines.addAll(words);
-        java.nio.file.Files.write(file, lines);
+        Files.write(file, lines);
         return file;
     }
 
@@ -71,7 +77,7 @@ class TrainedBeatsUntrainedOnTasksTest {
         SynthData data = SyntheticBenchmark.generateTo(smallWorld(), synth);
         Path vocab = writeVocabulary(data, dir.resolve("vocab.txt"));
 
-        TrainingRun.Spec spec = io.github.taco.eval.Demo.trainingSpec(synth, dir.resolve("train"), 5);
+        TrainingRun.Spec spec = Demo.trainingSpec(synth, dir.resolve("train"), 5);
         TacoConfig c = TacoConfig.cpu(0);
         c.hiddenSize = 64;
         c.numAttentionHeads = 4;
@@ -125,22 +131,27 @@ class TrainedBeatsUntrainedOnTasksTest {
                         new CrossTaskEvaluator.ModelScorer(m, ckpt.text(), 0.0, w)).recall().average();
                 CoinSegmentation.Options co = new CoinSegmentation.Options();
                 co.epochs = 20;
-                CoinSegmentation.Report r = CoinSegmentation.run(coinJson, store, v -> FrameVectors.encode(m, v, w), co, root);
+                CoinSegmentation.Report r = CoinSegmentation.run(coinJson, store, v -> FrameVectors.encode(m, v, w), co,
+                        root);
                 coin[i] = r.accuracy().accuracy();
                 coinFg[i] = r.accuracy().accuracyWithoutBackground();
             }
             System.out.printf("training %.1f s, last loss %.3f%n"
-                            + "CrossTask recall, [CLS] + token term: trained %.1f%%, untrained %.1f%%; [CLS] only: trained %.1f%%, untrained %.1f%%%n"
-                            + "COIN frame accuracy: trained %.1f%% (%.1f%% w/o bg), untrained %.1f%% (%.1f%% w/o bg)%n",
-                    trainSec, trained.last().loss(), recall[0], recall[1], recallS1[0], recallS1[1], coin[0], coinFg[0], coin[1], coinFg[1]);
+                            + "CrossTask recall, [CLS] + token term: trained %.1f%%, untrained %.1f%%; [CLS] only: "
+                            + "trained %.1f%%, untrained %.1f%%%nCOIN frame accuracy: trained %.1f%% (%.1f%% w/o bg), "
+                            + "untrained %.1f%% (%.1f%% w/o bg)%n",
+                    trainSec, trained.last().loss(), recall[0], recall[1], recallS1[0], recallS1[1], coin[0], coinFg[0],
+                    coin[1], coinFg[1]);
             // Measured (150 steps): 45.7 vs 14.6. The short step names ("chop onion") are far from the
             // training captions' sentences, so after a short run their [CLS] vector localizes weakly
             // (34.3 vs 31.5, not asserted); the token-level term matches the words directly.
-            assertTrue(recall[0] > recall[1] + 15, "CrossTask recall: trained " + recall[0] + " vs untrained " + recall[1]);
+            assertTrue(recall[0] > recall[1] + 15,
+                    "CrossTask recall: trained " + recall[0] + " vs untrained " + recall[1]);
             // Measured: 62.2 vs 57.9 without background. A linear probe on a random encoder is
             // already strong here (the features are an additive code of the concepts and the random
             // projection keeps them linearly separable), so the margin is small.
-            assertTrue(coinFg[0] > coinFg[1] + 2, "COIN accuracy w/o background: trained " + coinFg[0] + " vs untrained " + coinFg[1]);
+            assertTrue(coinFg[0] > coinFg[1] + 2,
+                    "COIN accuracy w/o background: trained " + coinFg[0] + " vs untrained " + coinFg[1]);
         }
     }
 }

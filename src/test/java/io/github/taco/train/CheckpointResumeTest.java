@@ -1,21 +1,23 @@
 package io.github.taco.train;
 
-import ai.djl.ndarray.NDManager;
-import io.github.taco.model.TacoConfig;
-import io.github.taco.model.TacoModel;
-import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.djl.ndarray.NDManager;
+import io.github.taco.model.Negatives;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.model.TacoModel;
+import io.github.taco.model.TinyBatches;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointResumeTest {
     static {
@@ -29,7 +31,7 @@ class CheckpointResumeTest {
     static TacoConfig config(String negatives) {
         TacoConfig c = TinyBatches.tinyConfig(D, M, N, V);
         c.dropout = 0.1; // dropout must replay exactly too
-        c.negatives = io.github.taco.model.Negatives.parse(negatives);
+        c.negatives = Negatives.parse(negatives);
         c.kPrime = 2;
         return c;
     }
@@ -56,7 +58,8 @@ class CheckpointResumeTest {
             try (TacoModel loaded = TacoModel.load(tmp.resolve("ckpt"), root)) {
                 assertEquals(model.weights().names(), loaded.weights().names());
                 for (String name : model.weights().names()) {
-                    assertArrayEquals(model.weights().get(name).toFloatArray(), loaded.weights().get(name).toFloatArray(), 0f, name);
+                    assertArrayEquals(model.weights().get(name).toFloatArray(),
+                            loaded.weights().get(name).toFloatArray(), 0f, name);
                 }
                 assertEquals(model.config().toJson(), loaded.config().toJson());
             }
@@ -96,11 +99,13 @@ class CheckpointResumeTest {
             t.save(ckpt, Map.of("idf.json", extra));
             t.train(source().batch(0));
             t.save(ckpt, Map.of("idf.json", extra));
-            for (String f : new String[] {"config.json", "model.safetensors", "optimizer.safetensors", "trainer_state.json", "idf.json"}) {
+            for (String f : new String[] {"config.json", "model.safetensors", "optimizer.safetensors",
+                    "trainer_state.json", "idf.json"}) {
                 assertTrue(Files.isRegularFile(ckpt.resolve(f)), f);
             }
             try (var s = Files.list(tmp)) {
-                assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "temporary folders left behind");
+                assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")),
+                        "temporary folders left behind");
             }
         }
     }
@@ -111,10 +116,10 @@ class CheckpointResumeTest {
             Path ckpt = tmp.resolve("ckpt");
             model.save(ckpt);
             byte[] bytes = Files.readAllBytes(ckpt.resolve("model.safetensors"));
-            Files.write(ckpt.resolve("model.safetensors"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
-            var e = assertThrows(java.io.IOException.class, () -> TacoModel.load(ckpt, root));
+            Files.write(ckpt.resolve("model.safetensors"), Arrays.copyOf(bytes, bytes.length / 2));
+            var e = assertThrows(IOException.class, () -> TacoModel.load(ckpt, root));
             assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
-            var e2 = assertThrows(java.io.IOException.class, () -> TacoModel.load(tmp.resolve("nothing"), root));
+            var e2 = assertThrows(IOException.class, () -> TacoModel.load(tmp.resolve("nothing"), root));
             assertTrue(e2.getMessage().contains("config.json"), e2.getMessage());
             // a model of another size: shapes differ
             TacoConfig other = config("cascade");
@@ -123,8 +128,9 @@ class CheckpointResumeTest {
             try (TacoModel big = new TacoModel(other, root, 1)) {
                 big.save(tmp.resolve("big"));
             }
-            Files.copy(tmp.resolve("big/model.safetensors"), ckpt.resolve("model.safetensors"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            var e3 = assertThrows(java.io.IOException.class, () -> TacoModel.load(ckpt, root));
+            Files.copy(tmp.resolve("big/model.safetensors"), ckpt.resolve("model.safetensors"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            var e3 = assertThrows(IOException.class, () -> TacoModel.load(ckpt, root));
             assertTrue(e3.getMessage().contains("shape"), e3.getMessage());
         }
     }

@@ -1,5 +1,7 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,17 +10,14 @@ import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
 import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A garbage collection between forward and backward must not change any gradient (docs/gradient-corruption.md):
@@ -30,7 +29,7 @@ class GcBetweenForwardAndBackwardTest {
     @Test
     void gradientsDoNotDependOnTheGarbageCollector() throws InterruptedException {
         TacoConfig c = TinyBatches.tinyConfig(16, 4, 8, 50);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.temperature = 0.05;
         c.losses("L1+L2+L3");
         c.kPrime = 2;
@@ -45,15 +44,16 @@ class GcBetweenForwardAndBackwardTest {
                     for (float v : g) {
                         assertTrue(Float.isFinite(v), "trial " + trial + ": non-finite gradient of " + e.getKey());
                     }
-                    assertArrayEquals(e.getValue(), g, 1e-6f, "trial " + trial + ": gradient of " + e.getKey() + " changed by a GC");
+                    assertArrayEquals(e.getValue(), g, 1e-6f,
+                            "trial " + trial + ": gradient of " + e.getKey() + " changed by a GC");
                 }
             }
         }
     }
 
     /** Forward, optionally a few full GCs, backward; returns every parameter's gradient and zeroes it. */
-    private static Map<String, float[]> gradients(TacoModel model, TacoObjective objective, Batch batch, boolean gcBetween)
-            throws InterruptedException {
+    private static Map<String, float[]> gradients(TacoModel model, TacoObjective objective, Batch batch,
+            boolean gcBetween) throws InterruptedException {
         Map<String, float[]> out = new LinkedHashMap<>();
         model.setTraining(true);
         try (NDManager scope = model.weights().manager().newSubManager()) {
@@ -62,7 +62,8 @@ class GcBetweenForwardAndBackwardTest {
                 TacoObjective.Terms terms = objective.compute(in, new Random(1), new StepTimer());
                 if (gcBetween) {
                     for (int i = 0; i < 3; i++) {
-                        System.gc(); // frees every unreachable direct ByteBuffer (the reference handler runs its cleaner)
+                        // frees every unreachable direct ByteBuffer (the reference handler runs its cleaner)
+                        System.gc();
                         Thread.sleep(30);
                     }
                 }

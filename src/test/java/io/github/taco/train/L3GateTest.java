@@ -1,7 +1,6 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.*;
-
 import ai.djl.ndarray.NDManager;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
@@ -38,8 +37,10 @@ class L3GateTest {
         l1l2.losses("L1+L2");
         List<Map<String, float[]>> a = new ArrayList<>();
         List<Map<String, float[]>> b = new ArrayList<>();
-        try (NDManager root = NDManager.newBaseManager(); TacoModel m1 = new TacoModel(taco, root, 1); TacoModel m2 = new TacoModel(l1l2, root, 1);
-                Trainer gatedRun = new Trainer(m1, gated(1.0)); Trainer plain = new Trainer(m2, TextWidthTest.options())) {
+        try (NDManager root = NDManager.newBaseManager(); TacoModel m1 = new TacoModel(taco, root, 1);
+                TacoModel m2 = new TacoModel(l1l2, root, 1);
+                Trainer gatedRun = new Trainer(m1, gated(1.0));
+                Trainer plain = new Trainer(m2, TextWidthTest.options())) {
             for (int s = 0; s < 3; s++) {
                 Trainer.StepResult r = gatedRun.train(TextWidthTest.batch(100 + s));
                 plain.train(TextWidthTest.batch(100 + s));
@@ -63,7 +64,8 @@ class L3GateTest {
         List<Double> l3 = new ArrayList<>();
         long opened;
         Path ckpt = tmp.resolve("ckpt");
-        try (NDManager root = NDManager.newBaseManager(); TacoModel m = new TacoModel(TextWidthTest.wide(), root, 1); Trainer t = new Trainer(m, o)) {
+        try (NDManager root = NDManager.newBaseManager(); TacoModel m = new TacoModel(TextWidthTest.wide(), root, 1);
+                Trainer t = new Trainer(m, o)) {
             for (int s = 0; s < 25; s++) {
                 l3.add(t.train(TextWidthTest.batch(200 + s)).l3());
                 if (s == 9) {
@@ -72,7 +74,8 @@ class L3GateTest {
             }
             opened = t.l3From();
         }
-        assertEquals(TrainOptions.L3_GATE_WINDOW, opened, "the first full window of 20 steps opens it; L3 from the next step");
+        assertEquals(TrainOptions.L3_GATE_WINDOW, opened,
+                "the first full window of 20 steps opens it; L3 from the next step");
         for (int s = 0; s < 25; s++) {
             assertEquals(s < opened, Double.isNaN(l3.get(s)), "step " + s + ": L3 " + l3.get(s));
         }

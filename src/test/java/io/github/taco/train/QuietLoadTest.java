@@ -1,21 +1,19 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Loading a checkpoint (weights and optimizer state) prints nothing from libtorch: DJL's
@@ -37,7 +35,8 @@ class QuietLoadTest {
             t.save(ckpt, Map.of());
         }
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), ResumeMain.class.getName(), ckpt.toString()))
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), ResumeMain.class.getName(),
+                ckpt.toString()))
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -50,7 +49,8 @@ class QuietLoadTest {
     /** The child: resumes the checkpoint (model weights and AdamW moments) and says so. */
     public static final class ResumeMain {
         public static void main(String[] args) throws Exception {
-            try (NDManager root = NDManager.newBaseManager(); Trainer t = Trainer.resume(Path.of(args[0]), root, null)) {
+            try (NDManager root = NDManager.newBaseManager();
+                    Trainer t = Trainer.resume(Path.of(args[0]), root, null)) {
                 System.out.println("resumed at step " + t.step());
             }
         }

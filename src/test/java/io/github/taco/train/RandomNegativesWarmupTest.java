@@ -1,18 +1,17 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link TrainOptions#randomNegativesSteps}: for its first steps a cascade run trains exactly as a run
@@ -27,7 +26,7 @@ class RandomNegativesWarmupTest {
     /** Every weight after each of {@code steps} steps (seed 1, batches 100..). */
     static List<Map<String, float[]>> trajectory(String negatives, long warmup, int steps) {
         TacoConfig c = TextWidthTest.wide();
-        c.negatives = io.github.taco.model.Negatives.parse(negatives);
+        c.negatives = Negatives.parse(negatives);
         TrainOptions o = TextWidthTest.options();
         o.randomNegativesSteps = warmup;
         List<Map<String, float[]>> after = new ArrayList<>();

@@ -1,14 +1,17 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.*;
 import io.github.taco.data.MissingPolicy;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.github.taco.model.Negatives;
+import io.github.taco.model.Similarity;
+import io.github.taco.model.TacoConfig;
+import io.github.taco.text.TagSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The YAML run config through the library, as a Java caller uses it (the CLI's tests cover --config). */
 class RunConfigFileTest {
@@ -38,25 +41,26 @@ class RunConfigFileTest {
     void aMisspeltKeyIsAnErrorNamingTheClosestOne() throws IOException {
         Path f = Files.writeString(tmp.resolve("bad.yaml"), "train: {learningRat: 1e-3}\n");
         IOException e = assertThrows(IOException.class, () -> RunConfigFile.apply(new TrainingRun.Spec(), f));
-        assertTrue(e.getMessage().contains("unknown key 'learningRat' in section 'train'; did you mean 'learningRate'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown key 'learningRat' in section 'train'; did you mean 'learningRate'"),
+                e.getMessage());
     }
 
     @Test
     void overridesAreTypedAndCheckedAsAFileIs() {
         TrainingRun.Spec spec = new TrainingRun.Spec();
-        RunConfigFile.applyOverrides(spec, java.util.List.of("model.lambda=0.1", "train.clipNorm=0", "model.l3Detached=true"));
+        RunConfigFile.applyOverrides(spec, List.of("model.lambda=0.1", "train.clipNorm=0", "model.l3Detached=true"));
         assertEquals(0.1, spec.model.lambda);
         assertEquals(0.0, spec.train.clipNorm);
         assertTrue(spec.model.l3Detached);
         assertTrue(spec.given.contains("model.lambda"), spec.given.toString());
         var e = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
-                java.util.List.of("model.lamda=0.1")));
+                List.of("model.lamda=0.1")));
         assertTrue(e.getMessage().contains("did you mean 'lambda'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
-                java.util.List.of("lambda=0.1")));
+                List.of("lambda=0.1")));
         assertTrue(e.getMessage().contains("expected section.key=value"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
-                java.util.List.of("train.clipNorm=lots")));
+                List.of("train.clipNorm=lots")));
         assertTrue(e.getMessage().startsWith("--set: "), e.getMessage());
     }
 
@@ -67,10 +71,10 @@ class RunConfigFileTest {
                 """);
         TrainingRun.Spec spec = new TrainingRun.Spec();
         RunConfigFile.apply(spec, f);
-        assertEquals(io.github.taco.model.Negatives.RANDOM, spec.model.negatives);
-        assertEquals(io.github.taco.model.Similarity.COSINE, spec.model.similarity);
-        assertEquals(io.github.taco.text.TagSet.DET_ADP, spec.model.tagSet);
-        assertEquals(io.github.taco.model.TacoConfig.L2Detach.TEXT, spec.model.l2DetachedFrom);
+        assertEquals(Negatives.RANDOM, spec.model.negatives);
+        assertEquals(Similarity.COSINE, spec.model.similarity);
+        assertEquals(TagSet.DET_ADP, spec.model.tagSet);
+        assertEquals(TacoConfig.L2Detach.TEXT, spec.model.l2DetachedFrom);
         // config.json spells them as the YAML does (a PyTorch reader and older checkpoints see no change)
         String json = spec.model.toJson();
         for (String expected : new String[] {"\"negatives\" : \"random\"", "\"similarity\" : \"cosine\"",
@@ -83,7 +87,8 @@ class RunConfigFileTest {
         IOException e = assertThrows(IOException.class, () -> RunConfigFile.apply(new TrainingRun.Spec(), bad));
         assertTrue(e.getMessage().contains("negatives must be cascade, random or full, got 'hardest'"), e.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class, () -> RunConfigFile.applyOverrides(new TrainingRun.Spec(),
-                java.util.List.of("model.tagSet=adjectives")));
-        assertTrue(e2.getMessage().contains("tag set must be none, noun, verb, noun+verb, det+adp or all, got 'adjectives'"), e2.getMessage());
+                List.of("model.tagSet=adjectives")));
+        assertTrue(e2.getMessage().contains(
+                "tag set must be none, noun, verb, noun+verb, det+adp or all, got 'adjectives'"), e2.getMessage());
     }
 }

@@ -1,19 +1,21 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** A short run on random but learnable pairs (video features and caption words share a latent class) drives all three losses down. */
+/**
+ * A short run on random but learnable pairs (video features and caption words share a latent class) drives all three
+ * losses down.
+ */
 class ShortRunLearnsTest {
     static final int K = 12, M = 4, D = 16, N = 6, V = 64, CLASSES = 24;
 
@@ -38,7 +40,8 @@ class ShortRunLearnsTest {
         o.warmupSteps = 10;
         o.seed = 3;
         double[][] first = new double[3][10], last = new double[3][10];
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 2); Trainer t = new Trainer(model, o)) {
+        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 2);
+                Trainer t = new Trainer(model, o)) {
             for (int s = 0; s < o.steps; s++) {
                 Trainer.StepResult r = t.train(src.batch(s));
                 double[] l = {r.l1(), r.l2(), r.l3()};
@@ -72,13 +75,14 @@ class ShortRunLearnsTest {
         List<String> vids = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
         for (int c = 0; c < CLASSES; c++) classes.add(c);
-        java.util.Collections.shuffle(classes, r);
+        Collections.shuffle(classes, r);
         for (int i = 0; i < K; i++) {
             int cls = classes.get(i);
             vids.add("c" + cls);
             for (int f = 0; f < M; f++) {
                 fmask[i * M + f] = 1;
-                for (int d = 0; d < D; d++) feats[(i * M + f) * D + d] = proto[cls][d] + 0.3f * (float) r.nextGaussian();
+                for (int d = 0; d < D; d++) feats[(i * M + f) * D + d] = proto[cls][d]
+                        + 0.3f * (float) r.nextGaussian();
             }
             int[] caption = {1, 3 + cls, 3 + CLASSES + r.nextInt(V - 3 - CLASSES), 2};
             for (int t = 0; t < caption.length; t++) {

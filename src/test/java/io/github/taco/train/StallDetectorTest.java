@@ -1,7 +1,6 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.*;
-
 import io.github.taco.model.TacoConfig;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,8 @@ class StallDetectorTest {
     private static StallDetector.Stall feed(StallDetector d, long steps, LongFunction<double[]> lossesAt) {
         for (long s = 1; s <= steps; s++) {
             double[] l = lossesAt.apply(s); // l1, l2, l3, grad norm
-            StallDetector.Stall st = d.observe(new Trainer.StepResult(s, l[0] + l[1] + l[2], l[0], l[1], l[2], 1e-3, l[3], false));
+            StallDetector.Stall st = d.observe(new Trainer.StepResult(s, l[0] + l[1] + l[2], l[0], l[1], l[2], 1e-3,
+                    l[3], false));
             if (st != null) {
                 return st;
             }
@@ -50,16 +50,17 @@ class StallDetectorTest {
         assertEquals(60, st.since());
         assertTrue(st.step() <= 60 + StallDetector.WINDOW, "seen at step " + st.step());
         assertEquals("L1, L2, L3", st.losses());
-        assertTrue(st.message().contains("since step 60") && st.message().contains("ln K = 4.159") && st.message().contains("ln(K'+1) = 1.609"),
-                st.message());
+        assertTrue(st.message().contains("since step 60") && st.message().contains("ln K = 4.159")
+                && st.message().contains("ln(K'+1) = 1.609"), st.message());
         assertTrue(st.advice().contains("--text-lr"), st.advice());
     }
 
     @Test
     void encodersThatLearnNothingWhileTheFusionLearnsAreNamed() {
         // issue 31, seed 2: L1 at 4.0–4.13 through step 430 while L3 fell to 0.5–1.0
-        StallDetector.Stall st = feed(detector("L1+L2+L3"), 800, s -> new double[] {4.0 + 0.13 * ((s * 7) % 10) / 10.0, LN64,
-                s < 100 ? LN5 : 0.5 + 0.5 * ((s * 3) % 10) / 10.0, 2});
+        StallDetector.Stall st = feed(detector("L1+L2+L3"), 800,
+                s -> new double[] {4.0 + 0.13 * ((s * 7) % 10) / 10.0, LN64,
+                        s < 100 ? LN5 : 0.5 + 0.5 * ((s * 3) % 10) / 10.0, 2});
         assertNotNull(st);
         assertEquals(StallDetector.Kind.ENCODERS_STALLED, st.kind());
         assertEquals("L1", st.losses());
@@ -72,19 +73,23 @@ class StallDetectorTest {
     @Test
     void encodersThatLeaveChanceLateAreNotStopped() {
         // the preset on lowsnr (issue 31's first report): L1 4.00 at step 40 while L3 was at 0.93, 3.42 at step 60
-        assertNull(feed(detector("L1+L2+L3"), 300, s -> new double[] {s <= 50 ? 4.0 + 0.1 * ((s * 7) % 3) / 2 : 4.0 - (s - 50) * 0.03,
-                LN64 - 0.05, s < 30 ? LN5 : 0.93, 4}));
+        assertNull(feed(detector("L1+L2+L3"), 300,
+                s -> new double[] {s <= 50 ? 4.0 + 0.1 * ((s * 7) % 3) / 2 : 4.0 - (s - 50) * 0.03, LN64 - 0.05,
+                        s < 30 ? LN5 : 0.93, 4}));
     }
 
     @Test
     void aHealthyRunAndTheWarmUpAreNeverFlagged() {
         // the cpu preset's warm-up is 30 steps: a collapse-like start inside it is normal
         assertNull(feed(detector("L1+L2+L3"), 30 + StallDetector.WINDOW - 1, s -> new double[] {LN64, LN64, LN5, 1}));
-        // a healthy TACo run: L1 leaves chance during the warm-up, L3 follows (shapes of metrics.jsonl of the built-in benchmark)
-        assertNull(feed(detector("L1+L2+L3"), 300, s -> new double[] {LN64 * Math.exp(-s / 60.0) + 0.2, LN64 * Math.exp(-s / 120.0) + 1,
-                LN5 * Math.exp(-s / 80.0) + 0.3, 5}));
+        // a healthy TACo run: L1 leaves chance during the warm-up, L3 follows (shapes of metrics.jsonl of the
+        // built-in benchmark)
+        assertNull(feed(detector("L1+L2+L3"), 300,
+                s -> new double[] {LN64 * Math.exp(-s / 60.0) + 0.2, LN64 * Math.exp(-s / 120.0) + 1,
+                        LN5 * Math.exp(-s / 80.0) + 0.3, 5}));
         // L1 alone, learning slowly: still left chance by the end of the window after the warm-up
-        assertNull(feed(detector("L1"), 300, s -> new double[] {LN64 * (1 - 0.12 * Math.min(1, s / 50.0)) , Double.NaN, Double.NaN, 5}));
+        assertNull(feed(detector("L1"), 300,
+                s -> new double[] {LN64 * (1 - 0.12 * Math.min(1, s / 50.0)) , Double.NaN, Double.NaN, 5}));
     }
 
     @Test
@@ -112,7 +117,8 @@ class StallDetectorTest {
     void skippedStepsCarryNoEvidence() {
         StallDetector d = detector("L1");
         for (long s = 1; s <= 200; s++) {
-            assertNull(d.observe(new Trainer.StepResult(s, Double.NaN, LN64, Double.NaN, Double.NaN, 1e-3, Double.NaN, true)));
+            assertNull(d.observe(new Trainer.StepResult(s, Double.NaN, LN64, Double.NaN, Double.NaN, 1e-3, Double.NaN,
+                    true)));
         }
     }
 }

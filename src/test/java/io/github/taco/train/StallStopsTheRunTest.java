@@ -1,7 +1,7 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.*;
-
+import io.github.taco.data.Split;
 import io.github.taco.index.TestIndexes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ class StallStopsTheRunTest {
         s.outDir = out;
         s.model = TestIndexes.tinyConfig("dot");
         s.model.losses("L1+L2+L3");
-        s.trainSplit = io.github.taco.data.Split.VALIDATION; // the test data has one split
+        s.trainSplit = Split.VALIDATION; // the test data has one split
         s.validationClips = 0;
         s.train.steps = 80;
         s.train.batchSize = 8;
@@ -33,7 +33,8 @@ class StallStopsTheRunTest {
     void aCollapsedRunStopsWithItsStallNamed() throws Exception {
         Path data = TestIndexes.data(tmp.resolve("data"), 6, 4, 3);
         Path out = tmp.resolve("collapsed");
-        TrainingRun.StalledException e = assertThrows(TrainingRun.StalledException.class, () -> TrainingRun.run(spec(data, out, 0.5)));
+        TrainingRun.StalledException e = assertThrows(TrainingRun.StalledException.class,
+                () -> TrainingRun.run(spec(data, out, 0.5)));
         System.out.println(e.getMessage());
         assertEquals(StallDetector.Kind.COLLAPSE, e.stall.kind());
         assertTrue(e.getMessage().contains("since step") && e.getMessage().contains("--on-stall warn"), e.getMessage());

@@ -1,22 +1,21 @@
 package io.github.taco.train;
 
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.model.TacoModel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.model.TacoModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The text encoder's own learning rate (docs/method.md §6): {@code TrainOptions.textLearningRate}
@@ -38,7 +37,8 @@ class TextLearningRateTest {
 
     /** Every weight after {@code steps} steps from the same start (seed 1, batches 100..). */
     static Map<String, float[]> train(TrainOptions o, int steps, double[] losses) {
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
+        try (NDManager root = NDManager.newBaseManager();
+                TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
                 Trainer t = new Trainer(model, o)) {
             for (int s = 0; s < steps; s++) {
                 Trainer.StepResult r = t.train(TextWidthTest.batch(100 + s));
@@ -56,7 +56,8 @@ class TextLearningRateTest {
     }
 
     static Map<String, float[]> initial() {
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1)) {
+        try (NDManager root = NDManager.newBaseManager();
+                TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1)) {
             return snapshot(model);
         }
     }
@@ -71,7 +72,7 @@ class TextLearningRateTest {
                 assertArrayEquals(start.get(name), end.get(name), 0f, name + " must not change at text rate 0");
                 frozen++;
             } else {
-                assertFalse(java.util.Arrays.equals(start.get(name), end.get(name)), name + " must train at the main rate");
+                assertFalse(Arrays.equals(start.get(name), end.get(name)), name + " must train at the main rate");
                 moved++;
             }
         }
@@ -102,7 +103,8 @@ class TextLearningRateTest {
                 double maxDelta = 0;
                 for (int i = 0; i < s.length; i++) maxDelta = Math.max(maxDelta, Math.abs(f[i] - s[i]));
                 for (int i = 0; i < s.length; i++) {
-                    assertEquals(0.5 * (f[i] - s[i]), h[i] - s[i], 1e-3 * maxDelta + 1e-9, name + "[" + i + "]: half the update");
+                    assertEquals(0.5 * (f[i] - s[i]), h[i] - s[i], 1e-3 * maxDelta + 1e-9,
+                            name + "[" + i + "]: half the update");
                 }
             } else {
                 assertArrayEquals(f, h, 0f, name + " takes the main rate");
@@ -115,7 +117,8 @@ class TextLearningRateTest {
         TrainOptions o = options(3e-4);
         Path ckpt = tmp.resolve("ckpt");
         double[] straight = new double[3];
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
+        try (NDManager root = NDManager.newBaseManager();
+                TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
                 Trainer t = new Trainer(model, o)) {
             for (int s = 0; s < 5; s++) t.train(TextWidthTest.batch(100 + t.step()));
             t.save(ckpt, Map.of());
@@ -129,7 +132,8 @@ class TextLearningRateTest {
             try (NDManager root = NDManager.newBaseManager(); Trainer t = Trainer.resume(ckpt, root, override)) {
                 assertEquals(3e-4, t.options().textLearningRate, 0.0);
                 for (int s = 0; s < 3; s++) {
-                    assertEquals(straight[s], t.train(TextWidthTest.batch(100 + t.step())).loss(), 0.0, "step " + (5 + s));
+                    assertEquals(straight[s], t.train(TextWidthTest.batch(100 + t.step())).loss(), 0.0,
+                            "step " + (5 + s));
                 }
                 t.model().close();
             }
@@ -139,7 +143,8 @@ class TextLearningRateTest {
 
     @Test
     void withoutTheOptionTheSavedSettingsAreAsBefore(@TempDir Path tmp) throws Exception {
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
+        try (NDManager root = NDManager.newBaseManager();
+                TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
                 Trainer t = new Trainer(model, options(null))) {
             t.save(tmp.resolve("ckpt"), Map.of());
         }
@@ -151,14 +156,16 @@ class TextLearningRateTest {
     void resumeKeepsTheScratchRatioTheRunStartedWith(@TempDir Path tmp) throws Exception {
         // a checkpoint of a run at ratio 1 (or saved before the ratio existed), resumed with the cpu
         // preset's options (ratio 4) as the command line gives them: it goes on at the rate it trained at
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
+        try (NDManager root = NDManager.newBaseManager();
+                TacoModel model = new TacoModel(TextWidthTest.wide(), root, 1);
                 Trainer t = new Trainer(model, options(null))) {
             t.train(TextWidthTest.batch(100));
             t.save(tmp.resolve("ckpt"), Map.of());
         }
         TrainOptions commandLine = options(null);
         commandLine.scratchTextRateRatio = 4;
-        try (NDManager root = NDManager.newBaseManager(); Trainer t = Trainer.resume(tmp.resolve("ckpt"), root, commandLine)) {
+        try (NDManager root = NDManager.newBaseManager();
+                Trainer t = Trainer.resume(tmp.resolve("ckpt"), root, commandLine)) {
             assertEquals(1.0, t.options().textRateScale(), 0.0);
             t.model().close();
         }

@@ -1,5 +1,10 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -7,24 +12,19 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A text encoder wider than d (docs/method.md §1): {@code text.proj} maps its tokens to d; the model
@@ -48,7 +48,7 @@ class TextWidthTest {
         c.textAttentionHeads = 4;
         c.textIntermediateSize = 96;
         c.initializerRange = 0.02;
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.dropout = 0.1;
         c.kPrime = 2;
         return c;
@@ -82,7 +82,8 @@ class TextWidthTest {
             // the projection follows the text encoder's tensors and precedes the video encoder's (checkpoint order)
             List<String> names = w.names();
             assertEquals(names.indexOf("text.proj.weight") + 2, names.indexOf("video.proj.weight"));
-            assertTrue(names.stream().filter(n -> n.startsWith("text.") && !n.startsWith("text.proj.")).allMatch(n -> names.indexOf(n) < names.indexOf("text.proj.weight")));
+            assertTrue(names.stream().filter(n -> n.startsWith("text.") && !n.startsWith("text.proj."))
+                    .allMatch(n -> names.indexOf(n) < names.indexOf("text.proj.weight")));
             try (NDManager m = root.newSubManager()) {
                 TacoModel.Inputs in = batch(1).toInputs(m);
                 NDArray h = model.textHiddenStates(in.tokenIds(), in.tokenMask());
@@ -93,9 +94,11 @@ class TextWidthTest {
                 assertTrue(y.allClose(expected, 1e-5, 1e-6, false), "y = h·Wᵀ + b for every token, [CLS] included");
                 // every score works in d
                 NDArray x = model.encodeVideo(in.features(), in.frameMask());
-                assertEquals(new Shape(K, K), model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())).getShape());
+                assertEquals(new Shape(K, K),
+                        model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())).getShape());
                 assertEquals(new Shape(K, N, K), model.tokenScores(y, x, in.frameMask()).getShape());
-                assertEquals(new Shape(2), model.s3(y, in.tokenMask(), x, in.frameMask(), new int[] {0, 1}, new int[] {1, 0}).getShape());
+                assertEquals(new Shape(2),
+                        model.s3(y, in.tokenMask(), x, in.frameMask(), new int[] {0, 1}, new int[] {1, 0}).getShape());
             }
         }
     }
@@ -104,18 +107,21 @@ class TextWidthTest {
     void trainsSavesAndReloadsWithIdenticalScores(@TempDir Path tmp) throws Exception {
         Path ckpt = tmp.resolve("ckpt");
         float[][] before;
-        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(wide(), root, 1); Trainer t = new Trainer(model, options())) {
+        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(wide(), root, 1);
+                Trainer t = new Trainer(model, options())) {
             float[] proj0 = model.weights().get("text.proj.weight").toFloatArray();
             for (int s = 0; s < 4; s++) {
                 Trainer.StepResult r = t.train(batch(100 + s));
                 assertTrue(Double.isFinite(r.loss()) && !r.skipped(), "step " + s + ": " + r);
             }
-            assertFalse(java.util.Arrays.equals(proj0, model.weights().get("text.proj.weight").toFloatArray()), "the projection trains");
+            assertFalse(Arrays.equals(proj0, model.weights().get("text.proj.weight").toFloatArray()),
+                    "the projection trains");
             t.save(ckpt, Map.of());
             before = scores(model, root);
         }
         // the projection's tensors are in the checkpoint under their documented names, and the config says the width
-        try (NDManager m = NDManager.newBaseManager(); InputStream in = Files.newInputStream(ckpt.resolve(TacoModel.WEIGHTS_FILE))) {
+        try (NDManager m = NDManager.newBaseManager();
+                InputStream in = Files.newInputStream(ckpt.resolve(TacoModel.WEIGHTS_FILE))) {
             List<String> names = new ArrayList<>();
             for (NDArray a : NDList.decode(m, in)) names.add(a.getName());
             assertTrue(names.contains("text.proj.weight") && names.contains("text.proj.bias"), names.toString());
@@ -163,20 +169,23 @@ class TextWidthTest {
                 TacoModel b = new TacoModel(explicit, root, 3)) {
             assertFalse(a.config().textProjected());
             assertEquals(a.weights().names(), b.weights().names());
-            assertTrue(a.weights().names().stream().noneMatch(n -> n.startsWith("text.proj")), a.weights().names().toString());
+            assertTrue(a.weights().names().stream().noneMatch(n -> n.startsWith("text.proj")),
+                    a.weights().names().toString());
             for (String name : a.weights().names()) {
                 assertArrayEquals(a.weights().get(name).toFloatArray(), b.weights().get(name).toFloatArray(), 0f, name);
             }
             // config.json keeps its old fields only: the text sizes are written only when set
             a.save(tmp.resolve("a"));
             String json = Files.readString(tmp.resolve("a").resolve(TacoModel.CONFIG_FILE));
-            assertFalse(json.contains("textHiddenSize") || json.contains("textAttentionHeads") || json.contains("textIntermediateSize"), json);
+            assertFalse(json.contains("textHiddenSize") || json.contains("textAttentionHeads")
+                    || json.contains("textIntermediateSize"), json);
             try (TacoModel back = TacoModel.load(tmp.resolve("a"), root)) {
                 assertEquals(a.config().toJson(), back.config().toJson());
             }
         }
         // a config.json written before the option existed reads as a text encoder of width d
-        TacoConfig old = TacoConfig.fromJson("{\"hiddenSize\": 64, \"numAttentionHeads\": 4, \"intermediateSize\": 256}");
+        TacoConfig old = TacoConfig.fromJson(
+                "{\"hiddenSize\": 64, \"numAttentionHeads\": 4, \"intermediateSize\": 256}");
         assertEquals(64, old.textWidth());
         assertEquals(4, old.textHeads());
         assertEquals(256, old.textIntermediate());
@@ -188,14 +197,16 @@ class TextWidthTest {
         TacoConfig c = wide();
         c.textAttentionHeads = 5;
         var e = assertThrows(IllegalArgumentException.class, c::validate);
-        assertTrue(e.getMessage().contains("textHiddenSize (48)") && e.getMessage().contains("textAttentionHeads (5)"), e.getMessage());
+        assertTrue(e.getMessage().contains("textHiddenSize (48)") && e.getMessage().contains("textAttentionHeads (5)"),
+                e.getMessage());
 
         c = wide();
         c.textAttentionHeads = 0; // falls back to the shared heads: 48 / 5 does not divide either
         c.numAttentionHeads = 5;
         c.hiddenSize = 40;
         e = assertThrows(IllegalArgumentException.class, c::validate);
-        assertTrue(e.getMessage().contains("textHiddenSize (48)") && e.getMessage().contains("numAttentionHeads (5)"), e.getMessage());
+        assertTrue(e.getMessage().contains("textHiddenSize (48)") && e.getMessage().contains("numAttentionHeads (5)"),
+                e.getMessage());
 
         for (String field : new String[] {"textHiddenSize", "textAttentionHeads", "textIntermediateSize"}) {
             TacoConfig bad = wide();
@@ -208,7 +219,8 @@ class TextWidthTest {
             assertTrue(e.getMessage().startsWith(field + " must be >= 0"), e.getMessage());
         }
         // a config.json with a bad text size is refused when read, naming the field
-        e = assertThrows(IllegalArgumentException.class, () -> TacoConfig.fromJson("{\"hiddenSize\": 32, \"numAttentionHeads\": 4, \"textHiddenSize\": 50}"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TacoConfig.fromJson("{\"hiddenSize\": 32, \"numAttentionHeads\": 4, \"textHiddenSize\": 50}"));
         assertTrue(e.getMessage().contains("textHiddenSize (50)"), e.getMessage());
     }
 }

@@ -1,18 +1,22 @@
 package io.github.taco.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.index.TestIndexes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.taco.data.MissingPolicy;
+import io.github.taco.data.Split;
+import io.github.taco.features.Npy;
+import io.github.taco.index.TestIndexes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code taco train} does with its --out folder: refuse to overwrite, resume with every metrics line. */
 class TrainingRunFolderTest {
@@ -24,7 +28,7 @@ class TrainingRunFolderTest {
         s.features = data.resolve("features");
         s.outDir = out;
         s.model = TestIndexes.tinyConfig("cosine");
-        s.trainSplit = io.github.taco.data.Split.VALIDATION; // the test data has one split
+        s.trainSplit = Split.VALIDATION; // the test data has one split
         s.validationClips = 0;
         s.train.steps = steps;
         s.train.batchSize = 4;
@@ -55,13 +59,15 @@ class TrainingRunFolderTest {
             s.resume = true;
             TrainingRun.run(s);
         });
-        assertTrue(early.getMessage().contains("no checkpoint yet") && early.getMessage().contains("without --resume"), early.getMessage());
+        assertTrue(early.getMessage().contains("no checkpoint yet") && early.getMessage().contains("without --resume"),
+                early.getMessage());
 
         TrainingRun.run(spec(data, out, 4));
         assertEquals(List.of(1L, 2L, 3L, 4L), steps(out.resolve("metrics.jsonl")));
 
         IOException again = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, out, 4)));
-        assertTrue(again.getMessage().contains("--resume") && again.getMessage().contains("--overwrite"), again.getMessage());
+        assertTrue(again.getMessage().contains("--resume") && again.getMessage().contains("--overwrite"),
+                again.getMessage());
         assertEquals(List.of(1L, 2L, 3L, 4L), steps(out.resolve("metrics.jsonl")), "nothing written is lost");
 
         TrainingRun.Spec conflicting = spec(data, out, 6);
@@ -78,7 +84,8 @@ class TrainingRunFolderTest {
         more.train.batchSize = 32; // not given: the checkpoint's 4 is used, not this default
         more.given.add("train.steps");
         assertEquals(2, TrainingRun.run(more).stepsTrained(), "steps 5 and 6, not 6");
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(out.resolve("metrics.jsonl")), "the checkpoint's own step keeps its line");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps(out.resolve("metrics.jsonl")),
+                "the checkpoint's own step keeps its line");
 
         TrainingRun.Spec nothingLeft = spec(data, out, 6);
         nothingLeft.resume = true;
@@ -97,8 +104,8 @@ class TrainingRunFolderTest {
         Path data = TestIndexes.data(tmp.resolve("bad"), 5, 3, 4);
         Path feats = data.resolve("features");
         float[] nan = new float[20 * TestIndexes.FEATURE_DIM];
-        java.util.Arrays.fill(nan, Float.NaN);
-        io.github.taco.features.Npy.writeFloat32(feats.resolve("v1.npy"), 20, TestIndexes.FEATURE_DIM, nan);
+        Arrays.fill(nan, Float.NaN);
+        Npy.writeFloat32(feats.resolve("v1.npy"), 20, TestIndexes.FEATURE_DIM, nan);
         Files.writeString(feats.resolve("v2.npy"), "not a numpy file");
         Files.delete(feats.resolve("v3.npy"));
         Path out = tmp.resolve("badrun");
@@ -115,27 +122,30 @@ class TrainingRunFolderTest {
         Path data = TestIndexes.data(tmp.resolve("odd"), 4, 3, 6);
         Path ann = data.resolve("youcookii_annotations_trainval.json");
         var json = new ObjectMapper();
-        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(ann.toFile());
-        var v0 = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("database").path("v0").path("annotations");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(0)).putArray("segment").add(500).add(510);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(1)).put("sentence", "   ");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) v0.get(2)).put("sentence", "stir the sauce ".repeat(15).strip()); // 45 words
+        var root = (ObjectNode) json.readTree(ann.toFile());
+        var v0 = (ArrayNode) root.path("database").path("v0").path("annotations");
+        ((ObjectNode) v0.get(0)).putArray("segment").add(500).add(510);
+        ((ObjectNode) v0.get(1)).put("sentence", "   ");
+        ((ObjectNode) v0.get(2)).put("sentence", "stir the sauce ".repeat(15).strip()); // 45 words
         json.writeValue(ann.toFile(), root);
 
         IOException e = assertThrows(IOException.class, () -> TrainingRun.run(spec(data, tmp.resolve("odd-fail"), 2)));
-        assertTrue(e.getMessage().contains("v0#0") || e.getMessage().contains("starts after the features end"), e.getMessage());
+        assertTrue(e.getMessage().contains("v0#0") || e.getMessage().contains("starts after the features end"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("no caption"), e.getMessage());
 
         TrainingRun.Spec skip = spec(data, tmp.resolve("odd-skip"), 2);
-        skip.onMissing = io.github.taco.data.MissingPolicy.SKIP;
+        skip.onMissing = MissingPolicy.SKIP;
         TrainingRun.run(skip);
         assertTrue(Files.isDirectory(tmp.resolve("odd-skip").resolve("checkpoint")));
-        assertEquals(1, json.readTree(tmp.resolve("odd-skip").resolve("data.json").toFile()).path("captions_cut_to_max_tokens").asInt(),
+        assertEquals(1, json.readTree(tmp.resolve("odd-skip").resolve("data.json").toFile())
+                        .path("captions_cut_to_max_tokens").asInt(),
                 "the 45-word caption is counted as cut to maxTokens=16");
         var header = json.readTree(Files.readAllLines(tmp.resolve("odd-skip").resolve("metrics.jsonl")).get(0));
         assertTrue(header.path("header").asBoolean(), header.toString());
         assertEquals(2, header.path("clips_left_out").asInt(), header.toString());
         assertEquals(1, header.path("captions_cut_to_max_tokens").asInt(), header.toString());
-        assertTrue(header.path("segment_repairs").asInt() >= 1, "the segment after the end is also a repair: " + header);
+        assertTrue(header.path("segment_repairs").asInt() >= 1,
+                "the segment after the end is also a repair: " + header);
     }
 }

@@ -1,11 +1,10 @@
 package io.github.taco.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** The in-place scalar fill AdamW uses to clear a gradient that holds infinities or NaN. */
 class ZeroFillTest {
