@@ -2,18 +2,23 @@ package io.github.taco.bench;
 
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Clip;
+import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FeatureStores;
+import io.github.taco.features.Npy;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
 import io.github.taco.index.IndexedClip;
+import io.github.taco.index.Indexer;
 import io.github.taco.index.SearchResult;
 import io.github.taco.index.VideoIndex;
+import io.github.taco.model.Checkpoint;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.serve.ServerMetrics;
 import io.github.taco.text.TextPipeline;
-import io.github.taco.model.Checkpoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +73,7 @@ public final class CascadeSearchBench {
     static Path checkpoint(Path dir) throws IOException {
         if (Files.exists(dir.resolve(TacoModel.WEIGHTS_FILE))) return dir;
         TacoConfig c = TacoConfig.cpu(1024);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.dropout = 0;
         Path vocab = TextPipeline.defaultVocabulary();
         try (NDManager root = NDManager.newBaseManager(); TacoModel m = new TacoModel(c, root, 1)) {
@@ -142,7 +147,7 @@ public final class CascadeSearchBench {
                 double qps = queries / ((System.nanoTime() - t0) / 1e9);
                 Arrays.sort(lat);
                 return new Result(n, d, enc, topN, topR, buildS, st.luceneBytes(), st.frameStoreBytes(),
-                        io.github.taco.serve.ServerMetrics.percentile(lat, 0.5), io.github.taco.serve.ServerMetrics.percentile(lat, 0.99), qps,
+                        ServerMetrics.percentile(lat, 0.5), ServerMetrics.percentile(lat, 0.99), qps,
                         stage[0], stage[1], stage[2], stage[3]);
             }
         }
@@ -157,19 +162,19 @@ public final class CascadeSearchBench {
         Path ckptDir = checkpoint(work.resolve("ckpt"));
         Path feats = Files.createDirectories(work.resolve("embed-features"));
         Random r = new Random(5);
-        List<io.github.taco.data.Clip> clips = new ArrayList<>();
+        List<Clip> clips = new ArrayList<>();
         for (int v = 0; v < videos; v++) {
             String id = "video" + v;
             Path f = feats.resolve(id + ".npy");
             if (!Files.exists(f)) {
                 float[] data = new float[120 * 1024];
                 for (int i = 0; i < data.length; i++) data[i] = (float) r.nextGaussian();
-                io.github.taco.features.Npy.writeFloat32(f, 120, 1024, data);
+                Npy.writeFloat32(f, 120, 1024, data);
             }
             for (int k = 0; k < 4; k++) {
                 double start = k * 25 + r.nextInt(5);
-                clips.add(new io.github.taco.data.Clip(id + "#" + k, id, start, start + 15 + r.nextInt(31),
-                        List.of(QUERIES[(v + k) % QUERIES.length]), io.github.taco.data.Split.VALIDATION));
+                clips.add(new Clip(id + "#" + k, id, start, start + 15 + r.nextInt(31),
+                        List.of(QUERIES[(v + k) % QUERIES.length]), Split.VALIDATION));
             }
         }
         Path dir = work.resolve("embed-index");
@@ -179,9 +184,9 @@ public final class CascadeSearchBench {
             }
         }
         try (Checkpoint ck = Checkpoint.open(ckptDir);
-                io.github.taco.features.FeatureStore fs = io.github.taco.features.FeatureStores.open(feats, 1.0)) {
-            io.github.taco.index.Indexer.Report rep = io.github.taco.index.Indexer.build(dir, ck, fs, feats, clips,
-                    io.github.taco.index.Indexer.Options.defaults(), null);
+                FeatureStore fs = FeatureStores.open(feats, 1.0)) {
+            Indexer.Report rep = Indexer.build(dir, ck, fs, feats, clips,
+                    Indexer.Options.defaults(), null);
             return new BuildResult(ck.config().hiddenSize, rep.clipsAdded(), rep.seconds(), rep.stats().luceneBytes(), rep.stats().frameStoreBytes());
         }
     }

@@ -8,7 +8,6 @@ import io.github.taco.data.Batch;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.github.taco.bench;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.VideoIndex;
-import io.github.taco.serve.SearchServer;
 import io.github.taco.model.Checkpoint;
-
+import io.github.taco.serve.SearchServer;
+import io.github.taco.serve.ServerMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -80,7 +80,7 @@ public final class HttpLoadBench {
         for (Future<List<Double>> f : fs) all.addAll(f.get());
         pool.shutdown();
         double[] lat = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Result(label, clients, seconds, lat.length, errors.get(), io.github.taco.serve.ServerMetrics.percentile(lat, 0.5),
-                io.github.taco.serve.ServerMetrics.percentile(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1]);
+        return new Result(label, clients, seconds, lat.length, errors.get(), ServerMetrics.percentile(lat, 0.5),
+                ServerMetrics.percentile(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1]);
     }
 }

@@ -1,15 +1,16 @@
 package io.github.taco.bench;
 
 import io.github.taco.index.CascadeSearcher;
+import io.github.taco.index.ClipIndex;
+import io.github.taco.index.SearchCalibration;
 import io.github.taco.index.SearchHit;
-import io.github.taco.index.VideoIndex;
-
+import io.github.taco.index.SearchResult;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Known-item search through the real search path (HNSW candidates, stored frame vectors, the
@@ -74,24 +75,24 @@ public final class KnownItemSearch {
     /**
      * @param maxQueries how many clips to query (a random sample of this size, seed 1; all when ≥ the index size)
      */
-    public static Result run(CascadeSearcher searcher, io.github.taco.index.ClipIndex index, int maxQueries, int topN, int topR) throws IOException {
+    public static Result run(CascadeSearcher searcher, ClipIndex index, int maxQueries, int topN, int topR) throws IOException {
         // seed 2: mostly other captions than the calibration's sample (seed 1)
-        List<? extends io.github.taco.index.ClipIndex.Clip> sample = index.sample(maxQueries, 2);
-        String[] orders = java.util.Arrays.stream(CascadeSearcher.Order.values()).map(CascadeSearcher.Order::label).toArray(String[]::new);
+        List<? extends ClipIndex.Clip> sample = index.sample(maxQueries, 2);
+        String[] orders = Arrays.stream(CascadeSearcher.Order.values()).map(CascadeSearcher.Order::label).toArray(String[]::new);
         double[][] sums = new double[orders.length][5]; // rr, r1, r5, r10, found
         double[] millis = new double[sample.size()];
         CascadeSearcher.Options o = new CascadeSearcher.Options(topN, topN, topR, topN, CascadeSearcher.Order.CASCADE);
         int flagged = 0;
         for (int q = 0; q < sample.size(); q++) {
-            io.github.taco.index.ClipIndex.Clip target = sample.get(q);
+            ClipIndex.Clip target = sample.get(q);
             long t0 = System.nanoTime();
-            io.github.taco.index.SearchResult result = searcher.search(target.caption(), o);
+            SearchResult result = searcher.search(target.caption(), o);
             List<SearchHit> hits = result.hits();
             millis[q] = (System.nanoTime() - t0) / 1e6;
             if (Boolean.TRUE.equals(result.match().noGoodMatch())) {
                 flagged++;
             }
-            int[] ranks = io.github.taco.index.SearchCalibration.knownItemRanks(hits, target.clipId());
+            int[] ranks = SearchCalibration.knownItemRanks(hits, target.clipId());
             for (int k = 0; k < orders.length; k++) {
                 int r = ranks[k];
                 if (r > 0) {
@@ -109,7 +110,7 @@ public final class KnownItemSearch {
             rows.add(new Row(orders[k], sums[k][0] / n, 100 * sums[k][1] / n, 100 * sums[k][2] / n, 100 * sums[k][3] / n,
                     100 * sums[k][4] / n));
         }
-        java.util.Arrays.sort(millis);
+        Arrays.sort(millis);
         int offTopic = 0;
         for (String q : OFF_TOPIC) {
             if (Boolean.TRUE.equals(searcher.search(q, o).match().noGoodMatch())) {

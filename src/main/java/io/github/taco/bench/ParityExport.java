@@ -1,20 +1,19 @@
 package io.github.taco.bench;
 
-import io.github.taco.train.Preset;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.loss.FusionLoss;
 import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
-
+import io.github.taco.train.Preset;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ public final class ParityExport {
             return c;
         }
         // the sizes of the preset with the paper's objective, which the PyTorch reference implements
-        TacoConfig c = io.github.taco.train.Preset.parse(name) == io.github.taco.train.Preset.PAPER
+        TacoConfig c = Preset.parse(name) == Preset.PAPER
                 ? TacoConfig.paper(featureDim) : TacoConfig.cpu(featureDim);
         c.kPrime = name.equalsIgnoreCase("paper") ? 8 : 4;
         return c;
@@ -244,6 +243,6 @@ public final class ParityExport {
     }
 
     private static void write(Path file, NDList list) throws IOException {
-        io.github.taco.io.AtomicFiles.write(file, (OutputStream out) -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        AtomicFiles.write(file, (OutputStream out) -> list.encode(out, NDList.Encoding.SAFETENSORS));
     }
 }

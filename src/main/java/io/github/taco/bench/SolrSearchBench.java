@@ -6,14 +6,18 @@ import io.github.taco.index.IndexMeta;
 import io.github.taco.index.IndexedClip;
 import io.github.taco.index.SearchResult;
 import io.github.taco.index.VideoIndex;
+import io.github.taco.index.solr.SolrClipIndex;
 import io.github.taco.model.Checkpoint;
-
+import io.github.taco.serve.ServerMetrics;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The cascade over a SolrCloud collection against the same clips in a local index: build rate, latency,
@@ -51,12 +55,12 @@ public final class SolrSearchBench {
         Path ckptDir = CascadeSearchBench.checkpoint(work.resolve("ckpt"));
         CascadeSearchBench.Result localBuild = CascadeSearchBench.cascade(n, 10, topN, topR, work, FrameStore.Encoding.FLOAT16); // builds or reuses the local index
         Path localDir = work.resolve("cascade-" + n + "-float16");
-        var conn = new io.github.taco.index.solr.SolrClipIndex.Connection(address, "taco-bench-" + n, user, password);
+        var conn = new SolrClipIndex.Connection(address, "taco-bench-" + n, user, password);
         try (Checkpoint ck = Checkpoint.open(ckptDir)) {
             int d = ck.config().hiddenSize;
             IndexMeta meta = IndexMeta.forCheckpoint(ckptDir, ck.config());
             meta.frameEncoding = FrameStore.Encoding.FLOAT16;
-            try (var solr = io.github.taco.index.solr.SolrClipIndex.openOrCreate(conn, meta, shards, replicas);
+            try (var solr = SolrClipIndex.openOrCreate(conn, meta, shards, replicas);
                     VideoIndex local = VideoIndex.open(localDir, true)) {
                 String build = "(reused collection)";
                 if (solr.size() != n) {
@@ -122,29 +126,29 @@ public final class SolrSearchBench {
                         norm += q[i] * q[i];
                     }
                     for (int i = 0; i < d; i++) q[i] /= (float) Math.sqrt(norm);
-                    java.util.Set<String> exact = exactTop(vectors, q, 10);
+                    Set<String> exact = exactTop(vectors, q, 10);
                     for (IndexedClip c : solr.candidates(q, 10, topN)) if (exact.contains(c.clipId())) hitS++;
                     for (IndexedClip c : local.candidates(q, 10, topN)) if (exact.contains(c.clipId())) hitL++;
                 }
                 return new Result(localBuild, n, shards, replicas, address, build, topN, topR, queries,
-                        io.github.taco.serve.ServerMetrics.percentile(latL, 0.5), io.github.taco.serve.ServerMetrics.percentile(latL, 0.99),
+                        ServerMetrics.percentile(latL, 0.5), ServerMetrics.percentile(latL, 0.99),
                         queries / (busyL / 1e9), knnL,
-                        io.github.taco.serve.ServerMetrics.percentile(latS, 0.5), io.github.taco.serve.ServerMetrics.percentile(latS, 0.99),
+                        ServerMetrics.percentile(latS, 0.5), ServerMetrics.percentile(latS, 0.99),
                         queries / (busyS / 1e9), knnS, rq, hitS / (10.0 * rq), hitL / (10.0 * rq));
             }
         }
     }
 
     /** Ids ("c" + row) of the k vectors with the highest dot product with q. */
-    private static java.util.Set<String> exactTop(float[][] vectors, float[] q, int k) {
-        java.util.PriorityQueue<double[]> heap = new java.util.PriorityQueue<>(java.util.Comparator.comparingDouble(a -> a[0]));
+    private static Set<String> exactTop(float[][] vectors, float[] q, int k) {
+        PriorityQueue<double[]> heap = new PriorityQueue<>(Comparator.comparingDouble(a -> a[0]));
         for (int j = 0; j < vectors.length; j++) {
             double dot = 0;
             for (int i = 0; i < q.length; i++) dot += q[i] * vectors[j][i];
             heap.add(new double[] {dot, j});
             if (heap.size() > k) heap.poll();
         }
-        java.util.Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         for (double[] e : heap) out.add("c" + (int) e[1]);
         return out;
     }

@@ -6,7 +6,6 @@ import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,14 @@
 package io.github.taco.bench;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
+import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.Trainer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class TrainBenchmark {
                                     config.textProjected() ? ", projected to d" : "") : "",
                     config.textLayers, config.videoLayers, config.fusionLayers,
                     batchSize, Math.min(config.kPrime, batchSize - 1), config.maxTokens, config.maxFrames, config.featureDim,
-                    config.dropout, parameters / 1e6, fusionChunk == 0 ? "automatic, " + io.github.taco.loss.TacoObjective.autoChunkAnchors(config, batchSize,
+                    config.dropout, parameters / 1e6, fusionChunk == 0 ? "automatic, " + TacoObjective.autoChunkAnchors(config, batchSize,
                             Math.min(config.kPrime, batchSize - 1), config.maxTokens + config.maxFrames) + " anchors"
                             : fusionChunk >= batchSize ? "whole batch" : fusionChunk + " anchors", steps));
             msPerPhase.forEach((k, v) -> sb.append(String.format("  %-18s %10.1f ms%n", k, v)));
@@ -155,8 +156,8 @@ public final class TrainBenchmark {
      */
     public static double gemmPeak(NDManager parent) {
         try (NDManager m = parent.newSubManager()) {
-            ai.djl.ndarray.NDArray a = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
-            ai.djl.ndarray.NDArray b = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
+            NDArray a = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
+            NDArray b = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
             double best = Double.MAX_VALUE;
             for (int i = 0; i < 27; i++) {
                 long t0 = System.nanoTime();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.data.Clip;
+import io.github.taco.data.Split;
 import io.github.taco.data.synth.SynthConfig;
 import io.github.taco.data.synth.SynthData;
 import io.github.taco.data.synth.SynthVideo;
@@ -11,12 +12,29 @@ import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.VideoFeatures;
 import io.github.taco.index.ClipEmbedder;
-import io.github.taco.model.NoGrad;
-import io.github.taco.text.EncodedText;
 import io.github.taco.index.IndexedClip;
 import io.github.taco.index.TacoCodec;
-import io.github.taco.model.TacoModel;
 import io.github.taco.model.Checkpoint;
+import io.github.taco.model.NoGrad;
+import io.github.taco.model.TacoModel;
+import io.github.taco.serve.ServerMetrics;
+import io.github.taco.text.EncodedText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
@@ -28,23 +46,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.List;
-import java.util.Locale;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * HNSW alone (no cascade): Lucene's graph over clustered unit vectors, or over the learned s1 vectors of
@@ -200,7 +201,7 @@ public final class VectorSearchBench {
                     .mapToDouble(i -> Arrays.stream(hnsw[i]).filter(j -> truth.get(i).contains(j)).count() / 10.0).average().orElse(0);
             Arrays.sort(lat);
             out.add(new Result(label, n, dim, maxConn, beam, ef, buildS, threads, reader.leaves().size(), bytes / 1e6,
-                    io.github.taco.serve.ServerMetrics.percentile(lat, 0.5), io.github.taco.serve.ServerMetrics.percentile(lat, 0.99), qps1, qps2,
+                    ServerMetrics.percentile(lat, 0.5), ServerMetrics.percentile(lat, 0.99), qps1, qps2,
                     recall, queries));
             }
         }
@@ -274,7 +275,7 @@ public final class VectorSearchBench {
             batchFeatures.put(v.videoId(), new VideoFeatures(v.videoId(), v.frames(), cfg.dim(), SyntheticBenchmark.features(data, v)));
             for (int i = 0; i < v.captions().size(); i++) {
                 batch.add(new Clip(v.videoId() + "#" + i, v.videoId(), v.segments().get(i)[0], v.segments().get(i)[1], List.of(v.captions().get(i)),
-                        io.github.taco.data.Split.VALIDATION));
+                        Split.VALIDATION));
             }
             if (batch.size() >= 256) {
                 done = flush(embedder, batch, vectors, done);

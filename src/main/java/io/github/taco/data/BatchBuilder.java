@@ -9,6 +9,7 @@ import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -123,7 +124,7 @@ public final class BatchBuilder {
             ids.add(rows.get(r).clipId());
             int n = frameCounts.get(r);
             System.arraycopy(feats.get(r), 0, features, r * frames * dim, n * dim);
-            java.util.Arrays.fill(frameMask, r * frames, r * frames + n, 1f);
+            Arrays.fill(frameMask, r * frames, r * frames + n, 1f);
             fillText(texts.get(r), tokens, tokenIds, tokenMask, tokenWeights, r * tokens);
         }
         return new Batch(ids, k, frames, dim, features, frameMask, tokens, tokenIds, tokenMask, tokenWeights);

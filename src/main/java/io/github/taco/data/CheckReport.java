@@ -2,6 +2,7 @@ package io.github.taco.data;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@link DatasetChecker} found. {@link #ok()} is false when {@link #problems()} is not empty;
@@ -47,7 +48,7 @@ public record CheckReport(
         List<String> warnings,
         List<String> problems,
         long segmentRepairs,
-        java.util.Set<String> leftOut) {
+        Set<String> leftOut) {
 
     public boolean ok() {
         return problems.isEmpty();

@@ -3,6 +3,7 @@ package io.github.taco.data;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.text.CaptionEncoder;
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class DataLoaders {
         }
         EpochBatchSampler sampler = new EpochBatchSampler(m.kept(), cfg.batchSize(), cfg.seed(), cfg.dropLast());
         BatchBuilder builder = new BatchBuilder(store, encoder, cfg.maxFrames(), cfg.maxTokens(), cfg.trimPadding(), cfg.onMissing());
-        java.util.Iterator<BatchPlan> plans = sampler.iterator(cfg.epochs());
+        Iterator<BatchPlan> plans = sampler.iterator(cfg.epochs());
         for (long b = 0; b < start && plans.hasNext(); b++) {
             plans.next();
         }

@@ -11,7 +11,16 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * Checks a dataset's annotations against its features before a run: counts per split, missing
@@ -66,17 +75,17 @@ public final class DatasetChecker {
         }
         Map<String, List<Clip>> byVideo = new LinkedHashMap<>();
         ds.clips().forEach(c -> byVideo.computeIfAbsent(c.videoId(), k -> new ArrayList<>()).add(c));
-        java.util.Set<String> missingSet = new java.util.concurrent.ConcurrentSkipListSet<>();
-        java.util.concurrent.atomic.AtomicInteger missingClipCount = new java.util.concurrent.atomic.AtomicInteger();
-        Map<String, String> broken = new java.util.concurrent.ConcurrentSkipListMap<>();
-        Map<String, String> mismatch = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Set<String> missingSet = new ConcurrentSkipListSet<>();
+        AtomicInteger missingClipCount = new AtomicInteger();
+        Map<String, String> broken = new ConcurrentSkipListMap<>();
+        Map<String, String> mismatch = new ConcurrentSkipListMap<>();
         SegmentFixups fixups = new SegmentFixups();
-        java.util.Queue<Integer> frameCountQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        java.util.concurrent.atomic.AtomicInteger overCount = new java.util.concurrent.atomic.AtomicInteger();
+        Queue<Integer> frameCountQueue = new ConcurrentLinkedQueue<>();
+        AtomicInteger overCount = new AtomicInteger();
         Map<String, Double> durations = new HashMap<>(ds.durations());
-        Map<String, String> repaired = new java.util.concurrent.ConcurrentSkipListMap<>();
-        Map<String, String> beyond = new java.util.concurrent.ConcurrentSkipListMap<>();
-        Map<String, String> blank = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<String, String> repaired = new ConcurrentSkipListMap<>();
+        Map<String, String> beyond = new ConcurrentSkipListMap<>();
+        Map<String, String> blank = new ConcurrentSkipListMap<>();
         byVideo.entrySet().parallelStream().forEach(e -> {
             String vid = e.getKey();
             try {
@@ -110,10 +119,10 @@ public final class DatasetChecker {
                     if (c.texts().stream().allMatch(DatasetChecker::wordless)) {
                         blank.put(c.clipId(), "clip '" + c.clipId() + "' of video '" + vid + "' has no caption"
                                 + (c.texts().stream().allMatch(t -> t == null || t.isBlank()) ? ""
-                                        : " with a word in it (" + c.texts().stream().map(t -> "\"" + t + "\"").collect(java.util.stream.Collectors.joining(", ")) + ")"));
+                                        : " with a word in it (" + c.texts().stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", ")) + ")"));
                     }
                     if (Math.max(0, Math.min(c.start(), c.end())) >= seconds) {
-                        beyond.put(c.clipId(), String.format(java.util.Locale.ROOT,
+                        beyond.put(c.clipId(), String.format(Locale.ROOT,
                                 "clip '%s' of video '%s': segment [%s, %s] s starts after the features end (%.1f s)",
                                 c.clipId(), vid, c.start(), c.end(), seconds));
                     }
@@ -121,7 +130,7 @@ public final class DatasetChecker {
                     int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, one).length;
                     if (one.total() > 0) {
                         fixups.add(one);
-                        repaired.put(c.clipId(), String.format(java.util.Locale.ROOT, "%s of %s [%s, %s]: %s", c.clipId(), vid,
+                        repaired.put(c.clipId(), String.format(Locale.ROOT, "%s of %s [%s, %s]: %s", c.clipId(), vid,
                                 c.start(), c.end(), one.kinds()));
                     }
                     frameCountQueue.add(n);
@@ -159,7 +168,7 @@ public final class DatasetChecker {
         if (fixups.total() > 0) {
             warnings.add(fixups + "; " + repaired.size() + " clips: " + head(new ArrayList<>(repaired.values())));
         }
-        java.util.Set<String> leftOut = new java.util.TreeSet<>();
+        Set<String> leftOut = new TreeSet<>();
         for (Map<String, String> m : List.of(beyond, blank)) {
             for (String why : m.values()) {
                 if (onMissing == MissingPolicy.FAIL) {

@@ -1,7 +1,6 @@
 package io.github.taco.data;
 
 import io.github.taco.io.NumpyPickle;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

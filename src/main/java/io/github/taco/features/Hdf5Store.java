@@ -5,6 +5,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * One HDF5 file with a dataset of shape [T, D] per video at the root, named by video id; read with
@@ -31,7 +32,7 @@ public final class Hdf5Store extends AbstractFeatureStore {
             int[] dims = ds.getDimensions();
             if (dims.length != 2 || dims[0] <= 0 || dims[1] <= 0) {
                 throw new FeatureException(FeatureException.Kind.SHAPE, videoId, file + ":/" + videoId,
-                        "shape " + java.util.Arrays.toString(dims) + " is not [T, D] with T, D > 0");
+                        "shape " + Arrays.toString(dims) + " is not [T, D] with T, D > 0");
             }
             try {
                 data = ds.getData();

@@ -1,5 +1,6 @@
 package io.github.taco.features;
 
+import io.github.taco.io.Float16;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -7,7 +8,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reading and writing NumPy {@code .npy} feature arrays of shape [T, D].
@@ -43,7 +47,7 @@ public final class Npy {
             buf.asFloatBuffer().get(data);
         } else {
             for (int i = 0; i < n; i++) {
-                data[i] = io.github.taco.io.Float16.toFloat(buf.getShort(h.dataStart + 2 * i));
+                data[i] = Float16.toFloat(buf.getShort(h.dataStart + 2 * i));
             }
         }
         VideoFeatures f = new VideoFeatures(videoId, (int) h.shape[0], (int) h.shape[1], data);
@@ -97,7 +101,7 @@ public final class Npy {
             throw new FeatureException(FeatureException.Kind.SHAPE, videoId, source, "Fortran-ordered arrays are not supported");
         }
         long count = 1;
-        java.util.List<Long> dims = new java.util.ArrayList<>();
+        List<Long> dims = new ArrayList<>();
         for (String dim : shape.split(",")) {
             if (!dim.isBlank()) {
                 dims.add(Long.parseLong(dim.trim()));
@@ -114,7 +118,7 @@ public final class Npy {
     }
 
     private static String field(String header, String regex) {
-        var m = java.util.regex.Pattern.compile(regex).matcher(header);
+        var m = Pattern.compile(regex).matcher(header);
         return m.find() ? m.group(1) : null;
     }
 

@@ -1,9 +1,7 @@
 package io.github.taco.features;
 
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.io.NumpyPickle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,9 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Python pickle of {@code {video_id: float ndarray [T, D]}}, as UniVL releases its S3D features
@@ -133,7 +135,7 @@ public final class PickleStore extends AbstractFeatureStore {
     private static void convert(Path pickle, Path cache, String stamp) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(cache.getParent());
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(cache, true);
+        Path tmp = AtomicFiles.tempSibling(cache, true);
         try {
             LOG.info("reading the feature pickle {} ({} MB) once into {}", pickle, Files.size(pickle) >> 20, cache);
             int[] seq = {0};
@@ -176,15 +178,15 @@ public final class PickleStore extends AbstractFeatureStore {
             Files.writeString(tmp.resolve(INDEX), tsv.toString());
             Files.writeString(tmp.resolve(STAMP), stamp);
             if (Files.exists(cache)) {
-                org.apache.lucene.util.IOUtils.rm(cache);
+                IOUtils.rm(cache);
             }
-            Files.move(tmp, cache, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE);
             LOG.info("converted {}: {} videos in {} s{}", pickle.getFileName(), index.size(),
                     String.format("%.1f", (System.nanoTime() - t0) / 1e9),
                     converted[0] ? " (float64 arrays converted to float32 once)" : "");
         } finally {
             if (Files.exists(tmp)) {
-                org.apache.lucene.util.IOUtils.rm(tmp);
+                IOUtils.rm(tmp);
             }
         }
     }

@@ -3,16 +3,23 @@ package io.github.taco.index;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.taco.eval.CascadeRanker;
+import io.github.taco.io.EnumNames;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.text.DidYouMean;
 import io.github.taco.text.EncodedText;
+import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
-
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,16 +62,16 @@ public final class CascadeSearcher {
             this.label = label;
         }
 
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         public String label() {
             return label;
         }
 
         /** s1, s1+s2 or cascade. */
-        @com.fasterxml.jackson.annotation.JsonCreator
+        @JsonCreator
         public static Order parse(String s) {
             // "s1 s2": a '+' in a URL query reads as a space
-            return io.github.taco.io.EnumNames.parse(Order.class, s, "order", o -> java.util.List.of(o.label, o.label.replace('+', ' '), o.name()));
+            return EnumNames.parse(Order.class, s, "order", o -> List.of(o.label, o.label.replace('+', ' '), o.name()));
         }
     }
 
@@ -102,7 +109,7 @@ public final class CascadeSearcher {
     /**
      * @throws IndexMeta.IndexMismatchException when the checkpoint is not the one the index was built with
      */
-    public CascadeSearcher(ClipIndex index, io.github.taco.model.Checkpoint checkpoint) throws IOException {
+    public CascadeSearcher(ClipIndex index, Checkpoint checkpoint) throws IOException {
         this(index, checkpoint.model(), checkpoint.text());
         index.meta().verify(checkpoint.dir(), checkpoint.config());
     }
@@ -119,7 +126,7 @@ public final class CascadeSearcher {
         try {
             this.calibration = index.calibration().orElse(null);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -240,7 +247,7 @@ public final class CascadeSearcher {
             double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
             List<SearchHit.TokenMatch> tokens = tokenMatches(qtokens, yHost, ref);
             // the moment to watch: where the query's heaviest word matched best, else the clip's start
-            double second = SearchHit.combine(tokens).stream().max(java.util.Comparator.comparingDouble(SearchHit.WordMatch::weight))
+            double second = SearchHit.combine(tokens).stream().max(Comparator.comparingDouble(SearchHit.WordMatch::weight))
                     .map(SearchHit.WordMatch::bestSecond).orElse(ref.start());
             hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                     s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
@@ -305,7 +312,7 @@ public final class CascadeSearcher {
      */
     private SearchResult.Match match(String query, double best, List<SearchResult.QueryToken> qtokens) {
         SearchCalibration cal = calibration;
-        io.github.taco.text.Idf idf = text.idf();
+        Idf idf = text.idf();
         List<String> unseen = new ArrayList<>();
         Boolean unknownWords = null;
         if (idf != null && !idf.isUniform() && !qtokens.isEmpty()) {
@@ -325,7 +332,7 @@ public final class CascadeSearcher {
         Double conf = cal == null ? null : cal.confidence(best);
         Boolean flag = conf == null && unknownWords == null ? null
                 : Boolean.TRUE.equals(unknownWords) || (conf != null && conf < SearchCalibration.NO_GOOD_MATCH);
-        io.github.taco.text.DidYouMean.Result words = io.github.taco.text.DidYouMean.suggest(query, idf);
+        DidYouMean.Result words = DidYouMean.suggest(query, idf);
         return new SearchResult.Match(best, conf, flag, List.copyOf(unseen), words.suggestion(), words.mostlyUnknown());
     }
 

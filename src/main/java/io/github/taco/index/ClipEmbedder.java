@@ -11,7 +11,6 @@ import io.github.taco.features.VideoFeatures;
 import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

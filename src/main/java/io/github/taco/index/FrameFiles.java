@@ -1,7 +1,5 @@
 package io.github.taco.index;
 
-import org.apache.lucene.util.IOUtils;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * The open frame files of one {@link VideoIndex}: the current one, which adds append to, and those a

@@ -3,17 +3,20 @@ package io.github.taco.index;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.io.AtomicFiles;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
-
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /**
@@ -32,7 +35,7 @@ public final class IndexMeta {
     public String checkpointPath;
     public String checkpointSha256;
     public int dim;
-    public io.github.taco.model.Similarity similarity;
+    public Similarity similarity;
     public double temperature;
     public int featureDim;
     public int maxFrames;
@@ -84,7 +87,7 @@ public final class IndexMeta {
     }
 
     private static String encode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Meta for an index of {@code checkpointDir}'s model. */
@@ -97,12 +100,12 @@ public final class IndexMeta {
         m.temperature = c.temperature;
         m.featureDim = c.featureDim;
         m.maxFrames = c.maxFrames;
-        m.created = java.time.Instant.now().toString();
+        m.created = Instant.now().toString();
         return m;
     }
 
     public boolean cosine() {
-        return similarity == io.github.taco.model.Similarity.COSINE;
+        return similarity == Similarity.COSINE;
     }
 
     /**
@@ -124,7 +127,7 @@ public final class IndexMeta {
     }
 
     public void write(Path dir) throws IOException {
-        io.github.taco.io.AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
+        AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
     }
 
     /** This meta as JSON (what {@value #FILE} holds; a SolrCloud collection keeps it in its metadata document). */

@@ -3,7 +3,6 @@ package io.github.taco.index;
 import io.github.taco.data.Clip;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.model.Checkpoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

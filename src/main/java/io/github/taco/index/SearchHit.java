@@ -1,5 +1,7 @@
 package io.github.taco.index;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,14 +57,14 @@ public record SearchHit(int rank, String clipId, String videoId, double start, d
                             double bestSecond, float[] frameTimes, float[] perFrame) {}
 
     /** {@link #tokens} combined per word of the query, in the query's order (serialized as "words"). */
-    @com.fasterxml.jackson.annotation.JsonProperty("words")
+    @JsonProperty("words")
     public List<WordMatch> words() {
         return combine(tokens);
     }
 
     /** Consecutive pieces of the same word are one word (a word repeated later in the query stays apart). */
     static List<WordMatch> combine(List<TokenMatch> tokens) {
-        List<WordMatch> out = new java.util.ArrayList<>();
+        List<WordMatch> out = new ArrayList<>();
         int i = 0;
         while (i < tokens.size()) {
             int j = i + 1;

@@ -1,5 +1,21 @@
 package io.github.taco.index;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -19,7 +35,6 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
@@ -29,20 +44,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.IOUtils;
-
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * The video index: one Lucene document per clip with its metadata and its sentence-level vector in
@@ -505,7 +506,7 @@ public final class VideoIndex implements ClipIndex {
     public List<ClipRef> sample(int n, long seed) throws IOException {
         List<ClipRef> clips = new ArrayList<>(clips());
         clips.removeIf(c -> c.caption() == null || c.caption().isBlank());
-        java.util.Collections.shuffle(clips, new java.util.Random(seed));
+        Collections.shuffle(clips, new Random(seed));
         return List.copyOf(clips.subList(0, Math.min(n, clips.size())));
     }
 
@@ -554,7 +555,7 @@ public final class VideoIndex implements ClipIndex {
     /** The clips of a video, by start time. */
     public List<ClipRef> clipsOfVideo(String videoId) throws IOException {
         List<ClipRef> r = new ArrayList<>(byTerm(F_VIDEO, videoId));
-        r.sort(java.util.Comparator.comparingDouble(ClipRef::start).thenComparing(ClipRef::clipId));
+        r.sort(Comparator.comparingDouble(ClipRef::start).thenComparing(ClipRef::clipId));
         return r;
     }
 
@@ -605,7 +606,7 @@ public final class VideoIndex implements ClipIndex {
 
     /** See {@link #hold()}. */
     public final class Hold implements AutoCloseable {
-        private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final AtomicBoolean open = new AtomicBoolean(true);
 
         private Hold() {}
 

@@ -1,6 +1,7 @@
 package io.github.taco.io;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A restricted reader of Python pickles that hold plain data and NumPy arrays: what
@@ -278,7 +280,7 @@ public final class NumpyPickle {
 
     /** Reads one pickle from bytes; {@code source} names it in errors. */
     public static Object read(byte[] bytes, String source) throws IOException {
-        return new NumpyPickle(new java.io.ByteArrayInputStream(bytes), bytes.length, source, null).load();
+        return new NumpyPickle(new ByteArrayInputStream(bytes), bytes.length, source, null).load();
     }
 
     private Object load() throws IOException {
@@ -396,7 +398,7 @@ public final class NumpyPickle {
         Global g = GLOBALS.get(name);
         if (g == null) {
             throw error(at, "refused global '" + name + "': a feature or caption pickle holds only dicts, lists, strings, numbers "
-                    + "and NumPy arrays, and this reader calls nothing (allowed: " + String.join(", ", new java.util.TreeSet<>(GLOBALS.keySet())) + ")");
+                    + "and NumPy arrays, and this reader calls nothing (allowed: " + String.join(", ", new TreeSet<>(GLOBALS.keySet())) + ")");
         }
         return g;
     }

@@ -1,15 +1,13 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.taco.model.Negatives;
+import io.github.taco.model.Scalars;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.util.Random;
-import io.github.taco.model.Scalars;
 
 /**
  * The training objective L = L1 + λ·L2 + L3 (docs/method.md §4; μ·L3 with the experiment knob {@link TacoConfig#l3Weight}) on one batch of K positive pairs, with the

@@ -6,12 +6,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.io.EnumNames;
 import io.github.taco.text.TagSet;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Every size and option needed to rebuild a TACo model (docs/method.md §1–§4). Saved as a checkpoint's
@@ -128,7 +132,7 @@ public final class TacoConfig {
         /** none, text or video (any case); anything else is an error naming them. */
         @JsonCreator
         public static L2Detach parse(String s) {
-            return io.github.taco.io.EnumNames.parse(L2Detach.class, s, "l2DetachedFrom");
+            return EnumNames.parse(L2Detach.class, s, "l2DetachedFrom");
         }
 
         @Override
@@ -189,7 +193,7 @@ public final class TacoConfig {
      * "L1+L2", "L1+L2+L3" (the order of terms does not matter).
      */
     public TacoConfig losses(String spec) {
-        java.util.Set<String> terms = new java.util.HashSet<>();
+        Set<String> terms = new HashSet<>();
         for (String t : spec.toUpperCase(Locale.ROOT).split("\\+")) {
             String term = t.trim();
             if (!term.matches("L[123]")) {
@@ -205,7 +209,7 @@ public final class TacoConfig {
 
     /** The loss switches as "L1+L2+L3". */
     public String lossesName() {
-        java.util.List<String> t = new java.util.ArrayList<>();
+        List<String> t = new ArrayList<>();
         if (useL1) t.add("L1");
         if (useL2) t.add("L2");
         if (useL3) t.add("L3");

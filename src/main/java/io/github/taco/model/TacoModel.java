@@ -4,15 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.github.taco.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The TACo model (docs/method.md §1) and its three scores (docs/method.md §2): s1 (sentence level), the token-level
@@ -260,7 +256,7 @@ public final class TacoModel implements AutoCloseable {
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         weights.save(dir.resolve(WEIGHTS_FILE));
-        io.github.taco.io.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
+        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
     }
 
     /** Rebuilds a model from a folder written by {@link #save}. */

@@ -1,27 +1,34 @@
 package io.github.taco.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.index.CascadeSearcher;
-import io.github.taco.index.SearchResult;
 import io.github.taco.index.ClipIndex;
+import io.github.taco.index.SearchResult;
+import io.github.taco.index.VideoIndex;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP JSON API and the search page over a {@link CascadeSearcher}:
@@ -94,9 +101,9 @@ public final class SearchServer implements AutoCloseable {
         this.options = options;
         this.info = new LinkedHashMap<>();
         // names and hashes, not absolute paths: the health endpoint should not tell a caller where the files live
-        info.put("index", index instanceof io.github.taco.index.VideoIndex v ? String.valueOf(v.dir().getFileName()) : index.location());
+        info.put("index", index instanceof VideoIndex v ? String.valueOf(v.dir().getFileName()) : index.location());
         info.put("checkpoint", index.meta().checkpointPath == null ? null
-                : String.valueOf(java.nio.file.Path.of(index.meta().checkpointPath).getFileName()));
+                : String.valueOf(Path.of(index.meta().checkpointPath).getFileName()));
         info.put("checkpointSha256", index.meta().checkpointSha256);
         info.put("dim", index.meta().dim);
         info.put("similarity", index.meta().similarity);
@@ -117,7 +124,7 @@ public final class SearchServer implements AutoCloseable {
             });
             config.requestLogger.http((ctx, ms) -> {
                 metrics.record(endpointName(ctx), ctx.statusCode(), ms);
-                ACCESS.info(accessLine(java.time.Instant.now(), ctx.method().name(), ctx.path(), options.logQueries() ? ctx.queryString() : null,
+                ACCESS.info(accessLine(Instant.now(), ctx.method().name(), ctx.path(), options.logQueries() ? ctx.queryString() : null,
                         ctx.statusCode(), ms));
             });
             JsonErrorHandler errors = new JsonErrorHandler();
@@ -152,7 +159,7 @@ public final class SearchServer implements AutoCloseable {
         // The index could not be read (a SolrCloud collection whose nodes are down, a folder on a failed
         // disk): the request was fine, the service is not; a client may retry later.
         app.exception(IOException.class, (e, ctx) -> unavailable(ctx, e));
-        app.exception(java.io.UncheckedIOException.class, (e, ctx) -> unavailable(ctx, e.getCause()));
+        app.exception(UncheckedIOException.class, (e, ctx) -> unavailable(ctx, e.getCause()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} failed", ctx.fullUrl(), e);
             ctx.status(500).json(Map.of("error", "internal error: " + e));
@@ -170,13 +177,13 @@ public final class SearchServer implements AutoCloseable {
     }
 
     /** The access log: one line per request, its own logger so that it can be routed or silenced apart. */
-    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("taco.access");
+    private static final Logger ACCESS = LoggerFactory.getLogger("taco.access");
 
     /**
      * One request as one line of {@code key=value} fields: time, method, path, the query string only when
      * the operator asked for it ({@code --log-queries}: queries are what users typed), status, latency.
      */
-    static String accessLine(java.time.Instant time, String method, String path, String query, int status, float millis) {
+    static String accessLine(Instant time, String method, String path, String query, int status, float millis) {
         StringBuilder b = new StringBuilder("time=").append(time).append(" method=").append(method).append(" path=").append(quoted(path));
         if (query != null && !query.isEmpty()) {
             b.append(" query=").append(quoted(query));
@@ -315,22 +322,22 @@ public final class SearchServer implements AutoCloseable {
      * {@code offset .. offset + k}. {@code nextOffset} is the offset of the next page, null after the last.
      */
     /** One mapper for every answer: building one per request costs its introspection caches each time. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper PAGE_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper PAGE_JSON = new ObjectMapper();
 
-    static com.fasterxml.jackson.databind.node.ObjectNode page(SearchResult res, int k, int offset, boolean byVideo) {
-        com.fasterxml.jackson.databind.node.ObjectNode out = PAGE_JSON.valueToTree(res);
-        com.fasterxml.jackson.databind.node.ArrayNode all = (com.fasterxml.jackson.databind.node.ArrayNode) out.get("hits");
-        List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
+    static ObjectNode page(SearchResult res, int k, int offset, boolean byVideo) {
+        ObjectNode out = PAGE_JSON.valueToTree(res);
+        ArrayNode all = (ArrayNode) out.get("hits");
+        List<JsonNode> items = new ArrayList<>();
         if (byVideo) {
-            Map<String, com.fasterxml.jackson.databind.node.ObjectNode> best = new LinkedHashMap<>();
-            for (com.fasterxml.jackson.databind.JsonNode h : all) {
-                com.fasterxml.jackson.databind.node.ObjectNode first = best.get(h.get("videoId").asText());
+            Map<String, ObjectNode> best = new LinkedHashMap<>();
+            for (JsonNode h : all) {
+                ObjectNode first = best.get(h.get("videoId").asText());
                 if (first == null) {
-                    com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) h).deepCopy();
+                    ObjectNode copy = ((ObjectNode) h).deepCopy();
                     copy.putArray("otherClips");
                     best.put(h.get("videoId").asText(), copy);
                 } else {
-                    ((com.fasterxml.jackson.databind.node.ArrayNode) first.get("otherClips")).addObject()
+                    ((ArrayNode) first.get("otherClips")).addObject()
                             .put("clipId", h.get("clipId").asText()).put("rank", h.get("rank").asInt())
                             .put("start", h.get("start").asDouble()).put("end", h.get("end").asDouble()).put("caption", h.get("caption").asText());
                 }
@@ -339,7 +346,7 @@ public final class SearchServer implements AutoCloseable {
         } else {
             all.forEach(items::add);
         }
-        com.fasterxml.jackson.databind.node.ArrayNode hits = out.putArray("hits");
+        ArrayNode hits = out.putArray("hits");
         items.stream().skip(offset).limit(k).forEach(hits::add);
         out.put("offset", offset);
         if (byVideo) {
@@ -361,7 +368,7 @@ public final class SearchServer implements AutoCloseable {
             try {
                 return index.clipsOfVideo(id);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         if (clips.isEmpty()) {

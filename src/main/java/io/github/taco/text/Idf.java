@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -106,8 +107,8 @@ public final class Idf {
 
     /** Number of distinct words seen. */
     /** The words some training document contained. */
-    public java.util.Set<String> words() {
-        return java.util.Collections.unmodifiableSet(df.keySet());
+    public Set<String> words() {
+        return Collections.unmodifiableSet(df.keySet());
     }
 
     public int vocabularySize() {

@@ -1,10 +1,13 @@
 package io.github.taco.text;
 
+import io.github.taco.io.AtomicFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -136,20 +139,20 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
 
     private static synchronized Path bundledVocabulary() throws IOException {
         byte[] bytes;
-        try (java.io.InputStream in = TextPipeline.class.getResourceAsStream(BUNDLED_VOCAB)) {
+        try (InputStream in = TextPipeline.class.getResourceAsStream(BUNDLED_VOCAB)) {
             if (in == null) {
                 throw new IOException("the jar has no " + BUNDLED_VOCAB);
             }
             bytes = in.readAllBytes();
         }
         // named by content, so two versions never share a file and a finished copy is never rewritten
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "taco-vocab-" + Integer.toHexString(java.util.Arrays.hashCode(bytes)));
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "taco-vocab-" + Integer.toHexString(Arrays.hashCode(bytes)));
         Path file = dir.resolve(WordPieceTokenizer.VOCAB_FILE);
         if (!Files.exists(file) || Files.size(file) != bytes.length) {
             Files.createDirectories(dir);
-            Path tmp = io.github.taco.io.AtomicFiles.tempSibling(file, false);
+            Path tmp = AtomicFiles.tempSibling(file, false);
             Files.write(tmp, bytes);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return file;
     }

@@ -1,9 +1,8 @@
 package io.github.taco.data;
 
-import io.github.taco.SharedData;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.taco.SharedData;
 import io.github.taco.features.FeatureException;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.Npy;

@@ -1,11 +1,11 @@
 package io.github.taco.data;
 
-import io.github.taco.SharedData;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.taco.SharedData;
 import io.github.taco.cli.TacoCli;
 import io.github.taco.data.synth.SynthConfig;
+import io.github.taco.data.synth.SynthTruth;
 import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.features.Npy;
 import io.github.taco.features.NpyDirectoryStore;
@@ -14,8 +14,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +80,7 @@ class DatasetCheckerTest {
             int frames = (int) Math.round(yc.durations().get(v));
             Npy.writeFloat32(dir.resolve(v + ".npy"), frames, 4, new float[frames * 4]);
         }
-        Dataset val = yc.only(java.util.Set.of(Split.VALIDATION));
+        Dataset val = yc.only(Set.of(Split.VALIDATION));
         CheckReport r = DatasetChecker.check(val, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.SKIP, 48);
         assertEquals(457, r.videos());
         assertEquals(452, r.missingVideos().size());
@@ -142,8 +144,8 @@ class DatasetCheckerTest {
         StringWriter w = new StringWriter();
         assertEquals(0, run(w, "synth", "--captions", "template", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3", "--attributes", "1",
                 "--amounts", "1", "--tools", "1", "--places", "1", "--tool-rate", "0", "--place-rate", "0"), w.toString());
-        var truth = io.github.taco.data.synth.SynthTruth.read(out);
-        java.util.Set<Integer> verbs = new java.util.HashSet<>();
+        var truth = SynthTruth.read(out);
+        Set<Integer> verbs = new HashSet<>();
         for (var steps : truth.steps().values()) {
             for (var s : steps) {
                 assertEquals(0, s.attribute());
@@ -169,6 +171,6 @@ class DatasetCheckerTest {
         StringWriter t = new StringWriter();
         assertEquals(2, run(t, "synth", "--captions", "template", "--out", dir.resolve("b").toString(), "--word-width", "0.2"));
         assertTrue(t.toString().contains("--word-width applies to --captions youcook2 only"), t.toString());
-        assertFalse(java.nio.file.Files.exists(dir.resolve("a")) || java.nio.file.Files.exists(dir.resolve("b")), "nothing written");
+        assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")), "nothing written");
     }
 }

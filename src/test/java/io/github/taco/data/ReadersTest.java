@@ -1,9 +1,8 @@
 package io.github.taco.data;
 
-import io.github.taco.SharedData;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.taco.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,16 +7,18 @@ import io.github.taco.io.NumpyPickle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Feature pickles written by a real NumPy (2.4, src/test/data/pickles/make_pickles.py): every
@@ -78,11 +80,11 @@ class PickleStoreTest {
         assertEquals(aged, Files.getLastModifiedTime(index), "an unchanged pickle is not converted again");
 
         // the user replaces the pickle (another dtype, same name): the cache follows it
-        Files.copy(SharedData.file("pickles/feats-f16.pickle"), p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(SharedData.file("pickles/feats-f16.pickle"), p, StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
         try (PickleStore s = PickleStore.open(p, 1.0)) {
             assertArrayEquals(expected(1, 5, 4), s.load("vid-B_2").data());
-            assertTrue(new String(Files.readAllBytes(cache.resolve("a1.npy")), java.nio.charset.StandardCharsets.ISO_8859_1).contains("'<f2'"),
+            assertTrue(new String(Files.readAllBytes(cache.resolve("a1.npy")), StandardCharsets.ISO_8859_1).contains("'<f2'"),
                     "float16 is cached as float16");
         }
         try (Stream<Path> files = Files.list(dir)) {

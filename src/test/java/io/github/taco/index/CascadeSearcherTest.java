@@ -1,31 +1,33 @@
 package io.github.taco.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.data.Clip;
+import io.github.taco.data.Split;
 import io.github.taco.features.FeatureException;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FeatureStores;
 import io.github.taco.features.FrameSampler;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.EncodedText;
-import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CascadeSearcherTest {
     @TempDir Path tmp;
@@ -54,7 +56,7 @@ class CascadeSearcherTest {
                 float[] f = new float[idx.length * v.dim()];
                 for (int t = 0; t < idx.length; t++) System.arraycopy(v.data(), idx[t] * v.dim(), f, t * v.dim(), v.dim());
                 float[] fm1 = new float[idx.length];
-                java.util.Arrays.fill(fm1, 1f);
+                Arrays.fill(fm1, 1f);
                 NDArray fm = m.create(fm1, new Shape(1, idx.length));
                 NDArray x = model.encodeVideo(m.create(f, new Shape(1, idx.length, v.dim())), fm);
                 double s1 = model.s1(model.textVectors(y), model.videoVectors(x, fm)).getFloat(0, 0);
@@ -192,7 +194,7 @@ class CascadeSearcherTest {
             Path idx = tmp.resolve("index");
             TestIndexes.build(idx, ck, data, FrameStore.Encoding.FLOAT16);
             // a clip whose video has no feature file: the error names it, the index keeps its 6 clips
-            List<Clip> more = List.of(new Clip("ghost#0", "ghost", 0, 5, List.of("stir the soup"), io.github.taco.data.Split.VALIDATION));
+            List<Clip> more = List.of(new Clip("ghost#0", "ghost", 0, 5, List.of("stir the soup"), Split.VALIDATION));
             try (FeatureStore fs = TestIndexes.features(data)) {
                 var e = assertThrows(FeatureException.class, () -> Indexer.build(idx, ck, fs, null, more, Indexer.Options.defaults(), null));
                 assertTrue(e.getMessage().contains("ghost"), e.getMessage());
@@ -200,7 +202,7 @@ class CascadeSearcherTest {
             // features of the wrong dimension
             Path wrong = Files.createDirectories(tmp.resolve("wrong"));
             TestIndexes.writeFeatures(wrong, "v0", 10, 12, new Random(1));
-            try (FeatureStore fs = io.github.taco.features.FeatureStores.open(wrong, 1)) {
+            try (FeatureStore fs = FeatureStores.open(wrong, 1)) {
                 var e = assertThrows(IllegalArgumentException.class, () -> Indexer.build(idx, ck, fs, wrong, TestIndexes.clips(data), Indexer.Options.defaults(), null));
                 assertTrue(e.getMessage().contains("12") && e.getMessage().contains("featureDim=8"), e.getMessage());
             }

@@ -1,17 +1,19 @@
 package io.github.taco.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.data.Clip;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.io.Float16;
 import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,8 +21,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link VideoIndex#compact()}: reclaiming the frame store's dead space without rebuilding the HNSW graph. */
 class CompactionTest {
@@ -33,7 +35,7 @@ class CompactionTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         float[] times = new float[m];
         for (int k = 0; k < m; k++) times[k] = k + 0.5f;
-        return new IndexedClip(id, video, 0, m, "clip " + id, times, java.util.Arrays.copyOf(x, d), m, x);
+        return new IndexedClip(id, video, 0, m, "clip " + id, times, Arrays.copyOf(x, d), m, x);
     }
 
     static IndexMeta meta(int d, String encoding) {
@@ -212,7 +214,7 @@ class CompactionTest {
 
     static float[] half(float[] v) {
         float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(v[i]));
+        for (int i = 0; i < v.length; i++) out[i] = Float16.toFloat(Float16.fromFloat(v[i]));
         return out;
     }
 
@@ -274,7 +276,7 @@ class CompactionTest {
     static List<String> state(VideoIndex index) throws IOException {
         List<String> out = new ArrayList<>();
         for (VideoIndex.ClipRef c : index.clips()) out.add(c.toString());
-        out.add(index.stats().frameFile() + " " + java.util.HexFormat.of().formatHex(Files.readAllBytes(index.dir().resolve(index.stats().frameFile()))));
+        out.add(index.stats().frameFile() + " " + HexFormat.of().formatHex(Files.readAllBytes(index.dir().resolve(index.stats().frameFile()))));
         return out;
     }
 

@@ -10,11 +10,11 @@ import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.features.Npy;
+import io.github.taco.model.Checkpoint;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.TextPipeline;
-import io.github.taco.model.Checkpoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public final class TestIndexes {
         c.featureDim = FEATURE_DIM;
         c.dropout = 0;
         c.initializerRange = 0.5; // large enough that scores differ visibly
-        c.similarity = io.github.taco.model.Similarity.parse(similarity);
+        c.similarity = Similarity.parse(similarity);
         c.temperature = 0.1;
         return c;
     }

@@ -1,21 +1,24 @@
 package io.github.taco.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.data.Clip;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.io.Float16;
 import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.github.taco.model.Similarity;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VideoIndexTest {
     @TempDir Path tmp;
@@ -25,7 +28,7 @@ class VideoIndexTest {
         m.checkpointPath = "none";
         m.checkpointSha256 = "0";
         m.dim = dim;
-        m.similarity = io.github.taco.model.Similarity.parse(similarity);
+        m.similarity = Similarity.parse(similarity);
         m.temperature = 0.05;
         m.frameEncoding = FrameStore.Encoding.FLOAT32;
         return m;
@@ -162,7 +165,7 @@ class VideoIndexTest {
             assertTrue(index.clip("c").isEmpty());
         }
         // a crash after appending frames but before the Lucene commit leaves unreferenced bytes at the end
-        java.nio.file.Files.write(dir.resolve(FrameStore.FILE), new byte[] {1, 2, 3, 4, 5, 6, 7}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(dir.resolve(FrameStore.FILE), new byte[] {1, 2, 3, 4, 5, 6, 7}, StandardOpenOption.APPEND);
         try (VideoIndex index = VideoIndex.open(dir, false)) {
             assertEquals(2, index.size());
             IndexedClip e = vectorClip("e", random(r, 8, false));
@@ -180,20 +183,20 @@ class VideoIndexTest {
     @Test
     void halfPrecisionRoundTripsAndRoundsToNearestEven() {
         for (int h = 0; h < 65536; h++) {
-            float f = io.github.taco.io.Float16.toFloat((short) h);
+            float f = Float16.toFloat((short) h);
             if (Float.isNaN(f)) continue;
-            assertEquals((short) h, io.github.taco.io.Float16.fromFloat(f), "half bits " + Integer.toHexString(h));
+            assertEquals((short) h, Float16.fromFloat(f), "half bits " + Integer.toHexString(h));
         }
-        assertEquals(1.0f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f)));
-        assertEquals(65504f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(65504f)));
-        assertEquals(Float.POSITIVE_INFINITY, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(70000f)));
-        assertEquals(1.0f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f + 0x1p-11f)), "a tie rounds to the even neighbour");
-        assertEquals(1.0f + 0x1p-9f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f + 0x1p-10f + 0x1p-11f)));
+        assertEquals(1.0f, Float16.toFloat(Float16.fromFloat(1.0f)));
+        assertEquals(65504f, Float16.toFloat(Float16.fromFloat(65504f)));
+        assertEquals(Float.POSITIVE_INFINITY, Float16.toFloat(Float16.fromFloat(70000f)));
+        assertEquals(1.0f, Float16.toFloat(Float16.fromFloat(1.0f + 0x1p-11f)), "a tie rounds to the even neighbour");
+        assertEquals(1.0f + 0x1p-9f, Float16.toFloat(Float16.fromFloat(1.0f + 0x1p-10f + 0x1p-11f)));
         Random r = new Random(1);
         for (int i = 0; i < 100_000; i++) {
             float v = (float) (r.nextGaussian() * 10);
             if (Math.abs(v) < 1e-4f) continue;
-            assertEquals(v, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(v)), Math.abs(v) * 0x1p-11f * 1.0001f);
+            assertEquals(v, Float16.toFloat(Float16.fromFloat(v)), Math.abs(v) * 0x1p-11f * 1.0001f);
         }
     }
 }

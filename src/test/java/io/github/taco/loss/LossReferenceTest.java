@@ -1,20 +1,19 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Negatives;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Scores and losses against values computed here with plain loops over the encoder outputs
@@ -27,7 +26,7 @@ class LossReferenceTest {
     @ValueSource(strings = {"dot", "cosine"})
     void scoresAndLossesMatchPlainLoops(String similarity) {
         TacoConfig c = TinyBatches.tinyConfig(D, M, N, V);
-        c.similarity = io.github.taco.model.Similarity.parse(similarity);
+        c.similarity = Similarity.parse(similarity);
         c.temperature = 0.1;
         c.kPrime = 2;
         c.l1VideoToText = true;

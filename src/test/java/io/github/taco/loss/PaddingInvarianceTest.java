@@ -1,19 +1,18 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
+import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** Changing what sits in padded frames or padded token slots changes no score and no loss. */
 class PaddingInvarianceTest {
@@ -37,7 +36,7 @@ class PaddingInvarianceTest {
             f[0] += 3;
             Batch changed = new Batch(clean.videoIds(), K, M, D, f, clean.frameMask(), N, clean.tokenIds(), clean.tokenMask(), clean.tokenWeights());
             float[][] d = everything(model, changed, root);
-            assertEquals(false, java.util.Arrays.equals(a[0], d[0]));
+            assertEquals(false, Arrays.equals(a[0], d[0]));
         }
     }
 

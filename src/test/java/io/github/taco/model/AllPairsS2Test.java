@@ -1,13 +1,14 @@
 package io.github.taco.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.github.taco.data.Batch;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.taco.data.Batch;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** s2 of all pairs as packed matrix products equals s2 from {@link TacoModel#tokenScores} on the padded block. */
 class AllPairsS2Test {
@@ -65,7 +66,7 @@ class AllPairsS2Test {
             float[][] packed = model.s2AllPairs(y, b.tokenWeights(), x, holes);
             for (int i = 0; i < 8; i++) for (int j = 0; j < 8; j++) assertEquals(padded[i * 8 + j], packed[i][j], 1e-5 * Math.max(1, Math.abs(padded[i * 8 + j])));
             float[] none = b.frameMask().clone();
-            java.util.Arrays.fill(none, 3 * M, 4 * M, 0f);
+            Arrays.fill(none, 3 * M, 4 * M, 0f);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.s2AllPairs(y, b.tokenWeights(), x, none));
             assertTrue(e.getMessage().contains("video 3"), e.getMessage());
         }

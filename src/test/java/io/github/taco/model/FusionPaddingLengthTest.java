@@ -1,12 +1,12 @@
 package io.github.taco.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.github.taco.data.Batch;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * s3 of a pair must not depend on how far its batch pads the texts (to maxTokens, or only to the

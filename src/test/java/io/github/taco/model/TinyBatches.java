@@ -1,7 +1,6 @@
 package io.github.taco.model;
 
 import io.github.taco.data.Batch;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

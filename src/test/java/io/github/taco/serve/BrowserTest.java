@@ -1,12 +1,27 @@
 package io.github.taco.serve;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -14,14 +29,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The search page in a real headless Chromium: type a query, see ranked clips and heat strips.
@@ -76,10 +83,10 @@ class BrowserTest {
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .hit"), 4));
         List<WebElement> hits = driver.findElements(By.cssSelector("#results .hit"));
         try {
-            java.nio.file.Files.write(Path.of("target", "page-1280px.png"),
-                    ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Files.write(Path.of("target", "page-1280px.png"),
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         String first = hits.get(0).getText();
         assertTrue(first.startsWith("#1"), first);
@@ -101,16 +108,16 @@ class BrowserTest {
 
     @Test
     void usableOnAPhoneAndOneHeatScalePerResult() throws Exception {
-        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        driver.manage().window().setSize(new Dimension(390, 844));
         try {
-            driver.get(fx.base() + "/?q=" + java.net.URLEncoder.encode("cut the tomatoes and stir the sauce", java.nio.charset.StandardCharsets.UTF_8) + "&k=3");
+            driver.get(fx.base() + "/?q=" + URLEncoder.encode("cut the tomatoes and stir the sauce", StandardCharsets.UTF_8) + "&k=3");
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .hit"), 3));
-            long viewport = (Long) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return document.documentElement.clientWidth;");
+            long viewport = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.clientWidth;");
             WebElement go = driver.findElement(By.id("go"));
             assertEquals("Search", go.getText());
             assertTrue(go.getLocation().getX() + go.getSize().getWidth() <= viewport, "the Search button is inside the " + viewport + " px viewport");
-            Long overflow = (Long) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+            Long overflow = (Long) ((JavascriptExecutor) driver).executeScript(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             assertEquals(0L, overflow, "no horizontal scrolling");
             WebElement hit = driver.findElements(By.cssSelector("#results .hit")).get(0);
@@ -122,16 +129,16 @@ class BrowserTest {
             assertEquals(1, strips.stream().map(s -> s.getAttribute("data-scale")).distinct().count());
             assertTrue(hit.getText().contains("scale "), hit.getText());
             Files.write(Path.of("target", "page-390px.png"),
-                    ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
         } finally {
-            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+            driver.manage().window().setSize(new Dimension(1280, 900));
         }
     }
 
     @Test
     void theCardsNeverContradictTheBanner() {
         for (String query : new String[] {"play the guitar and sing", "cut the tomatoes"}) {
-            driver.get(fx.base() + "/?q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8) + "&k=3");
+            driver.get(fx.base() + "/?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&k=3");
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .hit"), 3));
             boolean banner = !driver.findElements(By.cssSelector("#results .no-match")).isEmpty();

@@ -1,12 +1,10 @@
 package io.github.taco.serve;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,12 +13,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SearchServerTest {
     @TempDir static Path tmp;
@@ -160,7 +162,7 @@ class SearchServerTest {
 
     /** One raw HTTP/1.1 request over a socket (for what HttpClient will not send); the whole answer. */
     static String raw(String request) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(fx.base()).getPort())) {
+        try (Socket socket = new Socket("127.0.0.1", URI.create(fx.base()).getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -241,7 +243,7 @@ class SearchServerTest {
         }
         JsonNode grouped = JSON.readTree(get(q + "&k=5&group=video").body());
         assertEquals("video", grouped.get("group").asText());
-        java.util.Set<String> videos = new java.util.HashSet<>();
+        Set<String> videos = new HashSet<>();
         int others = 0;
         for (JsonNode h : grouped.get("hits")) {
             assertTrue(videos.add(h.get("videoId").asText()), "one card per video: " + grouped);

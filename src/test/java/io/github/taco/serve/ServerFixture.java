@@ -5,7 +5,6 @@ import io.github.taco.index.FrameStore;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.model.Checkpoint;
-
 import java.nio.file.Path;
 
 /** A tiny index served on 127.0.0.1 at a free port. */

@@ -1,9 +1,11 @@
 package io.github.taco.serve;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.index.ClipIndex;
 import io.github.taco.index.CascadeSearcher;
+import io.github.taco.index.ClipIndex;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
 import io.github.taco.index.IndexedClip;
@@ -11,9 +13,6 @@ import io.github.taco.index.SearchCalibration;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,8 +22,8 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** When the index cannot be read (a SolrCloud collection whose nodes are all down), the API answers 503, then recovers. */
 class UnavailableIndexTest {

@@ -2,6 +2,7 @@ package io.github.taco.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.SharedData;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ final class SharedCaptions {
     private SharedCaptions() {}
 
     static Path dir() {
-        return io.github.taco.SharedData.dir();
+        return SharedData.dir();
     }
 
     /** YouCook2 trainval: {"database": {vid: {subset, annotations: [{sentence}]}}}; subset null = all. */

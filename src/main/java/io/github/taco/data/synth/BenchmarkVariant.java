@@ -1,6 +1,7 @@
 package io.github.taco.data.synth;
 
 import io.github.taco.data.synth.BuiltInBenchmark.Captions;
+import io.github.taco.io.EnumNames;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -65,6 +66,6 @@ public enum BenchmarkVariant {
 
     /** A member by name (case-insensitive), or an error listing them. */
     public static BenchmarkVariant parse(String name) {
-        return io.github.taco.io.EnumNames.parse(BenchmarkVariant.class, name, "a benchmark variant (a member of the family)");
+        return EnumNames.parse(BenchmarkVariant.class, name, "a benchmark variant (a member of the family)");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.taco.data.synth;
 
+import io.github.taco.io.EnumNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class BuiltInBenchmark {
         }
 
         public static Captions parse(String s) {
-            return io.github.taco.io.EnumNames.parse(Captions.class, s, "captions");
+            return EnumNames.parse(Captions.class, s, "captions");
         }
     }
 

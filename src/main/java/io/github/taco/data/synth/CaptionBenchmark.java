@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -365,7 +366,7 @@ public final class CaptionBenchmark {
             double sig = 0;
             long inStep = 0;
             for (int t = 0; t < frames; t++) {
-                java.util.Arrays.fill(content, 0f);
+                Arrays.fill(content, 0f);
                 boolean any = false;
                 for (Segment s : v.segments()) {
                     // in frames: at 1 fps the seconds floor(start) .. floor(end)

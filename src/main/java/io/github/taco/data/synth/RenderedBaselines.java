@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Three reference scorers that bracket what a learned model can reach on a rendered benchmark
@@ -53,7 +55,7 @@ public final class RenderedBaselines {
 
         // oracle: the world of the same config, built over the same lemmas (a lemma's vector depends on its name only)
         List<CaptionBenchmark.Video> lexicon = List.of(new CaptionBenchmark.Video("lexicon", "training", "", 1,
-                java.util.stream.Stream.concat(trainLemmas.stream(), testLemmas.stream())
+                Stream.concat(trainLemmas.stream(), testLemmas.stream())
                         .map(l -> new CaptionBenchmark.Segment(0, 0, "", l)).toList()));
         CaptionBenchmark.CaptionWorld world = new CaptionBenchmark.CaptionWorld(cfg, lexicon);
         List<Clip> testClips = test;
@@ -139,7 +141,7 @@ public final class RenderedBaselines {
     }
 
     /** R@1 with ranks as docs/method.md §7: rank = 1 + #{j ≠ q : s(q, j) ≥ s(q, q)}. */
-    static double recallAt1(int n, java.util.function.BiFunction<Integer, Integer, Double> score) {
+    static double recallAt1(int n, BiFunction<Integer, Integer, Double> score) {
         long hits = IntStream.range(0, n).parallel().filter(q -> {
             double g = score.apply(q, q);
             for (int j = 0; j < n; j++) {

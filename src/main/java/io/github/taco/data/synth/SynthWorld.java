@@ -1,6 +1,7 @@
 package io.github.taco.data.synth;
 
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * The hidden generative model of the features: concept vectors in a latent space and a fixed
@@ -51,7 +52,7 @@ public final class SynthWorld {
         // orthonormal concepts when they fit: a clip's content is then exactly recoverable, up to noise
         float[] basis = count <= latent ? orthonormalColumns(r, latent, count) : null;
         int[] next = {0};
-        java.util.function.Supplier<float[]> vec = () -> {
+        Supplier<float[]> vec = () -> {
             if (basis == null) {
                 return unit(r);
             }
@@ -138,7 +139,7 @@ public final class SynthWorld {
         return v;
     }
 
-    private static float[][] units(java.util.function.Supplier<float[]> vec, int n) {
+    private static float[][] units(Supplier<float[]> vec, int n) {
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
             out[i] = vec.get();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Synthetic stand-ins for CrossTask and COIN, written in the real file layouts from a synthetic
@@ -54,7 +56,7 @@ public final class SyntheticTasks {
 
     /** The object most steps of a video use; the lowest id on a tie. */
     public static int dominantObject(List<Step> steps) {
-        Map<Integer, Integer> count = new java.util.TreeMap<>();
+        Map<Integer, Integer> count = new TreeMap<>();
         for (Step s : steps) count.merge(s.object(), 1, Integer::sum);
         int best = -1;
         int bestCount = 0;
@@ -102,7 +104,7 @@ public final class SyntheticTasks {
         }
         SynthTruth truth = SynthTruth.read(synthDir);
         List<String> videos = used(truth);
-        Map<Integer, List<String>> byTask = new java.util.TreeMap<>();
+        Map<Integer, List<String>> byTask = new TreeMap<>();
         for (String v : videos) byTask.computeIfAbsent(dominantObject(truth.steps().get(v)), k -> new ArrayList<>()).add(v);
 
         Files.createDirectories(out.resolve("annotations"));
@@ -186,7 +188,7 @@ public final class SyntheticTasks {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         ObjectNode db = root.putObject("database");
-        java.util.Set<Integer> classes = new java.util.TreeSet<>();
+        Set<Integer> classes = new TreeSet<>();
         int testing = 0;
         for (String v : videos) {
             List<Step> steps = truth.steps().get(v);

@@ -5,6 +5,16 @@ import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
 import io.github.taco.index.IndexedClip;
 import io.github.taco.index.SearchCalibration;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudHttp2SolrClient;
@@ -14,16 +24,6 @@ import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.SolrInputDocument;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A clip index in a SolrCloud collection: one document per clip, sharded and replicated by Solr.
@@ -321,7 +321,7 @@ public final class SolrClipIndex implements ClipIndex {
     }
 
     private int delete(String field, Collection<String> values) throws IOException {
-        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(values));
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(values));
         if (all.isEmpty()) {
             return 0;
         }

@@ -1,20 +1,22 @@
 package io.github.taco.index.solr;
 
 import io.github.taco.index.IndexMeta;
-import org.apache.solr.client.solrj.SolrServerException;
-import org.apache.solr.client.solrj.impl.CloudSolrClient;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.client.solrj.request.ConfigSetAdminRequest;
-import org.apache.solr.client.solrj.response.ConfigSetAdminResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.client.solrj.request.ConfigSetAdminRequest;
+import org.apache.solr.client.solrj.response.ConfigSetAdminResponse;
 
 /**
  * The cluster's side of a taco collection: whether it exists, creating it, and the configset its
@@ -50,17 +52,17 @@ final class SolrCollections {
      * later taco whose schema differs uploads a new configset instead of reusing an old one.
      */
     static String configSetName(IndexMeta meta) throws IOException {
-        java.security.MessageDigest sha;
+        MessageDigest sha;
         try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         for (String file : FILES) {
             sha.update(configSetFile(file, meta).getBytes(StandardCharsets.UTF_8));
         }
         return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b" + meta.hnswBeamWidth
-                + "-" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 8);
+                + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 8);
     }
 
     private static final List<String> FILES = List.of("solrconfig.xml", "schema.xml");

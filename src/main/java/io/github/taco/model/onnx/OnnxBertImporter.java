@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
 import io.github.taco.text.WordPieceTokenizer;
-
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,13 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * Imports a BERT encoder exported to ONNX (e.g. by {@code torch.onnx.export} of a Hugging Face
@@ -102,16 +107,16 @@ public final class OnnxBertImporter {
 
         Path abs = out.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(abs, true);
+        Path tmp = AtomicFiles.tempSibling(abs, true);
         try {
             String tokenizerName = WordPieceTokenizer.nameInFolder(tokenizer.getFileName().toString());
             Files.copy(tokenizer, tmp.resolve(tokenizerName));
-            io.github.taco.io.AtomicFiles.writeString(tmp.resolve(TacoModel.CONFIG_FILE), config(bert.sizes(), graph.file(), sha));
+            AtomicFiles.writeString(tmp.resolve(TacoModel.CONFIG_FILE), config(bert.sizes(), graph.file(), sha));
             writeSafetensors(bert, tmp.resolve(TacoModel.WEIGHTS_FILE));
             replace(tmp, abs, overwrite);
         } finally {
             if (Files.exists(tmp)) {
-                org.apache.lucene.util.IOUtils.rm(tmp);
+                IOUtils.rm(tmp);
             }
         }
         return new Result(out, bert.sizes(), bert.tensors().size(), bert.parameters(), sha, (System.nanoTime() - t0) / 1e9);
@@ -181,7 +186,7 @@ public final class OnnxBertImporter {
         OnnxGraph.Tensor word = byName.get(WORD_EMBEDDINGS);
         long[] wd = word.dims();
         if (wd.length != 2) {
-            throw new IOException(file + ": tensor '" + word.name() + "' has shape " + java.util.Arrays.toString(wd) + ", expected [vocab, hidden]");
+            throw new IOException(file + ": tensor '" + word.name() + "' has shape " + Arrays.toString(wd) + ", expected [vocab, hidden]");
         }
         int vocab = (int) wd[0];
         int hidden = (int) wd[1];
@@ -199,7 +204,7 @@ public final class OnnxBertImporter {
         }
         OnnxGraph.Tensor inter = require(file, byName, prefix, "encoder.layer.0.intermediate.dense.bias");
         if (inter.dims().length != 1) {
-            throw new IOException(file + ": tensor '" + inter.name() + "' has shape " + java.util.Arrays.toString(inter.dims()) + ", expected [intermediate]");
+            throw new IOException(file + ": tensor '" + inter.name() + "' has shape " + Arrays.toString(inter.dims()) + ", expected [intermediate]");
         }
         int intermediate = (int) inter.dims()[0];
 
@@ -235,9 +240,9 @@ public final class OnnxBertImporter {
             OnnxGraph.Tensor t = require(file, byName, prefix, name);
             long[] want = e.getValue();
             long[] expected = transposed.get(name) ? new long[] {want[1], want[0]} : want;
-            if (!java.util.Arrays.equals(t.dims(), expected)) {
-                throw new IOException(file + ": tensor '" + t.name() + "' (" + prefix + name + ") has shape " + java.util.Arrays.toString(t.dims())
-                        + ", expected " + java.util.Arrays.toString(expected) + (transposed.get(name) ? " (a MatMul weight, [in, out])" : ""));
+            if (!Arrays.equals(t.dims(), expected)) {
+                throw new IOException(file + ": tensor '" + t.name() + "' (" + prefix + name + ") has shape " + Arrays.toString(t.dims())
+                        + ", expected " + Arrays.toString(expected) + (transposed.get(name) ? " (a MatMul weight, [in, out])" : ""));
             }
         }
         Map<String, float[]> tensors = new LinkedHashMap<>();
@@ -285,7 +290,7 @@ public final class OnnxBertImporter {
     private static int rows(Path file, Map<String, OnnxGraph.Tensor> byName, String prefix, String name, int hidden) throws IOException {
         long[] d = require(file, byName, prefix, name).dims();
         if (d.length != 2 || d[1] != hidden) {
-            throw new IOException(file + ": tensor '" + prefix + name + "' has shape " + java.util.Arrays.toString(d) + ", expected [rows, " + hidden + "]");
+            throw new IOException(file + ": tensor '" + prefix + name + "' has shape " + Arrays.toString(d) + ", expected [rows, " + hidden + "]");
         }
         return (int) d[0];
     }
@@ -426,11 +431,11 @@ public final class OnnxBertImporter {
         for (int i = 0; i < layers; i++) {
             String bias = prefix + "encoder.layer." + i + ".intermediate.dense.bias";
             List<OnnxGraph.Node> path = new ArrayList<>();
-            java.util.ArrayDeque<String> values = new java.util.ArrayDeque<>();
+            ArrayDeque<String> values = new ArrayDeque<>();
             for (OnnxGraph.Node n : graph.consumers(bias)) {
                 values.addAll(n.outputs());
             }
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             while (!values.isEmpty() && path.size() < 32) {
                 for (OnnxGraph.Node n : graph.consumers(values.poll())) {
                     if (!n.opType().equals("MatMul") && seen.add(n.name() + "/" + n.outputs())) {
@@ -526,7 +531,7 @@ public final class OnnxBertImporter {
                 a.setName(e.getKey());
                 list.add(a);
             }
-            io.github.taco.io.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+            AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
         }
     }
 
@@ -547,7 +552,7 @@ public final class OnnxBertImporter {
             throw e;
         }
         if (old != null) {
-            org.apache.lucene.util.IOUtils.rm(old);
+            IOUtils.rm(old);
         }
     }
 

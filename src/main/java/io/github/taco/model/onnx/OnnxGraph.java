@@ -2,7 +2,6 @@ package io.github.taco.model.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,8 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -483,13 +486,13 @@ public final class OnnxGraph {
 
         void add(float v) {
             if (size == a.length) {
-                a = java.util.Arrays.copyOf(a, 2 * size);
+                a = Arrays.copyOf(a, 2 * size);
             }
             a[size++] = v;
         }
 
         float[] toArray() {
-            return java.util.Arrays.copyOf(a, size);
+            return Arrays.copyOf(a, size);
         }
     }
 
@@ -499,13 +502,13 @@ public final class OnnxGraph {
 
         void add(long v) {
             if (size == a.length) {
-                a = java.util.Arrays.copyOf(a, 2 * size);
+                a = Arrays.copyOf(a, 2 * size);
             }
             a[size++] = v;
         }
 
         long[] toArray() {
-            return java.util.Arrays.copyOf(a, size);
+            return Arrays.copyOf(a, size);
         }
     }
 
@@ -519,8 +522,8 @@ public final class OnnxGraph {
     /** Hex SHA-256 of the model file's bytes. */
     public String sha256() {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e); // every JVM has SHA-256
         }
     }
@@ -591,7 +594,7 @@ public final class OnnxGraph {
                         if (v == null) {
                             parts.add(null);
                         } else {
-                            parts.addAll(java.util.Arrays.asList(v));
+                            parts.addAll(Arrays.asList(v));
                         }
                     }
                     return parts.toArray(new Long[0]);

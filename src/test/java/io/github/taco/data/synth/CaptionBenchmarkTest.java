@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +75,7 @@ class CaptionBenchmarkTest {
                 byte[] x = Files.readAllBytes(f);
                 assertArrayEquals(x, Files.readAllBytes(b.resolve("features").resolve(f.getFileName())), f.toString());
                 same++;
-                differ += java.util.Arrays.equals(x, Files.readAllBytes(c.resolve("features").resolve(f.getFileName()))) ? 0 : 1;
+                differ += Arrays.equals(x, Files.readAllBytes(c.resolve("features").resolve(f.getFileName()))) ? 0 : 1;
             }
         }
         assertEquals(60, same);
@@ -196,7 +196,7 @@ class CaptionBenchmarkTest {
             if (v.captions() == BuiltInBenchmark.Captions.YOUCOOK2) {
                 names.add(BuiltInBenchmark.describe(v.renderConfig(42)));
             }
-            assertEquals(v, BenchmarkVariant.parse(v.label().toUpperCase(java.util.Locale.ROOT)));
+            assertEquals(v, BenchmarkVariant.parse(v.label().toUpperCase(Locale.ROOT)));
         }
         assertEquals(names.size(), names.stream().distinct().count(), names.toString());
         assertEquals(2, BenchmarkVariant.FPS2.fps());

@@ -2,8 +2,11 @@ package io.github.taco.index.solr;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.index.TestIndexes;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +64,7 @@ class ShippedJarSolrIT {
             assertTrue(search.out().lines().anyMatch(l -> l.startsWith("   3  ")), search.out());
 
             int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
             Path serveLog = tmp.resolve("serve.log");
@@ -80,13 +83,13 @@ class ShippedJarSolrIT {
                         r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/search?q=stir+the+sauce&k=4")).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         break;
-                    } catch (java.net.ConnectException notYet) {
+                    } catch (ConnectException notYet) {
                         Thread.sleep(500);
                     }
                 }
                 assertNotNull(r, "the server did not answer: " + Files.readString(serveLog));
                 assertEquals(200, r.statusCode(), r.body());
-                assertEquals(4, new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("hits").size(), r.body());
+                assertEquals(4, new ObjectMapper().readTree(r.body()).get("hits").size(), r.body());
             } finally {
                 server.destroy();
                 server.waitFor(20, TimeUnit.SECONDS);

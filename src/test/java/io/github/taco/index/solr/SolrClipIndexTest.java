@@ -1,5 +1,9 @@
 package io.github.taco.index.solr;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.cli.TacoCli;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
@@ -10,17 +14,23 @@ import io.github.taco.index.SearchResult;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.github.taco.serve.SearchServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The SolrCloud backend against the local index, on a real cluster: 2 Solr nodes and a collection of
@@ -200,7 +210,7 @@ class SolrClipIndexTest {
             assertTrue(sample.stream().allMatch(c -> !c.caption().isBlank() && c.frames() > 0), sample.toString());
             assertEquals(120, byUrl.sample(1000, 1).size());
         }
-        java.io.IOException e = assertThrows(java.io.IOException.class,
+        IOException e = assertThrows(IOException.class,
                 () -> SolrClipIndex.open(new SolrClipIndex.Connection(urls, "nope")));
         assertTrue(e.getMessage().contains("collection 'nope'") && e.getMessage().contains("does not exist"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SolrClipIndex.Connection(urls, "bad name"));
@@ -209,10 +219,10 @@ class SolrClipIndexTest {
     record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
-        picocli.CommandLine cl = io.github.taco.cli.TacoCli.commandLine();
-        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(out));
-        cl.setErr(new java.io.PrintWriter(err));
+        CommandLine cl = TacoCli.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
     }
@@ -252,26 +262,26 @@ class SolrClipIndexTest {
         assertTrue(missing.err().contains("does not exist"), missing.err());
 
         try (SolrClipIndex idx = SolrClipIndex.open(new SolrClipIndex.Connection(urls, "cli"));
-                io.github.taco.serve.SearchServer server = new io.github.taco.serve.SearchServer(new CascadeSearcher(idx, checkpoint),
-                        io.github.taco.serve.SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                SearchServer server = new SearchServer(new CascadeSearcher(idx, checkpoint),
+                        SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
+            HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
-            var search = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/search?q=stir+the+sauce&k=5")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var search = http.send(HttpRequest.newBuilder(URI.create(base + "/api/search?q=stir+the+sauce&k=5")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, search.statusCode(), search.body());
-            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(search.body());
+            var tree = new ObjectMapper().readTree(search.body());
             assertEquals(5, tree.get("hits").size());
             assertTrue(tree.get("hits").get(0).get("confidence").isNumber(), search.body());
             assertEquals(115, tree.get("indexSize").asInt());
-            var gone = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v23")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var gone = http.send(HttpRequest.newBuilder(URI.create(base + "/api/videos/v23")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(404, gone.statusCode(), gone.body());
-            var video = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v2")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var video = http.send(HttpRequest.newBuilder(URI.create(base + "/api/videos/v2")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, video.statusCode(), video.body());
-            assertEquals(5, new com.fasterxml.jackson.databind.ObjectMapper().readTree(video.body()).get("clips").size());
-            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/health")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(5, new ObjectMapper().readTree(video.body()).get("clips").size());
+            var health = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertTrue(health.body().contains("Solr collection 'cli'"), health.body());
         }
     }

@@ -1,8 +1,5 @@
 package io.github.taco.index.solr;
 
-import org.apache.solr.cloud.MiniSolrCloudCluster;
-import org.apache.solr.embedded.JettySolrRunner;
-
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.solr.cloud.MiniSolrCloudCluster;
+import org.apache.solr.embedded.JettySolrRunner;
 
 /**
  * A real SolrCloud cluster for tests: Solr's {@link MiniSolrCloudCluster} (an embedded ZooKeeper

@@ -1,7 +1,6 @@
 package io.github.taco.model.onnx;
 
 import com.google.protobuf.CodedOutputStream;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -160,7 +160,7 @@ final class OnnxWriter {
      * Add adds its bias to. Not meant to run, only to be read. Values are random (seeded); the
      * weights written are returned in {@code weights} by their Hugging Face name, [in, out].
      */
-    static byte[] tinyBert(Tiny spec, java.util.Map<String, float[]> weights) {
+    static byte[] tinyBert(Tiny spec, Map<String, float[]> weights) {
         Random r = new Random(7);
         OnnxWriter w = new OnnxWriter().input("input_ids").input("attention_mask").output("last_hidden_state");
         w.random(r, "embeddings.word_embeddings.weight", weights, VOCAB, HIDDEN);
@@ -174,7 +174,7 @@ final class OnnxWriter {
         String p = "encoder.layer.0.";
         int counter = 100;
         // the input each linear map reads (attention and residual paths are left out: the graph is only read)
-        java.util.Map<String, String> reads = java.util.Map.of("attention.self.query", "h0", "attention.self.key", "h0",
+        Map<String, String> reads = Map.of("attention.self.query", "h0", "attention.self.key", "h0",
                 "attention.self.value", "h0", "attention.output.dense", "context", "intermediate.dense", "h1", "output.dense", "act");
         for (String proj : List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                 "intermediate.dense", "output.dense")) {
@@ -215,7 +215,7 @@ final class OnnxWriter {
     }
 
     /** Adds a float initializer of seeded normal values; keeps them in {@code keep} (if not null) and returns them. */
-    private float[] random(Random r, String name, java.util.Map<String, float[]> keep, long... dims) {
+    private float[] random(Random r, String name, Map<String, float[]> keep, long... dims) {
         int n = 1;
         for (long d : dims) {
             n *= (int) d;
