@@ -44,18 +44,20 @@ public final class CascadeSearchBench {
     private CascadeSearchBench() {}
 
     /** The whole cascade timed over an index of synthetic clips. */
-    public record Result(int n, int dim, FrameStore.Encoding encoding, int topN, int topR, double buildSeconds, long luceneBytes,
-            long frameStoreBytes, double p50Millis, double p99Millis, double qps, double textMillis, double knnMillis, double s1s2Millis,
-            double s3Millis) {
+    public record Result(int n, int dim, FrameStore.Encoding encoding, int topN, int topR, double buildSeconds,
+            long luceneBytes, long frameStoreBytes, double p50Millis, double p99Millis, double qps, double textMillis,
+            double knnMillis, double s1s2Millis, double s3Millis) {
         /** One line, as {@code taco bench search} prints it; a reused index has no build time (0). */
         public String line() {
             return String.format(Locale.ROOT,
-                    "cascade n=%,d clips (8-24 frames, d=%d, frames %s) N=%d R=%d: %s lucene %.1f MB + frame store %.1f MB; "
-                            + "latency p50 %.1f ms p99 %.1f ms, QPS %.1f (1 thread); mean ms text %.1f knn %.1f s1+s2 %.1f s3 %.1f%n",
+                    "cascade n=%,d clips (8-24 frames, d=%d, frames %s) N=%d R=%d: %s lucene %.1f MB + frame store "
+                            + "%.1f MB; latency p50 %.1f ms p99 %.1f ms, QPS %.1f (1 thread); mean ms text %.1f knn "
+                            + "%.1f s1+s2 %.1f s3 %.1f%n",
                     n, dim, encoding.name().toLowerCase(Locale.ROOT), topN, topR,
-                    buildSeconds > 0 ? String.format(Locale.ROOT, "build %.1f s (%,.0f clips/s, no encoder),", buildSeconds, n / buildSeconds)
-                            : "(reused index)",
-                    luceneBytes / 1e6, frameStoreBytes / 1e6, p50Millis, p99Millis, qps, textMillis, knnMillis, s1s2Millis, s3Millis);
+                    buildSeconds > 0 ? String.format(Locale.ROOT, "build %.1f s (%,.0f clips/s, no encoder),",
+                            buildSeconds, n / buildSeconds) : "(reused index)",
+                    luceneBytes / 1e6, frameStoreBytes / 1e6, p50Millis, p99Millis, qps, textMillis, knnMillis,
+                    s1s2Millis, s3Millis);
         }
     }
 
@@ -63,9 +65,10 @@ public final class CascadeSearchBench {
     public record BuildResult(int hidden, int clips, double seconds, long luceneBytes, long frameStoreBytes) {
         public String line() {
             return String.format(Locale.ROOT,
-                    "build (video encoder d=%d 1 layer, 1024-d features, 15-45 frames/clip, float16 frames): %,d clips in %.1f s = %.1f clips/s; "
-                            + "lucene %.1f MB + frame store %.1f MB (%.1f KB/clip)%n",
-                    hidden, clips, seconds, clips / seconds, luceneBytes / 1e6, frameStoreBytes / 1e6, (luceneBytes + frameStoreBytes) / 1e3 / clips);
+                    "build (video encoder d=%d 1 layer, 1024-d features, 15-45 frames/clip, float16 frames): %,d clips "
+                            + "in %.1f s = %.1f clips/s; lucene %.1f MB + frame store %.1f MB (%.1f KB/clip)%n",
+                    hidden, clips, seconds, clips / seconds, luceneBytes / 1e6, frameStoreBytes / 1e6,
+                    (luceneBytes + frameStoreBytes) / 1e3 / clips);
         }
     }
 
@@ -113,7 +116,8 @@ public final class CascadeSearchBench {
     }
 
     /** Builds (or reuses) a cascade index of n synthetic clips and times queries through the whole cascade. */
-    public static Result cascade(int n, int queries, int topN, int topR, Path work, FrameStore.Encoding enc) throws Exception {
+    public static Result cascade(int n, int queries, int topN, int topR, Path work, FrameStore.Encoding enc)
+            throws Exception {
         Path ckptDir = checkpoint(work.resolve("ckpt"));
         Path dir = work.resolve("cascade-" + n + "-" + enc.name().toLowerCase(Locale.ROOT));
         try (Checkpoint ck = Checkpoint.open(ckptDir)) {
@@ -187,7 +191,8 @@ public final class CascadeSearchBench {
                 FeatureStore fs = FeatureStores.open(feats, 1.0)) {
             Indexer.Report rep = Indexer.build(dir, ck, fs, feats, clips,
                     Indexer.Options.defaults(), null);
-            return new BuildResult(ck.config().hiddenSize, rep.clipsAdded(), rep.seconds(), rep.stats().luceneBytes(), rep.stats().frameStoreBytes());
+            return new BuildResult(ck.config().hiddenSize, rep.clipsAdded(), rep.seconds(), rep.stats().luceneBytes(),
+                    rep.stats().frameStoreBytes());
         }
     }
 }

@@ -27,11 +27,14 @@ public final class HttpLoadBench {
     private HttpLoadBench() {}
 
     /** Requests, errors and latency of a bounded load test. */
-    public record Result(String label, int clients, int seconds, int requests, int errors, double p50Millis, double p99Millis, double maxMillis) {
+    public record Result(String label, int clients, int seconds, int requests, int errors, double p50Millis,
+            double p99Millis, double maxMillis) {
         public String line() {
             return String.format(Locale.ROOT,
-                    "http %s, %d clients x %d s on loopback (k=10): %d requests, %d errors, %.1f req/s, latency p50 %.1f ms p99 %.1f ms max %.1f ms%n",
-                    label, clients, seconds, requests, errors, requests / (double) seconds, p50Millis, p99Millis, maxMillis);
+                    "http %s, %d clients x %d s on loopback (k=10): %d requests, %d errors, %.1f req/s, latency p50 "
+                            + "%.1f ms p99 %.1f ms max %.1f ms%n",
+                    label, clients, seconds, requests, errors, requests / (double) seconds, p50Millis, p99Millis,
+                    maxMillis);
         }
     }
 
@@ -40,7 +43,8 @@ public final class HttpLoadBench {
         CascadeSearchBench.cascade(n, 20, 100, 20, work, FrameStore.Encoding.FLOAT16); // builds the index if missing
         Path dir = work.resolve("cascade-" + n + "-float16");
         try (Checkpoint ck = Checkpoint.open(work.resolve("ckpt")); VideoIndex index = VideoIndex.open(dir, true);
-                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
+                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), SearchServer.Options.defaults())
+                        .start("127.0.0.1", 0)) {
             return load("http://127.0.0.1:" + server.port(), clients, seconds,
                     String.format(Locale.ROOT, "in-process server, n=%,d clips", n));
         }
@@ -62,7 +66,9 @@ public final class HttpLoadBench {
             fs.add(pool.submit(() -> {
                 List<Double> lat = new ArrayList<>();
                 for (int i = 0; System.nanoTime() < end; i++) {
-                    String q = URLEncoder.encode(CascadeSearchBench.QUERIES[(client * 7 + i) % CascadeSearchBench.QUERIES.length], StandardCharsets.UTF_8);
+                    String q = URLEncoder.encode(
+                            CascadeSearchBench.QUERIES[(client * 7 + i) % CascadeSearchBench.QUERIES.length],
+                            StandardCharsets.UTF_8);
                     long a = System.nanoTime();
                     try {
                         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + q)).GET().build(),

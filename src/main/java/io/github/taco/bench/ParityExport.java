@@ -41,14 +41,17 @@ public final class ParityExport {
             int featureDim, boolean l1VideoToText) {}
 
     /** Summary of the export, for the command line. */
-    public record Result(TacoConfig config, int batchSize, int kPrime, Map<String, Float> losses, List<String> gradNames) {}
+    public record Result(TacoConfig config, int batchSize, int kPrime, Map<String, Float> losses,
+            List<String> gradNames) {}
 
     /** Anchors per L3 chunk in the export: the gradient-cached path that training runs. */
     static final int PARITY_CHUNK = 3;
 
     private ParityExport() {}
 
-    /** The config of a preset: "cpu", "paper" (docs/method.md §6) or "tiny" (seconds to export, any bug still shows). */
+    /**
+     * The config of a preset: "cpu", "paper" (docs/method.md §6) or "tiny" (seconds to export, any bug still shows).
+     */
     public static TacoConfig preset(String name, int featureDim) {
         if (name.equalsIgnoreCase("tiny")) {
             TacoConfig c = new TacoConfig();
@@ -148,7 +151,8 @@ public final class ParityExport {
                 losses.put("total", terms.total().getFloat());
                 Files.writeString(o.out().resolve("export.json"), String.format(Locale.ROOT,
                         "{\"preset\": \"%s\", \"batch\": %d, \"kPrime\": %d, \"similarity\": \"%s\", \"seed\": %d, "
-                                + "\"l1VideoToText\": %b, \"pairLayout\": \"K positives (i,i), then K*K' text-anchored, then K*K' video-anchored\"}%n",
+                                + "\"l1VideoToText\": %b, \"pairLayout\": \"K positives (i,i), then K*K' "
+                                + "text-anchored, then K*K' video-anchored\"}%n",
                         o.preset(), k, terms.selection().kPrime(), config.similarity, o.seed(), config.l1VideoToText));
                 return new Result(config, k, terms.selection().kPrime(), losses, gradNames);
             }
@@ -179,7 +183,8 @@ public final class ParityExport {
                 boolean valid = f < frames;
                 fmask[i * m + f] = valid ? 1 : 0;
                 for (int d = 0; d < dim; d++) {
-                    feats[(i * m + f) * dim + d] = valid ? (float) r.nextGaussian() : (float) (50 + 20 * r.nextGaussian());
+                    feats[(i * m + f) * dim + d] = valid ? (float) r.nextGaussian()
+                            : (float) (50 + 20 * r.nextGaussian());
                 }
             }
             int tokens = i == k - 1 ? n : 3 + r.nextInt(n - 2);

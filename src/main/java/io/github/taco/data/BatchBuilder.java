@@ -113,7 +113,8 @@ public final class BatchBuilder {
         }
         int k = rows.size();
         int frames = trimPadding ? frameCounts.stream().mapToInt(Integer::intValue).max().orElse(1) : maxFrames;
-        int tokens = trimPadding ? Math.min(maxTokens, texts.stream().mapToInt(EncodedText::length).max().orElse(2)) : maxTokens;
+        int tokens = trimPadding ? Math.min(maxTokens, texts.stream().mapToInt(EncodedText::length).max().orElse(2))
+                : maxTokens;
         float[] features = new float[k * frames * dim];
         float[] frameMask = new float[k * frames];
         int[] tokenIds = new int[k * tokens];

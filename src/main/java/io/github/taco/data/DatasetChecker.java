@@ -50,7 +50,8 @@ public final class DatasetChecker {
 
     /** True when the annotated duration and the feature length agree within the tolerance. */
     public static boolean durationAgrees(double duration, int frames, double fps) {
-        return Math.abs(duration - frames / fps) <= Math.max(DURATION_TOLERANCE_SECONDS, DURATION_TOLERANCE_FRACTION * duration);
+        return Math.abs(duration - frames / fps) <= Math.max(DURATION_TOLERANCE_SECONDS,
+                DURATION_TOLERANCE_FRACTION * duration);
     }
 
     /**
@@ -67,7 +68,8 @@ public final class DatasetChecker {
      * (feature stores are thread-safe) and calling {@code videoDone} after each video (for a progress bar).
      * Lists in the report are sorted by video id, so the report does not depend on the threads.
      */
-    public static CheckReport check(Dataset ds, FeatureStore store, MissingPolicy onMissing, int maxFrames, Runnable videoDone) {
+    public static CheckReport check(Dataset ds, FeatureStore store, MissingPolicy onMissing, int maxFrames,
+            Runnable videoDone) {
         Map<Split, Integer> clipsPerSplit = new EnumMap<>(ds.clipCounts());
         Map<Split, Integer> videosPerSplit = new EnumMap<>(Split.class);
         for (Split s : clipsPerSplit.keySet()) {
@@ -111,15 +113,16 @@ public final class DatasetChecker {
                 }
                 Double d = durations.get(vid);
                 if (d != null && !durationAgrees(d, f.frames(), store.fps())) {
-                    mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d, f.frames(),
-                            f.frames() / store.fps(), store.fps()));
+                    mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d,
+                            f.frames(), f.frames() / store.fps(), store.fps()));
                 }
                 double seconds = f.frames() / store.fps();
                 for (Clip c : e.getValue()) {
                     if (c.texts().stream().allMatch(DatasetChecker::wordless)) {
                         blank.put(c.clipId(), "clip '" + c.clipId() + "' of video '" + vid + "' has no caption"
                                 + (c.texts().stream().allMatch(t -> t == null || t.isBlank()) ? ""
-                                        : " with a word in it (" + c.texts().stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", ")) + ")"));
+                                        : " with a word in it (" + c.texts().stream().map(t -> "\"" + t + "\"")
+                                                .collect(Collectors.joining(", ")) + ")"));
                     }
                     if (Math.max(0, Math.min(c.start(), c.end())) >= seconds) {
                         beyond.put(c.clipId(), String.format(Locale.ROOT,
@@ -127,7 +130,8 @@ public final class DatasetChecker {
                                 c.clipId(), vid, c.start(), c.end(), seconds));
                     }
                     SegmentFixups one = new SegmentFixups();
-                    int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, one).length;
+                    int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE,
+                            one).length;
                     if (one.total() > 0) {
                         fixups.add(one);
                         repaired.put(c.clipId(), String.format(Locale.ROOT, "%s of %s [%s, %s]: %s", c.clipId(), vid,
@@ -156,7 +160,8 @@ public final class DatasetChecker {
         List<String> warnings = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         if (!missing.isEmpty()) {
-            String msg = missing.size() + " videos (" + missingClips + " clips) have no features in " + store + ": " + head(missing);
+            String msg = missing.size() + " videos (" + missingClips + " clips) have no features in " + store + ": "
+                    + head(missing);
             if (onMissing == MissingPolicy.FAIL || missingClips == ds.clips().size()) {
                 problems.add(msg);
             } else {
@@ -184,8 +189,9 @@ public final class DatasetChecker {
         if (ds.clips().isEmpty()) {
             problems.add("the annotations have no clips");
         }
-        return new CheckReport(ds.name(), ds.videoIds().size(), ds.clips().size(), clipsPerSplit, videosPerSplit, List.copyOf(missing),
-                missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(), ds.notes(), truncate(warnings), truncate(problems), fixups.total(), leftOut);
+        return new CheckReport(ds.name(), ds.videoIds().size(), ds.clips().size(), clipsPerSplit, videosPerSplit,
+                List.copyOf(missing), missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(),
+                ds.notes(), truncate(warnings), truncate(problems), fixups.total(), leftOut);
     }
 
     private static String head(List<String> l) {

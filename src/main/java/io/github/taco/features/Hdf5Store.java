@@ -37,7 +37,8 @@ public final class Hdf5Store extends AbstractFeatureStore {
             try {
                 data = ds.getData();
             } catch (RuntimeException e) {
-                throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, file + ":/" + videoId, e.getMessage(), e);
+                throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, file + ":/" + videoId,
+                        e.getMessage(), e);
             }
         }
         String source = file + ":/" + videoId;
@@ -62,7 +63,8 @@ public final class Hdf5Store extends AbstractFeatureStore {
             }
         } else {
             throw new FeatureException(FeatureException.Kind.DTYPE, videoId, source,
-                    "data of Java type " + data.getClass().getSimpleName() + " is not supported (use float32 or float64)");
+                    "data of Java type " + data.getClass().getSimpleName()
+                            + " is not supported (use float32 or float64)");
         }
         VideoFeatures f = new VideoFeatures(videoId, rows, cols, flat);
         int bad = f.firstNonFinite();
@@ -85,7 +87,8 @@ public final class Hdf5Store extends AbstractFeatureStore {
         if (knownDim() == 0) {
             String first;
             synchronized (hdf) {
-                first = hdf.getChildren().keySet().stream().findFirst().orElseThrow(() -> new IOException("no datasets in " + file));
+                first = hdf.getChildren().keySet().stream().findFirst()
+                        .orElseThrow(() -> new IOException("no datasets in " + file));
             }
             load(first);
         }

@@ -68,7 +68,8 @@ public final class PickleStore extends AbstractFeatureStore {
             return parent.resolve(abs.getFileName() + ".taco-cache");
         }
         String base = System.getenv("XDG_CACHE_HOME");
-        Path root = base != null && !base.isBlank() ? Path.of(base) : Path.of(System.getProperty("user.home"), ".cache");
+        Path root = base != null && !base.isBlank() ? Path.of(base)
+                : Path.of(System.getProperty("user.home"), ".cache");
         String hash = Integer.toHexString(abs.toString().hashCode());
         return root.resolve("taco").resolve("pickles").resolve(abs.getFileName() + "-" + hash);
     }
@@ -87,7 +88,8 @@ public final class PickleStore extends AbstractFeatureStore {
     public VideoFeatures load(String videoId) throws IOException {
         String name = files.get(videoId);
         if (name == null) {
-            throw new FeatureException(FeatureException.Kind.MISSING, videoId, pickle, "no key '" + videoId + "' in the pickle");
+            throw new FeatureException(FeatureException.Kind.MISSING, videoId, pickle,
+                    "no key '" + videoId + "' in the pickle");
         }
         Path f = cache.resolve(name);
         String source = pickle + "['" + videoId + "'] (cached as " + f + ")";
@@ -157,19 +159,23 @@ public final class PickleStore extends AbstractFeatureStore {
             }
             Map<String, String> index = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : dict.entrySet()) {
-                String id = e.getKey() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(e.getKey());
+                String id = e.getKey() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
+                        : String.valueOf(e.getKey());
                 if (!(e.getKey() instanceof String) && !(e.getKey() instanceof byte[])) {
-                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle, "the key " + id + " is " + kind(e.getKey()) + ", not a video id string");
+                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
+                            "the key " + id + " is " + kind(e.getKey()) + ", not a video id string");
                 }
                 if (e.getValue() instanceof NumpyPickle.NdArray a && a.handle() instanceof Rejected r) {
-                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle, "the array of key '" + id + "' " + r.why());
+                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
+                            "the array of key '" + id + "' " + r.why());
                 }
                 if (!(e.getValue() instanceof NumpyPickle.NdArray a) || !(a.handle() instanceof String file)) {
                     throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
                             "the value of key '" + id + "' is " + kind(e.getValue()) + ", not an array [T, D]");
                 }
                 if (id.contains("\t") || id.contains("\n")) {
-                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle, "the video id holds a tab or line break");
+                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
+                            "the video id holds a tab or line break");
                 }
                 index.put(id, file);
             }

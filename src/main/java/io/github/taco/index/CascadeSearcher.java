@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Text→video search with the inference cascade of docs/method.md §5 over a {@link ClipIndex} (a local {@link VideoIndex} or a SolrCloud collection):
+ * Text→video search with the inference cascade of docs/method.md §5 over a {@link ClipIndex} (a local
+ * {@link VideoIndex} or a SolrCloud collection):
  * <ol>
  *   <li>text encoder → y and the text vector;</li>
  *   <li>HNSW top N by s1 (approximate; exact when N covers the index);</li>
@@ -121,7 +122,8 @@ public final class CascadeSearcher {
         this.config = model.config();
         this.text = text;
         if (config.hiddenSize != index.meta().dim) {
-            throw new IndexMeta.IndexMismatchException("the model has d=" + config.hiddenSize + ", the index " + index.meta().dim);
+            throw new IndexMeta.IndexMismatchException("the model has d=" + config.hiddenSize + ", the index "
+                    + index.meta().dim);
         }
         try {
             this.calibration = index.calibration().orElse(null);
@@ -157,7 +159,8 @@ public final class CascadeSearcher {
             throw new IllegalArgumentException("query is empty");
         }
         if (q.length() > MAX_QUERY_CHARS) {
-            throw new IllegalArgumentException("query has " + q.length() + " characters, at most " + MAX_QUERY_CHARS + " are allowed");
+            throw new IllegalArgumentException("query has " + q.length() + " characters, at most " + MAX_QUERY_CHARS
+                    + " are allowed");
         }
         return q;
     }
@@ -188,10 +191,12 @@ public final class CascadeSearcher {
             int c = cands.size();
             if (c == 0) {
                 ms.put("total", (System.nanoTime() - t0) / 1e6);
-                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(q, Double.NEGATIVE_INFINITY, qtokens), order);
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms,
+                        match(q, Double.NEGATIVE_INFINITY, qtokens), order);
             }
 
-            // 3. exact s1 and s2 of every candidate (s2 as evaluation computes it: valid frames only, TacoModel.s2AllPairs)
+            // 3. exact s1 and s2 of every candidate (s2 as evaluation computes it: valid frames only,
+            // TacoModel.s2AllPairs)
             Candidates x = Candidates.pack(cands, config.hiddenSize, m);
             float[] s1 = model.s1(qy.sentence(), x.means()).toFloatArray();
             float[] s2 = model.s2AllPairs(qy.tokens(), qy.weightsHost(), x.frames(), x.frameMaskHost())[0];
@@ -212,12 +217,14 @@ public final class CascadeSearcher {
             }
             List<SearchHit> hits = topHits(Math.min(o.k(), c), cands, ranking, s1, s2, s3, qtokens, qy.tokensHost());
             ms.put("total", (System.nanoTime() - t0) / 1e6);
-            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(q, best, qtokens), order);
+            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(q, best, qtokens),
+                    order);
         }
     }
 
     /** The query as the model sees it: token vectors y [1, n, d], their mask and weights, the s1 vector. */
-    private record Query(NDArray tokens, NDArray mask, float[] weightsHost, NDArray sentence, float[] vector, float[] tokensHost) {}
+    private record Query(NDArray tokens, NDArray mask, float[] weightsHost, NDArray sentence, float[] vector,
+            float[] tokensHost) {}
 
     private Query encodeQuery(EncodedText et, int n, NDManager m) {
         long[] ids = new long[n]; // int64, as in training
@@ -236,8 +243,8 @@ public final class CascadeSearcher {
     }
 
     /** The first k of the ranking as hits, each with its calibrated confidence and per-token best frames. */
-    private List<SearchHit> topHits(int k, List<IndexedClip> cands, CascadeRanker.Ranking ranking, float[] s1, float[] s2, float[] s3,
-            List<SearchResult.QueryToken> qtokens, float[] yHost) {
+    private List<SearchHit> topHits(int k, List<IndexedClip> cands, CascadeRanker.Ranking ranking, float[] s1,
+            float[] s2, float[] s3, List<SearchResult.QueryToken> qtokens, float[] yHost) {
         SearchCalibration cal = calibration;
         List<SearchHit> hits = new ArrayList<>(k);
         for (int r = 0; r < k; r++) {
@@ -247,7 +254,8 @@ public final class CascadeSearcher {
             double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
             List<SearchHit.TokenMatch> tokens = tokenMatches(qtokens, yHost, ref);
             // the moment to watch: where the query's heaviest word matched best, else the clip's start
-            double second = SearchHit.combine(tokens).stream().max(Comparator.comparingDouble(SearchHit.WordMatch::weight))
+            double second = SearchHit.combine(tokens).stream()
+                    .max(Comparator.comparingDouble(SearchHit.WordMatch::weight))
                     .map(SearchHit.WordMatch::bestSecond).orElse(ref.start());
             hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                     s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
@@ -274,7 +282,8 @@ public final class CascadeSearcher {
                 Arrays.fill(fm, j * maxM, j * maxM + rec.frames(), 1f);
                 System.arraycopy(rec.vector(), 0, means, j * d, d);
             }
-            return new Candidates(m.create(xs, new Shape(c, maxM, d)), m.create(fm, new Shape(c, maxM)), fm, m.create(means, new Shape(c, d)));
+            return new Candidates(m.create(xs, new Shape(c, maxM, d)), m.create(fm, new Shape(c, maxM)), fm,
+                    m.create(means, new Shape(c, d)));
         }
     }
 
@@ -297,7 +306,8 @@ public final class CascadeSearcher {
         float[] s3 = new float[s1.length];
         Arrays.fill(s3, Float.NaN);
         for (int from = 0; from < wanted.size(); from += S3_CHUNK) {
-            int[] vi = wanted.subList(from, Math.min(wanted.size(), from + S3_CHUNK)).stream().mapToInt(Integer::intValue).toArray();
+            int[] vi = wanted.subList(from, Math.min(wanted.size(), from + S3_CHUNK)).stream()
+                    .mapToInt(Integer::intValue).toArray();
             float[] v = model.s3(y, mask, x.frames(), x.frameMask(), new int[vi.length], vi).toFloatArray();
             for (int p = 0; p < vi.length; p++) s3[vi[p]] = v[p];
         }
@@ -343,7 +353,8 @@ public final class CascadeSearcher {
         List<SearchResult.QueryToken> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (et.interest()[i]) {
-                out.add(new SearchResult.QueryToken(i, et.pieces().get(i), word(et, i), et.tags().get(i), et.weights()[i]));
+                out.add(new SearchResult.QueryToken(i, et.pieces().get(i), word(et, i), et.tags().get(i),
+                        et.weights()[i]));
             }
         }
         return out;

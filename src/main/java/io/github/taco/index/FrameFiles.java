@@ -44,7 +44,8 @@ final class FrameFiles implements AutoCloseable {
             return fs;
         }
         if (FrameStore.generation(name) < 0) {
-            throw new IOException(dir + ": the index commit names frame file '" + name + "', which is not a frame-store name");
+            throw new IOException(dir + ": the index commit names frame file '" + name
+                    + "', which is not a frame-store name");
         }
         Path file = dir.resolve(name);
         fs = FrameStore.open(file, readOnly);

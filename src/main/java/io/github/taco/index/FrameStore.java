@@ -81,7 +81,8 @@ public final class FrameStore implements Closeable {
 
     /** Creates an empty store (fails if the file exists). */
     public static FrameStore create(Path file, int dim, Encoding encoding) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
         h.put(MAGIC).putInt(dim).putInt(encoding.ordinal()).flip();
         while (h.hasRemaining()) {
@@ -170,10 +171,14 @@ public final class FrameStore implements Closeable {
         return 4L + 4L * frames + 4L * dim + (long) encoding.bytes * frames * dim;
     }
 
-    /** Appends a clip's vectors at the end of the file and returns the record's offset. Not yet durable: see {@link #sync()}. */
+    /**
+     * Appends a clip's vectors at the end of the file and returns the record's offset. Not yet durable: see
+     * {@link #sync()}.
+     */
     public synchronized long append(IndexedClip c) throws IOException {
         if (c.dim() != dim) {
-            throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim() + ", the index has " + dim);
+            throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim()
+                    + ", the index has " + dim);
         }
         long offset = channel.size();
         ByteBuffer b = encode(c, encoding);
@@ -190,8 +195,8 @@ public final class FrameStore implements Closeable {
      */
     public synchronized long copyFrom(FrameStore src, long offset, int frames) throws IOException {
         if (src.dim != dim || src.encoding != encoding) {
-            throw new IllegalArgumentException("cannot copy records of " + src.file + " (d=" + src.dim + ", " + src.encoding
-                    + ") into " + file + " (d=" + dim + ", " + encoding + ")");
+            throw new IllegalArgumentException("cannot copy records of " + src.file + " (d=" + src.dim + ", "
+                    + src.encoding + ") into " + file + " (d=" + dim + ", " + encoding + ")");
         }
         ByteBuffer b = src.raw(offset, frames);
         long at = channel.size();
@@ -217,7 +222,8 @@ public final class FrameStore implements Closeable {
      * a SolrCloud collection, so both backends hold the same bits.
      */
     public static ByteBuffer encode(IndexedClip c, Encoding encoding) {
-        ByteBuffer b = ByteBuffer.allocate((int) recordBytes(c.frames(), c.dim(), encoding)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate((int) recordBytes(c.frames(), c.dim(), encoding))
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(c.frames());
         for (float t : c.times()) b.putFloat(t);
         for (float v : c.vector()) b.putFloat(v);
@@ -234,8 +240,8 @@ public final class FrameStore implements Closeable {
         b.order(ByteOrder.LITTLE_ENDIAN);
         int frames = b.remaining() >= 4 ? b.getInt() : -1;
         if (frames < 1 || b.remaining() < recordBytes(frames, dim, encoding) - 4) {
-            throw new IOException("a frame record of " + frames + " frames at d=" + dim + " (" + encoding + ") is cut short: "
-                    + (b.remaining() + 4) + " bytes");
+            throw new IOException("a frame record of " + frames + " frames at d=" + dim + " (" + encoding
+                    + ") is cut short: " + (b.remaining() + 4) + " bytes");
         }
         float[] times = new float[frames];
         for (int i = 0; i < frames; i++) times[i] = b.getFloat();
@@ -255,13 +261,15 @@ public final class FrameStore implements Closeable {
     private ByteBuffer raw(long offset, int expectedFrames) throws IOException {
         long bytes = recordBytes(expectedFrames);
         if (offset < HEADER || offset + bytes > channel.size()) {
-            throw new IOException(file + ": record at " + offset + " (" + bytes + " bytes) lies outside the file of " + channel.size() + " bytes");
+            throw new IOException(file + ": record at " + offset + " (" + bytes + " bytes) lies outside the file of "
+                    + channel.size() + " bytes");
         }
         ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, b, offset, file);
         int frames = b.getInt(0);
         if (frames != expectedFrames) {
-            throw new IOException(file + ": record at " + offset + " has " + frames + " frames, the index expects " + expectedFrames);
+            throw new IOException(file + ": record at " + offset + " has " + frames + " frames, the index expects "
+                    + expectedFrames);
         }
         return b;
     }

@@ -65,19 +65,25 @@ public final class IndexMeta {
         }
         String t = template.strip();
         if (!(t.startsWith("http://") || t.startsWith("https://") || t.startsWith("file:"))) {
-            throw new IllegalArgumentException("--video-url '" + template + "' must start with http://, https:// or file:");
+            throw new IllegalArgumentException("--video-url '" + template
+                    + "' must start with http://, https:// or file:");
         }
         if (!t.contains("{video}") && !t.contains("{clip}")) {
-            throw new IllegalArgumentException("--video-url '" + template + "' must hold {video} or {clip} (and may hold {start})");
+            throw new IllegalArgumentException("--video-url '" + template
+                    + "' must hold {video} or {clip} (and may hold {start})");
         }
         String rest = t.replace("{video}", "").replace("{clip}", "").replace("{start}", "");
         if (rest.contains("{") || rest.contains("}")) {
-            throw new IllegalArgumentException("--video-url '" + template + "': the placeholders are {video}, {clip} and {start}");
+            throw new IllegalArgumentException("--video-url '" + template
+                    + "': the placeholders are {video}, {clip} and {start}");
         }
         return t;
     }
 
-    /** The link of a clip at a second, or null when the index has no template. Ids are percent-encoded (a clip id holds '#'). */
+    /**
+     * The link of a clip at a second, or null when the index has no template. Ids are percent-encoded (a clip id holds
+     * '#').
+     */
     public String videoUrl(String videoId, String clipId, double second) {
         if (videoUrl == null) {
             return null;
@@ -118,11 +124,13 @@ public final class IndexMeta {
             throw new IndexMismatchException("this index was built with checkpoint " + checkpointPath
                     + " (model.safetensors sha256 " + shortHash(checkpointSha256) + "), but checkpoint "
                     + checkpointDir.toAbsolutePath().normalize() + " has sha256 " + shortHash(hash)
-                    + ": its vectors live in another space. Search with the original checkpoint or rebuild the index with 'taco index'.");
+                    + ": its vectors live in another space. Search with the original checkpoint or rebuild the index "
+                    + "with 'taco index'.");
         }
         if (c.hiddenSize != dim || c.similarity != similarity || c.temperature != temperature) {
             throw new IndexMismatchException("checkpoint " + checkpointDir + " has d=" + c.hiddenSize + ", similarity "
-                    + c.similarity + " (τ " + c.temperature + "); the index has d=" + dim + ", " + similarity + " (τ " + temperature + ")");
+                    + c.similarity + " (τ " + c.temperature + "); the index has d=" + dim + ", " + similarity + " (τ "
+                    + temperature + ")");
         }
     }
 
@@ -144,7 +152,8 @@ public final class IndexMeta {
 
     private static void check(IndexMeta m, String where) throws IOException {
         if (m.format != FORMAT) {
-            throw new IOException(where + ": index format " + m.format + " is not supported (this build reads format " + FORMAT + ")");
+            throw new IOException(where + ": index format " + m.format + " is not supported (this build reads format "
+                    + FORMAT + ")");
         }
         if (m.dim < 1 || m.checkpointSha256 == null) {
             throw new IOException(where + ": 'dim' or 'checkpointSha256' is missing");

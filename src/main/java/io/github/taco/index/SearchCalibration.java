@@ -79,7 +79,8 @@ public record SearchCalibration(int queries, double[] bestScores, CascadeSearche
         CascadeSearcher.Order[] orders = CascadeSearcher.Order.values();
         double[] rr = new double[orders.length];
         int n = CascadeSearcher.DEFAULT_TOP_N;
-        CascadeSearcher.Options o = new CascadeSearcher.Options(n, n, CascadeSearcher.DEFAULT_TOP_R, n, CascadeSearcher.Order.CASCADE);
+        CascadeSearcher.Options o = new CascadeSearcher.Options(n, n, CascadeSearcher.DEFAULT_TOP_R, n,
+                CascadeSearcher.Order.CASCADE);
         // the queries are independent and the searcher serves concurrent requests: all cores search (300 one-query
         // searches are mostly per-call overhead, ~25 ms each, not arithmetic a batch could share)
         SearchResult[] results = new SearchResult[best.length];

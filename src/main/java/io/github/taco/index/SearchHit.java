@@ -68,7 +68,8 @@ public record SearchHit(int rank, String clipId, String videoId, double start, d
         int i = 0;
         while (i < tokens.size()) {
             int j = i + 1;
-            while (j < tokens.size() && tokens.get(j).word().equals(tokens.get(i).word()) && tokens.get(j).piece().startsWith("##")) {
+            while (j < tokens.size() && tokens.get(j).word().equals(tokens.get(i).word())
+                    && tokens.get(j).piece().startsWith("##")) {
                 j++;
             }
             List<TokenMatch> group = tokens.subList(i, j);
@@ -89,7 +90,8 @@ public record SearchHit(int rank, String clipId, String videoId, double start, d
                     best = f;
                 }
             }
-            out.add(new WordMatch(group.get(0).word(), group.get(0).tag(), group.stream().map(TokenMatch::piece).toList(), weight, score,
+            out.add(new WordMatch(group.get(0).word(), group.get(0).tag(),
+                    group.stream().map(TokenMatch::piece).toList(), weight, score,
                     best, heat.length == 0 ? 0 : times[best], times, heat));
             i = j;
         }

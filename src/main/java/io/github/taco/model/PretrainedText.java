@@ -177,13 +177,15 @@ public final class PretrainedText {
     public static TacoConfig sizes(Path bertDir, TacoConfig c) throws IOException {
         Path file = bertDir.resolve(TacoModel.CONFIG_FILE);
         JsonNode n = new ObjectMapper().readTree(file.toFile());
-        for (String f : List.of("hidden_size", "num_attention_heads", "intermediate_size", "num_hidden_layers", "vocab_size")) {
+        for (String f : List.of("hidden_size", "num_attention_heads", "intermediate_size", "num_hidden_layers",
+                "vocab_size")) {
             if (!n.hasNonNull(f)) {
                 throw new IOException(file + ": field '" + f + "' is missing");
             }
         }
         if (n.hasNonNull("hidden_act") && !n.get("hidden_act").asText().equals("gelu")) {
-            throw new IOException(file + ": hidden_act '" + n.get("hidden_act").asText() + "' is not supported (only gelu with erf)");
+            throw new IOException(file + ": hidden_act '" + n.get("hidden_act").asText()
+                    + "' is not supported (only gelu with erf)");
         }
         TacoConfig r = c.copy();
         // Always explicit, even when equal to d: a later --hidden or --heads then changes only the video
@@ -200,7 +202,10 @@ public final class PretrainedText {
         return r.featureDim > 0 ? r.validate() : r;
     }
 
-    /** The tokenizer file of a Hugging Face BERT folder: its {@code tokenizer.json} if it has one, else {@code vocab.txt}. */
+    /**
+     * The tokenizer file of a Hugging Face BERT folder: its {@code tokenizer.json} if it has one, else
+     * {@code vocab.txt}.
+     */
     public static Path vocabulary(Path bertDir) {
         Path f = WordPieceTokenizer.fileIn(bertDir);
         return f != null ? f : bertDir.resolve(WordPieceTokenizer.VOCAB_FILE);

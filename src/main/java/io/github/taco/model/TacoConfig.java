@@ -73,7 +73,10 @@ public final class TacoConfig {
     public int fusionLayers = 2;
 
     // ---- scores (docs/method.md §2) ----
-    /** Dot products (the paper, τ = 1) or cosine (L2-normalised vectors divided by {@link #temperature}); "dot" or "cosine" in config.json. */
+    /**
+     * Dot products (the paper, τ = 1) or cosine (L2-normalised vectors divided by {@link #temperature}); "dot" or
+     * "cosine" in config.json.
+     */
     public Similarity similarity = Similarity.DOT;
     public double temperature = 0.05;
 
@@ -183,8 +186,8 @@ public final class TacoConfig {
      */
     public static void checkTemperatureApplies(Double temperature, Similarity similarity) {
         if (temperature != null && similarity != Similarity.COSINE) {
-            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + similarity.configName()
-                    + "' (add --similarity cosine)");
+            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '"
+                    + similarity.configName() + "' (add --similarity cosine)");
         }
     }
 
@@ -197,7 +200,8 @@ public final class TacoConfig {
         for (String t : spec.toUpperCase(Locale.ROOT).split("\\+")) {
             String term = t.trim();
             if (!term.matches("L[123]")) {
-                throw new IllegalArgumentException("--losses: unknown term '" + t + "' in '" + spec + "' (use L1, L2, L3 joined by +)");
+                throw new IllegalArgumentException("--losses: unknown term '" + t + "' in '" + spec
+                        + "' (use L1, L2, L3 joined by +)");
             }
             terms.add(term);
         }
@@ -254,15 +258,17 @@ public final class TacoConfig {
         positive("hiddenSize", hiddenSize);
         positive("numAttentionHeads", numAttentionHeads);
         if (hiddenSize % numAttentionHeads != 0) {
-            throw new IllegalArgumentException("hiddenSize (" + hiddenSize + ") must be a multiple of numAttentionHeads (" + numAttentionHeads + ")");
+            throw new IllegalArgumentException("hiddenSize (" + hiddenSize
+                    + ") must be a multiple of numAttentionHeads (" + numAttentionHeads + ")");
         }
         positive("intermediateSize", intermediateSize);
         notNegative("textHiddenSize", textHiddenSize);
         notNegative("textAttentionHeads", textAttentionHeads);
         notNegative("textIntermediateSize", textIntermediateSize);
         if (textWidth() % textHeads() != 0) {
-            throw new IllegalArgumentException((textHiddenSize > 0 ? "textHiddenSize" : "hiddenSize") + " (" + textWidth()
-                    + ") must be a multiple of " + (textAttentionHeads > 0 ? "textAttentionHeads" : "numAttentionHeads") + " ("
+            throw new IllegalArgumentException((textHiddenSize > 0 ? "textHiddenSize" : "hiddenSize") + " ("
+                    + textWidth() + ") must be a multiple of "
+                    + (textAttentionHeads > 0 ? "textAttentionHeads" : "numAttentionHeads") + " ("
                     + textHeads() + "): the text encoder's layers split their width among its heads");
         }
         positive("vocabSize", vocabSize);
@@ -274,7 +280,8 @@ public final class TacoConfig {
             throw new IllegalArgumentException("layer counts must be >= 0");
         }
         if (maxTokens > maxTextPositions) {
-            throw new IllegalArgumentException("maxTokens (" + maxTokens + ") exceeds maxTextPositions (" + maxTextPositions + ")");
+            throw new IllegalArgumentException("maxTokens (" + maxTokens + ") exceeds maxTextPositions ("
+                    + maxTextPositions + ")");
         }
         required("similarity", similarity);
         if (!(temperature > 0)) {

@@ -110,7 +110,8 @@ public final class Weights implements AutoCloseable {
      *
      * @return the model names that were loaded
      */
-    public List<String> load(Path file, Function<String, String> rename, Predicate<String> required) throws IOException {
+    public List<String> load(Path file, Function<String, String> rename, Predicate<String> required)
+            throws IOException {
         List<String> loaded = new ArrayList<>();
         try (NDManager tmp = manager.newSubManager();
                 InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -127,10 +128,12 @@ public final class Weights implements AutoCloseable {
                 }
                 NDArray dst = tensors.get(name);
                 if (dst == null) {
-                    throw new IOException(file + ": tensor '" + src.getName() + "' has no place in this model (as '" + name + "')");
+                    throw new IOException(file + ": tensor '" + src.getName() + "' has no place in this model (as '"
+                            + name + "')");
                 }
                 if (!dst.getShape().equals(src.getShape())) {
-                    throw new IOException(file + ": tensor '" + src.getName() + "' has shape " + src.getShape() + ", the model expects " + dst.getShape());
+                    throw new IOException(file + ": tensor '" + src.getName() + "' has shape " + src.getShape()
+                            + ", the model expects " + dst.getShape());
                 }
                 copyInto(dst, src.toType(DataType.FLOAT32, false));
                 loaded.add(name);

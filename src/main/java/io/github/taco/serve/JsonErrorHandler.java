@@ -34,8 +34,8 @@ final class JsonErrorHandler extends ErrorHandler {
 
     /** Errors of a parsed request that Jetty's servlet layer refuses. */
     @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
-            int code, String message) throws IOException {
+    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
+            HttpServletResponse response, int code, String message) throws IOException {
         baseRequest.setHandled(true);
         response.setContentType(CONTENT_TYPE);
         response.setHeader(SearchServer.NOSNIFF_HEADER, "nosniff");
@@ -49,8 +49,8 @@ final class JsonErrorHandler extends ErrorHandler {
             case 431 -> "request headers too large";
             // Jetty's own reason for a refused URI is only "Bad Request": say what it refuses
             case 400 -> reason == null || reason.isBlank() || reason.equalsIgnoreCase("Bad Request")
-                    ? "the request was refused before it reached the API: its URI or headers are not valid (an encoded '..' "
-                            + "segment such as /%2e%2e/, a malformed escape, a bad header)"
+                    ? "the request was refused before it reached the API: its URI or headers are not valid (an encoded "
+                            + "'..' segment such as /%2e%2e/, a malformed escape, a bad header)"
                     : "the request was refused before it reached the API: " + reason;
             default -> HttpStatus.getMessage(status) + (reason == null || reason.isBlank() ? "" : ": " + reason);
         };

@@ -65,7 +65,8 @@ public final class SearchServer implements AutoCloseable {
     /** Host names always served: the loopback ones. */
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
     /** The API's endpoints (GET only; other methods get 405 with Allow). */
-    private static final List<String> ENDPOINTS = List.of("/api/search", "/api/videos/{id}", "/api/clips/{id}", "/api/health", "/api/metrics");
+    private static final List<String> ENDPOINTS = List.of("/api/search", "/api/videos/{id}", "/api/clips/{id}",
+            "/api/health", "/api/metrics");
 
     /**
      * Server-side defaults for N and R when the client does not give them, and the host names
@@ -73,7 +74,8 @@ public final class SearchServer implements AutoCloseable {
      * header may carry: any other is refused, so that a web page elsewhere cannot reach this API
      * through DNS rebinding.
      */
-    public record Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts, boolean logQueries) {
+    public record Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts,
+            boolean logQueries) {
         public Options(int defaultTopN, int defaultTopR, int efSearch) {
             this(defaultTopN, defaultTopR, efSearch, List.of(), false);
         }
@@ -83,7 +85,8 @@ public final class SearchServer implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_R, CascadeSearcher.DEFAULT_TOP_N);
+            return new Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_R,
+                    CascadeSearcher.DEFAULT_TOP_N);
         }
     }
 
@@ -124,8 +127,8 @@ public final class SearchServer implements AutoCloseable {
             });
             config.requestLogger.http((ctx, ms) -> {
                 metrics.record(endpointName(ctx), ctx.statusCode(), ms);
-                ACCESS.info(accessLine(Instant.now(), ctx.method().name(), ctx.path(), options.logQueries() ? ctx.queryString() : null,
-                        ctx.statusCode(), ms));
+                ACCESS.info(accessLine(Instant.now(), ctx.method().name(), ctx.path(),
+                        options.logQueries() ? ctx.queryString() : null, ctx.statusCode(), ms));
             });
             JsonErrorHandler errors = new JsonErrorHandler();
             config.jetty.modifyServer(server -> server.setErrorHandler(errors));
@@ -148,10 +151,11 @@ public final class SearchServer implements AutoCloseable {
         app.get("/api/metrics", ctx -> ctx.json(metrics.snapshot()));
         for (String path : ENDPOINTS) {
             // HEAD too: Javalin would answer it for a GET route with 200 and an empty text/plain body
-            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD,
-                    HandlerType.OPTIONS, HandlerType.TRACE)) {
+            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH,
+                    HandlerType.HEAD, HandlerType.OPTIONS, HandlerType.TRACE)) {
                 app.addHttpHandler(method, path, ctx -> ctx.status(405).header("Allow", "GET")
-                        .json(Map.of("error", "method " + ctx.method() + " is not allowed on " + ctx.path() + "; use GET")));
+                        .json(Map.of("error",
+                                "method " + ctx.method() + " is not allowed on " + ctx.path() + "; use GET")));
             }
         }
         app.exception(Forbidden.class, (e, ctx) -> ctx.status(403).json(Map.of("error", e.getMessage())));
@@ -184,7 +188,8 @@ public final class SearchServer implements AutoCloseable {
      * the operator asked for it ({@code --log-queries}: queries are what users typed), status, latency.
      */
     static String accessLine(Instant time, String method, String path, String query, int status, float millis) {
-        StringBuilder b = new StringBuilder("time=").append(time).append(" method=").append(method).append(" path=").append(quoted(path));
+        StringBuilder b = new StringBuilder("time=").append(time).append(" method=").append(method).append(" path=")
+                .append(quoted(path));
         if (query != null && !query.isEmpty()) {
             b.append(" query=").append(quoted(query));
         }
@@ -253,7 +258,8 @@ public final class SearchServer implements AutoCloseable {
                 name = URLDecoder.decode(name, StandardCharsets.UTF_8);
                 URLDecoder.decode(value, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new BadRequest("parameter '" + name + "' is not valid percent-encoding: '" + value + "' (" + e.getMessage() + ")");
+                throw new BadRequest("parameter '" + name + "' is not valid percent-encoding: '" + value + "' ("
+                        + e.getMessage() + ")");
             }
         }
     }
@@ -265,7 +271,8 @@ public final class SearchServer implements AutoCloseable {
         } catch (IllegalStateException e) { // no endpoint matched (404) or static file
             p = null;
         }
-        return p == null || p.isEmpty() || p.equals("*") ? (ctx.path().startsWith("/api/") ? "other-api" : "static") : p;
+        return p == null || p.isEmpty() || p.equals("*") ? (ctx.path().startsWith("/api/") ? "other-api" : "static")
+                : p;
     }
 
     private void search(Context ctx) throws IOException {
@@ -276,12 +283,14 @@ public final class SearchServer implements AutoCloseable {
         q = q.strip();
         for (int i = 0; i < q.length(); i++) {
             if (Character.isISOControl(q.charAt(i))) {
-                throw new BadRequest("parameter 'q' holds a control character (U+" + String.format(Locale.ROOT, "%04X", (int) q.charAt(i))
-                        + ") at position " + i + ": give the words to search for");
+                throw new BadRequest("parameter 'q' holds a control character (U+"
+                        + String.format(Locale.ROOT, "%04X", (int) q.charAt(i)) + ") at position " + i
+                        + ": give the words to search for");
             }
         }
         if (q.isEmpty() || q.length() > CascadeSearcher.MAX_QUERY_CHARS) {
-            throw new BadRequest("parameter 'q' must have 1 to " + CascadeSearcher.MAX_QUERY_CHARS + " characters after trimming, got " + q.length());
+            throw new BadRequest("parameter 'q' must have 1 to " + CascadeSearcher.MAX_QUERY_CHARS
+                    + " characters after trimming, got " + q.length());
         }
         int k = intParam(ctx, "k", 10, 1, MAX_K);
         int n = intParam(ctx, "n", Math.max(k, options.defaultTopN()), 1, MAX_N);
@@ -312,7 +321,8 @@ public final class SearchServer implements AutoCloseable {
         maybeRefresh();
         // grouped, every candidate is ranked so that each video's best clip and its others are known
         int ranked = group == null ? offset + k : n;
-        SearchResult res = searcher.search(q, new CascadeSearcher.Options(ranked, n, r, Math.max(n, options.efSearch()), order));
+        SearchResult res = searcher.search(q,
+                new CascadeSearcher.Options(ranked, n, r, Math.max(n, options.efSearch()), order));
         ctx.json(page(res, k, offset, group != null));
     }
 
@@ -339,7 +349,8 @@ public final class SearchServer implements AutoCloseable {
                 } else {
                     ((ArrayNode) first.get("otherClips")).addObject()
                             .put("clipId", h.get("clipId").asText()).put("rank", h.get("rank").asInt())
-                            .put("start", h.get("start").asDouble()).put("end", h.get("end").asDouble()).put("caption", h.get("caption").asText());
+                            .put("start", h.get("start").asDouble()).put("end", h.get("end").asDouble())
+                            .put("caption", h.get("caption").asText());
                 }
             }
             items.addAll(best.values());
@@ -364,13 +375,14 @@ public final class SearchServer implements AutoCloseable {
     private void video(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
         maybeRefresh();
-        List<? extends ClipIndex.Clip> clips = index.clip(id).<List<? extends ClipIndex.Clip>>map(List::of).orElseGet(() -> {
-            try {
-                return index.clipsOfVideo(id);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        List<? extends ClipIndex.Clip> clips = index.clip(id).<List<? extends ClipIndex.Clip>>map(List::of)
+                .orElseGet(() -> {
+                    try {
+                        return index.clipsOfVideo(id);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
         if (clips.isEmpty()) {
             ctx.status(404).json(Map.of("error", "no clip or video with id '" + id + "'"));
             return;
@@ -393,7 +405,8 @@ public final class SearchServer implements AutoCloseable {
         }
         boolean video = !id.contains("#") && !index.clipsOfVideo(id).isEmpty();
         ctx.status(404).json(Map.of("error", video
-                ? "'" + id + "' is a video, not a clip: a clip id is VIDEO#N, with the # written %23 in a URL (/api/clips/"
+                ? "'" + id
+                        + "' is a video, not a clip: a clip id is VIDEO#N, with the # written %23 in a URL (/api/clips/"
                         + id + "%230); /api/videos/" + id + " lists the video's clips"
                 : "no clip with id '" + id + "' (a clip id is VIDEO#N, with the # written %23 in a URL)"));
     }
@@ -428,7 +441,8 @@ public final class SearchServer implements AutoCloseable {
 
     private static void unavailable(Context ctx, Throwable e) {
         LOG.warn("request {}: the index is unavailable: {}", ctx.fullUrl(), e.getMessage());
-        ctx.status(503).header("Retry-After", "10").json(Map.of("error", "the index is unavailable: " + e.getMessage()));
+        ctx.status(503).header("Retry-After", "10")
+                .json(Map.of("error", "the index is unavailable: " + e.getMessage()));
     }
 
     private void maybeRefresh() throws IOException {

@@ -34,7 +34,8 @@ final class EncodingCache {
         Path tmp = AtomicFiles.tempSibling(file, false);
         CRC32 crc = new CRC32();
         try (OutputStream os = Files.newOutputStream(tmp);
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(os, 1 << 16), crc))) {
+                DataOutputStream out = new DataOutputStream(
+                        new CheckedOutputStream(new BufferedOutputStream(os, 1 << 16), crc))) {
             out.writeLong(MAGIC);
             out.writeInt(texts.size());
             for (EncodedText t : texts) {

@@ -76,7 +76,8 @@ public final class Idf {
         Map<String, Integer> lower = new HashMap<>();
         df.forEach((w, c) -> {
             if (c == null || c < 0 || c > numDocuments) {
-                throw new IllegalArgumentException("df of '" + w + "' must be in [0, numDocuments=" + numDocuments + "], got " + c);
+                throw new IllegalArgumentException("df of '" + w + "' must be in [0, numDocuments=" + numDocuments
+                        + "], got " + c);
             }
             lower.merge(w.toLowerCase(Locale.ROOT), c, Math::max);
         });
@@ -154,7 +155,8 @@ public final class Idf {
         } catch (IOException e) {
             throw new IOException(file + ": not a readable IDF JSON file: " + e.getMessage(), e);
         }
-        if (root == null || !root.path("numDocuments").canConvertToLong() || !root.path("numDocuments").isIntegralNumber()) {
+        if (root == null || !root.path("numDocuments").canConvertToLong()
+                || !root.path("numDocuments").isIntegralNumber()) {
             throw new IOException(file + ": field 'numDocuments' must be an integer");
         }
         JsonNode dfNode = root.path("df");

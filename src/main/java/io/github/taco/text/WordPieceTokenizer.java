@@ -64,9 +64,11 @@ public final class WordPieceTokenizer implements AutoCloseable {
 
     private WordPieceTokenizer(byte[] tokenizerJson, byte[] sourceBytes, String source, int maxLength, String unkToken)
             throws IOException {
-        this.truncating = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options(maxLength, true));
+        this.truncating = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
+                options(maxLength, true));
         // Words for IDF counting come from the whole text, not the truncated window.
-        this.full = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options(maxLength, false));
+        this.full = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
+                options(maxLength, false));
         this.maxLength = maxLength;
         this.sourceBytes = sourceBytes;
         this.source = source;
@@ -110,7 +112,10 @@ public final class WordPieceTokenizer implements AutoCloseable {
         return null;
     }
 
-    /** The name a tokenizer file takes when copied into a model folder: {@value #JSON_FILE} for JSON, else {@value #VOCAB_FILE}. */
+    /**
+     * The name a tokenizer file takes when copied into a model folder: {@value #JSON_FILE} for JSON, else
+     * {@value #VOCAB_FILE}.
+     */
     public static String nameInFolder(String sourceFileName) {
         return sourceFileName.toLowerCase(Locale.ROOT).endsWith(".json") ? JSON_FILE : VOCAB_FILE;
     }
@@ -141,7 +146,8 @@ public final class WordPieceTokenizer implements AutoCloseable {
                 return new WordPieceTokenizer(bytes, bytes, file.toString(), maxLength, unk);
             }
             List<String> vocab = List.of(new String(bytes, StandardCharsets.UTF_8).split("\r?\n"));
-            return new WordPieceTokenizer(bertTokenizerJson(vocab, file.toString()), bytes, file.toString(), maxLength, "[UNK]");
+            return new WordPieceTokenizer(bertTokenizerJson(vocab, file.toString()), bytes, file.toString(), maxLength,
+                    "[UNK]");
         } catch (IOException | RuntimeException e) {
             throw new IOException("tokenizer: cannot load " + file + ": " + e.getMessage(), e);
         }

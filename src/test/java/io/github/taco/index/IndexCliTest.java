@@ -88,7 +88,8 @@ class IndexCliTest {
 
         Run d = run("index", idx.toString(), "--delete-video", "v2", "--compact");
         assertEquals(0, d.code(), d.err());
-        assertTrue(d.out().contains("deleted 2 clips") && d.out().contains("compacted 6 clips") && d.out().contains("now frames-2.bin"), d.out());
+        assertTrue(d.out().contains("deleted 2 clips") && d.out().contains("compacted 6 clips")
+                && d.out().contains("now frames-2.bin"), d.out());
         assertTrue(Files.exists(idx.resolve("frames-2.bin")) && !Files.exists(idx.resolve("frames-1.bin")));
 
         Run help = run("index", "--help");

@@ -73,7 +73,8 @@ class SearchCalibrationTest {
                 assertEquals(r.match().confidence() < SearchCalibration.NO_GOOD_MATCH, r.match().noGoodMatch());
                 for (SearchHit h : r.hits()) {
                     assertTrue(h.confidence() >= 0 && h.confidence() <= 1, h.toString());
-                    assertTrue(h.confidence() <= r.match().confidence() + 1e-12, "no hit is better than the best candidate");
+                    assertTrue(h.confidence() <= r.match().confidence() + 1e-12,
+                            "no hit is better than the best candidate");
                 }
 
                 // a calibration no candidate can reach flags every query; one every candidate beats flags none
@@ -89,7 +90,8 @@ class SearchCalibrationTest {
     void aCorruptCalibrationFileIsNamed() throws Exception {
         Files.writeString(tmp.resolve(SearchCalibration.FILE), "{not json");
         var e = assertThrows(IOException.class, () -> SearchCalibration.load(tmp));
-        assertTrue(e.getMessage().contains(SearchCalibration.FILE) && e.getMessage().contains("--calibrate"), e.getMessage());
+        assertTrue(e.getMessage().contains(SearchCalibration.FILE) && e.getMessage().contains("--calibrate"),
+                e.getMessage());
     }
 
     @Test

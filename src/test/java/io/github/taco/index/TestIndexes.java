@@ -96,14 +96,16 @@ public final class TestIndexes {
         return dir;
     }
 
-    public static void writeFeatures(Path featureDir, String videoId, int frames, int dim, Random r) throws IOException {
+    public static void writeFeatures(Path featureDir, String videoId, int frames, int dim, Random r)
+            throws IOException {
         float[] f = new float[frames * dim];
         for (int i = 0; i < f.length; i++) f[i] = (float) r.nextGaussian();
         Npy.writeFloat32(featureDir.resolve(videoId + ".npy"), frames, dim, f);
     }
 
     public static List<Clip> clips(Path dataDir) throws IOException {
-        return Datasets.read("youcook2", dataDir.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        return Datasets.read("youcook2", dataDir.resolve("youcookii_annotations_trainval.json"))
+                .clips(Split.VALIDATION);
     }
 
     public static FeatureStore features(Path dataDir) throws IOException {
@@ -111,7 +113,8 @@ public final class TestIndexes {
     }
 
     /** Builds an index of every clip of {@code dataDir} with the checkpoint. */
-    public static Indexer.Report build(Path indexDir, Checkpoint ckpt, Path dataDir, FrameStore.Encoding enc) throws IOException {
+    public static Indexer.Report build(Path indexDir, Checkpoint ckpt, Path dataDir, FrameStore.Encoding enc)
+            throws IOException {
         try (FeatureStore fs = features(dataDir)) {
             return Indexer.build(indexDir, ckpt, fs, dataDir.resolve("features"), clips(dataDir),
                     new Indexer.Options(4, 10, enc, 16, 100), null);

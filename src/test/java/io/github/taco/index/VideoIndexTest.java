@@ -110,7 +110,8 @@ class VideoIndexTest {
             TestIndexes.build(dir, ck, data, FrameStore.Encoding.FLOAT16);
             // a new video arrives: only its clips are embedded and added
             TestIndexes.writeFeatures(data.resolve("features"), "fresh", 30, TestIndexes.FEATURE_DIM, new Random(9));
-            List<Clip> fresh = List.of(new Clip("fresh#0", "fresh", 2, 9, List.of("slice the fresh bread"), Split.VALIDATION),
+            List<Clip> fresh = List.of(
+                    new Clip("fresh#0", "fresh", 2, 9, List.of("slice the fresh bread"), Split.VALIDATION),
                     new Clip("fresh#1", "fresh", 10, 20, List.of("toast the bread"), Split.VALIDATION));
             try (FeatureStore fs = TestIndexes.features(data)) {
                 Indexer.Report rep = Indexer.build(dir, ck, fs, null, fresh, Indexer.Options.defaults(), null);
@@ -130,7 +131,8 @@ class VideoIndexTest {
                 VideoIndex.ClipRef f0 = index.clip("fresh#0").orElseThrow();
                 assertEquals("fresh", f0.videoId());
                 assertEquals(2.0, f0.start());
-                assertEquals(List.of("fresh#0", "fresh#1"), index.clipsOfVideo("fresh").stream().map(VideoIndex.ClipRef::clipId).toList());
+                assertEquals(List.of("fresh#0", "fresh#1"),
+                        index.clipsOfVideo("fresh").stream().map(VideoIndex.ClipRef::clipId).toList());
                 assertTrue(ids(s.search("bread", new CascadeSearcher.Options(10, 10, 3, 10))).contains("fresh#1"));
 
                 assertEquals(2, index.deleteVideos(List.of("v0")));
@@ -158,7 +160,8 @@ class VideoIndexTest {
         try (VideoIndex index = VideoIndex.create(dir, meta(8, "dot"))) {
             index.add(List.of(vectorClip("a", random(r, 8, false)), vectorClip("b", random(r, 8, false))));
             // one bad clip in a batch: nothing of the batch is written
-            List<IndexedClip> batch = List.of(vectorClip("c", random(r, 8, false)), vectorClip("d", random(r, 9, false)));
+            List<IndexedClip> batch = List.of(vectorClip("c", random(r, 8, false)),
+                    vectorClip("d", random(r, 9, false)));
             var e = assertThrows(IllegalArgumentException.class, () -> index.add(batch));
             assertTrue(e.getMessage().contains("clip d") && e.getMessage().contains("dimension 9"), e.getMessage());
             assertEquals(2, index.size());
@@ -171,7 +174,8 @@ class VideoIndexTest {
             IndexedClip e = vectorClip("e", random(r, 8, false));
             index.add(List.of(e));
             assertArrayEquals(e.x(), index.vectors(index.clip("e").orElseThrow()).x(), 0f);
-            assertArrayEquals(index.vectors(index.clip("a").orElseThrow()).vector(), index.vectors(index.clip("a").orElseThrow()).x(), 0f);
+            assertArrayEquals(index.vectors(index.clip("a").orElseThrow()).vector(),
+                    index.vectors(index.clip("a").orElseThrow()).x(), 0f);
             assertTrue(index.stats().deadFrameBytes() >= 7);
         }
     }

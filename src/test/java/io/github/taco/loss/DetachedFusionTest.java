@@ -33,7 +33,8 @@ class DetachedFusionTest {
         for (Map.Entry<String, float[]> e : detached.entrySet()) {
             String name = e.getKey();
             if (name.startsWith("text.") || name.startsWith("video.")) {
-                assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f, name + ": a detached L3 changed an encoder gradient");
+                assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f,
+                        name + ": a detached L3 changed an encoder gradient");
                 jointMovesEncoders |= maxAbsDiff(l1l2.get(name), joint.get(name)) > 1e-5;
             } else if (name.startsWith("fusion.") && !GradientCachingTest.zeroInExactArithmetic(name)) {
                 assertTrue(maxAbs(e.getValue()) > 0, name + ": the fusion gets no gradient from a detached L3");
@@ -56,9 +57,11 @@ class DetachedFusionTest {
             for (Map.Entry<String, float[]> e : detached.entrySet()) {
                 String name = e.getKey();
                 if (name.startsWith(side + ".")) {
-                    assertArrayEquals(l1.get(name), e.getValue(), 1e-6f, name + ": L2 detached from the " + side + " encoder moved it");
+                    assertArrayEquals(l1.get(name), e.getValue(), 1e-6f,
+                            name + ": L2 detached from the " + side + " encoder moved it");
                 } else if (name.startsWith(other)) {
-                    assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f, name + ": the other encoder must get L2 as before");
+                    assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f,
+                            name + ": the other encoder must get L2 as before");
                     otherMoved |= maxAbsDiff(l1.get(name), e.getValue()) > 1e-5;
                 }
             }

@@ -52,7 +52,8 @@ class GradientCheckTest {
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
                 NDArray x = model.encodeVideo(in.features(), in.frameMask());
                 return switch (loss) {
-                    case "L1" -> SentenceLoss.compute(model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())), true);
+                    case "L1" -> SentenceLoss.compute(
+                            model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())), true);
                     case "L2" -> TokenLoss.compute(model.tokenScores(y, x, in.frameMask()), in.tokenWeights());
                     default -> FusionLoss.compute(model, y, in.tokenMask(), x, in.frameMask(), sel);
                 };
@@ -62,7 +63,8 @@ class GradientCheckTest {
             for (String name : names) {
                 NDArray p = model.weights().get(name);
                 float[] grad;
-                try (NDManager mgr = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (NDManager mgr = root.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray l = f.apply(mgr);
                     gc.backward(l);
                     NDArray g = p.getGradient();
@@ -110,7 +112,8 @@ class GradientCheckTest {
         return best;
     }
 
-    private static double evalWith(NDArray p, float[] values, int idx, double v, Function<NDManager, NDArray> f, NDManager root) {
+    private static double evalWith(NDArray p, float[] values, int idx, double v, Function<NDManager, NDArray> f,
+            NDManager root) {
         float[] copy = values.clone();
         copy[idx] = (float) v;
         p.set(copy);

@@ -84,7 +84,8 @@ class LossReferenceTest {
                     assertEquals(s2[i][j], s2Model[i * K + j], 1e-4 * Math.max(1, Math.abs(s2[i][j])), "s2");
                     for (int p = 0; p < N; p++) {
                         if (b.tokenMask()[i * N + p] == 1) {
-                            assertEquals(tok[i][p][j], tokValues[(i * N + p) * K + j], 1e-4 * Math.max(1, Math.abs(tok[i][p][j])), "s");
+                            assertEquals(tok[i][p][j], tokValues[(i * N + p) * K + j],
+                                    1e-4 * Math.max(1, Math.abs(tok[i][p][j])), "s");
                         }
                     }
                 }
@@ -102,7 +103,8 @@ class LossReferenceTest {
                 v2t += -logSoftmax(col)[i];
             }
             double l1 = (t2v / K + v2t / K) / 2;
-            assertEquals(l1, SentenceLoss.compute(model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())), true).getFloat(), 1e-4);
+            assertEquals(l1, SentenceLoss.compute(model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())),
+                    true).getFloat(), 1e-4);
 
             // L2: weighted CE per token, mean over texts with tokens of interest (text 0 has none)
             double l2 = 0;

@@ -22,7 +22,8 @@ class NegativeSamplerTest {
             int k = 3 + rnd.nextInt(12);
             int kp = 1 + rnd.nextInt(10);
             float[] r = new float[k * k];
-            for (int i = 0; i < r.length; i++) r[i] = rnd.nextInt(7) + (i % (k + 1) == 0 ? 100 : 0); // ties, and a strong diagonal
+            // ties, and a strong diagonal
+            for (int i = 0; i < r.length; i++) r[i] = rnd.nextInt(7) + (i % (k + 1) == 0 ? 100 : 0);
             NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, r, k, kp, null);
             int expectedKp = Math.min(kp, k - 1);
             assertEquals(expectedKp, sel.kPrime());

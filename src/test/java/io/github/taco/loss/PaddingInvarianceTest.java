@@ -34,7 +34,8 @@ class PaddingInvarianceTest {
             // ...while a change to a real frame does change the scores (the test can fail)
             float[] f = clean.features().clone();
             f[0] += 3;
-            Batch changed = new Batch(clean.videoIds(), K, M, D, f, clean.frameMask(), N, clean.tokenIds(), clean.tokenMask(), clean.tokenWeights());
+            Batch changed = new Batch(clean.videoIds(), K, M, D, f, clean.frameMask(), N, clean.tokenIds(),
+                    clean.tokenMask(), clean.tokenWeights());
             float[][] d = everything(model, changed, root);
             assertEquals(false, Arrays.equals(a[0], d[0]));
         }
@@ -48,7 +49,8 @@ class PaddingInvarianceTest {
             NDArray s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask()));
             NDArray tok = model.tokenScores(y, x, in.frameMask());
             NDArray s2 = model.s2(tok, in.tokenWeights());
-            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, s1.add(s2).toFloatArray(), K, 3, new Random(0));
+            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, s1.add(s2).toFloatArray(), K, 3,
+                    new Random(0));
             FusionLoss.Pairs pairs = FusionLoss.Pairs.of(sel, K);
             NDArray s3 = model.s3(y, in.tokenMask(), x, in.frameMask(), pairs.textIdx(), pairs.videoIdx());
             return new float[][] {

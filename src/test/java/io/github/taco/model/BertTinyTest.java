@@ -47,7 +47,8 @@ class BertTinyTest {
                 assertEquals(d != 32, model.weights().names().contains("text.proj.weight"));
                 if (c.textProjected()) {
                     // not in a BERT: the projection keeps its initial weights
-                    assertArrayEquals(fresh.weights().get("text.proj.weight").toFloatArray(), model.weights().get("text.proj.weight").toFloatArray());
+                    assertArrayEquals(fresh.weights().get("text.proj.weight").toFloatArray(),
+                            model.weights().get("text.proj.weight").toFloatArray());
                     assertEquals(new Shape(d, 32), model.weights().get("text.proj.weight").getShape());
                 }
                 for (JsonNode cs : cases) {

@@ -34,7 +34,8 @@ class DropoutMaskTest {
                 double sigma = Math.sqrt(n * rate * (1 - rate));
                 assertEquals(n * rate, zeros, 5 * sigma, "zeros at rate " + rate);
                 // the last block's entries are drawn too, not left as the uninitialised tensor had them
-                assertTrue(IntStream.range(mask.length - 7, mask.length).allMatch(i -> mask[i] == 0f || mask[i] == keep));
+                assertTrue(IntStream.range(mask.length - 7, mask.length)
+                        .allMatch(i -> mask[i] == 0f || mask[i] == keep));
             }
         }
     }

@@ -35,7 +35,8 @@ class FusionPaddingLengthTest {
                 NDManager mgr = root.newSubManager()) {
             TacoModel.Inputs in = b.toInputs(mgr);
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
-            NDArray full = model.s3(model.encodeText(in.tokenIds(), in.tokenMask()), in.tokenMask(), x, in.frameMask(), idx, vidx);
+            NDArray full = model.s3(model.encodeText(in.tokenIds(), in.tokenMask()), in.tokenMask(), x, in.frameMask(),
+                    idx, vidx);
             NDIndex cut = new NDIndex(":, 0:{}", longest);
             NDArray ids = in.tokenIds().get(cut);
             NDArray mask = in.tokenMask().get(cut);
@@ -56,7 +57,8 @@ class FusionPaddingLengthTest {
             NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
             float[] perPair = model.s3(y, in.tokenMask(), x, in.frameMask(), ti, vi).toFloatArray();
-            float[] perSide = model.s3(model.fusionInputs(y, in.tokenMask(), x, in.frameMask()), ti, vi, mgr).toFloatArray();
+            float[] perSide = model.s3(model.fusionInputs(y, in.tokenMask(), x, in.frameMask()), ti, vi, mgr)
+                    .toFloatArray();
             assertArrayEquals(perPair, perSide, 1e-6f);
         }
     }

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bundled MiniLM: imported into the cache once, reused while complete, re-imported when not; resolveBert's word. */
+/**
+ * The bundled MiniLM: imported into the cache once, reused while complete, re-imported when not; resolveBert's word.
+ */
 class PretrainedTextTest {
 
     @TempDir
@@ -45,7 +47,8 @@ class PretrainedTextTest {
         t0 = System.nanoTime();
         assertEquals(folder, PretrainedText.miniLm(root));
         double reuse = (System.nanoTime() - t0) / 1e9;
-        assertEquals(written, Files.getLastModifiedTime(folder.resolve(TacoModel.WEIGHTS_FILE)), "reused, not rewritten");
+        assertEquals(written, Files.getLastModifiedTime(folder.resolve(TacoModel.WEIGHTS_FILE)),
+                "reused, not rewritten");
         System.out.printf("PretrainedText.miniLm: first call %.1f s (import), second %.2f s (reuse)%n", first, reuse);
 
         // an incomplete folder (here: its tokenizer removed) is imported again
@@ -61,6 +64,7 @@ class PretrainedTextTest {
         assertEquals(root, PretrainedText.cacheRoot());
         assertEquals(folder, PretrainedText.resolveBert("MiniLM"));
         assertEquals(Path.of("runs", "mlm"), PretrainedText.resolveBert("runs/mlm"));
-        assertEquals(Path.of("minilm").toAbsolutePath(), PretrainedText.resolveBert("./minilm").toAbsolutePath().normalize());
+        assertEquals(Path.of("minilm").toAbsolutePath(),
+                PretrainedText.resolveBert("./minilm").toAbsolutePath().normalize());
     }
 }

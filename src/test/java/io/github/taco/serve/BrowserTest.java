@@ -47,7 +47,8 @@ class BrowserTest {
     static void start() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "browser tests skipped: " + CHROMIUM + " and " + CHROMEDRIVER
-                        + " are needed (apt-get install chromium chromium-driver, or set -Dtaco.chromium / -Dtaco.chromedriver)");
+                        + " are needed (apt-get install chromium chromium-driver, or set -Dtaco.chromium / "
+                        + "-Dtaco.chromedriver)");
         // An explicit driver and browser binary keep Selenium Manager (which could download) out of the way.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         System.setProperty("SE_OFFLINE", "true");
@@ -90,7 +91,8 @@ class BrowserTest {
         }
         String first = hits.get(0).getText();
         assertTrue(first.startsWith("#1"), first);
-        assertTrue(first.contains("s1 ") && first.contains("s2 ") && first.contains("s3 ") && first.contains("final "), first);
+        assertTrue(first.contains("s1 ") && first.contains("s2 ") && first.contains("s3 ") && first.contains("final "),
+                first);
         // one strip per noun/verb of the query, each with cells and exactly one best cell
         List<WebElement> strips = hits.get(0).findElements(By.cssSelector(".strip"));
         List<String> words = strips.stream().map(s -> s.getAttribute("data-word")).toList();
@@ -102,7 +104,8 @@ class BrowserTest {
             assertTrue(cells.get(0).getSize().getWidth() > 0, "cells are drawn");
         }
         assertTrue(hits.get(0).getText().contains("best "), "best second shown");
-        assertTrue(driver.findElement(By.id("status")).getText().contains("4 clips of 24"), driver.findElement(By.id("status")).getText());
+        assertTrue(driver.findElement(By.id("status")).getText().contains("4 clips of 24"),
+                driver.findElement(By.id("status")).getText());
         assertTrue(driver.getCurrentUrl().contains("q=cut"), "the query is in the address for sharing");
     }
 
@@ -110,20 +113,24 @@ class BrowserTest {
     void usableOnAPhoneAndOneHeatScalePerResult() throws Exception {
         driver.manage().window().setSize(new Dimension(390, 844));
         try {
-            driver.get(fx.base() + "/?q=" + URLEncoder.encode("cut the tomatoes and stir the sauce", StandardCharsets.UTF_8) + "&k=3");
+            driver.get(fx.base() + "/?q="
+                    + URLEncoder.encode("cut the tomatoes and stir the sauce", StandardCharsets.UTF_8) + "&k=3");
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .hit"), 3));
-            long viewport = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.clientWidth;");
+            long viewport = (Long) ((JavascriptExecutor) driver)
+                    .executeScript("return document.documentElement.clientWidth;");
             WebElement go = driver.findElement(By.id("go"));
             assertEquals("Search", go.getText());
-            assertTrue(go.getLocation().getX() + go.getSize().getWidth() <= viewport, "the Search button is inside the " + viewport + " px viewport");
+            assertTrue(go.getLocation().getX() + go.getSize().getWidth() <= viewport,
+                    "the Search button is inside the " + viewport + " px viewport");
             Long overflow = (Long) ((JavascriptExecutor) driver).executeScript(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             assertEquals(0L, overflow, "no horizontal scrolling");
             WebElement hit = driver.findElements(By.cssSelector("#results .hit")).get(0);
             List<WebElement> strips = hit.findElements(By.cssSelector(".strip"));
             for (WebElement s : strips) {
-                assertTrue(s.getSize().getWidth() >= 250, "a strip is " + s.getSize().getWidth() + " px wide at 390 px");
+                assertTrue(s.getSize().getWidth() >= 250,
+                        "a strip is " + s.getSize().getWidth() + " px wide at 390 px");
             }
             // every strip of one result is drawn on the same scale, and the scale is shown
             assertEquals(1, strips.stream().map(s -> s.getAttribute("data-scale")).distinct().count());
@@ -144,7 +151,8 @@ class BrowserTest {
             boolean banner = !driver.findElements(By.cssSelector("#results .no-match")).isEmpty();
             List<WebElement> labels = driver.findElements(By.cssSelector("#results .confidence"));
             for (WebElement c : labels) {
-                assertEquals(banner, c.getAttribute("class").contains("flagged"), query + ": banner " + banner + ", card '" + c.getText() + "'");
+                assertEquals(banner, c.getAttribute("class").contains("flagged"),
+                        query + ": banner " + banner + ", card '" + c.getText() + "'");
                 assertEquals(banner, c.getText().startsWith("no good match"), c.getText());
             }
         }
@@ -166,7 +174,8 @@ class BrowserTest {
         wait.until(ExpectedConditions.titleContains("stir the sauce"));
         driver.navigate().back();
         wait.until(ExpectedConditions.titleContains(example));
-        assertEquals(example, driver.findElement(By.id("q")).getAttribute("value"), "Back shows the previous query again");
+        assertEquals(example, driver.findElement(By.id("q")).getAttribute("value"),
+                "Back shows the previous query again");
         driver.navigate().back();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#results .example"), 3));
     }
@@ -176,7 +185,8 @@ class BrowserTest {
         driver.get(fx.base() + "/?q=" + "a".repeat(600) + "&k=3");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         wait.until(ExpectedConditions.attributeContains(By.id("status"), "class", "error"));
-        assertTrue(driver.findElement(By.id("status")).getText().contains("'q'"), driver.findElement(By.id("status")).getText());
+        assertTrue(driver.findElement(By.id("status")).getText().contains("'q'"),
+                driver.findElement(By.id("status")).getText());
         assertTrue(driver.findElements(By.cssSelector("#results .hit")).isEmpty());
     }
 }

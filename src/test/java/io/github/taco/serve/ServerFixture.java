@@ -18,7 +18,8 @@ final class ServerFixture implements AutoCloseable {
         checkpoint = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 9));
         TestIndexes.build(tmp.resolve("index"), checkpoint, data, FrameStore.Encoding.FLOAT16);
         index = VideoIndex.open(tmp.resolve("index"), true);
-        server = new SearchServer(new CascadeSearcher(index, checkpoint), SearchServer.Options.defaults()).start("127.0.0.1", 0);
+        server = new SearchServer(new CascadeSearcher(index, checkpoint), SearchServer.Options.defaults())
+                .start("127.0.0.1", 0);
     }
 
     String base() {

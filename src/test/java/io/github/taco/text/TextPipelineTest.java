@@ -77,7 +77,8 @@ class TextPipelineTest {
             none += c[0] == 0 ? 1 : 0;
         }
         double share = (double) interest / pieces;
-        System.out.printf("%s: %d captions, %.1f pieces/caption, NOUN+VERB share of pieces %.3f, %d with no token of interest%n",
+        System.out.printf(
+                "%s: %d captions, %.1f pieces/caption, NOUN+VERB share of pieces %.3f, %d with no token of interest%n",
                 name, captions.size(), (double) pieces / captions.size(), share, none);
         assertTrue(share > 0.25 && share < 0.8, name + " NOUN+VERB share " + share);
         assertTrue(none < captions.size() / 100 + 1, name + ": too many captions without tokens of interest: " + none);
@@ -232,7 +233,8 @@ class TextPipelineTest {
     @Test
     void unknownWordsBecomeUnkAndAreNotTokensOfInterest() throws IOException {
         // bert-tiny's 256-piece vocabulary knows almost no English word
-        try (TextPipeline tiny = TextPipeline.builder().tokenizer(SharedCaptions.dir().resolve("bert-tiny/vocab.txt")).build()) {
+        try (TextPipeline tiny = TextPipeline.builder().tokenizer(SharedCaptions.dir().resolve("bert-tiny/vocab.txt"))
+                .build()) {
             EncodedText e = tiny.encode("the chef slices the onions");
             assertTrue(e.pieces().contains("[UNK]"), e.pieces().toString());
             for (int i = 0; i < e.length(); i++) {

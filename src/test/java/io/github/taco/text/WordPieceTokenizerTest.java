@@ -115,7 +115,8 @@ class WordPieceTokenizerTest {
     @Test
     void generatedTokenizerMatchesOnTinyVocab() throws IOException {
         // The same vocab.txt through the generated (uncased) BERT tokenizer.
-        try (WordPieceTokenizer tiny = WordPieceTokenizer.load(SharedCaptions.dir().resolve("bert-tiny/vocab.txt"), 30)) {
+        try (WordPieceTokenizer tiny = WordPieceTokenizer.load(SharedCaptions.dir().resolve("bert-tiny/vocab.txt"),
+                30)) {
             WordPieceTokenizer.Tokenized t = tiny.tokenize("A B");
             assertEquals(4, t.pieces().length);
             assertEquals(tiny.tokenize("a b").ids()[1], t.ids()[1]);
@@ -124,7 +125,8 @@ class WordPieceTokenizerTest {
 
     @Test
     void badFilesAndOptionsNameTheProblem(@TempDir Path tmp) throws IOException {
-        IOException missing = assertThrows(IOException.class, () -> WordPieceTokenizer.load(tmp.resolve("nope.txt"), 30));
+        IOException missing = assertThrows(IOException.class,
+                () -> WordPieceTokenizer.load(tmp.resolve("nope.txt"), 30));
         assertTrue(missing.getMessage().contains("nope.txt"), missing.getMessage());
         Path noCls = Files.writeString(tmp.resolve("vocab.txt"), "[PAD]\n[UNK]\n[SEP]\nhello\n");
         IOException bad = assertThrows(IOException.class, () -> WordPieceTokenizer.load(noCls, 30));
@@ -134,7 +136,8 @@ class WordPieceTokenizerTest {
         assertTrue(badJson.getMessage().contains("tokenizer.json"), badJson.getMessage());
         // a tokenizer.json that adds no [CLS]/[SEP] would break EncodedText's layout
         var node = (ObjectNode) new ObjectMapper()
-                .readTree(WordPieceTokenizer.bertTokenizerJson(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a"), "test"));
+                .readTree(
+                        WordPieceTokenizer.bertTokenizerJson(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a"), "test"));
         node.putNull("post_processor");
         Path noTemplate = tmp.resolve("plain/tokenizer.json");
         Files.createDirectories(noTemplate.getParent());

@@ -46,7 +46,10 @@ public enum BenchmarkVariant {
         return this == TEMPLATE ? Captions.TEMPLATE : Captions.YOUCOOK2;
     }
 
-    /** The render settings for a benchmark seed; only for youcook2 members (the template one has its own {@link SynthConfig}). */
+    /**
+     * The render settings for a benchmark seed; only for youcook2 members (the template one has its own
+     * {@link SynthConfig}).
+     */
     public RenderConfig renderConfig(long seed) {
         if (render == null) {
             throw new IllegalStateException(label() + " is rendered from template captions, not with a RenderConfig");

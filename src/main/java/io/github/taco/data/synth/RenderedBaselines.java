@@ -40,10 +40,12 @@ public final class RenderedBaselines {
      * @param maxClips validation clips to score (the first ones in file order), 0 = all
      */
     public static Report run(Path dir, int maxClips) throws IOException {
-        RenderConfig cfg = new ObjectMapper().treeToValue(new ObjectMapper().readTree(dir.resolve(CaptionBenchmark.TRUTH_FILE).toFile())
+        RenderConfig cfg = new ObjectMapper()
+                .treeToValue(new ObjectMapper().readTree(dir.resolve(CaptionBenchmark.TRUTH_FILE).toFile())
                 .get("config"), RenderConfig.class);
         Dataset ds = YouCook2Reader.read(dir.resolve(YouCook2Reader.ANNOTATION_FILE));
-        NpyDirectoryStore store = new NpyDirectoryStore(dir.resolve(CaptionBenchmark.FEATURES_DIR), cfg.fps(), cfg.dim());
+        NpyDirectoryStore store = new NpyDirectoryStore(dir.resolve(CaptionBenchmark.FEATURES_DIR), cfg.fps(),
+                cfg.dim());
         List<Clip> train = ds.clips(Split.TRAIN);
         List<Clip> test = ds.clips(Split.VALIDATION);
         if (maxClips > 0 && test.size() > maxClips) {
@@ -59,7 +61,8 @@ public final class RenderedBaselines {
                         .map(l -> new CaptionBenchmark.Segment(0, 0, "", l)).toList()));
         CaptionBenchmark.CaptionWorld world = new CaptionBenchmark.CaptionWorld(cfg, lexicon);
         List<Clip> testClips = test;
-        float[][] clipLatent = IntStream.range(0, n).parallel().mapToObj(j -> latentMean(world, store, testClips.get(j))).toArray(float[][]::new);
+        float[][] clipLatent = IntStream.range(0, n).parallel()
+                .mapToObj(j -> latentMean(world, store, testClips.get(j))).toArray(float[][]::new);
         // vectors made unit length once: each of the n² scores is then a plain dot product
         double[][] clips = new double[n][];
         double[][] queries = new double[n][];
@@ -82,7 +85,8 @@ public final class RenderedBaselines {
         double oracle = recallAt1(n, (q, j) -> dot(queries[q], clips[j]));
 
         // text-blind: one score per video, the same for every query
-        double[][] testMean = IntStream.range(0, n).parallel().mapToObj(j -> meanFeature(store, testClips.get(j))).toArray(double[][]::new);
+        double[][] testMean = IntStream.range(0, n).parallel().mapToObj(j -> meanFeature(store, testClips.get(j)))
+                .toArray(double[][]::new);
         double textBlind = recallAt1(n, (q, j) -> testMean[j][0]);
 
         // ridge: mean feature (+ bias) → bag of lemmas

@@ -86,7 +86,8 @@ public final class SyntheticTasks {
             if (split.equals("train") || split.equals("validation")) ids.add(v);
         }
         if (ids.isEmpty()) {
-            throw new IllegalArgumentException("the synthetic benchmark has no training or validation video (only narration?)");
+            throw new IllegalArgumentException(
+                    "the synthetic benchmark has no training or validation video (only narration?)");
         }
         return ids;
     }
@@ -105,7 +106,8 @@ public final class SyntheticTasks {
         SynthTruth truth = SynthTruth.read(synthDir);
         List<String> videos = used(truth);
         Map<Integer, List<String>> byTask = new TreeMap<>();
-        for (String v : videos) byTask.computeIfAbsent(dominantObject(truth.steps().get(v)), k -> new ArrayList<>()).add(v);
+        for (String v : videos) byTask.computeIfAbsent(dominantObject(truth.steps().get(v)), k -> new ArrayList<>())
+                .add(v);
 
         Files.createDirectories(out.resolve("annotations"));
         StringBuilder tasksTxt = new StringBuilder();
@@ -140,11 +142,13 @@ public final class SyntheticTasks {
                 for (Step s : truth.steps().get(v)) {
                     Integer idx = indexOf.get((long) s.verb() * 1000 + s.object());
                     if (idx != null) {
-                        ann.append(String.format(Locale.ROOT, "%d,%.1f,%.1f%n", idx + 1, (double) s.start(), (double) s.end() + 1));
+                        ann.append(String.format(Locale.ROOT, "%d,%.1f,%.1f%n", idx + 1, (double) s.start(),
+                                (double) s.end() + 1));
                     }
                 }
                 if (ann.length() > 0) {
-                    Files.writeString(out.resolve("annotations").resolve(taskId + "_" + v + ".csv"), ann, StandardCharsets.UTF_8);
+                    Files.writeString(out.resolve("annotations").resolve(taskId + "_" + v + ".csv"), ann,
+                            StandardCharsets.UTF_8);
                     annotated++;
                 }
             }
@@ -170,9 +174,11 @@ public final class SyntheticTasks {
             }
         }
         List<Map.Entry<Long, double[]>> top = new ArrayList<>(stats.entrySet());
-        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> -e.getValue()[0]).thenComparingDouble(e -> e.getValue()[2]));
+        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> -e.getValue()[0])
+                .thenComparingDouble(e -> e.getValue()[2]));
         top = top.subList(0, Math.min(max, top.size()));
-        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> e.getValue()[1] / e.getValue()[0]).thenComparingDouble(e -> e.getValue()[2]));
+        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> e.getValue()[1] / e.getValue()[0])
+                .thenComparingDouble(e -> e.getValue()[2]));
         List<long[]> out = new ArrayList<>();
         for (Map.Entry<Long, double[]> e : top) out.add(new long[] {e.getKey() / 1000, e.getKey() % 1000});
         return out;

@@ -36,15 +36,18 @@ final class SolrCollections {
     }
 
     /** Creates {@code collection} ({@code shards} × {@code replicas}) on the configset of {@code meta}'s shape. */
-    static void create(CloudSolrClient solr, String collection, IndexMeta meta, int shards, int replicas) throws IOException, SolrServerException {
+    static void create(CloudSolrClient solr, String collection, IndexMeta meta, int shards, int replicas)
+            throws IOException, SolrServerException {
         String config = uploadConfigSet(solr, meta);
         CollectionAdminRequest.createCollection(collection, config, shards, replicas).process(solr);
         solr.getClusterStateProvider().getClusterState(); // refresh the client's view of the new collection
     }
 
     /** Records the checkpoint's hash as a collection property, where an administrator sees it. */
-    static void tagCheckpoint(CloudSolrClient solr, String collection, IndexMeta meta) throws IOException, SolrServerException {
-        CollectionAdminRequest.setCollectionProperty(collection, SolrClipIndex.CHECKPOINT_PROPERTY, meta.checkpointSha256).process(solr);
+    static void tagCheckpoint(CloudSolrClient solr, String collection, IndexMeta meta)
+            throws IOException, SolrServerException {
+        CollectionAdminRequest.setCollectionProperty(collection, SolrClipIndex.CHECKPOINT_PROPERTY,
+                meta.checkpointSha256).process(solr);
     }
 
     /**
@@ -61,8 +64,8 @@ final class SolrCollections {
         for (String file : FILES) {
             sha.update(configSetFile(file, meta).getBytes(StandardCharsets.UTF_8));
         }
-        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b" + meta.hnswBeamWidth
-                + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 8);
+        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b"
+                + meta.hnswBeamWidth + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 8);
     }
 
     private static final List<String> FILES = List.of("solrconfig.xml", "schema.xml");
@@ -80,7 +83,8 @@ final class SolrCollections {
         return meta.cosine() ? "dot_product" : "maximum_inner_product";
     }
 
-    private static String uploadConfigSet(CloudSolrClient solr, IndexMeta meta) throws IOException, SolrServerException {
+    private static String uploadConfigSet(CloudSolrClient solr, IndexMeta meta)
+            throws IOException, SolrServerException {
         String name = configSetName(meta);
         ConfigSetAdminResponse.List have = new ConfigSetAdminRequest.List().process(solr);
         if (have.getConfigSets() != null && have.getConfigSets().contains(name)) {
@@ -101,10 +105,11 @@ final class SolrCollections {
             try {
                 up.process(solr);
             } catch (SolrServerException | RuntimeException e) {
-                throw new IOException("uploading configset '" + name + "' failed (" + e.getMessage() + "). If the cluster's Configset API "
-                        + "is closed to you, an administrator can upload solrconfig.xml and schema.xml from this jar's solr/taco/ as '"
-                        + name + "', with @DIM@=" + meta.dim + ", @SIMILARITY@=" + similarityFunction(meta) + ", @M@=" + meta.hnswMaxConn
-                        + ", @BEAM@=" + meta.hnswBeamWidth + " filled in; then run this again", e);
+                throw new IOException("uploading configset '" + name + "' failed (" + e.getMessage()
+                        + "). If the cluster's Configset API is closed to you, an administrator can upload "
+                        + "solrconfig.xml and schema.xml from this jar's solr/taco/ as '"
+                        + name + "', with @DIM@=" + meta.dim + ", @SIMILARITY@=" + similarityFunction(meta) + ", @M@="
+                        + meta.hnswMaxConn + ", @BEAM@=" + meta.hnswBeamWidth + " filled in; then run this again", e);
             }
         } finally {
             Files.deleteIfExists(zip);

@@ -43,7 +43,8 @@ class SyntheticBenchmarkTest {
         long t0 = System.nanoTime();
         data = SyntheticBenchmark.generateTo(SynthConfig.defaults(), out);
         millis = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("synth: " + data.clipCount() + " clips, " + data.videos().size() + " videos in " + millis + " ms");
+        System.out.println("synth: " + data.clipCount() + " clips, " + data.videos().size() + " videos in " + millis
+                + " ms");
         dataset = YouCook2Reader.read(out);
     }
 
@@ -186,7 +187,8 @@ class SyntheticBenchmarkTest {
         List<String> capsA = a.videos().stream().flatMap(v -> v.captions().stream()).toList();
         assertEquals(capsA, b.videos().stream().flatMap(v -> v.captions().stream()).toList());
         assertNotEquals(capsA, c.videos().stream().flatMap(v -> v.captions().stream()).toList());
-        assertArrayEquals(SyntheticBenchmark.features(a, a.videos().get(5)), SyntheticBenchmark.features(b, b.videos().get(5)));
+        assertArrayEquals(SyntheticBenchmark.features(a, a.videos().get(5)),
+                SyntheticBenchmark.features(b, b.videos().get(5)));
         Path d1 = out.resolve("d1");
         Path d2 = out.resolve("d2");
         SyntheticBenchmark.write(a, d1);
@@ -299,7 +301,8 @@ class SyntheticBenchmarkTest {
             blind[j] = r.nextDouble(); // any video-only score: the same ranking for every caption
         }
         double chance = recallAt1(n, (q, j) -> blind[j]);
-        System.out.printf("synth: %d test clips, concept oracle R@1 %.4f, text-blind R@1 %.4f (chance %.4f)%n", n, oracle, chance, 1.0 / n);
+        System.out.printf("synth: %d test clips, concept oracle R@1 %.4f, text-blind R@1 %.4f (chance %.4f)%n", n,
+                oracle, chance, 1.0 / n);
         assertTrue(n > 1000);
         assertTrue(oracle >= 0.95, "oracle R@1 " + oracle);
         assertTrue(chance <= 2.0 / n, "text-blind R@1 " + chance);

@@ -50,15 +50,16 @@ class ShippedJarSolrIT {
         try (SolrTestCluster cluster = SolrTestCluster.start(tmp.resolve("solr"), 1)) {
             Path ckpt = TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 11);
             Path data = TestIndexes.data(tmp.resolve("data"), 12, 5, 5);
-            Run index = taco(tmp.resolve("index.log"), "index", "--solr", cluster.zkAddress(), "--collection", "jar", "--checkpoint", ckpt.toString(),
-                    "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
+            Run index = taco(tmp.resolve("index.log"), "index", "--solr", cluster.zkAddress(), "--collection", "jar",
+                    "--checkpoint", ckpt.toString(), "--annotations",
+                    data.resolve("youcookii_annotations_trainval.json").toString(),
                     "--features", data.resolve("features").toString(), "--split", "validation");
             assertEquals(0, index.code(), index.out());
             assertTrue(index.out().contains("the collection has 60 clips"), index.out());
 
             String urls = String.join(",", cluster.nodeUrls());
-            Run search = taco(tmp.resolve("search.log"), "search", "--solr", urls, "--collection", "jar", "--checkpoint", ckpt.toString(),
-                    "stir the sauce", "-k", "3");
+            Run search = taco(tmp.resolve("search.log"), "search", "--solr", urls, "--collection", "jar",
+                    "--checkpoint", ckpt.toString(), "stir the sauce", "-k", "3");
             assertEquals(0, search.code(), search.out());
             assertTrue(search.out().contains("60 clips indexed"), search.out());
             assertTrue(search.out().lines().anyMatch(l -> l.startsWith("   3  ")), search.out());
@@ -68,9 +69,10 @@ class ShippedJarSolrIT {
                 port = s.getLocalPort();
             }
             Path serveLog = tmp.resolve("serve.log");
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Dai.djl.offline=true",
-                    "-jar", Path.of(System.getProperty("taco.jar", "target/taco.jar")).toString(), "serve", "--solr", urls, "--collection", "jar",
-                    "--checkpoint", ckpt.toString(), "--port", Integer.toString(port));
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-Dai.djl.offline=true", "-jar",
+                    Path.of(System.getProperty("taco.jar", "target/taco.jar")).toString(), "serve", "--solr", urls,
+                    "--collection", "jar", "--checkpoint", ckpt.toString(), "--port", Integer.toString(port));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(serveLog.toFile());
             pb.environment().put("DJL_OFFLINE", "true");
             pb.environment().put("OPT_OUT_TRACKING", "true");
@@ -80,8 +82,8 @@ class ShippedJarSolrIT {
                 HttpResponse<String> r = null;
                 for (int i = 0; i < 120 && server.isAlive(); i++) {
                     try {
-                        r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/search?q=stir+the+sauce&k=4")).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + "/api/search?q=stir+the+sauce&k=4")).build(), HttpResponse.BodyHandlers.ofString());
                         break;
                     } catch (ConnectException notYet) {
                         Thread.sleep(500);

@@ -50,22 +50,26 @@ class SolrClipIndexTest {
     @BeforeAll
     static void startClusterAndIndexBoth() throws Exception {
         long t0 = System.nanoTime();
-        cluster = SolrTestCluster.start(Path.of(System.getProperty("taco.solr.dir", tmp.resolve("solr").toString())), 2);
-        System.out.printf("cluster of 2 nodes up in %.1f s: zk %s, nodes %s%n", (System.nanoTime() - t0) / 1e9, cluster.zkAddress(), cluster.nodeUrls());
+        cluster = SolrTestCluster.start(Path.of(System.getProperty("taco.solr.dir", tmp.resolve("solr").toString())),
+                2);
+        System.out.printf("cluster of 2 nodes up in %.1f s: zk %s, nodes %s%n", (System.nanoTime() - t0) / 1e9,
+                cluster.zkAddress(), cluster.nodeUrls());
         checkpoint = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 11));
         data = TestIndexes.data(tmp.resolve("data"), 24, 5, 5);
         TestIndexes.build(tmp.resolve("local"), checkpoint, data, FrameStore.Encoding.FLOAT16);
         local = VideoIndex.open(tmp.resolve("local"), true);
         solr = create("clips");
         queries = queries(50);
-        System.out.printf("both indexes built (%d clips) %.1f s after start%n", local.size(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf("both indexes built (%d clips) %.1f s after start%n", local.size(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** A new collection holding every clip of the test data. */
     static SolrClipIndex create(String collection) throws Exception {
         Indexer.Options o = new Indexer.Options(8, 40, FrameStore.Encoding.FLOAT16, 16, 100);
         try (FeatureStore fs = TestIndexes.features(data)) {
-            SolrClipIndex idx = SolrClipIndex.openOrCreate(new SolrClipIndex.Connection(cluster.zkAddress(), collection),
+            SolrClipIndex idx = SolrClipIndex.openOrCreate(
+                    new SolrClipIndex.Connection(cluster.zkAddress(), collection),
                     Indexer.newMeta(checkpoint, fs, null, o), SHARDS, REPLICAS);
             Indexer.add(idx, checkpoint, fs, TestIndexes.clips(data), o, null);
             return idx;
@@ -108,7 +112,8 @@ class SolrClipIndexTest {
             SearchHit hb = rb.hits().get(i);
             assertEquals(ha.clipId(), hb.clipId(), query + ": rank " + (i + 1));
             // same float16 frames and float32 s1 vectors on both sides: only summation order may differ
-            assertEquals(ha.score(), hb.score(), 1e-4 * Math.max(1, Math.abs(ha.score())), query + ": score at rank " + (i + 1));
+            assertEquals(ha.score(), hb.score(), 1e-4 * Math.max(1, Math.abs(ha.score())),
+                    query + ": score at rank " + (i + 1));
             assertEquals(ha.s1(), hb.s1(), 1e-5, query + ": s1 at rank " + (i + 1));
         }
     }
@@ -132,7 +137,8 @@ class SolrClipIndexTest {
         int found = 0;
         int total = 0;
         for (String q : queries.subList(0, 20)) {
-            List<String> exact = l.search(q, new CascadeSearcher.Options(10, local.size(), 0, local.size(), CascadeSearcher.Order.S1))
+            List<String> exact = l.search(q,
+                    new CascadeSearcher.Options(10, local.size(), 0, local.size(), CascadeSearcher.Order.S1))
                     .hits().stream().map(SearchHit::clipId).toList();
             List<String> knn = s.search(q, new CascadeSearcher.Options(10, 10, 0, 40, CascadeSearcher.Order.S1))
                     .hits().stream().map(SearchHit::clipId).toList();
@@ -181,7 +187,8 @@ class SolrClipIndexTest {
             }
             // adding the same clips again replaces them by id: no duplicates
             try (FeatureStore fs = TestIndexes.features(data)) {
-                Indexer.Added again = Indexer.add(idx, checkpoint, fs, TestIndexes.clips(data), new Indexer.Options(8, 200, FrameStore.Encoding.FLOAT16, 16, 100), null);
+                Indexer.Added again = Indexer.add(idx, checkpoint, fs, TestIndexes.clips(data),
+                        new Indexer.Options(8, 200, FrameStore.Encoding.FLOAT16, 16, 100), null);
                 assertEquals(6, again.clipsAdded());
                 assertEquals(114, again.clipsReplaced());
             }
@@ -193,7 +200,8 @@ class SolrClipIndexTest {
     void aCollectionOfAnotherCheckpointIsRefused() throws Exception {
         try (Checkpoint other = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("other"), "cosine", 12));
                 FeatureStore fs = TestIndexes.features(data)) {
-            IndexMeta.IndexMismatchException e = assertThrows(IndexMeta.IndexMismatchException.class, () -> new CascadeSearcher(solr, other));
+            IndexMeta.IndexMismatchException e = assertThrows(IndexMeta.IndexMismatchException.class,
+                    () -> new CascadeSearcher(solr, other));
             assertTrue(e.getMessage().contains("sha256"), e.getMessage());
             assertThrows(IndexMeta.IndexMismatchException.class, () -> Indexer.checkBelongs(solr, other, fs));
         }
@@ -212,7 +220,8 @@ class SolrClipIndexTest {
         }
         IOException e = assertThrows(IOException.class,
                 () -> SolrClipIndex.open(new SolrClipIndex.Connection(urls, "nope")));
-        assertTrue(e.getMessage().contains("collection 'nope'") && e.getMessage().contains("does not exist"), e.getMessage());
+        assertTrue(e.getMessage().contains("collection 'nope'") && e.getMessage().contains("does not exist"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SolrClipIndex.Connection(urls, "bad name"));
     }
 
@@ -231,19 +240,21 @@ class SolrClipIndexTest {
     void cliIndexesAndSearchesACollectionAndTheServerAnswersFromIt() throws Exception {
         String ann = data.resolve("youcookii_annotations_trainval.json").toString();
         Run r = run("index", "--solr", cluster.zkAddress(), "--collection", "cli", "--shards", "2", "--replicas", "1",
-                "--checkpoint", checkpoint.dir().toString(), "--annotations", ann, "--features", data.resolve("features").toString(),
-                "--split", "validation");
+                "--checkpoint", checkpoint.dir().toString(), "--annotations", ann, "--features",
+                data.resolve("features").toString(), "--split", "validation");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("the collection has 120 clips"), r.out());
         assertTrue(r.out().contains("calibrated on 120 of the index's captions"), r.out()); // stored in the collection
 
         String urls = String.join(",", cluster.nodeUrls());
-        Run s = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", checkpoint.dir().toString(), "stir the sauce", "-k", "3");
+        Run s = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", checkpoint.dir().toString(),
+                "stir the sauce", "-k", "3");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("120 clips indexed"), s.out());
         assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   3  ")), s.out());
         assertFalse(s.out().contains("no calibration"), s.out());
-        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   1  ") && l.matches(".*\\d+%.*")), s.out()); // a confidence
+        // a confidence
+        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   1  ") && l.matches(".*\\d+%.*")), s.out());
 
         Path other = TestIndexes.checkpoint(tmp.resolve("other-cli"), "cosine", 13);
         Run bad = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", other.toString(), "stir");
@@ -266,8 +277,8 @@ class SolrClipIndexTest {
                         SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
-            var search = http.send(HttpRequest.newBuilder(URI.create(base + "/api/search?q=stir+the+sauce&k=5")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var search = http.send(HttpRequest.newBuilder(URI.create(base + "/api/search?q=stir+the+sauce&k=5"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, search.statusCode(), search.body());
             var tree = new ObjectMapper().readTree(search.body());
             assertEquals(5, tree.get("hits").size());

@@ -79,7 +79,8 @@ class MiniLmParityTest {
         assertEquals(0, code, err.toString());
 
         // 20 real captions (YouCook2 validation, file order): different lengths, so the batch is padded.
-        JsonNode db = new ObjectMapper().readTree(SharedData.file("youcook2/youcookii_annotations_trainval.json").toFile()).get("database");
+        JsonNode db = new ObjectMapper()
+                .readTree(SharedData.file("youcook2/youcookii_annotations_trainval.json").toFile()).get("database");
         captions = new ArrayList<>();
         for (var it = db.fields(); it.hasNext() && captions.size() < 20; ) {
             var e = it.next();
@@ -120,7 +121,8 @@ class MiniLmParityTest {
                 try (OnnxTensor a = OnnxTensor.createTensor(env, ids);
                         OnnxTensor b = OnnxTensor.createTensor(env, mask);
                         OnnxTensor c = OnnxTensor.createTensor(env, types);
-                        OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+                        OrtSession.Result r = session.run(
+                                Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
                     reference = (float[][][]) r.get("last_hidden_state").orElseThrow().getValue();
                 }
             }
@@ -173,7 +175,8 @@ class MiniLmParityTest {
             }
         }
         try (WordPieceTokenizer tok = WordPieceTokenizer.load(folder, 64)) {
-            assertArrayEquals(tok.tokenize("add the chopped onions").ids(), tok.tokenize("Add The CHOPPED Onions").ids(), "uncased");
+            assertArrayEquals(tok.tokenize("add the chopped onions").ids(),
+                    tok.tokenize("Add The CHOPPED Onions").ids(), "uncased");
         }
     }
 
@@ -212,7 +215,8 @@ class MiniLmParityTest {
         try (NDManager manager = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, manager, 1)) {
             model.loadPretrainedText(folder);
             // the BERT's own last hidden states, before the projection to d
-            NDArray y = model.textHiddenStates(manager.create(flat, new Shape(b, width)), manager.create(m, new Shape(b, width)));
+            NDArray y = model.textHiddenStates(manager.create(flat, new Shape(b, width)),
+                    manager.create(m, new Shape(b, width)));
             assertEquals(new Shape(b, width, 384), y.getShape());
             float[] out = y.toFloatArray();
             for (int i = 0; i < b; i++) {

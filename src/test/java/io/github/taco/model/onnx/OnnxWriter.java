@@ -116,7 +116,10 @@ final class OnnxWriter {
         return this;
     }
 
-    /** ModelProto: ir_version = 1, producer_name = 2, graph = 7 (GraphProto: node = 1, initializer = 5, input = 11, output = 12). */
+    /**
+     * ModelProto: ir_version = 1, producer_name = 2, graph = 7 (GraphProto: node = 1, initializer = 5, input = 11,
+     * output = 12).
+     */
     byte[] model() {
         byte[] graph = message(out -> {
             for (byte[] n : nodes) {
@@ -169,15 +172,16 @@ final class OnnxWriter {
         w.random(r, "embeddings.LayerNorm.weight", weights, HIDDEN);
         w.random(r, "embeddings.LayerNorm.bias", weights, HIDDEN);
         w.node("Gather", List.of("embeddings.word_embeddings.weight", "input_ids"), List.of("emb"));
-        w.node("LayerNormalization", List.of("emb", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"), List.of("h0"),
-                floatAttribute("epsilon", spec.eps()));
+        w.node("LayerNormalization", List.of("emb", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"),
+                List.of("h0"), floatAttribute("epsilon", spec.eps()));
         String p = "encoder.layer.0.";
         int counter = 100;
         // the input each linear map reads (attention and residual paths are left out: the graph is only read)
         Map<String, String> reads = Map.of("attention.self.query", "h0", "attention.self.key", "h0",
-                "attention.self.value", "h0", "attention.output.dense", "context", "intermediate.dense", "h1", "output.dense", "act");
-        for (String proj : List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
-                "intermediate.dense", "output.dense")) {
+                "attention.self.value", "h0", "attention.output.dense", "context", "intermediate.dense", "h1",
+                "output.dense", "act");
+        for (String proj : List.of("attention.self.query", "attention.self.key", "attention.self.value",
+                "attention.output.dense", "intermediate.dense", "output.dense")) {
             int in = proj.equals("output.dense") ? INTERMEDIATE : HIDDEN;
             int out = proj.equals("intermediate.dense") ? INTERMEDIATE : HIDDEN;
             String matmul = "onnx::MatMul_" + counter++;
@@ -191,7 +195,8 @@ final class OnnxWriter {
                 w.node("Gather", List.of("shape", "zero"), List.of("batch"));
                 w.node("Unsqueeze", List.of("batch"), List.of("batch1"));
                 w.node("Unsqueeze", List.of("batch"), List.of("n1"));
-                w.node("Constant", List.of(), List.of("heads"), tensorAttribute("value", longTensor("", new long[] {1}, new long[] {spec.heads()})));
+                w.node("Constant", List.of(), List.of("heads"),
+                        tensorAttribute("value", longTensor("", new long[] {1}, new long[] {spec.heads()})));
                 w.node("Constant", List.of(), List.of("headSize"),
                         tensorAttribute("value", longTensor("", new long[] {1}, new long[] {HIDDEN / spec.heads()})));
                 w.node("Concat", List.of("batch1", "n1", "heads", "headSize"), List.of("split"));
@@ -232,7 +237,8 @@ final class OnnxWriter {
     }
 
     /** A WordPiece vocabulary of {@link #VOCAB} pieces (ids = line numbers). */
-    static final String TINY_VOCAB = String.join("\n", "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "add", "the", "onion", "##s", "pan") + "\n";
+    static final String TINY_VOCAB = String.join("\n", "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "add", "the",
+            "onion", "##s", "pan") + "\n";
 
     /** A single Add node: a valid ONNX model, but no BERT. */
     static byte[] singleAdd() {
