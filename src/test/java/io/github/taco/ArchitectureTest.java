@@ -1,6 +1,7 @@
 package io.github.taco;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,18 +2,23 @@ package io.github.taco.bench;
 
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Clip;
+import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FeatureStores;
+import io.github.taco.features.Npy;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
 import io.github.taco.index.IndexedClip;
+import io.github.taco.index.Indexer;
 import io.github.taco.index.SearchResult;
 import io.github.taco.index.VideoIndex;
+import io.github.taco.model.Checkpoint;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.serve.ServerMetrics;
 import io.github.taco.text.TextPipeline;
-import io.github.taco.model.Checkpoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +44,20 @@ public final class CascadeSearchBench {
     private CascadeSearchBench() {}
 
     /** The whole cascade timed over an index of synthetic clips. */
-    public record Result(int n, int dim, FrameStore.Encoding encoding, int topN, int topR, double buildSeconds, long luceneBytes,
-            long frameStoreBytes, double p50Millis, double p99Millis, double qps, double textMillis, double knnMillis, double s1s2Millis,
-            double s3Millis) {
+    public record Result(int n, int dim, FrameStore.Encoding encoding, int topN, int topR, double buildSeconds,
+            long luceneBytes, long frameStoreBytes, double p50Millis, double p99Millis, double qps, double textMillis,
+            double knnMillis, double s1s2Millis, double s3Millis) {
         /** One line, as {@code taco bench search} prints it; a reused index has no build time (0). */
         public String line() {
             return String.format(Locale.ROOT,
-                    "cascade n=%,d clips (8-24 frames, d=%d, frames %s) N=%d R=%d: %s lucene %.1f MB + frame store %.1f MB; "
-                            + "latency p50 %.1f ms p99 %.1f ms, QPS %.1f (1 thread); mean ms text %.1f knn %.1f s1+s2 %.1f s3 %.1f%n",
+                    "cascade n=%,d clips (8-24 frames, d=%d, frames %s) N=%d R=%d: %s lucene %.1f MB + frame store "
+                            + "%.1f MB; latency p50 %.1f ms p99 %.1f ms, QPS %.1f (1 thread); mean ms text %.1f knn "
+                            + "%.1f s1+s2 %.1f s3 %.1f%n",
                     n, dim, encoding.name().toLowerCase(Locale.ROOT), topN, topR,
-                    buildSeconds > 0 ? String.format(Locale.ROOT, "build %.1f s (%,.0f clips/s, no encoder),", buildSeconds, n / buildSeconds)
-                            : "(reused index)",
-                    luceneBytes / 1e6, frameStoreBytes / 1e6, p50Millis, p99Millis, qps, textMillis, knnMillis, s1s2Millis, s3Millis);
+                    buildSeconds > 0 ? String.format(Locale.ROOT, "build %.1f s (%,.0f clips/s, no encoder),",
+                            buildSeconds, n / buildSeconds) : "(reused index)",
+                    luceneBytes / 1e6, frameStoreBytes / 1e6, p50Millis, p99Millis, qps, textMillis, knnMillis,
+                    s1s2Millis, s3Millis);
         }
     }
 
@@ -58,9 +65,10 @@ public final class CascadeSearchBench {
     public record BuildResult(int hidden, int clips, double seconds, long luceneBytes, long frameStoreBytes) {
         public String line() {
             return String.format(Locale.ROOT,
-                    "build (video encoder d=%d 1 layer, 1024-d features, 15-45 frames/clip, float16 frames): %,d clips in %.1f s = %.1f clips/s; "
-                            + "lucene %.1f MB + frame store %.1f MB (%.1f KB/clip)%n",
-                    hidden, clips, seconds, clips / seconds, luceneBytes / 1e6, frameStoreBytes / 1e6, (luceneBytes + frameStoreBytes) / 1e3 / clips);
+                    "build (video encoder d=%d 1 layer, 1024-d features, 15-45 frames/clip, float16 frames): %,d clips "
+                            + "in %.1f s = %.1f clips/s; lucene %.1f MB + frame store %.1f MB (%.1f KB/clip)%n",
+                    hidden, clips, seconds, clips / seconds, luceneBytes / 1e6, frameStoreBytes / 1e6,
+                    (luceneBytes + frameStoreBytes) / 1e3 / clips);
         }
     }
 
@@ -68,7 +76,7 @@ public final class CascadeSearchBench {
     static Path checkpoint(Path dir) throws IOException {
         if (Files.exists(dir.resolve(TacoModel.WEIGHTS_FILE))) return dir;
         TacoConfig c = TacoConfig.cpu(1024);
-        c.similarity = io.github.taco.model.Similarity.COSINE;
+        c.similarity = Similarity.COSINE;
         c.dropout = 0;
         Path vocab = TextPipeline.defaultVocabulary();
         try (NDManager root = NDManager.newBaseManager(); TacoModel m = new TacoModel(c, root, 1)) {
@@ -108,7 +116,8 @@ public final class CascadeSearchBench {
     }
 
     /** Builds (or reuses) a cascade index of n synthetic clips and times queries through the whole cascade. */
-    public static Result cascade(int n, int queries, int topN, int topR, Path work, FrameStore.Encoding enc) throws Exception {
+    public static Result cascade(int n, int queries, int topN, int topR, Path work, FrameStore.Encoding enc)
+            throws Exception {
         Path ckptDir = checkpoint(work.resolve("ckpt"));
         Path dir = work.resolve("cascade-" + n + "-" + enc.name().toLowerCase(Locale.ROOT));
         try (Checkpoint ck = Checkpoint.open(ckptDir)) {
@@ -142,7 +151,7 @@ public final class CascadeSearchBench {
                 double qps = queries / ((System.nanoTime() - t0) / 1e9);
                 Arrays.sort(lat);
                 return new Result(n, d, enc, topN, topR, buildS, st.luceneBytes(), st.frameStoreBytes(),
-                        io.github.taco.serve.ServerMetrics.percentile(lat, 0.5), io.github.taco.serve.ServerMetrics.percentile(lat, 0.99), qps,
+                        ServerMetrics.percentile(lat, 0.5), ServerMetrics.percentile(lat, 0.99), qps,
                         stage[0], stage[1], stage[2], stage[3]);
             }
         }
@@ -157,19 +166,19 @@ public final class CascadeSearchBench {
         Path ckptDir = checkpoint(work.resolve("ckpt"));
         Path feats = Files.createDirectories(work.resolve("embed-features"));
         Random r = new Random(5);
-        List<io.github.taco.data.Clip> clips = new ArrayList<>();
+        List<Clip> clips = new ArrayList<>();
         for (int v = 0; v < videos; v++) {
             String id = "video" + v;
             Path f = feats.resolve(id + ".npy");
             if (!Files.exists(f)) {
                 float[] data = new float[120 * 1024];
                 for (int i = 0; i < data.length; i++) data[i] = (float) r.nextGaussian();
-                io.github.taco.features.Npy.writeFloat32(f, 120, 1024, data);
+                Npy.writeFloat32(f, 120, 1024, data);
             }
             for (int k = 0; k < 4; k++) {
                 double start = k * 25 + r.nextInt(5);
-                clips.add(new io.github.taco.data.Clip(id + "#" + k, id, start, start + 15 + r.nextInt(31),
-                        List.of(QUERIES[(v + k) % QUERIES.length]), io.github.taco.data.Split.VALIDATION));
+                clips.add(new Clip(id + "#" + k, id, start, start + 15 + r.nextInt(31),
+                        List.of(QUERIES[(v + k) % QUERIES.length]), Split.VALIDATION));
             }
         }
         Path dir = work.resolve("embed-index");
@@ -179,10 +188,11 @@ public final class CascadeSearchBench {
             }
         }
         try (Checkpoint ck = Checkpoint.open(ckptDir);
-                io.github.taco.features.FeatureStore fs = io.github.taco.features.FeatureStores.open(feats, 1.0)) {
-            io.github.taco.index.Indexer.Report rep = io.github.taco.index.Indexer.build(dir, ck, fs, feats, clips,
-                    io.github.taco.index.Indexer.Options.defaults(), null);
-            return new BuildResult(ck.config().hiddenSize, rep.clipsAdded(), rep.seconds(), rep.stats().luceneBytes(), rep.stats().frameStoreBytes());
+                FeatureStore fs = FeatureStores.open(feats, 1.0)) {
+            Indexer.Report rep = Indexer.build(dir, ck, fs, feats, clips,
+                    Indexer.Options.defaults(), null);
+            return new BuildResult(ck.config().hiddenSize, rep.clipsAdded(), rep.seconds(), rep.stats().luceneBytes(),
+                    rep.stats().frameStoreBytes());
         }
     }
 }

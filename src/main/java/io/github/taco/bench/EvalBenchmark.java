@@ -8,7 +8,6 @@ import io.github.taco.data.Batch;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,34 +25,42 @@ public final class EvalBenchmark {
     /**
      * @param paddedS2Seconds the previous padded s2 path's time, or NaN when not measured
      * @param paddedMaxRelDiff the largest difference between the two paths' s2 entries, relative to the entry (absolute
-     *                         for entries below 1 in magnitude, where a relative one says nothing), NaN when not measured
+     *                         for entries below 1 in magnitude, where a relative one says nothing), NaN when not
+     *                         measured
      */
-    public record Result(String data, TacoConfig config, int clips, int topR, RetrievalEvaluator.Report evaluation, double fusionMultiplyAdds,
-            double gemmPeakFlops, long peakRssMb, double paddedS2Seconds, double paddedMaxRelDiff) {
+    public record Result(String data, TacoConfig config, int clips, int topR, RetrievalEvaluator.Report evaluation,
+            double fusionMultiplyAdds, double gemmPeakFlops, long peakRssMb, double paddedS2Seconds,
+            double paddedMaxRelDiff) {
 
         public String report() {
             RetrievalEvaluator.Profile p = evaluation.profile();
             Map<String, Double> sec = p.seconds();
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "evaluation of %s: %,d clips, d=%d, fusion layers %d, cascade top %d in both directions, engine threads %s%n",
-                    data, clips, config.hiddenSize, config.fusionLayers, topR, System.getProperty("ai.djl.pytorch.num_threads", "default")));
+            sb.append(String.format(Locale.ROOT, "evaluation of %s: %,d clips, d=%d, fusion layers %d, cascade top %d "
+                    + "in both directions, engine threads %s%n", data, clips, config.hiddenSize, config.fusionLayers,
+                    topR, System.getProperty("ai.djl.pytorch.num_threads", "default")));
             sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s%n", "encode", sec.getOrDefault("encode", 0.0)));
             sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s%n", "s1", sec.getOrDefault("s1", 0.0)));
             double s2 = sec.getOrDefault("s2", 0.0);
-            sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  %,.0f pairs/s; %.0f GFLOP (tokens of interest × valid frames × d), %.0f GFLOP/s = %.0f%% of the GEMM peak%n",
+            sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  %,.0f pairs/s; %.0f GFLOP (tokens of interest × "
+                    + "valid frames × d), %.0f GFLOP/s = %.0f%% of the GEMM peak%n",
                     "s2", s2, p.s2Pairs() / s2, 2 * p.s2MultiplyAdds() / 1e9, 2 * p.s2MultiplyAdds() / s2 / 1e9,
                     100 * 2 * p.s2MultiplyAdds() / s2 / gemmPeakFlops));
             double fusion = sec.getOrDefault("fusion", 0.0);
             if (p.fusionPasses() > 0) {
-                sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  %,d passes in %d batches, %,.0f passes/s; %.0f GFLOP, %.0f GFLOP/s = %.0f%% of the GEMM peak%n",
-                        "fusion", fusion, p.fusionPasses(), p.fusionBatches().size(), p.fusionPasses() / fusion, 2 * fusionMultiplyAdds / 1e9,
+                sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  %,d passes in %d batches, %,.0f passes/s; %.0f "
+                        + "GFLOP, %.0f GFLOP/s = %.0f%% of the GEMM peak%n", "fusion", fusion, p.fusionPasses(),
+                        p.fusionBatches().size(), p.fusionPasses() / fusion, 2 * fusionMultiplyAdds / 1e9,
                         2 * fusionMultiplyAdds / fusion / 1e9, 100 * 2 * fusionMultiplyAdds / fusion / gemmPeakFlops));
             }
-            sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  (the cascade's top R, its ranking, the metrics)%n", "ranking", sec.getOrDefault("ranking", 0.0)));
-            sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  peak RSS %,d MB; float32 GEMM peak %.0f GFLOP/s (1024², this thread setting)%n",
+            sb.append(String.format(Locale.ROOT, "  %-8s %8.2f s  (the cascade's top R, its ranking, the metrics)%n",
+                    "ranking", sec.getOrDefault("ranking", 0.0)));
+            sb.append(String.format(Locale.ROOT,
+                    "  %-8s %8.2f s  peak RSS %,d MB; float32 GEMM peak %.0f GFLOP/s (1024², this thread setting)%n",
                     "total", evaluation.seconds(), peakRssMb, gemmPeakFlops / 1e9));
             if (!Double.isNaN(paddedS2Seconds)) {
-                sb.append(String.format(Locale.ROOT, "  previous padded s2 path on the same clips: %.2f s, %.1f× the time of the packed path; largest difference %.1e (relative; absolute below 1)%n",
+                sb.append(String.format(Locale.ROOT, "  previous padded s2 path on the same clips: %.2f s, %.1f× the "
+                        + "time of the packed path; largest difference %.1e (relative; absolute below 1)%n",
                         paddedS2Seconds, paddedS2Seconds / s2, paddedMaxRelDiff));
             }
             return sb.toString();
@@ -74,13 +81,15 @@ public final class EvalBenchmark {
         TacoConfig c = model.config();
         double fusionMacs = 0;
         for (RetrievalEvaluator.Profile.FusionBatch b : report.profile().fusionBatches()) {
-            fusionMacs += TrainBenchmark.fusionMacs(b.pairs(), b.tokens() + b.frames(), c.hiddenSize, c.intermediateSize, c.fusionLayers);
+            fusionMacs += TrainBenchmark.fusionMacs(b.pairs(), b.tokens() + b.frames(), c.hiddenSize,
+                    c.intermediateSize, c.fusionLayers);
         }
         double paddedSeconds = Double.NaN, diff = Double.NaN;
         if (padded) {
             try (NDManager scope = root.newSubManager()) {
                 RetrievalEvaluator.Encoded e = evaluator.encode(batches, scope);
-                float[][] packed = model.s2AllPairs(e.y(), e.tokenWeights().toFloatArray(), e.x(), e.frameMask().toFloatArray());
+                float[][] packed = model.s2AllPairs(e.y(), e.tokenWeights().toFloatArray(), e.x(),
+                        e.frameMask().toFloatArray());
                 long t0 = System.nanoTime();
                 float[][] old = previousS2(model, e);
                 paddedSeconds = (System.nanoTime() - t0) / 1e9;
@@ -92,7 +101,8 @@ public final class EvalBenchmark {
                 }
             }
         }
-        return new Result(data, c, report.clips(), topR, report, fusionMacs, peak, TrainBenchmark.peakRssMb(), paddedSeconds, diff);
+        return new Result(data, c, report.clips(), topR, report, fusionMacs, peak, TrainBenchmark.peakRssMb(),
+                paddedSeconds, diff);
     }
 
     /**
@@ -142,7 +152,8 @@ public final class EvalBenchmark {
                     y.attach(sub);
                     w.attach(sub);
                     float[] v = model.s2(model.tokenScores(y, e.x(), e.frameMask()), w).toFloatArray();
-                    for (int i = start; i < end; i++) out[i] = Arrays.copyOfRange(v, (i - start) * n, (i - start + 1) * n);
+                    for (int i = start; i < end; i++) out[i] = Arrays.copyOfRange(v, (i - start) * n,
+                            (i - start + 1) * n);
                 }
             }
             return out;

@@ -3,9 +3,9 @@ package io.github.taco.bench;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.VideoIndex;
-import io.github.taco.serve.SearchServer;
 import io.github.taco.model.Checkpoint;
-
+import io.github.taco.serve.SearchServer;
+import io.github.taco.serve.ServerMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,11 +27,14 @@ public final class HttpLoadBench {
     private HttpLoadBench() {}
 
     /** Requests, errors and latency of a bounded load test. */
-    public record Result(String label, int clients, int seconds, int requests, int errors, double p50Millis, double p99Millis, double maxMillis) {
+    public record Result(String label, int clients, int seconds, int requests, int errors, double p50Millis,
+            double p99Millis, double maxMillis) {
         public String line() {
             return String.format(Locale.ROOT,
-                    "http %s, %d clients x %d s on loopback (k=10): %d requests, %d errors, %.1f req/s, latency p50 %.1f ms p99 %.1f ms max %.1f ms%n",
-                    label, clients, seconds, requests, errors, requests / (double) seconds, p50Millis, p99Millis, maxMillis);
+                    "http %s, %d clients x %d s on loopback (k=10): %d requests, %d errors, %.1f req/s, latency p50 "
+                            + "%.1f ms p99 %.1f ms max %.1f ms%n",
+                    label, clients, seconds, requests, errors, requests / (double) seconds, p50Millis, p99Millis,
+                    maxMillis);
         }
     }
 
@@ -40,7 +43,8 @@ public final class HttpLoadBench {
         CascadeSearchBench.cascade(n, 20, 100, 20, work, FrameStore.Encoding.FLOAT16); // builds the index if missing
         Path dir = work.resolve("cascade-" + n + "-float16");
         try (Checkpoint ck = Checkpoint.open(work.resolve("ckpt")); VideoIndex index = VideoIndex.open(dir, true);
-                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
+                SearchServer server = new SearchServer(new CascadeSearcher(index, ck), SearchServer.Options.defaults())
+                        .start("127.0.0.1", 0)) {
             return load("http://127.0.0.1:" + server.port(), clients, seconds,
                     String.format(Locale.ROOT, "in-process server, n=%,d clips", n));
         }
@@ -62,7 +66,9 @@ public final class HttpLoadBench {
             fs.add(pool.submit(() -> {
                 List<Double> lat = new ArrayList<>();
                 for (int i = 0; System.nanoTime() < end; i++) {
-                    String q = URLEncoder.encode(CascadeSearchBench.QUERIES[(client * 7 + i) % CascadeSearchBench.QUERIES.length], StandardCharsets.UTF_8);
+                    String q = URLEncoder.encode(
+                            CascadeSearchBench.QUERIES[(client * 7 + i) % CascadeSearchBench.QUERIES.length],
+                            StandardCharsets.UTF_8);
                     long a = System.nanoTime();
                     try {
                         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + q)).GET().build(),
@@ -80,7 +86,7 @@ public final class HttpLoadBench {
         for (Future<List<Double>> f : fs) all.addAll(f.get());
         pool.shutdown();
         double[] lat = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Result(label, clients, seconds, lat.length, errors.get(), io.github.taco.serve.ServerMetrics.percentile(lat, 0.5),
-                io.github.taco.serve.ServerMetrics.percentile(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1]);
+        return new Result(label, clients, seconds, lat.length, errors.get(), ServerMetrics.percentile(lat, 0.5),
+                ServerMetrics.percentile(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1]);
     }
 }

@@ -1,20 +1,19 @@
 package io.github.taco.bench;
 
-import io.github.taco.train.Preset;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.loss.FusionLoss;
 import io.github.taco.loss.StepTimer;
 import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
-
+import io.github.taco.train.Preset;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -42,14 +41,17 @@ public final class ParityExport {
             int featureDim, boolean l1VideoToText) {}
 
     /** Summary of the export, for the command line. */
-    public record Result(TacoConfig config, int batchSize, int kPrime, Map<String, Float> losses, List<String> gradNames) {}
+    public record Result(TacoConfig config, int batchSize, int kPrime, Map<String, Float> losses,
+            List<String> gradNames) {}
 
     /** Anchors per L3 chunk in the export: the gradient-cached path that training runs. */
     static final int PARITY_CHUNK = 3;
 
     private ParityExport() {}
 
-    /** The config of a preset: "cpu", "paper" (docs/method.md §6) or "tiny" (seconds to export, any bug still shows). */
+    /**
+     * The config of a preset: "cpu", "paper" (docs/method.md §6) or "tiny" (seconds to export, any bug still shows).
+     */
     public static TacoConfig preset(String name, int featureDim) {
         if (name.equalsIgnoreCase("tiny")) {
             TacoConfig c = new TacoConfig();
@@ -70,7 +72,7 @@ public final class ParityExport {
             return c;
         }
         // the sizes of the preset with the paper's objective, which the PyTorch reference implements
-        TacoConfig c = io.github.taco.train.Preset.parse(name) == io.github.taco.train.Preset.PAPER
+        TacoConfig c = Preset.parse(name) == Preset.PAPER
                 ? TacoConfig.paper(featureDim) : TacoConfig.cpu(featureDim);
         c.kPrime = name.equalsIgnoreCase("paper") ? 8 : 4;
         return c;
@@ -149,7 +151,8 @@ public final class ParityExport {
                 losses.put("total", terms.total().getFloat());
                 Files.writeString(o.out().resolve("export.json"), String.format(Locale.ROOT,
                         "{\"preset\": \"%s\", \"batch\": %d, \"kPrime\": %d, \"similarity\": \"%s\", \"seed\": %d, "
-                                + "\"l1VideoToText\": %b, \"pairLayout\": \"K positives (i,i), then K*K' text-anchored, then K*K' video-anchored\"}%n",
+                                + "\"l1VideoToText\": %b, \"pairLayout\": \"K positives (i,i), then K*K' "
+                                + "text-anchored, then K*K' video-anchored\"}%n",
                         o.preset(), k, terms.selection().kPrime(), config.similarity, o.seed(), config.l1VideoToText));
                 return new Result(config, k, terms.selection().kPrime(), losses, gradNames);
             }
@@ -180,7 +183,8 @@ public final class ParityExport {
                 boolean valid = f < frames;
                 fmask[i * m + f] = valid ? 1 : 0;
                 for (int d = 0; d < dim; d++) {
-                    feats[(i * m + f) * dim + d] = valid ? (float) r.nextGaussian() : (float) (50 + 20 * r.nextGaussian());
+                    feats[(i * m + f) * dim + d] = valid ? (float) r.nextGaussian()
+                            : (float) (50 + 20 * r.nextGaussian());
                 }
             }
             int tokens = i == k - 1 ? n : 3 + r.nextInt(n - 2);
@@ -244,6 +248,6 @@ public final class ParityExport {
     }
 
     private static void write(Path file, NDList list) throws IOException {
-        io.github.taco.io.AtomicFiles.write(file, (OutputStream out) -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        AtomicFiles.write(file, (OutputStream out) -> list.encode(out, NDList.Encoding.SAFETENSORS));
     }
 }

@@ -90,10 +90,11 @@ public final class PyTorchStep {
      * @param featureDim D, or null for the shape's
      * @throws IOException when the child fails or prints no timing (its output is in the message)
      */
-    public static Timing time(String python, Path script, String shape, Integer batch, Integer kPrime, Integer featureDim,
-            int steps, int warmup, int threads) throws IOException, InterruptedException {
+    public static Timing time(String python, Path script, String shape, Integer batch, Integer kPrime,
+            Integer featureDim, int steps, int warmup, int threads) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "time", "--preset", shape,
-                "--steps", String.valueOf(steps), "--warmup", String.valueOf(warmup), "--threads", String.valueOf(threads)));
+                "--steps", String.valueOf(steps), "--warmup", String.valueOf(warmup), "--threads",
+                String.valueOf(threads)));
         if (batch != null) {
             cmd.addAll(List.of("--batch", batch.toString()));
         }

@@ -1,8 +1,8 @@
 package io.github.taco.bench;
 
 import io.github.taco.data.Batch;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -15,7 +15,7 @@ public final class RandomBatches {
         float[] feats = new float[k * frames * dim];
         for (int i = 0; i < feats.length; i++) feats[i] = (float) r.nextGaussian();
         float[] fmask = new float[k * frames];
-        java.util.Arrays.fill(fmask, 1f);
+        Arrays.fill(fmask, 1f);
         int[] ids = new int[k * tokens];
         float[] tmask = new float[k * tokens];
         float[] w = new float[k * tokens];

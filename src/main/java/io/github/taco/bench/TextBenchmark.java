@@ -6,7 +6,6 @@ import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.text.EncodedText;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +22,14 @@ public final class TextBenchmark {
     public static String run(int rounds) throws IOException {
         List<String> captions = new ArrayList<>();
         JsonNode db = new ObjectMapper().readTree(CaptionBenchmark.bundledAnnotations()).get("database");
-        db.fields().forEachRemaining(e -> e.getValue().get("annotations").forEach(a -> captions.add(a.get("sentence").asText())));
+        db.fields().forEachRemaining(e -> e.getValue().get("annotations")
+                .forEach(a -> captions.add(a.get("sentence").asText())));
         StringBuilder out = new StringBuilder();
         try (TextPipeline pipeline = TextPipeline.builder().build()) {
             Idf idf = pipeline.fitIdf(captions);
             try (TextPipeline p = TextPipeline.builder().idf(idf).build()) {
-                out.append(String.format(Locale.ROOT, "%d YouCook2 captions, %d cores%n", captions.size(), Runtime.getRuntime().availableProcessors()));
+                out.append(String.format(Locale.ROOT, "%d YouCook2 captions, %d cores%n", captions.size(),
+                        Runtime.getRuntime().availableProcessors()));
                 p.encodeAll(captions); // warm-up: JIT, per-thread OpenNLP taggers
                 double best = 0;
                 for (int r = 0; r < rounds; r++) {
@@ -36,14 +37,16 @@ public final class TextBenchmark {
                     List<EncodedText> done = p.encodeAll(captions);
                     double s = (System.nanoTime() - t0) / 1e9;
                     best = Math.max(best, done.size() / s);
-                    out.append(String.format(Locale.ROOT, "round %d: %.2f s, %.0f captions/s%n", r + 1, s, done.size() / s));
+                    out.append(String.format(Locale.ROOT, "round %d: %.2f s, %.0f captions/s%n", r + 1, s,
+                            done.size() / s));
                 }
                 long t0 = System.nanoTime();
                 for (String c : captions) {
                     p.encode(c);
                 }
                 double single = captions.size() / ((System.nanoTime() - t0) / 1e9);
-                out.append(String.format(Locale.ROOT, "best all cores: %.0f captions/s; one thread: %.0f captions/s%n", best, single));
+                out.append(String.format(Locale.ROOT, "best all cores: %.0f captions/s; one thread: %.0f captions/s%n",
+                        best, single));
             }
         }
         return out.toString();

@@ -1,13 +1,14 @@
 package io.github.taco.bench;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
+import io.github.taco.loss.TacoObjective;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.Trainer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +20,24 @@ import java.util.Map;
  * batches of real size, and reports milliseconds per phase, pairs per second and peak RSS.
  */
 public final class TrainBenchmark {
-    public record Result(String name, TacoConfig config, int batchSize, int fusionChunk, int steps, Map<String, Double> msPerPhase,
-            double msPerStep, double pairsPerSecond, long peakRssMb, long parameters, double stepFlops, double gemmPeakFlops) {
+    public record Result(String name, TacoConfig config, int batchSize, int fusionChunk, int steps,
+            Map<String, Double> msPerPhase, double msPerStep, double pairsPerSecond, long peakRssMb, long parameters,
+            double stepFlops, double gemmPeakFlops) {
 
         public String report() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("%s: d=%d heads=%d%s layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, frames=%d, D=%d, dropout %s, %.1fM parameters, fusion chunk %s, %d timed steps%n",
+            sb.append(String.format("%s: d=%d heads=%d%s layers text/video/fusion=%d/%d/%d, K=%d, K'=%d, tokens=%d, "
+                    + "frames=%d, D=%d, dropout %s, %.1fM parameters, fusion chunk %s, %d timed steps%n",
                     name, config.hiddenSize, config.numAttentionHeads,
                     config.textProjected() || config.textHeads() != config.numAttentionHeads
-                            ? String.format(" (text encoder %d wide, %d heads%s)", config.textWidth(), config.textHeads(),
+                            ? String.format(" (text encoder %d wide, %d heads%s)", config.textWidth(),
+                                    config.textHeads(),
                                     config.textProjected() ? ", projected to d" : "") : "",
                     config.textLayers, config.videoLayers, config.fusionLayers,
-                    batchSize, Math.min(config.kPrime, batchSize - 1), config.maxTokens, config.maxFrames, config.featureDim,
-                    config.dropout, parameters / 1e6, fusionChunk == 0 ? "automatic, " + io.github.taco.loss.TacoObjective.autoChunkAnchors(config, batchSize,
+                    batchSize, Math.min(config.kPrime, batchSize - 1),
+                    config.maxTokens, config.maxFrames, config.featureDim,
+                    config.dropout, parameters / 1e6,
+                    fusionChunk == 0 ? "automatic, " + TacoObjective.autoChunkAnchors(config, batchSize,
                             Math.min(config.kPrime, batchSize - 1), config.maxTokens + config.maxFrames) + " anchors"
                             : fusionChunk >= batchSize ? "whole batch" : fusionChunk + " anchors", steps));
             msPerPhase.forEach((k, v) -> sb.append(String.format("  %-18s %10.1f ms%n", k, v)));
@@ -39,8 +45,9 @@ public final class TrainBenchmark {
             sb.append(String.format("  pairs/s %.1f, peak RSS %d MB, engine threads %s%n", pairsPerSecond, peakRssMb,
                     System.getProperty("ai.djl.pytorch.num_threads", "default")));
             double achieved = stepFlops / (msPerStep / 1000);
-            sb.append(String.format("  matmul work %.1f GFLOP/step, %.1f GFLOP/s = %.0f%% of this machine's float32 GEMM peak (%.1f GFLOP/s)%n",
-                    stepFlops / 1e9, achieved / 1e9, 100 * achieved / gemmPeakFlops, gemmPeakFlops / 1e9));
+            sb.append(String.format("  matmul work %.1f GFLOP/step, %.1f GFLOP/s = %.0f%% of this machine's float32 "
+                    + "GEMM peak (%.1f GFLOP/s)%n", stepFlops / 1e9, achieved / 1e9, 100 * achieved / gemmPeakFlops,
+                    gemmPeakFlops / 1e9));
             return sb.toString();
         }
     }
@@ -73,7 +80,8 @@ public final class TrainBenchmark {
                     c.maxTokens = 24;
                     yield new Shape("large shape", c, 128);
                 }
-                default -> throw new IllegalArgumentException("--preset must be cpu, paper, both, small or large, got '" + name + "'");
+                default -> throw new IllegalArgumentException("--preset must be cpu, paper, both, small or large, got '"
+                        + name + "'");
             };
             if (featureDim != null) {
                 s.config.featureDim = featureDim;
@@ -97,7 +105,8 @@ public final class TrainBenchmark {
         try (NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
                 TacoModel model = new TacoModel(config, root, 1);
                 Trainer trainer = new Trainer(model, o)) {
-            Batch batch = RandomBatches.of(batchSize, config.maxFrames, config.featureDim, config.maxTokens, config.vocabSize, 1);
+            Batch batch = RandomBatches.of(batchSize, config.maxFrames, config.featureDim, config.maxTokens,
+                    config.vocabSize, 1);
             for (int s = 0; s < warmup; s++) {
                 trainer.train(batch);
             }
@@ -108,16 +117,16 @@ public final class TrainBenchmark {
             }
             double ms = (System.nanoTime() - t0) / 1e6 / steps;
             Map<String, Double> phases = new LinkedHashMap<>(trainer.timer().millisPerStep(steps));
-            return new Result(name, config, batchSize, fusionChunk, steps, phases, ms, batchSize / (ms / 1000), peakRssMb(),
-                    model.weights().parameterCount(), stepFlops(config, batchSize), gemmPeak(root));
+            return new Result(name, config, batchSize, fusionChunk, steps, phases, ms, batchSize / (ms / 1000),
+                    peakRssMb(), model.weights().parameterCount(), stepFlops(config, batchSize), gemmPeak(root));
         }
     }
 
     /**
      * Floating-point operations of the matrix products of one training step, counted from the shapes
      * (2 per multiply-add; backward = 2 × forward): the encoders, s1 and the token scores, and the fusion on
-     * K + 2K·K' pairs (its last layer at position 0 only). Element-wise work (LayerNorm, GELU, softmax, dropout) is not counted, so the
-     * share of the GEMM peak is a lower bound of how busy the cores are.
+     * K + 2K·K' pairs (its last layer at position 0 only). Element-wise work (LayerNorm, GELU, softmax, dropout) is not
+     * counted, so the share of the GEMM peak is a lower bound of how busy the cores are.
      */
     public static double stepFlops(TacoConfig c, int k) {
         int kp = Math.min(c.kPrime, k - 1);
@@ -140,10 +149,14 @@ public final class TrainBenchmark {
         if (layers == 0) {
             return 0;
         }
-        return layersMacs(b, len, d, inter, layers - 1) + b * (2 * len * d * d + 2 * d * d + 2 * d * inter + 2 * len * d);
+        return layersMacs(b, len, d, inter, layers - 1)
+                + b * (2 * len * d * d + 2 * d * d + 2 * d * inter + 2 * len * d);
     }
 
-    /** Multiply-adds of {@code layers} BERT layers on b sequences of length len: Q, K, V, output, feed-forward, attention. */
+    /**
+     * Multiply-adds of {@code layers} BERT layers on b sequences of length len: Q, K, V, output, feed-forward,
+     * attention.
+     */
     private static double layersMacs(double b, double len, double d, double inter, int layers) {
         return layers * (b * len * (4 * d * d + 2 * d * inter) + 2 * b * len * len * d);
     }
@@ -155,8 +168,8 @@ public final class TrainBenchmark {
      */
     public static double gemmPeak(NDManager parent) {
         try (NDManager m = parent.newSubManager()) {
-            ai.djl.ndarray.NDArray a = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
-            ai.djl.ndarray.NDArray b = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
+            NDArray a = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
+            NDArray b = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
             double best = Double.MAX_VALUE;
             for (int i = 0; i < 27; i++) {
                 long t0 = System.nanoTime();

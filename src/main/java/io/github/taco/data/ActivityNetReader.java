@@ -38,7 +38,8 @@ public final class ActivityNetReader {
             for (String f : List.of("train.json", "val_1.json")) {
                 Path p = path.resolve(f);
                 if (Files.exists(p)) {
-                    readFile(p, f.startsWith("train") ? Split.TRAIN : Split.VALIDATION, paragraphs, clips, durations, notes);
+                    readFile(p, f.startsWith("train") ? Split.TRAIN : Split.VALIDATION, paragraphs, clips, durations,
+                            notes);
                     any = true;
                 }
             }
@@ -47,13 +48,14 @@ public final class ActivityNetReader {
             }
         } else {
             String name = path.getFileName().toString();
-            readFile(path, name.startsWith("train") ? Split.TRAIN : Split.VALIDATION, paragraphs, clips, durations, notes);
+            readFile(path, name.startsWith("train") ? Split.TRAIN : Split.VALIDATION, paragraphs, clips, durations,
+                    notes);
         }
         return new Dataset("activitynet", clips, durations, notes);
     }
 
-    private static void readFile(Path file, Split split, boolean paragraphs, List<Clip> clips, Map<String, Double> durations,
-            List<String> notes) throws IOException {
+    private static void readFile(Path file, Split split, boolean paragraphs, List<Clip> clips,
+            Map<String, Double> durations, List<String> notes) throws IOException {
         JsonNode root = Seconds.readJson(file, "an ActivityNet Captions file");
         int reversed = 0;
         var it = root.fields();
@@ -64,7 +66,8 @@ public final class ActivityNetReader {
             JsonNode ts = v.path("timestamps");
             JsonNode sents = v.path("sentences");
             if (ts.size() != sents.size()) {
-                throw new IOException(file + ": video " + vid + " has " + ts.size() + " timestamps but " + sents.size() + " sentences");
+                throw new IOException(file + ": video " + vid + " has " + ts.size() + " timestamps but " + sents.size()
+                        + " sentences");
             }
             if (v.has("duration")) {
                 durations.put(vid, Seconds.of(file, vid, "duration", v.get("duration"), true));
@@ -77,7 +80,8 @@ public final class ActivityNetReader {
             }
             for (int i = 0; i < ts.size(); i++) {
                 if (ts.get(i).size() != 2) {
-                    throw new IOException(file + ": video " + vid + ", timestamps[" + i + "]: expected [start, end], got " + ts.get(i));
+                    throw new IOException(file + ": video " + vid + ", timestamps[" + i
+                            + "]: expected [start, end], got " + ts.get(i));
                 }
                 double s = Seconds.of(file, vid, "timestamps[" + i + "] start", ts.get(i).get(0), false);
                 double en = Seconds.of(file, vid, "timestamps[" + i + "] end", ts.get(i).get(1), false);

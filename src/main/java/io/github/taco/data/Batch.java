@@ -1,5 +1,8 @@
 package io.github.taco.data;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.taco.model.TacoModel;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,16 +57,16 @@ public record Batch(
      * This batch as the model's input arrays, created in {@code manager} (the caller's per-batch scope,
      * so that closing it frees them). Here rather than in the model: the model knows arrays, not batches.
      */
-    public io.github.taco.model.TacoModel.Inputs toInputs(ai.djl.ndarray.NDManager manager) {
+    public TacoModel.Inputs toInputs(NDManager manager) {
         long[] ids = new long[tokenIds().length];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = tokenIds()[i];
         }
-        return new io.github.taco.model.TacoModel.Inputs(
-                manager.create(features(), new ai.djl.ndarray.types.Shape(size(), maxFrames(), featureDim())),
-                manager.create(frameMask(), new ai.djl.ndarray.types.Shape(size(), maxFrames())),
-                manager.create(ids, new ai.djl.ndarray.types.Shape(size(), maxTokens())),
-                manager.create(tokenMask(), new ai.djl.ndarray.types.Shape(size(), maxTokens())),
-                manager.create(tokenWeights(), new ai.djl.ndarray.types.Shape(size(), maxTokens())));
+        return new TacoModel.Inputs(
+                manager.create(features(), new Shape(size(), maxFrames(), featureDim())),
+                manager.create(frameMask(), new Shape(size(), maxFrames())),
+                manager.create(ids, new Shape(size(), maxTokens())),
+                manager.create(tokenMask(), new Shape(size(), maxTokens())),
+                manager.create(tokenWeights(), new Shape(size(), maxTokens())));
     }
 }

@@ -9,6 +9,7 @@ import io.github.taco.text.CaptionEncoder;
 import io.github.taco.text.EncodedText;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,7 +113,8 @@ public final class BatchBuilder {
         }
         int k = rows.size();
         int frames = trimPadding ? frameCounts.stream().mapToInt(Integer::intValue).max().orElse(1) : maxFrames;
-        int tokens = trimPadding ? Math.min(maxTokens, texts.stream().mapToInt(EncodedText::length).max().orElse(2)) : maxTokens;
+        int tokens = trimPadding ? Math.min(maxTokens, texts.stream().mapToInt(EncodedText::length).max().orElse(2))
+                : maxTokens;
         float[] features = new float[k * frames * dim];
         float[] frameMask = new float[k * frames];
         int[] tokenIds = new int[k * tokens];
@@ -123,7 +125,7 @@ public final class BatchBuilder {
             ids.add(rows.get(r).clipId());
             int n = frameCounts.get(r);
             System.arraycopy(feats.get(r), 0, features, r * frames * dim, n * dim);
-            java.util.Arrays.fill(frameMask, r * frames, r * frames + n, 1f);
+            Arrays.fill(frameMask, r * frames, r * frames + n, 1f);
             fillText(texts.get(r), tokens, tokenIds, tokenMask, tokenWeights, r * tokens);
         }
         return new Batch(ids, k, frames, dim, features, frameMask, tokens, tokenIds, tokenMask, tokenWeights);

@@ -35,7 +35,8 @@ public final class CalibrationVideos {
         List<String> videos = train.stream().map(Clip::videoId).distinct().toList();
         Set<String> out = new LinkedHashSet<>();
         videos.stream()
-                .sorted(Comparator.comparing((String v) -> UUID.nameUUIDFromBytes(v.getBytes(StandardCharsets.UTF_8))).thenComparing(v -> v))
+                .sorted(Comparator.comparing((String v) -> UUID.nameUUIDFromBytes(v.getBytes(StandardCharsets.UTF_8)))
+                        .thenComparing(v -> v))
                 .limit(count(requested, videos.size())).forEach(out::add);
         return out;
     }

@@ -2,6 +2,7 @@ package io.github.taco.data;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@link DatasetChecker} found. {@link #ok()} is false when {@link #problems()} is not empty;
@@ -47,7 +48,7 @@ public record CheckReport(
         List<String> warnings,
         List<String> problems,
         long segmentRepairs,
-        java.util.Set<String> leftOut) {
+        Set<String> leftOut) {
 
     public boolean ok() {
         return problems.isEmpty();
@@ -56,11 +57,14 @@ public record CheckReport(
     /** A human-readable report, as {@code taco data check} prints it. */
     public String format() {
         StringBuilder b = new StringBuilder();
-        b.append("dataset ").append(dataset).append(": ").append(videos).append(" videos, ").append(clips).append(" clips\n");
+        b.append("dataset ").append(dataset).append(": ").append(videos).append(" videos, ").append(clips)
+                .append(" clips\n");
         clipsPerSplit.forEach((s, n) -> b.append(String.format("  %-10s %6d videos %7d clips%n", s.name().toLowerCase(),
                 videosPerSplit.getOrDefault(s, 0), n)));
-        b.append("features: ").append(missingVideos.size()).append(" videos missing (").append(missingClips).append(" clips), ")
-                .append(brokenVideos.size()).append(" unusable, ").append(durationMismatch.size()).append(" with a duration mismatch\n");
+        b.append("features: ").append(missingVideos.size()).append(" videos missing (").append(missingClips)
+                .append(" clips), ")
+                .append(brokenVideos.size()).append(" unusable, ").append(durationMismatch.size())
+                .append(" with a duration mismatch\n");
         if (frames.length == 3) {
             b.append(String.format("frames per clip: min %d, median %d, max %d; %d clips over %d frames (thinned)%n",
                     frames[0], frames[1], frames[2], clipsOverMax, maxFrames));

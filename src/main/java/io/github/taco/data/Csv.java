@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -17,13 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The annotation CSVs (RFC 4180: quoted fields, doubled quotes, commas and newlines inside quotes), read with Jackson's CSV module. */
+/**
+ * The annotation CSVs (RFC 4180: quoted fields, doubled quotes, commas and newlines inside quotes), read with Jackson's
+ * CSV module.
+ */
 final class Csv {
     private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
 
     private Csv() {}
 
-    /** Rows as maps from header name to value; every row must have as many fields as the header; blank lines are skipped. */
+    /**
+     * Rows as maps from header name to value; every row must have as many fields as the header; blank lines are
+     * skipped.
+     */
     static List<Map<String, String>> read(Path file) throws IOException {
         List<List<String>> rows;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -42,7 +47,8 @@ final class Csv {
                 continue; // blank line
             }
             if (row.size() != header.size()) {
-                throw new IOException(file + " row " + (r + 1) + ": " + row.size() + " fields, header has " + header.size());
+                throw new IOException(file + " row " + (r + 1) + ": " + row.size() + " fields, header has "
+                        + header.size());
             }
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {

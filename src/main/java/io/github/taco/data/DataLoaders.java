@@ -3,6 +3,7 @@ package io.github.taco.data;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.text.CaptionEncoder;
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +41,16 @@ public final class DataLoaders {
      * {@code start}: the plans of the skipped batches are drawn (cheap: clip lists) but not built,
      * so a resumed run sees the same batches as one that never stopped.
      */
-    public static PrefetchLoader open(List<Clip> clips, FeatureStore store, CaptionEncoder encoder, LoaderConfig cfg, long start)
-            throws IOException {
+    public static PrefetchLoader open(List<Clip> clips, FeatureStore store, CaptionEncoder encoder, LoaderConfig cfg,
+            long start) throws IOException {
         MissingFeatures m = MissingFeatures.filter(clips, store, cfg.onMissing());
         if (m.skippedClips() > 0) {
             LOG.warn("{}", m);
         }
         EpochBatchSampler sampler = new EpochBatchSampler(m.kept(), cfg.batchSize(), cfg.seed(), cfg.dropLast());
-        BatchBuilder builder = new BatchBuilder(store, encoder, cfg.maxFrames(), cfg.maxTokens(), cfg.trimPadding(), cfg.onMissing());
-        java.util.Iterator<BatchPlan> plans = sampler.iterator(cfg.epochs());
+        BatchBuilder builder = new BatchBuilder(store, encoder, cfg.maxFrames(), cfg.maxTokens(), cfg.trimPadding(),
+                cfg.onMissing());
+        Iterator<BatchPlan> plans = sampler.iterator(cfg.epochs());
         for (long b = 0; b < start && plans.hasNext(); b++) {
             plans.next();
         }

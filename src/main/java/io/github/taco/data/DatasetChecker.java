@@ -11,7 +11,16 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * Checks a dataset's annotations against its features before a run: counts per split, missing
@@ -41,7 +50,8 @@ public final class DatasetChecker {
 
     /** True when the annotated duration and the feature length agree within the tolerance. */
     public static boolean durationAgrees(double duration, int frames, double fps) {
-        return Math.abs(duration - frames / fps) <= Math.max(DURATION_TOLERANCE_SECONDS, DURATION_TOLERANCE_FRACTION * duration);
+        return Math.abs(duration - frames / fps) <= Math.max(DURATION_TOLERANCE_SECONDS,
+                DURATION_TOLERANCE_FRACTION * duration);
     }
 
     /**
@@ -58,7 +68,8 @@ public final class DatasetChecker {
      * (feature stores are thread-safe) and calling {@code videoDone} after each video (for a progress bar).
      * Lists in the report are sorted by video id, so the report does not depend on the threads.
      */
-    public static CheckReport check(Dataset ds, FeatureStore store, MissingPolicy onMissing, int maxFrames, Runnable videoDone) {
+    public static CheckReport check(Dataset ds, FeatureStore store, MissingPolicy onMissing, int maxFrames,
+            Runnable videoDone) {
         Map<Split, Integer> clipsPerSplit = new EnumMap<>(ds.clipCounts());
         Map<Split, Integer> videosPerSplit = new EnumMap<>(Split.class);
         for (Split s : clipsPerSplit.keySet()) {
@@ -66,17 +77,17 @@ public final class DatasetChecker {
         }
         Map<String, List<Clip>> byVideo = new LinkedHashMap<>();
         ds.clips().forEach(c -> byVideo.computeIfAbsent(c.videoId(), k -> new ArrayList<>()).add(c));
-        java.util.Set<String> missingSet = new java.util.concurrent.ConcurrentSkipListSet<>();
-        java.util.concurrent.atomic.AtomicInteger missingClipCount = new java.util.concurrent.atomic.AtomicInteger();
-        Map<String, String> broken = new java.util.concurrent.ConcurrentSkipListMap<>();
-        Map<String, String> mismatch = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Set<String> missingSet = new ConcurrentSkipListSet<>();
+        AtomicInteger missingClipCount = new AtomicInteger();
+        Map<String, String> broken = new ConcurrentSkipListMap<>();
+        Map<String, String> mismatch = new ConcurrentSkipListMap<>();
         SegmentFixups fixups = new SegmentFixups();
-        java.util.Queue<Integer> frameCountQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        java.util.concurrent.atomic.AtomicInteger overCount = new java.util.concurrent.atomic.AtomicInteger();
+        Queue<Integer> frameCountQueue = new ConcurrentLinkedQueue<>();
+        AtomicInteger overCount = new AtomicInteger();
         Map<String, Double> durations = new HashMap<>(ds.durations());
-        Map<String, String> repaired = new java.util.concurrent.ConcurrentSkipListMap<>();
-        Map<String, String> beyond = new java.util.concurrent.ConcurrentSkipListMap<>();
-        Map<String, String> blank = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<String, String> repaired = new ConcurrentSkipListMap<>();
+        Map<String, String> beyond = new ConcurrentSkipListMap<>();
+        Map<String, String> blank = new ConcurrentSkipListMap<>();
         byVideo.entrySet().parallelStream().forEach(e -> {
             String vid = e.getKey();
             try {
@@ -102,26 +113,28 @@ public final class DatasetChecker {
                 }
                 Double d = durations.get(vid);
                 if (d != null && !durationAgrees(d, f.frames(), store.fps())) {
-                    mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d, f.frames(),
-                            f.frames() / store.fps(), store.fps()));
+                    mismatch.put(vid, String.format("annotated %.2f s, features %d frames = %.2f s at %s fps", d,
+                            f.frames(), f.frames() / store.fps(), store.fps()));
                 }
                 double seconds = f.frames() / store.fps();
                 for (Clip c : e.getValue()) {
                     if (c.texts().stream().allMatch(DatasetChecker::wordless)) {
                         blank.put(c.clipId(), "clip '" + c.clipId() + "' of video '" + vid + "' has no caption"
                                 + (c.texts().stream().allMatch(t -> t == null || t.isBlank()) ? ""
-                                        : " with a word in it (" + c.texts().stream().map(t -> "\"" + t + "\"").collect(java.util.stream.Collectors.joining(", ")) + ")"));
+                                        : " with a word in it (" + c.texts().stream().map(t -> "\"" + t + "\"")
+                                                .collect(Collectors.joining(", ")) + ")"));
                     }
                     if (Math.max(0, Math.min(c.start(), c.end())) >= seconds) {
-                        beyond.put(c.clipId(), String.format(java.util.Locale.ROOT,
+                        beyond.put(c.clipId(), String.format(Locale.ROOT,
                                 "clip '%s' of video '%s': segment [%s, %s] s starts after the features end (%.1f s)",
                                 c.clipId(), vid, c.start(), c.end(), seconds));
                     }
                     SegmentFixups one = new SegmentFixups();
-                    int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE, one).length;
+                    int n = FrameSampler.frameIndices(c.start(), c.end(), store.fps(), f.frames(), Integer.MAX_VALUE,
+                            one).length;
                     if (one.total() > 0) {
                         fixups.add(one);
-                        repaired.put(c.clipId(), String.format(java.util.Locale.ROOT, "%s of %s [%s, %s]: %s", c.clipId(), vid,
+                        repaired.put(c.clipId(), String.format(Locale.ROOT, "%s of %s [%s, %s]: %s", c.clipId(), vid,
                                 c.start(), c.end(), one.kinds()));
                     }
                     frameCountQueue.add(n);
@@ -147,7 +160,8 @@ public final class DatasetChecker {
         List<String> warnings = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         if (!missing.isEmpty()) {
-            String msg = missing.size() + " videos (" + missingClips + " clips) have no features in " + store + ": " + head(missing);
+            String msg = missing.size() + " videos (" + missingClips + " clips) have no features in " + store + ": "
+                    + head(missing);
             if (onMissing == MissingPolicy.FAIL || missingClips == ds.clips().size()) {
                 problems.add(msg);
             } else {
@@ -159,7 +173,7 @@ public final class DatasetChecker {
         if (fixups.total() > 0) {
             warnings.add(fixups + "; " + repaired.size() + " clips: " + head(new ArrayList<>(repaired.values())));
         }
-        java.util.Set<String> leftOut = new java.util.TreeSet<>();
+        Set<String> leftOut = new TreeSet<>();
         for (Map<String, String> m : List.of(beyond, blank)) {
             for (String why : m.values()) {
                 if (onMissing == MissingPolicy.FAIL) {
@@ -175,8 +189,9 @@ public final class DatasetChecker {
         if (ds.clips().isEmpty()) {
             problems.add("the annotations have no clips");
         }
-        return new CheckReport(ds.name(), ds.videoIds().size(), ds.clips().size(), clipsPerSplit, videosPerSplit, List.copyOf(missing),
-                missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(), ds.notes(), truncate(warnings), truncate(problems), fixups.total(), leftOut);
+        return new CheckReport(ds.name(), ds.videoIds().size(), ds.clips().size(), clipsPerSplit, videosPerSplit,
+                List.copyOf(missing), missingClips, broken, mismatch, stats, over, maxFrames, fixups.toString(),
+                ds.notes(), truncate(warnings), truncate(problems), fixups.total(), leftOut);
     }
 
     private static String head(List<String> l) {

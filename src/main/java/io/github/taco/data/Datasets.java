@@ -29,14 +29,16 @@ public final class Datasets {
      * @param msrvttSplit "split1" (9k train) or "split2" (7k train); MSR-VTT only
      * @param paragraphs  ActivityNet only: one paragraph clip per video (true) or one clip per sentence
      */
-    public static Dataset read(String name, Path annotations, String msrvttSplit, boolean paragraphs) throws IOException {
+    public static Dataset read(String name, Path annotations, String msrvttSplit, boolean paragraphs)
+            throws IOException {
         if (!Files.exists(annotations)) {
             throw new IOException("annotations " + annotations + " do not exist");
         }
         return switch (name.toLowerCase()) {
             case "youcook2" -> annotations.toString().endsWith(".csv")
                     ? YouCook2Reader.readMilNceCsv(annotations) : YouCook2Reader.read(annotations);
-            case "msrvtt" -> MsrVttReader.read(Files.isDirectory(annotations) ? annotations : annotations.getParent(), msrvttSplit);
+            case "msrvtt" -> MsrVttReader.read(Files.isDirectory(annotations) ? annotations : annotations.getParent(),
+                    msrvttSplit);
             case "activitynet" -> ActivityNetReader.read(annotations, paragraphs);
             case "howto100m" -> HowTo100MReader.read(annotations);
             case "univl" -> UniVLReader.read(annotations);

@@ -45,7 +45,8 @@ public final class HowTo100MReader {
                 List<double[]> times = new ArrayList<>();
                 List<String> texts = new ArrayList<>();
                 for (int i = 0; i < v.path("text").size(); i++) {
-                    times.add(new double[] {Seconds.of(path, e.getKey(), "start[" + i + "]", v.path("start").get(i), false),
+                    times.add(new double[] {
+                            Seconds.of(path, e.getKey(), "start[" + i + "]", v.path("start").get(i), false),
                             Seconds.of(path, e.getKey(), "end[" + i + "]", v.path("end").get(i), false)});
                     texts.add(v.path("text").get(i).asText());
                 }
@@ -121,7 +122,8 @@ public final class HowTo100MReader {
             }
         }
         for (int i = 0; i < merged.size(); i++) {
-            out.add(new Clip(vid + "#" + i, vid, spans.get(i)[0], spans.get(i)[1], List.of(merged.get(i).toString()), Split.NARRATION));
+            out.add(new Clip(vid + "#" + i, vid, spans.get(i)[0], spans.get(i)[1], List.of(merged.get(i).toString()),
+                    Split.NARRATION));
         }
     }
 }

@@ -20,7 +20,8 @@ public record MissingFeatures(List<Clip> kept, int skippedClips, List<String> mi
     /**
      * @throws FeatureException under FAIL when a video is missing; names the first missing video and the count
      */
-    public static MissingFeatures filter(List<Clip> clips, FeatureStore store, MissingPolicy policy) throws FeatureException {
+    public static MissingFeatures filter(List<Clip> clips, FeatureStore store, MissingPolicy policy)
+            throws FeatureException {
         List<Clip> kept = new ArrayList<>(clips.size());
         Set<String> missing = new LinkedHashSet<>();
         for (Clip c : clips) {
@@ -33,7 +34,8 @@ public record MissingFeatures(List<Clip> kept, int skippedClips, List<String> mi
         if (!missing.isEmpty() && policy == MissingPolicy.FAIL) {
             String first = missing.iterator().next();
             throw new FeatureException(FeatureException.Kind.MISSING, first, store,
-                    missing.size() + " video(s) have no features (first: " + first + "); use --on-missing skip to leave them out");
+                    missing.size() + " video(s) have no features (first: " + first
+                            + "); use --on-missing skip to leave them out");
         }
         return new MissingFeatures(kept, clips.size() - kept.size(), List.copyOf(missing));
     }
@@ -41,7 +43,8 @@ public record MissingFeatures(List<Clip> kept, int skippedClips, List<String> mi
     @Override
     public String toString() {
         return skippedClips + " clips of " + missingVideos.size() + " videos skipped: no features"
-                + (missingVideos.isEmpty() ? "" : " (e.g. " + String.join(", ", missingVideos.subList(0, Math.min(5, missingVideos.size()))) + ")");
+                + (missingVideos.isEmpty() ? "" : " (e.g. "
+                        + String.join(", ", missingVideos.subList(0, Math.min(5, missingVideos.size()))) + ")");
     }
 
 }

@@ -54,15 +54,18 @@ public final class MsrVttReader {
             for (JsonNode v : root.path("videos")) {
                 if (v.has("start time") && v.has("end time")) {
                     String vid = v.path("video_id").asText();
-                    double length = Seconds.of(json, vid, "end time", v.get("end time"), false) - Seconds.of(json, vid, "start time", v.get("start time"), false);
+                    double length = Seconds.of(json, vid, "end time", v.get("end time"), false)
+                            - Seconds.of(json, vid, "start time", v.get("start time"), false);
                     if (!(length > 0)) {
-                        throw new IOException(json + ": video " + vid + ": end time " + v.get("end time") + " is not after start time " + v.get("start time"));
+                        throw new IOException(json + ": video " + vid + ": end time " + v.get("end time")
+                                + " is not after start time " + v.get("start time"));
                     }
                     durations.put(vid, length);
                 }
             }
             for (JsonNode s : root.path("sentences")) {
-                captions.computeIfAbsent(s.path("video_id").asText(), k -> new ArrayList<>()).add(s.path("caption").asText());
+                captions.computeIfAbsent(s.path("video_id").asText(), k -> new ArrayList<>())
+                        .add(s.path("caption").asText());
             }
         }
         List<Clip> clips = new ArrayList<>();
@@ -80,7 +83,8 @@ public final class MsrVttReader {
             }
             if (skipped > 0) {
                 String note = skipped + " training videos of " + train.getFileName() + " have no captions"
-                        + (Files.exists(json) ? " in " + DATA_JSON : " (" + DATA_JSON + " not found in " + dir + ")") + "; left out";
+                        + (Files.exists(json) ? " in " + DATA_JSON : " (" + DATA_JSON + " not found in " + dir + ")")
+                        + "; left out";
                 notes.add(note);
                 LOG.warn(note);
             }
@@ -92,7 +96,8 @@ public final class MsrVttReader {
             for (Map<String, String> row : Csv.read(test)) {
                 String vid = row.get("video_id");
                 if (vid == null || row.get("sentence") == null) {
-                    throw new IOException(test + ": expected columns key,vid_key,video_id,sentence, got " + row.keySet());
+                    throw new IOException(test + ": expected columns key,vid_key,video_id,sentence, got "
+                            + row.keySet());
                 }
                 clips.add(Clip.wholeVideo(vid + "#0", vid, List.of(row.get("sentence")), Split.TEST));
             }

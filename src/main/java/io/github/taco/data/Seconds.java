@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -16,8 +15,12 @@ import java.nio.file.Path;
  * NaN and Infinity literals so that the field holding one is named here rather than by the parser.
  */
 final class Seconds {
-    /** A JSON reader that lets NaN and Infinity through, for {@link #of(Path, String, String, JsonNode, boolean)} to name. */
-    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
+    /**
+     * A JSON reader that lets NaN and Infinity through, for {@link #of(Path, String, String, JsonNode, boolean)} to
+     * name.
+     */
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
 
     private Seconds() {}
 
@@ -27,8 +30,9 @@ final class Seconds {
             return JSON.readTree(file.toFile());
         } catch (JacksonException e) {
             var at = e.getLocation();
-            throw new IOException(file + ": not " + what + " (not JSON" + (at == null ? "" : " at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage() + ")", e);
+            throw new IOException(file + ": not " + what + " (not JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage() + ")", e);
         }
     }
 
@@ -38,10 +42,12 @@ final class Seconds {
     static double of(Path file, String video, String field, JsonNode n, boolean positive) throws IOException {
         String what = file + ": video " + video + ", " + field + ": ";
         if (n == null || n.isMissingNode() || !n.isNumber()) {
-            throw new IOException(what + "expected a number of seconds, got " + (n == null || n.isMissingNode() ? "nothing" : n.toString()));
+            throw new IOException(what + "expected a number of seconds, got "
+                    + (n == null || n.isMissingNode() ? "nothing" : n.toString()));
         }
         double v = n.asDouble();
-        return check(what, v, Double.isFinite(v) ? n.toString() : Double.toString(v), positive); // Jackson quotes a NaN node
+        // Jackson quotes a NaN node
+        return check(what, v, Double.isFinite(v) ? n.toString() : Double.toString(v), positive);
     }
 
     /** A CSV field: its text must be a number. */

@@ -1,5 +1,8 @@
 package io.github.taco.data;
 
+import io.github.taco.io.EnumNames;
+import java.util.List;
+
 /** The part of a dataset a clip belongs to. */
 public enum Split {
     /** Clean training clips (YouCook2 "training", MSR-VTT 9k/7k, ActivityNet train). */
@@ -13,11 +16,11 @@ public enum Split {
 
     /** Parses "train", "training", "val", "validation", "test", "testing", "narration", "pretrain" (any case). */
     public static Split parse(String s) {
-        return io.github.taco.io.EnumNames.parse(Split.class, s, "split", v -> switch (v) {
-            case TRAIN -> java.util.List.of("train", "training");
-            case VALIDATION -> java.util.List.of("val", "validation", "val_1");
-            case TEST -> java.util.List.of("test", "testing");
-            case NARRATION -> java.util.List.of("narration", "pretrain", "pretraining");
+        return EnumNames.parse(Split.class, s, "split", v -> switch (v) {
+            case TRAIN -> List.of("train", "training");
+            case VALIDATION -> List.of("val", "validation", "val_1");
+            case TEST -> List.of("test", "testing");
+            case NARRATION -> List.of("narration", "pretrain", "pretraining");
         });
     }
 }

@@ -1,7 +1,6 @@
 package io.github.taco.data;
 
 import io.github.taco.io.NumpyPickle;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,9 @@ import java.util.stream.Stream;
 public final class UniVLReader {
     private UniVLReader() {}
 
-    /** Reads the caption pickle (or the one {@code *.pickle} with "data" in its name in a folder) and its split CSVs. */
+    /**
+     * Reads the caption pickle (or the one {@code *.pickle} with "data" in its name in a folder) and its split CSVs.
+     */
     public static Dataset read(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? captionPickle(path) : path;
         Path dir = file.toAbsolutePath().getParent();
@@ -33,8 +34,10 @@ public final class UniVLReader {
         Map<String, String> featureOf = new LinkedHashMap<>();
         List<Path> csvs = splitCsvs(dir);
         if (csvs.isEmpty()) {
-            throw new IOException(file + ": no split CSVs beside it: UniVL's are named youcookii_train.csv and youcookii_val.csv "
-                    + "(columns video_id,feature_file); put files whose names end in train.csv, val.csv or test.csv in " + dir);
+            throw new IOException(file
+                    + ": no split CSVs beside it: UniVL's are named youcookii_train.csv and youcookii_val.csv "
+                    + "(columns video_id,feature_file); put files whose names end in train.csv, val.csv or test.csv in "
+                    + dir);
         }
         for (Path csv : csvs) {
             Split split = splitOfName(csv.getFileName().toString());
@@ -59,7 +62,8 @@ public final class UniVLReader {
             throw new IOException("not a UniVL caption pickle: " + e.getMessage(), e);
         }
         if (!(root instanceof Map<?, ?> db)) {
-            throw new IOException(file + ": not a UniVL caption pickle (expected a dict {video_id: {'start', 'end', 'text'}})");
+            throw new IOException(file
+                    + ": not a UniVL caption pickle (expected a dict {video_id: {'start', 'end', 'text'}})");
         }
         List<Clip> clips = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -78,14 +82,15 @@ public final class UniVLReader {
             List<Object> ends = items(file, vid, v, "end");
             List<Object> texts = items(file, vid, v, "text");
             if (starts.size() != ends.size() || starts.size() != texts.size()) {
-                throw new IOException(file + ": video " + vid + ": 'start', 'end' and 'text' hold " + starts.size() + ", "
-                        + ends.size() + " and " + texts.size() + " items; one per caption expected");
+                throw new IOException(file + ": video " + vid + ": 'start', 'end' and 'text' hold " + starts.size()
+                        + ", " + ends.size() + " and " + texts.size() + " items; one per caption expected");
             }
             for (int i = 0; i < starts.size(); i++) {
                 double s = seconds(file, vid, "start", i, starts.get(i));
                 double t = seconds(file, vid, "end", i, ends.get(i));
                 if (!(texts.get(i) instanceof String text)) {
-                    throw new IOException(file + ": video " + vid + ", text[" + i + "]: expected a string, got " + texts.get(i));
+                    throw new IOException(file + ": video " + vid + ", text[" + i + "]: expected a string, got "
+                            + texts.get(i));
                 }
                 clips.add(new Clip(vid + "#" + i, featureOf.get(vid), s, t, List.of(text), split));
             }
@@ -107,8 +112,8 @@ public final class UniVLReader {
                 return n.endsWith(".pickle") && n.contains("data");
             }).sorted().toList();
             if (found.size() != 1) {
-                throw new IOException(dir + ": " + (found.isEmpty() ? "no" : found.size()) + " caption pickles (*data*.pickle, as "
-                        + "youcookii_data.pickle); give the file itself");
+                throw new IOException(dir + ": " + (found.isEmpty() ? "no" : found.size())
+                        + " caption pickles (*data*.pickle, as youcookii_data.pickle); give the file itself");
             }
             return found.get(0);
         }
@@ -146,14 +151,16 @@ public final class UniVLReader {
         if (o instanceof List<?> l) {
             return new ArrayList<>(l);
         }
-        throw new IOException(file + ": video " + vid + ": " + (o == null ? "no '" + field + "'" : "'" + field + "' is not an array"));
+        throw new IOException(file + ": video " + vid + ": "
+                + (o == null ? "no '" + field + "'" : "'" + field + "' is not an array"));
     }
 
     /** A number of seconds, or an error naming the file, video, field and caption index. */
     private static double seconds(Path file, String vid, String field, int i, Object o) throws IOException {
         String what = file + ": video " + vid + ", " + field + "[" + i + "]: ";
         if (!(o instanceof Number n)) {
-            throw new IOException(what + "expected a number of seconds, got " + (o instanceof String ? "'" + o + "'" : String.valueOf(o)));
+            throw new IOException(what + "expected a number of seconds, got "
+                    + (o instanceof String ? "'" + o + "'" : String.valueOf(o)));
         }
         double d = n.doubleValue();
         if (!Double.isFinite(d)) {

@@ -35,7 +35,8 @@ public final class YouCook2Reader {
     public static Dataset read(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(ANNOTATION_FILE) : path;
         if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such file (give the YouCook2 annotation file " + ANNOTATION_FILE + " or its folder)");
+            throw new IOException(file + ": no such file (give the YouCook2 annotation file " + ANNOTATION_FILE
+                    + " or its folder)");
         }
         JsonNode db = Seconds.readJson(file, "a YouCook2 annotation file").path("database");
         if (!db.isObject()) {
@@ -57,10 +58,13 @@ public final class YouCook2Reader {
                 JsonNode a = anns.get(i);
                 JsonNode seg = a.path("segment");
                 if (seg.size() != 2) {
-                    throw new IOException(file + ": video " + vid + " annotation " + i + " has no [start, end] segment");
+                    throw new IOException(file + ": video " + vid + " annotation " + i
+                            + " has no [start, end] segment");
                 }
-                clips.add(new Clip(vid + "#" + i, vid, Seconds.of(file, vid, "annotation " + i + " segment start", seg.get(0), false),
-                        Seconds.of(file, vid, "annotation " + i + " segment end", seg.get(1), false), List.of(a.path("sentence").asText()), split));
+                clips.add(new Clip(vid + "#" + i, vid,
+                        Seconds.of(file, vid, "annotation " + i + " segment start", seg.get(0), false),
+                        Seconds.of(file, vid, "annotation " + i + " segment end", seg.get(1), false),
+                        List.of(a.path("sentence").asText()), split));
             }
         }
         return new Dataset("youcook2", clips, durations, List.of());
@@ -76,7 +80,8 @@ public final class YouCook2Reader {
                 throw new IOException(file + ": expected columns end,start,task,text,video_id, got " + row.keySet());
             }
             int i = perVideo.merge(vid, 1, Integer::sum) - 1;
-            clips.add(new Clip(vid + "#" + i, vid, Seconds.of(file, vid, "start (row " + (i + 1) + " of the video)", row.get("start"), false),
+            clips.add(new Clip(vid + "#" + i, vid,
+                    Seconds.of(file, vid, "start (row " + (i + 1) + " of the video)", row.get("start"), false),
                     Seconds.of(file, vid, "end (row " + (i + 1) + " of the video)", row.get("end"), false),
                     List.of(row.get("text")), Split.VALIDATION));
         }

@@ -4,7 +4,8 @@
  *
  * <h2>From a dataset folder to batches</h2>
  * <pre>{@code
- * Dataset ds = Datasets.read("youcook2", Path.of("bench"));          // or YouCook2Reader.read(...), MsrVttReader.read(dir, "split2"), ...
+ * Dataset ds = Datasets.read("youcook2", Path.of("bench"));          // or YouCook2Reader.read(...),
+ *                                                                    // MsrVttReader.read(dir, "split2"), ...
  * FeatureStore feats = new CachedFeatureStore(
  *         FeatureStores.open(Path.of("bench/features"), 1.0), 2L << 30); // .npy folder, .npz or .h5; 2 GiB cache
  * LoaderConfig cfg = LoaderConfig.defaults(64, 42)                    // K = 64, seed 42, 48 frames, 30 tokens

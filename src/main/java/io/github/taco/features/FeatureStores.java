@@ -31,7 +31,8 @@ public final class FeatureStores {
         if (name.endsWith(".pickle") || name.endsWith(".pkl")) {
             return PickleStore.open(path, fps);
         }
-        throw new IOException("unknown feature format " + path + " (expected a directory of .npy, a .npz, a .h5 file or a .pickle of {video_id: array})");
+        throw new IOException("unknown feature format " + path
+                + " (expected a directory of .npy, a .npz, a .h5 file or a .pickle of {video_id: array})");
     }
 
     /**

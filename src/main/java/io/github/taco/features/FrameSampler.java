@@ -20,7 +20,8 @@ public final class FrameSampler {
      * @param maxFrames at most this many indices are returned
      * @param fixups    receives a count for each repair; may be null
      */
-    public static int[] frameIndices(double start, double end, double fps, int frames, int maxFrames, SegmentFixups fixups) {
+    public static int[] frameIndices(double start, double end, double fps, int frames, int maxFrames,
+            SegmentFixups fixups) {
         if (Double.isNaN(start) || Double.isNaN(end)) {
             throw new IllegalArgumentException("segment [" + start + ", " + end + "] has a NaN time");
         }

@@ -5,6 +5,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * One HDF5 file with a dataset of shape [T, D] per video at the root, named by video id; read with
@@ -31,12 +32,13 @@ public final class Hdf5Store extends AbstractFeatureStore {
             int[] dims = ds.getDimensions();
             if (dims.length != 2 || dims[0] <= 0 || dims[1] <= 0) {
                 throw new FeatureException(FeatureException.Kind.SHAPE, videoId, file + ":/" + videoId,
-                        "shape " + java.util.Arrays.toString(dims) + " is not [T, D] with T, D > 0");
+                        "shape " + Arrays.toString(dims) + " is not [T, D] with T, D > 0");
             }
             try {
                 data = ds.getData();
             } catch (RuntimeException e) {
-                throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, file + ":/" + videoId, e.getMessage(), e);
+                throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, file + ":/" + videoId,
+                        e.getMessage(), e);
             }
         }
         String source = file + ":/" + videoId;
@@ -61,7 +63,8 @@ public final class Hdf5Store extends AbstractFeatureStore {
             }
         } else {
             throw new FeatureException(FeatureException.Kind.DTYPE, videoId, source,
-                    "data of Java type " + data.getClass().getSimpleName() + " is not supported (use float32 or float64)");
+                    "data of Java type " + data.getClass().getSimpleName()
+                            + " is not supported (use float32 or float64)");
         }
         VideoFeatures f = new VideoFeatures(videoId, rows, cols, flat);
         int bad = f.firstNonFinite();
@@ -84,7 +87,8 @@ public final class Hdf5Store extends AbstractFeatureStore {
         if (knownDim() == 0) {
             String first;
             synchronized (hdf) {
-                first = hdf.getChildren().keySet().stream().findFirst().orElseThrow(() -> new IOException("no datasets in " + file));
+                first = hdf.getChildren().keySet().stream().findFirst()
+                        .orElseThrow(() -> new IOException("no datasets in " + file));
             }
             load(first);
         }

@@ -1,5 +1,6 @@
 package io.github.taco.features;
 
+import io.github.taco.io.Float16;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -7,15 +8,18 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reading and writing NumPy {@code .npy} feature arrays of shape [T, D].
  *
  * <p>The bytes are checked first so that a corrupt or truncated file gives a
  * {@link FeatureException} naming the file; reading is then a ByteBuffer copy (see {@link #decode}
- * for why not DJL's {@code NDList.decode}). Writing is hand-written (a 128-byte header then raw little-endian floats) because
- * DJL would load the native engine just to copy bytes, and the synthetic generator writes many files.
+ * for why not DJL's {@code NDList.decode}). Writing is hand-written (a 128-byte header then raw little-endian floats)
+ * because DJL would load the native engine just to copy bytes, and the synthetic generator writes many files.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -43,7 +47,7 @@ public final class Npy {
             buf.asFloatBuffer().get(data);
         } else {
             for (int i = 0; i < n; i++) {
-                data[i] = io.github.taco.io.Float16.toFloat(buf.getShort(h.dataStart + 2 * i));
+                data[i] = Float16.toFloat(buf.getShort(h.dataStart + 2 * i));
             }
         }
         VideoFeatures f = new VideoFeatures(videoId, (int) h.shape[0], (int) h.shape[1], data);
@@ -87,17 +91,19 @@ public final class Npy {
         String descr = field(header, "'descr':\\s*'([^']*)'");
         String shape = field(header, "'shape':\\s*\\(([^)]*)\\)");
         if (descr == null || shape == null) {
-            throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, source, "unreadable header: " + header.trim());
+            throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, source,
+                    "unreadable header: " + header.trim());
         }
         if (descr.startsWith(">") || !(descr.endsWith("f4") || descr.endsWith("f2"))) {
             throw new FeatureException(FeatureException.Kind.DTYPE, videoId, source,
                     "dtype '" + descr + "' is not supported (use little-endian float32 '<f4' or float16 '<f2')");
         }
         if (header.contains("'fortran_order': True")) {
-            throw new FeatureException(FeatureException.Kind.SHAPE, videoId, source, "Fortran-ordered arrays are not supported");
+            throw new FeatureException(FeatureException.Kind.SHAPE, videoId, source,
+                    "Fortran-ordered arrays are not supported");
         }
         long count = 1;
-        java.util.List<Long> dims = new java.util.ArrayList<>();
+        List<Long> dims = new ArrayList<>();
         for (String dim : shape.split(",")) {
             if (!dim.isBlank()) {
                 dims.add(Long.parseLong(dim.trim()));
@@ -107,14 +113,15 @@ public final class Npy {
         long expected = start + headerLen + count * Integer.parseInt(descr.substring(descr.length() - 1));
         if (b.length != expected) {
             throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, source,
-                    (b.length < expected ? "truncated: " : "trailing bytes: ") + b.length + " bytes, the header (shape (" + shape
-                            + "), " + descr + ") needs " + expected);
+                    (b.length < expected ? "truncated: " : "trailing bytes: ") + b.length
+                            + " bytes, the header (shape (" + shape + "), " + descr + ") needs " + expected);
         }
-        return new Header(start + headerLen, dims.stream().mapToLong(Long::longValue).toArray(), Integer.parseInt(descr.substring(descr.length() - 1)));
+        return new Header(start + headerLen, dims.stream().mapToLong(Long::longValue).toArray(),
+                Integer.parseInt(descr.substring(descr.length() - 1)));
     }
 
     private static String field(String header, String regex) {
-        var m = java.util.regex.Pattern.compile(regex).matcher(header);
+        var m = Pattern.compile(regex).matcher(header);
         return m.find() ? m.group(1) : null;
     }
 
@@ -143,7 +150,8 @@ public final class Npy {
         int pad = (64 - total % 64) % 64;
         String h = dict + " ".repeat(pad) + "\n";
         ByteBuffer buf = ByteBuffer.allocate(10 + h.length()).order(ByteOrder.LITTLE_ENDIAN);
-        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length()).put(h.getBytes(StandardCharsets.ISO_8859_1));
+        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length())
+                .put(h.getBytes(StandardCharsets.ISO_8859_1));
         return buf.array();
     }
 }

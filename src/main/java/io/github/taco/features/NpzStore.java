@@ -35,7 +35,8 @@ public final class NpzStore extends AbstractFeatureStore {
         try (InputStream in = zip.getInputStream(e)) {
             bytes = in.readAllBytes();
         } catch (IOException ex) {
-            throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, source, "cannot read entry: " + ex.getMessage(), ex);
+            throw new FeatureException(FeatureException.Kind.CORRUPT, videoId, source,
+                    "cannot read entry: " + ex.getMessage(), ex);
         }
         return checkDim(Npy.decode(bytes, videoId, source), source);
     }

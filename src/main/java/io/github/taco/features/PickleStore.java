@@ -1,9 +1,7 @@
 package io.github.taco.features;
 
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.io.NumpyPickle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,9 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Python pickle of {@code {video_id: float ndarray [T, D]}}, as UniVL releases its S3D features
@@ -66,7 +68,8 @@ public final class PickleStore extends AbstractFeatureStore {
             return parent.resolve(abs.getFileName() + ".taco-cache");
         }
         String base = System.getenv("XDG_CACHE_HOME");
-        Path root = base != null && !base.isBlank() ? Path.of(base) : Path.of(System.getProperty("user.home"), ".cache");
+        Path root = base != null && !base.isBlank() ? Path.of(base)
+                : Path.of(System.getProperty("user.home"), ".cache");
         String hash = Integer.toHexString(abs.toString().hashCode());
         return root.resolve("taco").resolve("pickles").resolve(abs.getFileName() + "-" + hash);
     }
@@ -85,7 +88,8 @@ public final class PickleStore extends AbstractFeatureStore {
     public VideoFeatures load(String videoId) throws IOException {
         String name = files.get(videoId);
         if (name == null) {
-            throw new FeatureException(FeatureException.Kind.MISSING, videoId, pickle, "no key '" + videoId + "' in the pickle");
+            throw new FeatureException(FeatureException.Kind.MISSING, videoId, pickle,
+                    "no key '" + videoId + "' in the pickle");
         }
         Path f = cache.resolve(name);
         String source = pickle + "['" + videoId + "'] (cached as " + f + ")";
@@ -133,7 +137,7 @@ public final class PickleStore extends AbstractFeatureStore {
     private static void convert(Path pickle, Path cache, String stamp) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(cache.getParent());
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(cache, true);
+        Path tmp = AtomicFiles.tempSibling(cache, true);
         try {
             LOG.info("reading the feature pickle {} ({} MB) once into {}", pickle, Files.size(pickle) >> 20, cache);
             int[] seq = {0};
@@ -155,19 +159,23 @@ public final class PickleStore extends AbstractFeatureStore {
             }
             Map<String, String> index = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : dict.entrySet()) {
-                String id = e.getKey() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(e.getKey());
+                String id = e.getKey() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
+                        : String.valueOf(e.getKey());
                 if (!(e.getKey() instanceof String) && !(e.getKey() instanceof byte[])) {
-                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle, "the key " + id + " is " + kind(e.getKey()) + ", not a video id string");
+                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
+                            "the key " + id + " is " + kind(e.getKey()) + ", not a video id string");
                 }
                 if (e.getValue() instanceof NumpyPickle.NdArray a && a.handle() instanceof Rejected r) {
-                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle, "the array of key '" + id + "' " + r.why());
+                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
+                            "the array of key '" + id + "' " + r.why());
                 }
                 if (!(e.getValue() instanceof NumpyPickle.NdArray a) || !(a.handle() instanceof String file)) {
                     throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
                             "the value of key '" + id + "' is " + kind(e.getValue()) + ", not an array [T, D]");
                 }
                 if (id.contains("\t") || id.contains("\n")) {
-                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle, "the video id holds a tab or line break");
+                    throw new FeatureException(FeatureException.Kind.SHAPE, id, pickle,
+                            "the video id holds a tab or line break");
                 }
                 index.put(id, file);
             }
@@ -176,15 +184,15 @@ public final class PickleStore extends AbstractFeatureStore {
             Files.writeString(tmp.resolve(INDEX), tsv.toString());
             Files.writeString(tmp.resolve(STAMP), stamp);
             if (Files.exists(cache)) {
-                org.apache.lucene.util.IOUtils.rm(cache);
+                IOUtils.rm(cache);
             }
-            Files.move(tmp, cache, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE);
             LOG.info("converted {}: {} videos in {} s{}", pickle.getFileName(), index.size(),
                     String.format("%.1f", (System.nanoTime() - t0) / 1e9),
                     converted[0] ? " (float64 arrays converted to float32 once)" : "");
         } finally {
             if (Files.exists(tmp)) {
-                org.apache.lucene.util.IOUtils.rm(tmp);
+                IOUtils.rm(tmp);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.github.taco.features;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,7 +45,7 @@ public final class SegmentFixups {
 
     /** The kinds of repair counted, e.g. "reversed, past the end". */
     public String kinds() {
-        java.util.List<String> k = new java.util.ArrayList<>();
+        List<String> k = new ArrayList<>();
         if (reversed() > 0) k.add("reversed (swapped)");
         if (negative() > 0) k.add("negative (clamped to 0)");
         if (pastEnd() > 0) k.add("past the end (clamped to the last frame)");

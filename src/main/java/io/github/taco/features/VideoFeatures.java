@@ -11,7 +11,8 @@ public record VideoFeatures(String videoId, int frames, int dim, float[] data) {
             throw new IllegalArgumentException("video " + videoId + ": shape [" + frames + ", " + dim + "] is empty");
         }
         if ((long) frames * dim != data.length) {
-            throw new IllegalArgumentException("video " + videoId + ": " + data.length + " values for shape [" + frames + ", " + dim + "]");
+            throw new IllegalArgumentException("video " + videoId + ": " + data.length + " values for shape [" + frames
+                    + ", " + dim + "]");
         }
     }
 

@@ -3,22 +3,30 @@ package io.github.taco.index;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.taco.eval.CascadeRanker;
+import io.github.taco.io.EnumNames;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.text.DidYouMean;
 import io.github.taco.text.EncodedText;
+import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
-
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Text→video search with the inference cascade of docs/method.md §5 over a {@link ClipIndex} (a local {@link VideoIndex} or a SolrCloud collection):
+ * Text→video search with the inference cascade of docs/method.md §5 over a {@link ClipIndex} (a local
+ * {@link VideoIndex} or a SolrCloud collection):
  * <ol>
  *   <li>text encoder → y and the text vector;</li>
  *   <li>HNSW top N by s1 (approximate; exact when N covers the index);</li>
@@ -55,16 +63,16 @@ public final class CascadeSearcher {
             this.label = label;
         }
 
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         public String label() {
             return label;
         }
 
         /** s1, s1+s2 or cascade. */
-        @com.fasterxml.jackson.annotation.JsonCreator
+        @JsonCreator
         public static Order parse(String s) {
             // "s1 s2": a '+' in a URL query reads as a space
-            return io.github.taco.io.EnumNames.parse(Order.class, s, "order", o -> java.util.List.of(o.label, o.label.replace('+', ' '), o.name()));
+            return EnumNames.parse(Order.class, s, "order", o -> List.of(o.label, o.label.replace('+', ' '), o.name()));
         }
     }
 
@@ -102,7 +110,7 @@ public final class CascadeSearcher {
     /**
      * @throws IndexMeta.IndexMismatchException when the checkpoint is not the one the index was built with
      */
-    public CascadeSearcher(ClipIndex index, io.github.taco.model.Checkpoint checkpoint) throws IOException {
+    public CascadeSearcher(ClipIndex index, Checkpoint checkpoint) throws IOException {
         this(index, checkpoint.model(), checkpoint.text());
         index.meta().verify(checkpoint.dir(), checkpoint.config());
     }
@@ -114,12 +122,13 @@ public final class CascadeSearcher {
         this.config = model.config();
         this.text = text;
         if (config.hiddenSize != index.meta().dim) {
-            throw new IndexMeta.IndexMismatchException("the model has d=" + config.hiddenSize + ", the index " + index.meta().dim);
+            throw new IndexMeta.IndexMismatchException("the model has d=" + config.hiddenSize + ", the index "
+                    + index.meta().dim);
         }
         try {
             this.calibration = index.calibration().orElse(null);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -150,7 +159,8 @@ public final class CascadeSearcher {
             throw new IllegalArgumentException("query is empty");
         }
         if (q.length() > MAX_QUERY_CHARS) {
-            throw new IllegalArgumentException("query has " + q.length() + " characters, at most " + MAX_QUERY_CHARS + " are allowed");
+            throw new IllegalArgumentException("query has " + q.length() + " characters, at most " + MAX_QUERY_CHARS
+                    + " are allowed");
         }
         return q;
     }
@@ -181,10 +191,12 @@ public final class CascadeSearcher {
             int c = cands.size();
             if (c == 0) {
                 ms.put("total", (System.nanoTime() - t0) / 1e6);
-                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms, match(q, Double.NEGATIVE_INFINITY, qtokens), order);
+                return new SearchResult(q, qtokens, List.of(), 0, 0, index.size(), ms,
+                        match(q, Double.NEGATIVE_INFINITY, qtokens), order);
             }
 
-            // 3. exact s1 and s2 of every candidate (s2 as evaluation computes it: valid frames only, TacoModel.s2AllPairs)
+            // 3. exact s1 and s2 of every candidate (s2 as evaluation computes it: valid frames only,
+            // TacoModel.s2AllPairs)
             Candidates x = Candidates.pack(cands, config.hiddenSize, m);
             float[] s1 = model.s1(qy.sentence(), x.means()).toFloatArray();
             float[] s2 = model.s2AllPairs(qy.tokens(), qy.weightsHost(), x.frames(), x.frameMaskHost())[0];
@@ -205,12 +217,14 @@ public final class CascadeSearcher {
             }
             List<SearchHit> hits = topHits(Math.min(o.k(), c), cands, ranking, s1, s2, s3, qtokens, qy.tokensHost());
             ms.put("total", (System.nanoTime() - t0) / 1e6);
-            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(q, best, qtokens), order);
+            return new SearchResult(q, qtokens, hits, c, ranking.rescored(), index.size(), ms, match(q, best, qtokens),
+                    order);
         }
     }
 
     /** The query as the model sees it: token vectors y [1, n, d], their mask and weights, the s1 vector. */
-    private record Query(NDArray tokens, NDArray mask, float[] weightsHost, NDArray sentence, float[] vector, float[] tokensHost) {}
+    private record Query(NDArray tokens, NDArray mask, float[] weightsHost, NDArray sentence, float[] vector,
+            float[] tokensHost) {}
 
     private Query encodeQuery(EncodedText et, int n, NDManager m) {
         long[] ids = new long[n]; // int64, as in training
@@ -229,8 +243,8 @@ public final class CascadeSearcher {
     }
 
     /** The first k of the ranking as hits, each with its calibrated confidence and per-token best frames. */
-    private List<SearchHit> topHits(int k, List<IndexedClip> cands, CascadeRanker.Ranking ranking, float[] s1, float[] s2, float[] s3,
-            List<SearchResult.QueryToken> qtokens, float[] yHost) {
+    private List<SearchHit> topHits(int k, List<IndexedClip> cands, CascadeRanker.Ranking ranking, float[] s1,
+            float[] s2, float[] s3, List<SearchResult.QueryToken> qtokens, float[] yHost) {
         SearchCalibration cal = calibration;
         List<SearchHit> hits = new ArrayList<>(k);
         for (int r = 0; r < k; r++) {
@@ -240,7 +254,8 @@ public final class CascadeSearcher {
             double score = rescored ? ranking.fullScores()[j] : ranking.stage1()[j];
             List<SearchHit.TokenMatch> tokens = tokenMatches(qtokens, yHost, ref);
             // the moment to watch: where the query's heaviest word matched best, else the clip's start
-            double second = SearchHit.combine(tokens).stream().max(java.util.Comparator.comparingDouble(SearchHit.WordMatch::weight))
+            double second = SearchHit.combine(tokens).stream()
+                    .max(Comparator.comparingDouble(SearchHit.WordMatch::weight))
                     .map(SearchHit.WordMatch::bestSecond).orElse(ref.start());
             hits.add(new SearchHit(r + 1, ref.clipId(), ref.videoId(), ref.start(), ref.end(), ref.caption(),
                     s1[j], s2[j], rescored ? Double.valueOf(s3[j]) : null, score, rescored,
@@ -267,7 +282,8 @@ public final class CascadeSearcher {
                 Arrays.fill(fm, j * maxM, j * maxM + rec.frames(), 1f);
                 System.arraycopy(rec.vector(), 0, means, j * d, d);
             }
-            return new Candidates(m.create(xs, new Shape(c, maxM, d)), m.create(fm, new Shape(c, maxM)), fm, m.create(means, new Shape(c, d)));
+            return new Candidates(m.create(xs, new Shape(c, maxM, d)), m.create(fm, new Shape(c, maxM)), fm,
+                    m.create(means, new Shape(c, d)));
         }
     }
 
@@ -290,7 +306,8 @@ public final class CascadeSearcher {
         float[] s3 = new float[s1.length];
         Arrays.fill(s3, Float.NaN);
         for (int from = 0; from < wanted.size(); from += S3_CHUNK) {
-            int[] vi = wanted.subList(from, Math.min(wanted.size(), from + S3_CHUNK)).stream().mapToInt(Integer::intValue).toArray();
+            int[] vi = wanted.subList(from, Math.min(wanted.size(), from + S3_CHUNK)).stream()
+                    .mapToInt(Integer::intValue).toArray();
             float[] v = model.s3(y, mask, x.frames(), x.frameMask(), new int[vi.length], vi).toFloatArray();
             for (int p = 0; p < vi.length; p++) s3[vi[p]] = v[p];
         }
@@ -305,7 +322,7 @@ public final class CascadeSearcher {
      */
     private SearchResult.Match match(String query, double best, List<SearchResult.QueryToken> qtokens) {
         SearchCalibration cal = calibration;
-        io.github.taco.text.Idf idf = text.idf();
+        Idf idf = text.idf();
         List<String> unseen = new ArrayList<>();
         Boolean unknownWords = null;
         if (idf != null && !idf.isUniform() && !qtokens.isEmpty()) {
@@ -325,7 +342,7 @@ public final class CascadeSearcher {
         Double conf = cal == null ? null : cal.confidence(best);
         Boolean flag = conf == null && unknownWords == null ? null
                 : Boolean.TRUE.equals(unknownWords) || (conf != null && conf < SearchCalibration.NO_GOOD_MATCH);
-        io.github.taco.text.DidYouMean.Result words = io.github.taco.text.DidYouMean.suggest(query, idf);
+        DidYouMean.Result words = DidYouMean.suggest(query, idf);
         return new SearchResult.Match(best, conf, flag, List.copyOf(unseen), words.suggestion(), words.mostlyUnknown());
     }
 
@@ -336,7 +353,8 @@ public final class CascadeSearcher {
         List<SearchResult.QueryToken> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (et.interest()[i]) {
-                out.add(new SearchResult.QueryToken(i, et.pieces().get(i), word(et, i), et.tags().get(i), et.weights()[i]));
+                out.add(new SearchResult.QueryToken(i, et.pieces().get(i), word(et, i), et.tags().get(i),
+                        et.weights()[i]));
             }
         }
         return out;

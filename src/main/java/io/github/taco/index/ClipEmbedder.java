@@ -11,7 +11,6 @@ import io.github.taco.features.VideoFeatures;
 import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,9 @@ public final class ClipEmbedder {
         this.config = model.config();
         this.store = store;
         if (store.dim() != config.featureDim) {
-            throw new IllegalArgumentException("the features have dimension " + store.dim() + " but the checkpoint expects featureDim="
-                    + config.featureDim + " (wrong --features folder or checkpoint?)");
+            throw new IllegalArgumentException("the features have dimension " + store.dim()
+                    + " but the checkpoint expects featureDim=" + config.featureDim
+                    + " (wrong --features folder or checkpoint?)");
         }
     }
 
@@ -98,7 +98,8 @@ public final class ClipEmbedder {
             double end = Math.min(Math.max(c.start(), c.end()), videoEnd); // finite for whole-video clips
             float[] vec = new float[d];
             System.arraycopy(vv, i * d, vec, 0, d);
-            out.add(new IndexedClip(c.clipId(), c.videoId(), start, Math.max(start, end), String.join(" | ", c.texts()), times, vec, n, xi));
+            out.add(new IndexedClip(c.clipId(), c.videoId(), start, Math.max(start, end), String.join(" | ", c.texts()),
+                    times, vec, n, xi));
         }
         return out;
     }

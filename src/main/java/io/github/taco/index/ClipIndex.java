@@ -54,7 +54,10 @@ public interface ClipIndex extends Closeable {
     /** The clips of a video, by start time. */
     List<? extends Clip> clipsOfVideo(String videoId) throws IOException;
 
-    /** Adds clips, replacing those whose id is indexed, and commits: all become visible, or on failure none (local) or an error says what is missing (Solr). */
+    /**
+     * Adds clips, replacing those whose id is indexed, and commits: all become visible, or on failure none (local) or
+     * an error says what is missing (Solr).
+     */
     void add(Collection<IndexedClip> clips) throws IOException;
 
     /** Deletes every clip of these videos and commits; returns how many clips went. */

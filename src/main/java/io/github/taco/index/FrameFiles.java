@@ -1,7 +1,5 @@
 package io.github.taco.index;
 
-import org.apache.lucene.util.IOUtils;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * The open frame files of one {@link VideoIndex}: the current one, which adds append to, and those a
@@ -45,7 +44,8 @@ final class FrameFiles implements AutoCloseable {
             return fs;
         }
         if (FrameStore.generation(name) < 0) {
-            throw new IOException(dir + ": the index commit names frame file '" + name + "', which is not a frame-store name");
+            throw new IOException(dir + ": the index commit names frame file '" + name
+                    + "', which is not a frame-store name");
         }
         Path file = dir.resolve(name);
         fs = FrameStore.open(file, readOnly);

@@ -1,14 +1,22 @@
 package io.github.taco.index;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.github.taco.io.EnumNames;
+import io.github.taco.io.Float16;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The side store of the index: per-clip frame vectors (for s2, the fusion s3 and the heat strips)
@@ -27,14 +35,14 @@ import java.util.Arrays;
  * The s1 vector is always float32 (exact s1); only x may be float16, which halves the file and
  * perturbs token scores by a relative ~5e-4 (see {@link Half}). Reads are positional and thread-safe.
  */
-public final class FrameStore implements java.io.Closeable {
+public final class FrameStore implements Closeable {
     /** The frame file of generation 0 (every index before its first compaction). */
     public static final String FILE = "frames.bin";
     /** Bytes of the file header. */
     public static final int HEADER_BYTES = 16;
     private static final int HEADER = HEADER_BYTES;
     private static final byte[] MAGIC = "TACOFRM1".getBytes(StandardCharsets.US_ASCII);
-    private static final java.util.regex.Pattern GENERATION_FILE = java.util.regex.Pattern.compile("frames-([0-9]+)\\.bin");
+    private static final Pattern GENERATION_FILE = Pattern.compile("frames-([0-9]+)\\.bin");
 
     /** How x is stored. */
     public enum Encoding {
@@ -47,11 +55,11 @@ public final class FrameStore implements java.io.Closeable {
         }
 
         /** float32 (f32) or float16 (f16, half), any case, as on the command line and in index.json (FLOAT16). */
-        @com.fasterxml.jackson.annotation.JsonCreator
+        @JsonCreator
         public static Encoding parse(String s) {
-            return io.github.taco.io.EnumNames.parse(Encoding.class, s, "frame encoding", e -> switch (e) {
-                case FLOAT32 -> java.util.List.of("float32", "f32");
-                case FLOAT16 -> java.util.List.of("float16", "f16", "half");
+            return EnumNames.parse(Encoding.class, s, "frame encoding", e -> switch (e) {
+                case FLOAT32 -> List.of("float32", "f32");
+                case FLOAT16 -> List.of("float16", "f16", "half");
             });
         }
     }
@@ -73,7 +81,8 @@ public final class FrameStore implements java.io.Closeable {
 
     /** Creates an empty store (fails if the file exists). */
     public static FrameStore create(Path file, int dim, Encoding encoding) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
         h.put(MAGIC).putInt(dim).putInt(encoding.ordinal()).flip();
         while (h.hasRemaining()) {
@@ -87,7 +96,7 @@ public final class FrameStore implements java.io.Closeable {
     public static FrameStore open(Path file, boolean readOnly) throws IOException {
         if (!Files.isRegularFile(file)) {
             // NoSuchFileException: a reader racing a compaction that deleted this file retries on the newer commit
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "taco frame store is missing");
+            throw new NoSuchFileException(file.toString(), null, "taco frame store is missing");
         }
         FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
                 : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -124,7 +133,7 @@ public final class FrameStore implements java.io.Closeable {
         if (FILE.equals(name)) {
             return 0;
         }
-        java.util.regex.Matcher m = GENERATION_FILE.matcher(name);
+        Matcher m = GENERATION_FILE.matcher(name);
         if (!m.matches()) {
             return -1;
         }
@@ -162,10 +171,14 @@ public final class FrameStore implements java.io.Closeable {
         return 4L + 4L * frames + 4L * dim + (long) encoding.bytes * frames * dim;
     }
 
-    /** Appends a clip's vectors at the end of the file and returns the record's offset. Not yet durable: see {@link #sync()}. */
+    /**
+     * Appends a clip's vectors at the end of the file and returns the record's offset. Not yet durable: see
+     * {@link #sync()}.
+     */
     public synchronized long append(IndexedClip c) throws IOException {
         if (c.dim() != dim) {
-            throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim() + ", the index has " + dim);
+            throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim()
+                    + ", the index has " + dim);
         }
         long offset = channel.size();
         ByteBuffer b = encode(c, encoding);
@@ -182,8 +195,8 @@ public final class FrameStore implements java.io.Closeable {
      */
     public synchronized long copyFrom(FrameStore src, long offset, int frames) throws IOException {
         if (src.dim != dim || src.encoding != encoding) {
-            throw new IllegalArgumentException("cannot copy records of " + src.file + " (d=" + src.dim + ", " + src.encoding
-                    + ") into " + file + " (d=" + dim + ", " + encoding + ")");
+            throw new IllegalArgumentException("cannot copy records of " + src.file + " (d=" + src.dim + ", "
+                    + src.encoding + ") into " + file + " (d=" + dim + ", " + encoding + ")");
         }
         ByteBuffer b = src.raw(offset, frames);
         long at = channel.size();
@@ -209,14 +222,15 @@ public final class FrameStore implements java.io.Closeable {
      * a SolrCloud collection, so both backends hold the same bits.
      */
     public static ByteBuffer encode(IndexedClip c, Encoding encoding) {
-        ByteBuffer b = ByteBuffer.allocate((int) recordBytes(c.frames(), c.dim(), encoding)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate((int) recordBytes(c.frames(), c.dim(), encoding))
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(c.frames());
         for (float t : c.times()) b.putFloat(t);
         for (float v : c.vector()) b.putFloat(v);
         if (encoding == Encoding.FLOAT32) {
             for (float v : c.x()) b.putFloat(v);
         } else {
-            for (float v : c.x()) b.putShort(io.github.taco.io.Float16.fromFloat(v));
+            for (float v : c.x()) b.putShort(Float16.fromFloat(v));
         }
         return b.flip();
     }
@@ -226,8 +240,8 @@ public final class FrameStore implements java.io.Closeable {
         b.order(ByteOrder.LITTLE_ENDIAN);
         int frames = b.remaining() >= 4 ? b.getInt() : -1;
         if (frames < 1 || b.remaining() < recordBytes(frames, dim, encoding) - 4) {
-            throw new IOException("a frame record of " + frames + " frames at d=" + dim + " (" + encoding + ") is cut short: "
-                    + (b.remaining() + 4) + " bytes");
+            throw new IOException("a frame record of " + frames + " frames at d=" + dim + " (" + encoding
+                    + ") is cut short: " + (b.remaining() + 4) + " bytes");
         }
         float[] times = new float[frames];
         for (int i = 0; i < frames; i++) times[i] = b.getFloat();
@@ -238,7 +252,7 @@ public final class FrameStore implements java.io.Closeable {
             b.asFloatBuffer().get(x);
             b.position(b.position() + 4 * x.length);
         } else {
-            for (int i = 0; i < x.length; i++) x[i] = io.github.taco.io.Float16.toFloat(b.getShort());
+            for (int i = 0; i < x.length; i++) x[i] = Float16.toFloat(b.getShort());
         }
         return new Record(frames, times, vector, x);
     }
@@ -247,13 +261,15 @@ public final class FrameStore implements java.io.Closeable {
     private ByteBuffer raw(long offset, int expectedFrames) throws IOException {
         long bytes = recordBytes(expectedFrames);
         if (offset < HEADER || offset + bytes > channel.size()) {
-            throw new IOException(file + ": record at " + offset + " (" + bytes + " bytes) lies outside the file of " + channel.size() + " bytes");
+            throw new IOException(file + ": record at " + offset + " (" + bytes + " bytes) lies outside the file of "
+                    + channel.size() + " bytes");
         }
         ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, b, offset, file);
         int frames = b.getInt(0);
         if (frames != expectedFrames) {
-            throw new IOException(file + ": record at " + offset + " has " + frames + " frames, the index expects " + expectedFrames);
+            throw new IOException(file + ": record at " + offset + " has " + frames + " frames, the index expects "
+                    + expectedFrames);
         }
         return b;
     }

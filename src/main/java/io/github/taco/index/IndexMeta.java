@@ -3,17 +3,20 @@ package io.github.taco.index;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.io.AtomicFiles;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-import io.github.taco.model.Weights;
-
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /**
@@ -32,7 +35,7 @@ public final class IndexMeta {
     public String checkpointPath;
     public String checkpointSha256;
     public int dim;
-    public io.github.taco.model.Similarity similarity;
+    public Similarity similarity;
     public double temperature;
     public int featureDim;
     public int maxFrames;
@@ -62,19 +65,25 @@ public final class IndexMeta {
         }
         String t = template.strip();
         if (!(t.startsWith("http://") || t.startsWith("https://") || t.startsWith("file:"))) {
-            throw new IllegalArgumentException("--video-url '" + template + "' must start with http://, https:// or file:");
+            throw new IllegalArgumentException("--video-url '" + template
+                    + "' must start with http://, https:// or file:");
         }
         if (!t.contains("{video}") && !t.contains("{clip}")) {
-            throw new IllegalArgumentException("--video-url '" + template + "' must hold {video} or {clip} (and may hold {start})");
+            throw new IllegalArgumentException("--video-url '" + template
+                    + "' must hold {video} or {clip} (and may hold {start})");
         }
         String rest = t.replace("{video}", "").replace("{clip}", "").replace("{start}", "");
         if (rest.contains("{") || rest.contains("}")) {
-            throw new IllegalArgumentException("--video-url '" + template + "': the placeholders are {video}, {clip} and {start}");
+            throw new IllegalArgumentException("--video-url '" + template
+                    + "': the placeholders are {video}, {clip} and {start}");
         }
         return t;
     }
 
-    /** The link of a clip at a second, or null when the index has no template. Ids are percent-encoded (a clip id holds '#'). */
+    /**
+     * The link of a clip at a second, or null when the index has no template. Ids are percent-encoded (a clip id holds
+     * '#').
+     */
     public String videoUrl(String videoId, String clipId, double second) {
         if (videoUrl == null) {
             return null;
@@ -84,7 +93,7 @@ public final class IndexMeta {
     }
 
     private static String encode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Meta for an index of {@code checkpointDir}'s model. */
@@ -97,12 +106,12 @@ public final class IndexMeta {
         m.temperature = c.temperature;
         m.featureDim = c.featureDim;
         m.maxFrames = c.maxFrames;
-        m.created = java.time.Instant.now().toString();
+        m.created = Instant.now().toString();
         return m;
     }
 
     public boolean cosine() {
-        return similarity == io.github.taco.model.Similarity.COSINE;
+        return similarity == Similarity.COSINE;
     }
 
     /**
@@ -115,16 +124,18 @@ public final class IndexMeta {
             throw new IndexMismatchException("this index was built with checkpoint " + checkpointPath
                     + " (model.safetensors sha256 " + shortHash(checkpointSha256) + "), but checkpoint "
                     + checkpointDir.toAbsolutePath().normalize() + " has sha256 " + shortHash(hash)
-                    + ": its vectors live in another space. Search with the original checkpoint or rebuild the index with 'taco index'.");
+                    + ": its vectors live in another space. Search with the original checkpoint or rebuild the index "
+                    + "with 'taco index'.");
         }
         if (c.hiddenSize != dim || c.similarity != similarity || c.temperature != temperature) {
             throw new IndexMismatchException("checkpoint " + checkpointDir + " has d=" + c.hiddenSize + ", similarity "
-                    + c.similarity + " (τ " + c.temperature + "); the index has d=" + dim + ", " + similarity + " (τ " + temperature + ")");
+                    + c.similarity + " (τ " + c.temperature + "); the index has d=" + dim + ", " + similarity + " (τ "
+                    + temperature + ")");
         }
     }
 
     public void write(Path dir) throws IOException {
-        io.github.taco.io.AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
+        AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
     }
 
     /** This meta as JSON (what {@value #FILE} holds; a SolrCloud collection keeps it in its metadata document). */
@@ -141,7 +152,8 @@ public final class IndexMeta {
 
     private static void check(IndexMeta m, String where) throws IOException {
         if (m.format != FORMAT) {
-            throw new IOException(where + ": index format " + m.format + " is not supported (this build reads format " + FORMAT + ")");
+            throw new IOException(where + ": index format " + m.format + " is not supported (this build reads format "
+                    + FORMAT + ")");
         }
         if (m.dim < 1 || m.checkpointSha256 == null) {
             throw new IOException(where + ": 'dim' or 'checkpointSha256' is missing");

@@ -28,7 +28,8 @@ public record IndexedClip(String clipId, String videoId, double start, double en
                     + " times and " + x.length + " frame values do not match vector dimension " + vector.length);
         }
         if (!Double.isFinite(start) || !Double.isFinite(end)) {
-            throw new IllegalArgumentException("clip " + clipId + ": segment [" + start + ", " + end + "] is not finite");
+            throw new IllegalArgumentException("clip " + clipId + ": segment [" + start + ", " + end
+                    + "] is not finite");
         }
     }
 

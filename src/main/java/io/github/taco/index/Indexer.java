@@ -3,7 +3,6 @@ package io.github.taco.index;
 import io.github.taco.data.Clip;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.model.Checkpoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,8 @@ public final class Indexer {
 
     /** Build settings. */
     /** @param videoUrl a new index's link template ({@link IndexMeta#videoUrl}), or null: none */
-    public record Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn, int hnswBeamWidth, String videoUrl) {
+    public record Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn,
+            int hnswBeamWidth, String videoUrl) {
         public Options {
             if (batchSize < 1 || commitEvery < 1) {
                 throw new IllegalArgumentException("batchSize and commitEvery must be >= 1");
@@ -28,7 +28,8 @@ public final class Indexer {
             videoUrl = IndexMeta.checkVideoUrl(videoUrl);
         }
 
-        public Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn, int hnswBeamWidth) {
+        public Options(int batchSize, int commitEvery, FrameStore.Encoding encoding, int hnswMaxConn,
+                int hnswBeamWidth) {
             this(batchSize, commitEvery, encoding, hnswMaxConn, hnswBeamWidth, null);
         }
 
@@ -62,8 +63,8 @@ public final class Indexer {
      * Opens the index in {@code dir} for writing (checking that it was built with this checkpoint),
      * or creates it, then adds every clip.
      */
-    public static Report build(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, List<Clip> clips,
-            Options o, Consumer<Progress> progress) throws IOException {
+    public static Report build(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath,
+            List<Clip> clips, Options o, Consumer<Progress> progress) throws IOException {
         try (VideoIndex index = openOrCreate(dir, checkpoint, features, featuresPath, o)) {
             long deadBefore = index.stats().deadFrameBytes();
             Added a = add(index, checkpoint, features, clips, o, progress);
@@ -103,12 +104,14 @@ public final class Indexer {
     public static void checkBelongs(ClipIndex index, Checkpoint checkpoint, FeatureStore features) throws IOException {
         index.meta().verify(checkpoint.dir(), checkpoint.config());
         if (index.meta().fps != features.fps()) {
-            throw new IllegalArgumentException("the index was built at " + index.meta().fps + " feature rows/s, these features are read at " + features.fps());
+            throw new IllegalArgumentException("the index was built at " + index.meta().fps
+                    + " feature rows/s, these features are read at " + features.fps());
         }
     }
 
     /** The meta of a new index of this checkpoint's vectors. */
-    public static IndexMeta newMeta(Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o) throws IOException {
+    public static IndexMeta newMeta(Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o)
+            throws IOException {
         IndexMeta meta = IndexMeta.forCheckpoint(checkpoint.dir(), checkpoint.config());
         meta.fps = features.fps();
         meta.featuresPath = featuresPath == null ? null : featuresPath.toAbsolutePath().toString();
@@ -119,7 +122,8 @@ public final class Indexer {
         return meta;
     }
 
-    static VideoIndex openOrCreate(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o) throws IOException {
+    static VideoIndex openOrCreate(Path dir, Checkpoint checkpoint, FeatureStore features, Path featuresPath, Options o)
+            throws IOException {
         if (Files.exists(dir.resolve(IndexMeta.FILE))) {
             VideoIndex index = VideoIndex.open(dir, false);
             try {

@@ -1,20 +1,19 @@
 package io.github.taco.index;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.taco.model.Weights;
-
+import io.github.taco.io.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * What a good match scores in this index, measured on the index's own captions. Each of
@@ -80,19 +79,20 @@ public record SearchCalibration(int queries, double[] bestScores, CascadeSearche
         CascadeSearcher.Order[] orders = CascadeSearcher.Order.values();
         double[] rr = new double[orders.length];
         int n = CascadeSearcher.DEFAULT_TOP_N;
-        CascadeSearcher.Options o = new CascadeSearcher.Options(n, n, CascadeSearcher.DEFAULT_TOP_R, n, CascadeSearcher.Order.CASCADE);
+        CascadeSearcher.Options o = new CascadeSearcher.Options(n, n, CascadeSearcher.DEFAULT_TOP_R, n,
+                CascadeSearcher.Order.CASCADE);
         // the queries are independent and the searcher serves concurrent requests: all cores search (300 one-query
         // searches are mostly per-call overhead, ~25 ms each, not arithmetic a batch could share)
         SearchResult[] results = new SearchResult[best.length];
         try {
-            java.util.stream.IntStream.range(0, best.length).parallel().forEach(q -> {
+            IntStream.range(0, best.length).parallel().forEach(q -> {
                 try {
                     results[q] = searcher.search(sample.get(q).caption(), o);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         for (int q = 0; q < best.length; q++) {
@@ -153,7 +153,7 @@ public record SearchCalibration(int queries, double[] bestScores, CascadeSearche
 
     /** Writes {@code calibration.json} into the index folder, atomically. */
     public void save(Path indexDir) throws IOException {
-        io.github.taco.io.AtomicFiles.writeString(indexDir.resolve(FILE), JSON.writeValueAsString(this));
+        AtomicFiles.writeString(indexDir.resolve(FILE), JSON.writeValueAsString(this));
     }
 
     /** The index's calibration, if it has one (an index built before calibrations existed has none). */

@@ -1,5 +1,7 @@
 package io.github.taco.index;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,18 +57,19 @@ public record SearchHit(int rank, String clipId, String videoId, double start, d
                             double bestSecond, float[] frameTimes, float[] perFrame) {}
 
     /** {@link #tokens} combined per word of the query, in the query's order (serialized as "words"). */
-    @com.fasterxml.jackson.annotation.JsonProperty("words")
+    @JsonProperty("words")
     public List<WordMatch> words() {
         return combine(tokens);
     }
 
     /** Consecutive pieces of the same word are one word (a word repeated later in the query stays apart). */
     static List<WordMatch> combine(List<TokenMatch> tokens) {
-        List<WordMatch> out = new java.util.ArrayList<>();
+        List<WordMatch> out = new ArrayList<>();
         int i = 0;
         while (i < tokens.size()) {
             int j = i + 1;
-            while (j < tokens.size() && tokens.get(j).word().equals(tokens.get(i).word()) && tokens.get(j).piece().startsWith("##")) {
+            while (j < tokens.size() && tokens.get(j).word().equals(tokens.get(i).word())
+                    && tokens.get(j).piece().startsWith("##")) {
                 j++;
             }
             List<TokenMatch> group = tokens.subList(i, j);
@@ -87,7 +90,8 @@ public record SearchHit(int rank, String clipId, String videoId, double start, d
                     best = f;
                 }
             }
-            out.add(new WordMatch(group.get(0).word(), group.get(0).tag(), group.stream().map(TokenMatch::piece).toList(), weight, score,
+            out.add(new WordMatch(group.get(0).word(), group.get(0).tag(),
+                    group.stream().map(TokenMatch::piece).toList(), weight, score,
                     best, heat.length == 0 ? 0 : times[best], times, heat));
             i = j;
         }

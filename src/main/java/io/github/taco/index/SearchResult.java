@@ -33,8 +33,8 @@ public record SearchResult(String query, List<QueryToken> tokens, List<SearchHit
      * @param mostlyUnknownWords true when most of the query's words never occurred in training: the model knows
      *                    English (cooking) captions only
      */
-    public record Match(double bestScore, Double confidence, Boolean noGoodMatch, List<String> unseenWords, String didYouMean,
-                        boolean mostlyUnknownWords) {}
+    public record Match(double bestScore, Double confidence, Boolean noGoodMatch, List<String> unseenWords,
+            String didYouMean, boolean mostlyUnknownWords) {}
 
     /** A token of interest of the query. */
     public record QueryToken(int position, String piece, String word, String tag, double weight) {}

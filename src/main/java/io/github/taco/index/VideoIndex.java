@@ -1,5 +1,21 @@
 package io.github.taco.index;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -19,7 +35,6 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
@@ -29,20 +44,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.IOUtils;
-
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * The video index: one Lucene document per clip with its metadata and its sentence-level vector in
@@ -63,9 +64,15 @@ public final class VideoIndex implements ClipIndex {
     static final String F_START = "start";
     static final String F_END = "end";
     static final String F_CAPTION = "caption";
-    /** Record offset as a numeric doc value, so compaction can move it in place ({@link IndexWriter#updateNumericDocValue}). */
+    /**
+     * Record offset as a numeric doc value, so compaction can move it in place
+     * ({@link IndexWriter#updateNumericDocValue}).
+     */
     static final String F_OFFSET_DV = "frames_offset_dv";
-    /** Commit user-data key naming the frame file the commit's offsets point into ({@value FrameStore#FILE} when absent). */
+    /**
+     * Commit user-data key naming the frame file the commit's offsets point into ({@value FrameStore#FILE} when
+     * absent).
+     */
     static final String FRAMES_FILE_KEY = "frames_file";
     static final String F_FRAMES = "frames";
     static final String F_VECTOR = "vector";
@@ -75,8 +82,8 @@ public final class VideoIndex implements ClipIndex {
      * A clip's metadata and where its vectors are: {@code offset} in the frame file {@code frameFile}
      * (the file of the index snapshot it was read from, so it stays valid across a compaction).
      */
-    public record ClipRef(String clipId, String videoId, double start, double end, String caption, long offset, int frames, String frameFile)
-            implements ClipIndex.Clip {}
+    public record ClipRef(String clipId, String videoId, double start, double end, String caption, long offset,
+            int frames, String frameFile) implements ClipIndex.Clip {}
 
     /** Size figures of an index; {@code frameFile} is the current frame file. */
     public record Stats(int clips, long luceneBytes, long frameStoreBytes, long liveFrameBytes, String frameFile) {
@@ -88,7 +95,8 @@ public final class VideoIndex implements ClipIndex {
 
     /** What {@link #compact} did: live clips copied, frame-file bytes before and after, the new file's name. */
     /** What {@link #compact} did; {@code rewritten} is false when there was no dead space (nothing written). */
-    public record CompactionReport(int clips, long bytesBefore, long bytesAfter, double seconds, String frameFile, boolean rewritten) {}
+    public record CompactionReport(int clips, long bytesBefore, long bytesAfter, double seconds, String frameFile,
+            boolean rewritten) {}
 
     /**
      * Called at named points of {@link #compact} ("before-commit", "after-commit"); a no-op unless a
@@ -118,7 +126,10 @@ public final class VideoIndex implements ClipIndex {
     private final VectorSimilarityFunction similarity;
     /** The current frame file and those superseded while searches may still read them. */
     private final FrameFiles frames;
-    /** Serialises add, delete and compact: compaction must not miss an append, nor a refresh see offsets before their file. */
+    /**
+     * Serialises add, delete and compact: compaction must not miss an append, nor a refresh see offsets before their
+     * file.
+     */
     private final ReentrantLock mutation = new ReentrantLock();
     private volatile CompactionHook compactionHook = phase -> {};
 
@@ -126,12 +137,14 @@ public final class VideoIndex implements ClipIndex {
      * @param framesFile for a writer, the frame file named by the latest commit (read-only
      *                   indexes take it from each commit they open)
      */
-    private VideoIndex(Path dir, IndexMeta meta, Directory directory, IndexWriter writer, String framesFile) throws IOException {
+    private VideoIndex(Path dir, IndexMeta meta, Directory directory, IndexWriter writer, String framesFile)
+            throws IOException {
         this.dir = dir;
         this.meta = meta;
         this.directory = directory;
         this.writer = writer;
-        this.similarity = meta.cosine() ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+        this.similarity = meta.cosine() ? VectorSimilarityFunction.DOT_PRODUCT
+                : VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
         this.frames = new FrameFiles(dir, meta.dim, writer == null);
         try {
             SearcherFactory factory = new SearcherFactory() {
@@ -168,7 +181,8 @@ public final class VideoIndex implements ClipIndex {
     /** Creates an empty index in {@code dir} (which must not hold an index yet), open for writing. */
     public static VideoIndex create(Path dir, IndexMeta meta) throws IOException {
         if (meta.dim > TacoCodec.MAX_DIMENSIONS) {
-            throw new IllegalArgumentException("vector dimension " + meta.dim + " exceeds the index limit " + TacoCodec.MAX_DIMENSIONS);
+            throw new IllegalArgumentException("vector dimension " + meta.dim + " exceeds the index limit "
+                    + TacoCodec.MAX_DIMENSIONS);
         }
         if (Files.exists(dir.resolve(IndexMeta.FILE))) {
             throw new IOException(dir + " already holds a taco index; open it to add clips, or choose another folder");
@@ -209,7 +223,8 @@ public final class VideoIndex implements ClipIndex {
                     try {
                         return new VideoIndex(dir, meta, d, null, null);
                     } catch (NoSuchFileException e) {
-                        if (attempt == 3) throw e; // a compaction deleted the frame file of the commit just read: read the newer one
+                        // a compaction deleted the frame file of the commit just read: read the newer one
+                        if (attempt == 3) throw e;
                     }
                 }
             }
@@ -240,7 +255,10 @@ public final class VideoIndex implements ClipIndex {
         }
     }
 
-    /** Best effort: a file another process still has open may not be deletable on some systems; the next writable open retries. */
+    /**
+     * Best effort: a file another process still has open may not be deletable on some systems; the next writable open
+     * retries.
+     */
     private static void deleteQuietly(Path f) {
         try {
             Files.deleteIfExists(f);
@@ -281,7 +299,8 @@ public final class VideoIndex implements ClipIndex {
         requireWritable();
         for (IndexedClip c : clips) {
             if (c.dim() != meta.dim) {
-                throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim() + ", the index has " + meta.dim);
+                throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim()
+                        + ", the index has " + meta.dim);
             }
         }
         mutation.lock();
@@ -355,7 +374,8 @@ public final class VideoIndex implements ClipIndex {
     }
 
     /**
-     * Does nothing when the frame file has no dead space. Otherwise copies every live clip's frame record into a new frame file ({@code frames-<generation>.bin}),
+     * Does nothing when the frame file has no dead space. Otherwise copies every live clip's frame record into a new
+     * frame file ({@code frames-<generation>.bin}),
      * moves the clips' offsets there with doc-values updates (no re-indexing, the HNSW graph is
      * kept), commits naming the new file, then deletes the old one. The new file is synced before
      * the commit, so a crash at any point leaves either the old or the new index, both consistent;
@@ -374,7 +394,8 @@ public final class VideoIndex implements ClipIndex {
             FrameStore old = frames.current();
             Stats stats = stats();
             if (stats.deadFrameBytes() == 0) { // rewriting the same bytes would only cost time and disk
-                return new CompactionReport(stats.clips(), old.size(), old.size(), (System.nanoTime() - t0) / 1e9, old.name(), false);
+                return new CompactionReport(stats.clips(), old.size(), old.size(), (System.nanoTime() - t0) / 1e9,
+                        old.name(), false);
             }
             // The writer's searcher is the last commit: every mutation commits and refreshes under `mutation`.
             List<ClipRef> live = new ArrayList<>(clips());
@@ -398,13 +419,15 @@ public final class VideoIndex implements ClipIndex {
                 writer.rollback(); // drops the offset updates
                 fresh.close();
                 if (!committing) {
-                    Files.deleteIfExists(file); // no commit can name it; after a failed commit, the next writable open decides
+                    // no commit can name it; after a failed commit, the next writable open decides
+                    Files.deleteIfExists(file);
                 }
                 throw e;
             }
             frames.supersede(fresh); // the old store is closed once the searches that may still read it are done
             searchers.maybeRefreshBlocking();
-            CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(), (System.nanoTime() - t0) / 1e9, name, true);
+            CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(),
+                    (System.nanoTime() - t0) / 1e9, name, true);
             compactionHook.at("after-commit");
             deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see hold())
             frames.closeSupersededIfUnheld();
@@ -455,7 +478,8 @@ public final class VideoIndex implements ClipIndex {
      */
     public List<ClipRef> nearest(float[] query, int n, int efSearch) throws IOException {
         if (query.length != meta.dim) {
-            throw new IllegalArgumentException("query vector has dimension " + query.length + ", the index has " + meta.dim);
+            throw new IllegalArgumentException("query vector has dimension " + query.length + ", the index has "
+                    + meta.dim);
         }
         FrameSearcher s = acquire();
         try {
@@ -480,7 +504,8 @@ public final class VideoIndex implements ClipIndex {
             List<IndexedClip> out = new ArrayList<>(refs.size());
             for (ClipRef r : refs) {
                 FrameStore.Record rec = vectors(r);
-                out.add(new IndexedClip(r.clipId(), r.videoId(), r.start(), r.end(), r.caption(), rec.times(), rec.vector(), rec.frames(), rec.x()));
+                out.add(new IndexedClip(r.clipId(), r.videoId(), r.start(), r.end(), r.caption(), rec.times(),
+                        rec.vector(), rec.frames(), rec.x()));
             }
             return out;
         }
@@ -505,7 +530,7 @@ public final class VideoIndex implements ClipIndex {
     public List<ClipRef> sample(int n, long seed) throws IOException {
         List<ClipRef> clips = new ArrayList<>(clips());
         clips.removeIf(c -> c.caption() == null || c.caption().isBlank());
-        java.util.Collections.shuffle(clips, new java.util.Random(seed));
+        Collections.shuffle(clips, new Random(seed));
         return List.copyOf(clips.subList(0, Math.min(n, clips.size())));
     }
 
@@ -554,7 +579,7 @@ public final class VideoIndex implements ClipIndex {
     /** The clips of a video, by start time. */
     public List<ClipRef> clipsOfVideo(String videoId) throws IOException {
         List<ClipRef> r = new ArrayList<>(byTerm(F_VIDEO, videoId));
-        r.sort(java.util.Comparator.comparingDouble(ClipRef::start).thenComparing(ClipRef::clipId));
+        r.sort(Comparator.comparingDouble(ClipRef::start).thenComparing(ClipRef::clipId));
         return r;
     }
 
@@ -568,11 +593,13 @@ public final class VideoIndex implements ClipIndex {
     }
 
     /** The ref of a leaf's document: its stored fields and the record offset in its doc value. */
-    private static ClipRef ref(StoredFields stored, NumericDocValues offsets, int doc, FrameStore frames) throws IOException {
+    private static ClipRef ref(StoredFields stored, NumericDocValues offsets, int doc, FrameStore frames)
+            throws IOException {
         Document d = stored.document(doc);
         if (offsets == null || !offsets.advanceExact(doc)) {
-            throw new IOException("the document of clip " + d.get(F_CLIP) + " has no frame-record offset (an index written by a "
-                    + "pre-release build, which kept it as a stored field): rebuild the index with 'taco index'");
+            throw new IOException("the document of clip " + d.get(F_CLIP)
+                    + " has no frame-record offset (an index written by a pre-release build, which kept it as a stored "
+                    + "field): rebuild the index with 'taco index'");
         }
         long offset = offsets.longValue();
         return new ClipRef(d.get(F_CLIP), d.get(F_VIDEO), d.getField(F_START).numericValue().doubleValue(),
@@ -588,7 +615,8 @@ public final class VideoIndex implements ClipIndex {
         FrameStore fs = frames.open(c.frameFile());
         if (fs == null) {
             throw new IllegalArgumentException("clip ref " + c.clipId() + " names frame file " + c.frameFile()
-                    + ", which is not open (compacted away since the ref was read without a hold(), or never opened): search again");
+                    + ", which is not open (compacted away since the ref was read without a hold(), or never opened): "
+                    + "search again");
         }
         return fs.read(c.offset(), c.frames());
     }
@@ -605,7 +633,7 @@ public final class VideoIndex implements ClipIndex {
 
     /** See {@link #hold()}. */
     public final class Hold implements AutoCloseable {
-        private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final AtomicBoolean open = new AtomicBoolean(true);
 
         private Hold() {}
 

@@ -24,7 +24,8 @@ public final class EnumNames {
      * The constant one of whose {@code names} is {@code value} (any case); the first name of each is the one
      * the error lists.
      */
-    public static <E extends Enum<E>> E parse(Class<E> type, String value, String what, Function<E, Collection<String>> names) {
+    public static <E extends Enum<E>> E parse(Class<E> type, String value, String what,
+            Function<E, Collection<String>> names) {
         String v = value == null ? "" : value.strip();
         for (E e : type.getEnumConstants()) {
             for (String n : names.apply(e)) {

@@ -18,7 +18,8 @@ public final class Float16 {
         if (val >= 0x477ff000) { // ≥ 65520 rounds to infinity
             return (short) (sign | 0x7c00);
         }
-        if (val < 0x38800000) { // below the smallest normal half 2^-14: a subnormal m·2^-24 (m = 1024 is the smallest normal, same bits)
+        if (val < 0x38800000) {
+            // below the smallest normal half 2^-14: a subnormal m·2^-24 (m = 1024 is the smallest normal, same bits)
             return (short) (sign | (int) Math.rint(Math.abs(f) * 0x1p24));
         }
         int h = (((val >>> 23) - 112) << 10) | ((val & 0x7fffff) >>> 13);

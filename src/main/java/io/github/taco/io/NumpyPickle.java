@@ -1,6 +1,7 @@
 package io.github.taco.io;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A restricted reader of Python pickles that hold plain data and NumPy arrays: what
@@ -80,7 +82,8 @@ public final class NumpyPickle {
 
         /** The NumPy name, e.g. {@code <f4}. */
         public String name() {
-            return (itemSize == 1 || kind == 'O' ? "|" : bigEndian ? ">" : "<") + kind + (kind == 'U' ? itemSize / 4 : itemSize);
+            return (itemSize == 1 || kind == 'O' ? "|" : bigEndian ? ">" : "<") + kind
+                    + (kind == 'U' ? itemSize / 4 : itemSize);
         }
 
         public char kind() {
@@ -130,7 +133,9 @@ public final class NumpyPickle {
             return n;
         }
 
-        /** The raw little- or big-endian bytes (see {@link Dtype#bigEndian()}); null for dtype object or once released. */
+        /**
+         * The raw little- or big-endian bytes (see {@link Dtype#bigEndian()}); null for dtype object or once released.
+         */
         public byte[] raw() {
             return raw;
         }
@@ -166,7 +171,8 @@ public final class NumpyPickle {
                 for (int i = 0; i < n; i++) {
                     Object o = objects.get(i);
                     if (!(o instanceof Number num)) {
-                        throw new IllegalArgumentException("item " + i + " of an object array is " + describe(o) + ", not a number");
+                        throw new IllegalArgumentException("item " + i + " of an object array is " + describe(o)
+                                + ", not a number");
                     }
                     out[i] = num.doubleValue();
                 }
@@ -189,7 +195,8 @@ public final class NumpyPickle {
             List<Object> out = new ArrayList<>(n);
             if (dtype.kind == 'U') {
                 int chars = dtype.itemSize / 4;
-                ByteBuffer b = ByteBuffer.wrap(raw).order(dtype.bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = ByteBuffer.wrap(raw)
+                        .order(dtype.bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
                     StringBuilder s = new StringBuilder();
                     for (int c = 0; c < chars; c++) {
@@ -278,7 +285,7 @@ public final class NumpyPickle {
 
     /** Reads one pickle from bytes; {@code source} names it in errors. */
     public static Object read(byte[] bytes, String source) throws IOException {
-        return new NumpyPickle(new java.io.ByteArrayInputStream(bytes), bytes.length, source, null).load();
+        return new NumpyPickle(new ByteArrayInputStream(bytes), bytes.length, source, null).load();
     }
 
     private Object load() throws IOException {
@@ -289,7 +296,8 @@ public final class NumpyPickle {
                 case 0x80 -> { // PROTO
                     int p = u1();
                     if (p < 2 || p > 5) {
-                        throw error(at, "pickle protocol " + p + " is not supported (2 to 5 are; Python 3 writes 3 to 5 unless told otherwise)");
+                        throw error(at, "pickle protocol " + p
+                                + " is not supported (2 to 5 are; Python 3 writes 3 to 5 unless told otherwise)");
                     }
                 }
                 case 0x95 -> skip(8); // FRAME: a hint for buffering
@@ -379,12 +387,17 @@ public final class NumpyPickle {
                 case '0' -> pops(at, 1); // POP
                 case '1' -> popToMark(at); // POP_MARK
                 case '2' -> stack.add(top(at)); // DUP
-                case 'P', 'Q' -> throw error(at, "a persistent id (opcode " + opName(op) + ") refers to an object outside the file");
-                case 0x97, 0x98 -> throw error(at, "an out-of-band buffer (protocol 5 with buffer_callback): its data is not in the file");
-                case 'i', 'o', 0x81, 0x92 -> throw error(at, "opcode " + opName(op) + " builds a Python object; a pickle of arrays never needs it");
-                case 0x82, 0x83, 0x84 -> throw error(at, "opcode " + opName(op) + " refers to the copyreg extension registry");
+                case 'P', 'Q' -> throw error(at,
+                        "a persistent id (opcode " + opName(op) + ") refers to an object outside the file");
+                case 0x97, 0x98 -> throw error(at,
+                        "an out-of-band buffer (protocol 5 with buffer_callback): its data is not in the file");
+                case 'i', 'o', 0x81, 0x92 -> throw error(at,
+                        "opcode " + opName(op) + " builds a Python object; a pickle of arrays never needs it");
+                case 0x82, 0x83, 0x84 -> throw error(at,
+                        "opcode " + opName(op) + " refers to the copyreg extension registry");
                 default -> throw error(at, "opcode " + opName(op) + (op < 0x80 && op >= 0x20
-                        ? " is a protocol 0/1 text opcode or not an opcode at all (is this a pickle? re-save it with protocol 2 or higher)"
+                        ? " is a protocol 0/1 text opcode or not an opcode at all (is this a pickle? re-save it with "
+                                + "protocol 2 or higher)"
                         : " is not one of the opcodes a pickle of arrays needs"));
             }
         }
@@ -395,8 +408,10 @@ public final class NumpyPickle {
     private Object global(long at, String name) throws PickleException {
         Global g = GLOBALS.get(name);
         if (g == null) {
-            throw error(at, "refused global '" + name + "': a feature or caption pickle holds only dicts, lists, strings, numbers "
-                    + "and NumPy arrays, and this reader calls nothing (allowed: " + String.join(", ", new java.util.TreeSet<>(GLOBALS.keySet())) + ")");
+            throw error(at, "refused global '" + name
+                    + "': a feature or caption pickle holds only dicts, lists, strings, numbers "
+                    + "and NumPy arrays, and this reader calls nothing (allowed: "
+                    + String.join(", ", new TreeSet<>(GLOBALS.keySet())) + ")");
         }
         return g;
     }
@@ -408,7 +423,8 @@ public final class NumpyPickle {
         switch (g) {
             case RECONSTRUCT -> {
                 if (args.size() != 3 || args.get(0) != Global.NDARRAY) {
-                    throw error(at, "_reconstruct of something other than numpy.ndarray (subclasses such as matrices are not read)");
+                    throw error(at, "_reconstruct of something other than numpy.ndarray (subclasses such as matrices "
+                            + "are not read)");
                 }
                 return new NdArray();
             }
@@ -439,7 +455,8 @@ public final class NumpyPickle {
                 return dt.kind == 'f' ? (Object) v : (Object) (long) v;
             }
             case FROMBUFFER -> {
-                if (args.size() != 4 || !(args.get(0) instanceof byte[] buf) || !(args.get(1) instanceof Dtype dt) || !(args.get(2) instanceof Tuple shape)) {
+                if (args.size() != 4 || !(args.get(0) instanceof byte[] buf) || !(args.get(1) instanceof Dtype dt)
+                        || !(args.get(2) instanceof Tuple shape)) {
                     throw error(at, "_frombuffer needs (buffer, dtype, shape, order)");
                 }
                 NdArray a = new NdArray();
@@ -448,7 +465,8 @@ public final class NumpyPickle {
                 return a;
             }
             case CODECS_ENCODE -> {
-                if (args.size() != 2 || !(args.get(0) instanceof String s) || !("latin1".equals(args.get(1)) || "latin-1".equals(args.get(1)))) {
+                if (args.size() != 2 || !(args.get(0) instanceof String s)
+                        || !("latin1".equals(args.get(1)) || "latin-1".equals(args.get(1)))) {
                     throw error(at, "_codecs.encode is only read as protocol 2's encoding of bytes: (str, 'latin1')");
                 }
                 byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
@@ -490,7 +508,8 @@ public final class NumpyPickle {
                 }
                 fill(at, a, dt, shape, fortran, null);
                 if (items.size() != a.size()) {
-                    throw error(at, "object array of shape " + Arrays.toString(a.shape) + " has " + items.size() + " items");
+                    throw error(at, "object array of shape " + Arrays.toString(a.shape) + " has " + items.size()
+                            + " items");
                 }
                 @SuppressWarnings("unchecked")
                 List<Object> objects = (List<Object>) items;
@@ -527,8 +546,8 @@ public final class NumpyPickle {
         a.shape = dims;
         if (dt.kind != 'O') {
             if ((long) raw.length != n * dt.itemSize) {
-                throw error(at, "array of shape " + Arrays.toString(dims) + " and dtype " + dt + " needs " + n * dt.itemSize
-                        + " bytes, the pickle gives " + raw.length);
+                throw error(at, "array of shape " + Arrays.toString(dims) + " and dtype " + dt + " needs "
+                        + n * dt.itemSize + " bytes, the pickle gives " + raw.length);
             }
             a.raw = fortran && dims.length == 2 ? transpose(raw, dims, dt.itemSize) : raw;
         }
@@ -723,10 +742,12 @@ public final class NumpyPickle {
     private byte[] bytes(long at, long n) throws IOException {
         long left = length - pos;
         if (n < 0 || n > left) {
-            throw error(at, "declares " + Long.toUnsignedString(n) + " bytes but the file has " + left + " left (truncated, or not a pickle)");
+            throw error(at, "declares " + Long.toUnsignedString(n) + " bytes but the file has " + left
+                    + " left (truncated, or not a pickle)");
         }
         if (n > Integer.MAX_VALUE - 16) {
-            throw error(at, "one value of " + n + " bytes: more than a Java array holds (2 GiB); store one array per video");
+            throw error(at, "one value of " + n
+                    + " bytes: more than a Java array holds (2 GiB); store one array per video");
         }
         byte[] b = new byte[(int) n];
         try {

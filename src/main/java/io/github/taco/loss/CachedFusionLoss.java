@@ -34,8 +34,8 @@ final class CachedFusionLoss {
      * @param weight μ, L3's weight in L
      * @param scope  the step's manager, which keeps the copies and the carried term
      */
-    static Result backward(TacoModel model, TacoModel.FusionInputs f, NegativeSampler.Selection sel, int chunk, double weight,
-            GradientCollector gc, StepTimer timer, NDManager scope) {
+    static Result backward(TacoModel model, TacoModel.FusionInputs f, NegativeSampler.Selection sel, int chunk,
+            double weight, GradientCollector gc, StepTimer timer, NDManager scope) {
         int k = (int) f.texts().getShape().get(0);
         NDArray textLeaf = f.texts().stopGradient();
         NDArray videoLeaf = f.videos().stopGradient();
@@ -45,14 +45,16 @@ final class CachedFusionLoss {
         double l3 = 0;
         for (int from = 0; from < k; from += chunk) {
             try (NDManager chunkScope = scope.newSubManager()) {
-                NDArray share = FusionLoss.computeShare(model, leaves, sel, from, Math.min(k, from + chunk), chunkScope);
+                NDArray share = FusionLoss.computeShare(model, leaves, sel, from, Math.min(k, from + chunk),
+                        chunkScope);
                 timer.lap("fusion");
                 gc.backward(weight == 1.0 ? share : Scalars.mul(share, weight));
                 l3 += share.getFloat();
                 timer.lap("fusion backward");
             }
         }
-        NDArray carried = f.texts().mul(textLeaf.getGradient()).sum().add(f.videos().mul(videoLeaf.getGradient()).sum());
+        NDArray carried = f.texts().mul(textLeaf.getGradient()).sum()
+                .add(f.videos().mul(videoLeaf.getGradient()).sum());
         return new Result(l3, carried);
     }
 }

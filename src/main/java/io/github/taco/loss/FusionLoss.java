@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import io.github.taco.model.TacoModel;
 import io.github.taco.model.Scalars;
+import io.github.taco.model.TacoModel;
 
 /**
  * L3, the fusion loss with cascade sampling (docs/method.md §4). For each text anchor i: the fused score of

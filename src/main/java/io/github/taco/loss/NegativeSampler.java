@@ -1,7 +1,7 @@
 package io.github.taco.loss;
 
+import ai.djl.ndarray.NDArray;
 import io.github.taco.model.Negatives;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class NegativeSampler {
      * @param s1 [K, K], s1[i, j] = s1(v_j, t_i)
      * @param s2 [K, K] like s1, or null when L2 is not trained
      */
-    public static Selection select(Negatives mode, ai.djl.ndarray.NDArray s1, ai.djl.ndarray.NDArray s2, int kPrime, Random random) {
+    public static Selection select(Negatives mode, NDArray s1, NDArray s2, int kPrime, Random random) {
         int k = (int) s1.getShape().get(0);
         float[] r = mode == Negatives.CASCADE ? (s2 == null ? s1 : s1.add(s2)).toFloatArray() : null;
         return select(mode, r, k, kPrime, random);

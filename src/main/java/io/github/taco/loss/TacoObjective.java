@@ -1,18 +1,17 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.taco.model.Negatives;
+import io.github.taco.model.Scalars;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
-
 import java.util.Random;
-import io.github.taco.model.Scalars;
 
 /**
- * The training objective L = L1 + λ·L2 + L3 (docs/method.md §4; μ·L3 with the experiment knob {@link TacoConfig#l3Weight}) on one batch of K positive pairs, with the
+ * The training objective L = L1 + λ·L2 + L3 (docs/method.md §4; μ·L3 with the experiment knob
+ * {@link TacoConfig#l3Weight}) on one batch of K positive pairs, with the
  * loss switches of the paper's ablations ({@code useL1}, {@code useL2}, {@code useL3}).
  *
  * <p>With {@link TacoConfig#l3Detached} the fusion sees detached encoder outputs, so L3 trains the fusion
@@ -59,7 +58,8 @@ public final class TacoObjective {
             int k = (int) e.y.getShape().get(0);
             int chunk = chunkSize(chunkAnchors, k, sel.kPrime(), in);
             for (int from = 0; from < k; from += chunk) {
-                NDArray share = FusionLoss.computeShare(model, f, sel, from, Math.min(k, from + chunk), e.y.getManager());
+                NDArray share = FusionLoss.computeShare(model, f, sel, from, Math.min(k, from + chunk),
+                        e.y.getManager());
                 l3 = l3 == null ? share : l3.add(share);
             }
             timer.lap("fusion");
@@ -135,7 +135,8 @@ public final class TacoObjective {
         timer.lap("cascade selection");
         int chunk = chunkSize(chunkAnchors, (int) e.y.getShape().get(0), sel.kPrime(), in);
         NDManager scope = e.y.getManager();
-        CachedFusionLoss.Result l3 = CachedFusionLoss.backward(model, fusionInputs(e, in), sel, chunk, config.l3Weight, gc, timer, scope);
+        CachedFusionLoss.Result l3 = CachedFusionLoss.backward(model, fusionInputs(e, in), sel, chunk, config.l3Weight,
+                gc, timer, scope);
         // Always carried: besides the encoders (unless detached) it trains the fusion's input embeddings and LayerNorm.
         gc.backward(encoderLoss == null ? l3.carried() : encoderLoss.add(l3.carried()));
         timer.lap("backward");
@@ -199,10 +200,12 @@ public final class TacoObjective {
         NDArray s2 = null;
         if (config.useL2) {
             // stopGradient: the diagnostic whose L2 cannot move one of the encoders (TacoConfig#l2DetachedFrom)
-            NDArray tokenScores = model.tokenScores(config.l2DetachedFrom == TacoConfig.L2Detach.TEXT ? y.stopGradient() : y,
+            NDArray tokenScores = model.tokenScores(
+                    config.l2DetachedFrom == TacoConfig.L2Detach.TEXT ? y.stopGradient() : y,
                     config.l2DetachedFrom == TacoConfig.L2Detach.VIDEO ? x.stopGradient() : x, in.frameMask());
             s2 = model.s2(tokenScores, in.tokenWeights());
-            l2 = TokenLoss.compute(tokenScores, in.tokenWeights(), config.l2MaskSharedTokens ? TokenLoss.sharedTokens(in) : null);
+            l2 = TokenLoss.compute(tokenScores, in.tokenWeights(),
+                    config.l2MaskSharedTokens ? TokenLoss.sharedTokens(in) : null);
         }
         timer.lap("L1+L2");
         return new Encoded(y, x, s1, s2, l1, l2);

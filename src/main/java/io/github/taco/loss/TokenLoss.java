@@ -1,7 +1,14 @@
 package io.github.taco.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.taco.model.Scalars;
+import io.github.taco.model.TacoModel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * L2, the token-level contrastive loss (docs/method.md §4): for each text i and token of interest p,
@@ -42,20 +49,20 @@ public final class TokenLoss {
         NDArray eye = Identity.of(tokenScores.getManager(), (int) k).expandDims(1); // [K, 1, K]
         NDArray logProbOfTarget = tokenScores.logSoftmax(2).mul(eye).sum(new int[] {2}); // [K, n]
         NDArray perText = logProbOfTarget.mul(tokenWeights).sum(new int[] {1}).neg(); // [K]
-        float texts = tokenWeights.sum(new int[] {1}).gt(0f).sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+        float texts = tokenWeights.sum(new int[] {1}).gt(0f).sum().toType(DataType.FLOAT32, false).getFloat();
         return Scalars.div(perText.sum(), Math.max(texts, 1f));
     }
 
     /** [K, n, K]: 1 where text j ≠ i holds the token id at text i's position p (p a token of interest). */
-    static NDArray sharedTokens(io.github.taco.model.TacoModel.Inputs in) {
+    static NDArray sharedTokens(TacoModel.Inputs in) {
         long[] ids = in.tokenIds().toLongArray();
         float[] weights = in.tokenWeights().toFloatArray();
         float[] valid = in.tokenMask().toFloatArray();
         int k = (int) in.tokenIds().getShape().get(0);
         int n = (int) in.tokenIds().getShape().get(1);
-        java.util.List<java.util.Set<Long>> held = new java.util.ArrayList<>(k);
+        List<Set<Long>> held = new ArrayList<>(k);
         for (int j = 0; j < k; j++) {
-            java.util.Set<Long> s = new java.util.HashSet<>();
+            Set<Long> s = new HashSet<>();
             for (int q = 0; q < n; q++) {
                 if (valid[j * n + q] > 0) {
                     s.add(ids[j * n + q]);
@@ -77,6 +84,6 @@ public final class TokenLoss {
                 }
             }
         }
-        return in.tokenIds().getManager().create(out, new ai.djl.ndarray.types.Shape(k, n, k));
+        return in.tokenIds().getManager().create(out, new Shape(k, n, k));
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -55,18 +54,20 @@ final class AllPairsS2 {
      * @param framesPerBlock frames per block ({@link #FRAMES}; smaller in tests)
      * @return s2[text][video]
      */
-    static float[][] compute(NDArray tokens, float[] tokenWeights, NDArray frames, float[] frameMask, double temperature,
-            int rowsPerChunk, int framesPerBlock) {
+    static float[][] compute(NDArray tokens, float[] tokenWeights, NDArray frames, float[] frameMask,
+            double temperature, int rowsPerChunk, int framesPerBlock) {
         int kt = (int) tokens.getShape().get(0);
         int n = (int) tokens.getShape().get(1);
         long d = tokens.getShape().get(2);
         int kv = (int) frames.getShape().get(0);
         int m = (int) frames.getShape().get(1);
         if (tokenWeights.length != (long) kt * n) {
-            throw new IllegalArgumentException("tokenWeights has " + tokenWeights.length + " values for " + kt + " texts of " + n + " tokens");
+            throw new IllegalArgumentException("tokenWeights has " + tokenWeights.length + " values for " + kt
+                    + " texts of " + n + " tokens");
         }
         if (frameMask.length != (long) kv * m) {
-            throw new IllegalArgumentException("frameMask has " + frameMask.length + " values for " + kv + " videos of " + m + " frames");
+            throw new IllegalArgumentException("frameMask has " + frameMask.length + " values for " + kv + " videos of "
+                    + m + " frames");
         }
         float[][] out = new float[kt][kv];
         if (kt == 0 || kv == 0) {
@@ -94,8 +95,8 @@ final class AllPairsS2 {
         return out;
     }
 
-    private static void chunk(NDArray tokensPacked, NDArray framesPacked, FramePacking fp, TokenPacking tp, int firstText, int endText,
-            double temperature, float[][] out, NDManager parent) {
+    private static void chunk(NDArray tokensPacked, NDArray framesPacked, FramePacking fp, TokenPacking tp,
+            int firstText, int endText, double temperature, float[][] out, NDManager parent) {
         int row0 = tp.firstRow[firstText];
         int row1 = tp.firstRow[endText - 1] + tp.counts[endText - 1];
         int rows = row1 - row0;
@@ -106,18 +107,20 @@ final class AllPairsS2 {
             t.attach(sub); // the products and every array computed from them then belong to the chunk
             NDList maxima = new NDList(fp.blocks.size());
             for (FramePacking.Block b : fp.blocks) {
-                NDArray sim = t.matMul(framesPacked.get(new NDIndex("{}:{}", b.firstFrame, b.firstFrame + (long) b.clips * b.length))
-                        .transpose()); // [rows, clips·L]
+                NDArray sim = t.matMul(
+                        framesPacked.get(new NDIndex("{}:{}", b.firstFrame, b.firstFrame + (long) b.clips * b.length))
+                                .transpose()); // [rows, clips·L]
                 // the max over each clip's L frames: max pooling with kernel = stride = L
                 if (b.length == 1) {
                     maxima.add(sim);
                     continue;
                 }
-                maxima.add(Pool.maxPool1d(sim.reshape(rows, 1, (long) b.clips * b.length), new Shape(b.length), new Shape(b.length),
-                        new Shape(0), false).reshape(rows, b.clips));
+                maxima.add(Pool.maxPool1d(sim.reshape(rows, 1, (long) b.clips * b.length), new Shape(b.length),
+                        new Shape(b.length), new Shape(0), false).reshape(rows, b.clips));
                 sim.close(); // its memory back to the heap for the next block's product
             }
-            NDArray best = maxima.size() == 1 ? maxima.get(0) : NDArrays.concat(maxima, 1); // [rows, Kv] in packing order
+            // [rows, Kv] in packing order
+            NDArray best = maxima.size() == 1 ? maxima.get(0) : NDArrays.concat(maxima, 1);
             if (temperature != 1) {
                 best = Scalars.div(best, temperature);
             }
@@ -133,7 +136,8 @@ final class AllPairsS2 {
                 }
                 int r0 = tp.firstRow[text] - row0;
                 int r1 = tp.firstRow[end - 1] + c - row0;
-                float[] s2 = weighted.get(new NDIndex("{}:{}", r0, r1)).reshape(end - text, c, kv).sum(new int[] {1}).toFloatArray();
+                float[] s2 = weighted.get(new NDIndex("{}:{}", r0, r1)).reshape(end - text, c, kv).sum(new int[] {1})
+                        .toFloatArray();
                 for (int i = text; i < end; i++) {
                     float[] dst = out[tp.texts[i]];
                     int base = (i - text) * kv;

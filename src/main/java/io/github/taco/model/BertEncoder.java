@@ -2,7 +2,6 @@ package io.github.taco.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-
 import java.util.ArrayList;
 import java.util.List;
 

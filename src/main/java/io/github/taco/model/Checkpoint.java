@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
-
+import io.github.taco.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * maximum length and training IDF).
  */
 public final class Checkpoint implements AutoCloseable {
-    public static final String VOCAB_FILE = io.github.taco.text.WordPieceTokenizer.VOCAB_FILE;
-    public static final String TOKENIZER_FILE = io.github.taco.text.WordPieceTokenizer.JSON_FILE;
+    public static final String VOCAB_FILE = WordPieceTokenizer.VOCAB_FILE;
+    public static final String TOKENIZER_FILE = WordPieceTokenizer.JSON_FILE;
     public static final String IDF_FILE = "idf.json";
     private final Path dir;
     private final NDManager manager;
@@ -44,7 +44,7 @@ public final class Checkpoint implements AutoCloseable {
         try {
             model = TacoModel.load(dir, manager);
             TacoConfig c = model.config();
-            Path tokenizer = io.github.taco.text.WordPieceTokenizer.fileIn(dir) != null ? dir : TextPipeline.defaultVocabulary();
+            Path tokenizer = WordPieceTokenizer.fileIn(dir) != null ? dir : TextPipeline.defaultVocabulary();
             Idf idf = Files.exists(dir.resolve(IDF_FILE)) ? Idf.load(dir.resolve(IDF_FILE)) : Idf.uniform();
             TextPipeline text = TextPipeline.builder().tokenizer(tokenizer).maxLength(c.maxTokens)
                     .tagSet(c.tagSet).idf(idf).build();

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
@@ -40,7 +39,9 @@ final class DropoutMask {
         return Device.Type.CPU.equals(m.getDevice().getDeviceType()) && shape.size() * Float.BYTES <= Integer.MAX_VALUE;
     }
 
-    /** A new float32 mask of {@code shape} on {@code m}: each entry 0 with probability {@code rate}, else 1/(1 − rate). */
+    /**
+     * A new float32 mask of {@code shape} on {@code m}: each entry 0 with probability {@code rate}, else 1/(1 − rate).
+     */
     static NDArray draw(NDManager m, Shape shape, double rate) {
         long seed = m.randomInteger(0, Long.MAX_VALUE, new Shape(1), DataType.INT64).getLong();
         NDArray mask = m.create(shape, DataType.FLOAT32);

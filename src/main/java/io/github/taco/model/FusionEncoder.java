@@ -42,7 +42,8 @@ final class FusionEncoder {
     NDArray embedText(NDArray y) {
         long n = y.getShape().get(1);
         if (n > firstFramePosition) {
-            throw new IllegalArgumentException("texts have " + n + " positions, the fusion has maxTokens=" + firstFramePosition);
+            throw new IllegalArgumentException("texts have " + n + " positions, the fusion has maxTokens="
+                    + firstFramePosition);
         }
         return embed(y, 0, 0);
     }
@@ -63,7 +64,8 @@ final class FusionEncoder {
         long len = h.getShape().get(1);
         NDArray types = m.full(new Shape(1, len), tokenType, DataType.INT64);
         NDArray positions = m.arange(firstPosition, (int) (firstPosition + len), 1, DataType.INT64).reshape(1, len);
-        return layerNorm.apply(h.add(Nn.embedding(types, tokenTypeEmbeddings)).add(Nn.embedding(positions, positionEmbeddings)));
+        return layerNorm.apply(h.add(Nn.embedding(types, tokenTypeEmbeddings))
+                .add(Nn.embedding(positions, positionEmbeddings)));
     }
 
     /**

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
  * BERT's masked-language-model head over a {@link TacoModel}'s text encoder: dense w→w, GELU,
  * LayerNorm, then the word-embedding table (tied, as BERT) plus a bias, giving a logit per
  * vocabulary entry. w is the text encoder's own width ({@link TacoConfig#textWidth()}): the head
- * reads {@link TacoModel#textHiddenStates}, before any projection to d. Tensor names are Hugging Face {@code BertForMaskedLM}'s
- * ({@code cls.predictions.*}).
+ * reads {@link TacoModel#textHiddenStates}, before any projection to d. Tensor names are Hugging Face
+ * {@code BertForMaskedLM}'s ({@code cls.predictions.*}).
  *
  * <p>Its weights live apart from the model's, so a taco checkpoint never holds them; only
  * {@code TextPretraining} uses the head.

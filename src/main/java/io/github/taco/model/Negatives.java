@@ -2,7 +2,7 @@ package io.github.taco.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
+import io.github.taco.io.EnumNames;
 import java.util.Locale;
 
 /**
@@ -26,7 +26,7 @@ public enum Negatives {
     /** cascade, random or full (any case); anything else is an error naming them. */
     @JsonCreator
     public static Negatives parse(String s) {
-        return io.github.taco.io.EnumNames.parse(Negatives.class, s, "negatives");
+        return EnumNames.parse(Negatives.class, s, "negatives");
     }
 
     /** The config name, so that messages and formatted strings read as config files do. */

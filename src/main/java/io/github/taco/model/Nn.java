@@ -44,7 +44,9 @@ final class Nn {
         return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /** Inverted dropout: on the CPU with a mask drawn in Java ({@link DropoutMask} says why), elsewhere the engine's. */
+    /**
+     * Inverted dropout: on the CPU with a mask drawn in Java ({@link DropoutMask} says why), elsewhere the engine's.
+     */
     static NDArray dropout(NDArray x, double rate, boolean training) {
         if (!training || rate == 0) {
             return x;

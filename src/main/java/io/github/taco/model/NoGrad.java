@@ -1,6 +1,7 @@
 package io.github.taco.model;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Autograd off for inference. PyTorch's grad mode is thread-local and on by default in a new thread
@@ -17,7 +18,7 @@ public final class NoGrad implements AutoCloseable {
     /** Turns autograd recording off for the calling thread, for good (a worker thread that only infers). */
     public static void thisThread() {
         if (isPyTorch()) {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            JniUtils.setGradMode(false);
         }
     }
 
@@ -29,15 +30,15 @@ public final class NoGrad implements AutoCloseable {
         if (!isPyTorch()) {
             return new NoGrad(false);
         }
-        boolean was = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         return new NoGrad(was);
     }
 
     @Override
     public void close() {
         if (was) {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            JniUtils.setGradMode(true);
         }
     }
 

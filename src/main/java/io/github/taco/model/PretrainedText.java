@@ -1,11 +1,11 @@
 package io.github.taco.model;
 
-import io.github.taco.model.onnx.OnnxBertImporter;
-import io.github.taco.model.onnx.OnnxGraph;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
-
+import io.github.taco.io.AtomicFiles;
+import io.github.taco.model.onnx.OnnxBertImporter;
+import io.github.taco.model.onnx.OnnxGraph;
+import io.github.taco.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -112,13 +113,13 @@ public final class PretrainedText {
         // The importer copies the tokenizer from a file: extract it beside the output, under its own name.
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(out, true);
+        Path tmp = AtomicFiles.tempSibling(out, true);
         try {
-            Path tokenizer = tmp.resolve(io.github.taco.text.WordPieceTokenizer.JSON_FILE);
+            Path tokenizer = tmp.resolve(WordPieceTokenizer.JSON_FILE);
             Files.write(tokenizer, resource(MINILM_TOKENIZER));
             return OnnxBertImporter.importGraph(graph, tokenizer, out, null, overwrite);
         } finally {
-            Files.deleteIfExists(tmp.resolve(io.github.taco.text.WordPieceTokenizer.JSON_FILE));
+            Files.deleteIfExists(tmp.resolve(WordPieceTokenizer.JSON_FILE));
             Files.deleteIfExists(tmp);
         }
     }
@@ -146,7 +147,7 @@ public final class PretrainedText {
     private static boolean complete(Path folder) {
         return Files.isRegularFile(folder.resolve(TacoModel.CONFIG_FILE))
                 && Files.isRegularFile(folder.resolve(TacoModel.WEIGHTS_FILE))
-                && Files.isRegularFile(folder.resolve(io.github.taco.text.WordPieceTokenizer.JSON_FILE));
+                && Files.isRegularFile(folder.resolve(WordPieceTokenizer.JSON_FILE));
     }
 
     private static byte[] resource(String name) throws IOException {
@@ -176,13 +177,15 @@ public final class PretrainedText {
     public static TacoConfig sizes(Path bertDir, TacoConfig c) throws IOException {
         Path file = bertDir.resolve(TacoModel.CONFIG_FILE);
         JsonNode n = new ObjectMapper().readTree(file.toFile());
-        for (String f : List.of("hidden_size", "num_attention_heads", "intermediate_size", "num_hidden_layers", "vocab_size")) {
+        for (String f : List.of("hidden_size", "num_attention_heads", "intermediate_size", "num_hidden_layers",
+                "vocab_size")) {
             if (!n.hasNonNull(f)) {
                 throw new IOException(file + ": field '" + f + "' is missing");
             }
         }
         if (n.hasNonNull("hidden_act") && !n.get("hidden_act").asText().equals("gelu")) {
-            throw new IOException(file + ": hidden_act '" + n.get("hidden_act").asText() + "' is not supported (only gelu with erf)");
+            throw new IOException(file + ": hidden_act '" + n.get("hidden_act").asText()
+                    + "' is not supported (only gelu with erf)");
         }
         TacoConfig r = c.copy();
         // Always explicit, even when equal to d: a later --hidden or --heads then changes only the video
@@ -199,10 +202,13 @@ public final class PretrainedText {
         return r.featureDim > 0 ? r.validate() : r;
     }
 
-    /** The tokenizer file of a Hugging Face BERT folder: its {@code tokenizer.json} if it has one, else {@code vocab.txt}. */
+    /**
+     * The tokenizer file of a Hugging Face BERT folder: its {@code tokenizer.json} if it has one, else
+     * {@code vocab.txt}.
+     */
     public static Path vocabulary(Path bertDir) {
-        Path f = io.github.taco.text.WordPieceTokenizer.fileIn(bertDir);
-        return f != null ? f : bertDir.resolve(io.github.taco.text.WordPieceTokenizer.VOCAB_FILE);
+        Path f = WordPieceTokenizer.fileIn(bertDir);
+        return f != null ? f : bertDir.resolve(WordPieceTokenizer.VOCAB_FILE);
     }
 
     /** Hugging Face BertModel tensor name → this model's name, or null to skip it. */

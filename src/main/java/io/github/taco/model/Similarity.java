@@ -2,7 +2,7 @@ package io.github.taco.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
+import io.github.taco.io.EnumNames;
 import java.util.Locale;
 
 /**
@@ -24,7 +24,7 @@ public enum Similarity {
     /** dot or cosine (any case); anything else is an error naming them. */
     @JsonCreator
     public static Similarity parse(String s) {
-        return io.github.taco.io.EnumNames.parse(Similarity.class, s, "similarity");
+        return EnumNames.parse(Similarity.class, s, "similarity");
     }
 
     /** The config name, so that messages and formatted strings read as config files do. */

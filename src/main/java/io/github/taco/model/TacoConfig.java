@@ -6,12 +6,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.taco.io.EnumNames;
 import io.github.taco.text.TagSet;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Every size and option needed to rebuild a TACo model (docs/method.md §1–§4). Saved as a checkpoint's
@@ -69,7 +73,10 @@ public final class TacoConfig {
     public int fusionLayers = 2;
 
     // ---- scores (docs/method.md §2) ----
-    /** Dot products (the paper, τ = 1) or cosine (L2-normalised vectors divided by {@link #temperature}); "dot" or "cosine" in config.json. */
+    /**
+     * Dot products (the paper, τ = 1) or cosine (L2-normalised vectors divided by {@link #temperature}); "dot" or
+     * "cosine" in config.json.
+     */
     public Similarity similarity = Similarity.DOT;
     public double temperature = 0.05;
 
@@ -128,7 +135,7 @@ public final class TacoConfig {
         /** none, text or video (any case); anything else is an error naming them. */
         @JsonCreator
         public static L2Detach parse(String s) {
-            return io.github.taco.io.EnumNames.parse(L2Detach.class, s, "l2DetachedFrom");
+            return EnumNames.parse(L2Detach.class, s, "l2DetachedFrom");
         }
 
         @Override
@@ -179,8 +186,8 @@ public final class TacoConfig {
      */
     public static void checkTemperatureApplies(Double temperature, Similarity similarity) {
         if (temperature != null && similarity != Similarity.COSINE) {
-            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '" + similarity.configName()
-                    + "' (add --similarity cosine)");
+            throw new IllegalArgumentException("--temperature applies to cosine similarity only; this run uses '"
+                    + similarity.configName() + "' (add --similarity cosine)");
         }
     }
 
@@ -189,11 +196,12 @@ public final class TacoConfig {
      * "L1+L2", "L1+L2+L3" (the order of terms does not matter).
      */
     public TacoConfig losses(String spec) {
-        java.util.Set<String> terms = new java.util.HashSet<>();
+        Set<String> terms = new HashSet<>();
         for (String t : spec.toUpperCase(Locale.ROOT).split("\\+")) {
             String term = t.trim();
             if (!term.matches("L[123]")) {
-                throw new IllegalArgumentException("--losses: unknown term '" + t + "' in '" + spec + "' (use L1, L2, L3 joined by +)");
+                throw new IllegalArgumentException("--losses: unknown term '" + t + "' in '" + spec
+                        + "' (use L1, L2, L3 joined by +)");
             }
             terms.add(term);
         }
@@ -205,7 +213,7 @@ public final class TacoConfig {
 
     /** The loss switches as "L1+L2+L3". */
     public String lossesName() {
-        java.util.List<String> t = new java.util.ArrayList<>();
+        List<String> t = new ArrayList<>();
         if (useL1) t.add("L1");
         if (useL2) t.add("L2");
         if (useL3) t.add("L3");
@@ -250,15 +258,17 @@ public final class TacoConfig {
         positive("hiddenSize", hiddenSize);
         positive("numAttentionHeads", numAttentionHeads);
         if (hiddenSize % numAttentionHeads != 0) {
-            throw new IllegalArgumentException("hiddenSize (" + hiddenSize + ") must be a multiple of numAttentionHeads (" + numAttentionHeads + ")");
+            throw new IllegalArgumentException("hiddenSize (" + hiddenSize
+                    + ") must be a multiple of numAttentionHeads (" + numAttentionHeads + ")");
         }
         positive("intermediateSize", intermediateSize);
         notNegative("textHiddenSize", textHiddenSize);
         notNegative("textAttentionHeads", textAttentionHeads);
         notNegative("textIntermediateSize", textIntermediateSize);
         if (textWidth() % textHeads() != 0) {
-            throw new IllegalArgumentException((textHiddenSize > 0 ? "textHiddenSize" : "hiddenSize") + " (" + textWidth()
-                    + ") must be a multiple of " + (textAttentionHeads > 0 ? "textAttentionHeads" : "numAttentionHeads") + " ("
+            throw new IllegalArgumentException((textHiddenSize > 0 ? "textHiddenSize" : "hiddenSize") + " ("
+                    + textWidth() + ") must be a multiple of "
+                    + (textAttentionHeads > 0 ? "textAttentionHeads" : "numAttentionHeads") + " ("
                     + textHeads() + "): the text encoder's layers split their width among its heads");
         }
         positive("vocabSize", vocabSize);
@@ -270,7 +280,8 @@ public final class TacoConfig {
             throw new IllegalArgumentException("layer counts must be >= 0");
         }
         if (maxTokens > maxTextPositions) {
-            throw new IllegalArgumentException("maxTokens (" + maxTokens + ") exceeds maxTextPositions (" + maxTextPositions + ")");
+            throw new IllegalArgumentException("maxTokens (" + maxTokens + ") exceeds maxTextPositions ("
+                    + maxTextPositions + ")");
         }
         required("similarity", similarity);
         if (!(temperature > 0)) {

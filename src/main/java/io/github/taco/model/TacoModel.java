@@ -4,15 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.github.taco.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The TACo model (docs/method.md §1) and its three scores (docs/method.md §2): s1 (sentence level), the token-level
@@ -62,7 +58,8 @@ public final class TacoModel implements AutoCloseable {
     }
 
     /** A batch as engine arrays ({@code data.Batch#toInputs} builds them from a host batch). */
-    public record Inputs(NDArray features, NDArray frameMask, NDArray tokenIds, NDArray tokenMask, NDArray tokenWeights) {}
+    public record Inputs(NDArray features, NDArray frameMask, NDArray tokenIds, NDArray tokenMask,
+            NDArray tokenWeights) {}
 
     // ---------------------------------------------------------------- encoders
 
@@ -87,7 +84,8 @@ public final class TacoModel implements AutoCloseable {
 
     private void checkTextLength(NDArray tokenIds) {
         if (tokenIds.getShape().get(1) > config.maxTextPositions) {
-            throw new IllegalArgumentException("tokenIds has " + tokenIds.getShape().get(1) + " positions, the model has " + config.maxTextPositions);
+            throw new IllegalArgumentException("tokenIds has " + tokenIds.getShape().get(1)
+                    + " positions, the model has " + config.maxTextPositions);
         }
     }
 
@@ -104,10 +102,12 @@ public final class TacoModel implements AutoCloseable {
     public NDArray encodeVideo(NDArray features, NDArray frameMask) {
         Shape s = features.getShape();
         if (s.get(2) != config.featureDim) {
-            throw new IllegalArgumentException("features have dimension " + s.get(2) + ", the model expects featureDim=" + config.featureDim);
+            throw new IllegalArgumentException("features have dimension " + s.get(2) + ", the model expects featureDim="
+                    + config.featureDim);
         }
         if (s.get(1) > config.maxFrames) {
-            throw new IllegalArgumentException("features have " + s.get(1) + " frames, the model has maxFrames=" + config.maxFrames);
+            throw new IllegalArgumentException("features have " + s.get(1) + " frames, the model has maxFrames="
+                    + config.maxFrames);
         }
         return video.forward(features, frameMask, training);
     }
@@ -170,14 +170,15 @@ public final class TacoModel implements AutoCloseable {
     }
 
     /** As {@link #s2AllPairs(NDArray, float[], NDArray, float[])} in chunks of the given sizes (tests). */
-    float[][] s2AllPairs(NDArray y, float[] tokenWeights, NDArray x, float[] frameMask, int rowsPerChunk, int framesPerBlock) {
+    float[][] s2AllPairs(NDArray y, float[] tokenWeights, NDArray x, float[] frameMask, int rowsPerChunk,
+            int framesPerBlock) {
         try (NDManager scope = y.getManager().newSubManager()) {
             // the normalised copies belong to this call, not to the caller's manager
             scope.tempAttachAll(y, x);
             NDArray tokens = config.cosine() ? l2normalize(y) : y;
             NDArray frames = config.cosine() ? l2normalize(x) : x;
-            return AllPairsS2.compute(tokens, tokenWeights, frames, frameMask, config.cosine() ? config.temperature : 1, rowsPerChunk,
-                    framesPerBlock);
+            return AllPairsS2.compute(tokens, tokenWeights, frames, frameMask, config.cosine() ? config.temperature : 1,
+                    rowsPerChunk, framesPerBlock);
         }
     }
 
@@ -221,7 +222,10 @@ public final class TacoModel implements AutoCloseable {
         return fusion.forward(p.get(0), p.get(1), p.get(2), p.get(3), training);
     }
 
-    /** For each pair p: row textIdx[p] of texts and tokenMask, row videoIdx[p] of videos and frameMask; owned by {@code scope}. */
+    /**
+     * For each pair p: row textIdx[p] of texts and tokenMask, row videoIdx[p] of videos and frameMask; owned by
+     * {@code scope}.
+     */
     private static NDList pairRows(NDArray texts, NDArray tokenMask, NDArray videos, NDArray frameMask, int[] textIdx,
             int[] videoIdx, NDManager scope) {
         if (textIdx.length != videoIdx.length) {
@@ -260,7 +264,7 @@ public final class TacoModel implements AutoCloseable {
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         weights.save(dir.resolve(WEIGHTS_FILE));
-        io.github.taco.io.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
+        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
     }
 
     /** Rebuilds a model from a folder written by {@link #save}. */
@@ -270,8 +274,8 @@ public final class TacoModel implements AutoCloseable {
             throw new IOException(dir + " is not a taco checkpoint: " + CONFIG_FILE + " is missing");
         }
         if (!Files.isRegularFile(dir.resolve(WEIGHTS_FILE))) {
-            throw new IOException(dir + " is not a complete checkpoint: " + CONFIG_FILE + " is there but " + WEIGHTS_FILE
-                    + " is missing (an interrupted copy?)");
+            throw new IOException(dir + " is not a complete checkpoint: " + CONFIG_FILE + " is there but "
+                    + WEIGHTS_FILE + " is missing (an interrupted copy?)");
         }
         TacoModel model = new TacoModel(TacoConfig.read(cfg), parent, 0);
         try {

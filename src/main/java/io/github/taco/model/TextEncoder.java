@@ -33,7 +33,8 @@ final class TextEncoder {
         layerNorm = Nn.LayerNorm.create(w, "text.embeddings.LayerNorm", width, c.layerNormEps);
         encoder = new BertEncoder(w, "text.encoder", c.textLayers, width, c.textHeads(), c.textIntermediate(), c);
         // Created last, after every BERT tensor: a model without it draws the same initial weights as before.
-        projection = c.textProjected() ? Nn.Linear.create(w, PROJECTION.substring(0, PROJECTION.length() - 1), width, c.hiddenSize) : null;
+        projection = c.textProjected()
+                ? Nn.Linear.create(w, PROJECTION.substring(0, PROJECTION.length() - 1), width, c.hiddenSize) : null;
         dropout = c.dropout;
     }
 

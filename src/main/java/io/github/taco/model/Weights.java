@@ -1,15 +1,17 @@
 package io.github.taco.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.taco.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The model's trainable tensors by their checkpoint name (docs/method.md §1), like a PyTorch
@@ -97,7 +100,7 @@ public final class Weights implements AutoCloseable {
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             list.add(e.getValue());
         }
-        io.github.taco.io.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
     }
 
     /**
@@ -107,7 +110,8 @@ public final class Weights implements AutoCloseable {
      *
      * @return the model names that were loaded
      */
-    public List<String> load(Path file, Function<String, String> rename, java.util.function.Predicate<String> required) throws IOException {
+    public List<String> load(Path file, Function<String, String> rename, Predicate<String> required)
+            throws IOException {
         List<String> loaded = new ArrayList<>();
         try (NDManager tmp = manager.newSubManager();
                 InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -124,10 +128,12 @@ public final class Weights implements AutoCloseable {
                 }
                 NDArray dst = tensors.get(name);
                 if (dst == null) {
-                    throw new IOException(file + ": tensor '" + src.getName() + "' has no place in this model (as '" + name + "')");
+                    throw new IOException(file + ": tensor '" + src.getName() + "' has no place in this model (as '"
+                            + name + "')");
                 }
                 if (!dst.getShape().equals(src.getShape())) {
-                    throw new IOException(file + ": tensor '" + src.getName() + "' has shape " + src.getShape() + ", the model expects " + dst.getShape());
+                    throw new IOException(file + ": tensor '" + src.getName() + "' has shape " + src.getShape()
+                            + ", the model expects " + dst.getShape());
                 }
                 copyInto(dst, src.toType(DataType.FLOAT32, false));
                 loaded.add(name);
@@ -148,16 +154,16 @@ public final class Weights implements AutoCloseable {
      * the same copy without it. Grad mode is off for the copy (an in-place write into a parameter).
      */
     public static void copyInto(NDArray dst, NDArray src) {
-        boolean pytorch = "PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName());
-        boolean wasGrad = pytorch && ai.djl.pytorch.jni.JniUtils.isGradMode();
+        boolean pytorch = "PyTorch".equals(Engine.getInstance().getEngineName());
+        boolean wasGrad = pytorch && JniUtils.isGradMode();
         if (wasGrad) {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            JniUtils.setGradMode(false);
         }
         try {
-            dst.set(new ai.djl.ndarray.index.NDIndex("..."), src);
+            dst.set(new NDIndex("..."), src);
         } finally {
             if (wasGrad) {
-                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                JniUtils.setGradMode(true);
             }
         }
     }

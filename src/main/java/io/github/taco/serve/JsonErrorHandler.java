@@ -2,18 +2,18 @@ package io.github.taco.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.index.CascadeSearcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * The errors Jetty answers itself, before any of the server's handlers runs: a request line or
@@ -34,8 +34,8 @@ final class JsonErrorHandler extends ErrorHandler {
 
     /** Errors of a parsed request that Jetty's servlet layer refuses. */
     @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
-            int code, String message) throws IOException {
+    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
+            HttpServletResponse response, int code, String message) throws IOException {
         baseRequest.setHandled(true);
         response.setContentType(CONTENT_TYPE);
         response.setHeader(SearchServer.NOSNIFF_HEADER, "nosniff");
@@ -44,13 +44,13 @@ final class JsonErrorHandler extends ErrorHandler {
 
     static String body(int status, String reason) {
         String what = switch (status) {
-            case 414 -> "request URI too long: the query 'q' takes at most " + io.github.taco.index.CascadeSearcher.MAX_QUERY_CHARS
+            case 414 -> "request URI too long: the query 'q' takes at most " + CascadeSearcher.MAX_QUERY_CHARS
                     + " characters";
             case 431 -> "request headers too large";
             // Jetty's own reason for a refused URI is only "Bad Request": say what it refuses
             case 400 -> reason == null || reason.isBlank() || reason.equalsIgnoreCase("Bad Request")
-                    ? "the request was refused before it reached the API: its URI or headers are not valid (an encoded '..' "
-                            + "segment such as /%2e%2e/, a malformed escape, a bad header)"
+                    ? "the request was refused before it reached the API: its URI or headers are not valid (an encoded "
+                            + "'..' segment such as /%2e%2e/, a malformed escape, a bad header)"
                     : "the request was refused before it reached the API: " + reason;
             default -> HttpStatus.getMessage(status) + (reason == null || reason.isBlank() ? "" : ": " + reason);
         };

@@ -1,27 +1,34 @@
 package io.github.taco.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.taco.index.CascadeSearcher;
-import io.github.taco.index.SearchResult;
 import io.github.taco.index.ClipIndex;
+import io.github.taco.index.SearchResult;
+import io.github.taco.index.VideoIndex;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP JSON API and the search page over a {@link CascadeSearcher}:
@@ -58,7 +65,8 @@ public final class SearchServer implements AutoCloseable {
     /** Host names always served: the loopback ones. */
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
     /** The API's endpoints (GET only; other methods get 405 with Allow). */
-    private static final List<String> ENDPOINTS = List.of("/api/search", "/api/videos/{id}", "/api/clips/{id}", "/api/health", "/api/metrics");
+    private static final List<String> ENDPOINTS = List.of("/api/search", "/api/videos/{id}", "/api/clips/{id}",
+            "/api/health", "/api/metrics");
 
     /**
      * Server-side defaults for N and R when the client does not give them, and the host names
@@ -66,7 +74,8 @@ public final class SearchServer implements AutoCloseable {
      * header may carry: any other is refused, so that a web page elsewhere cannot reach this API
      * through DNS rebinding.
      */
-    public record Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts, boolean logQueries) {
+    public record Options(int defaultTopN, int defaultTopR, int efSearch, List<String> allowedHosts,
+            boolean logQueries) {
         public Options(int defaultTopN, int defaultTopR, int efSearch) {
             this(defaultTopN, defaultTopR, efSearch, List.of(), false);
         }
@@ -76,7 +85,8 @@ public final class SearchServer implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_R, CascadeSearcher.DEFAULT_TOP_N);
+            return new Options(CascadeSearcher.DEFAULT_TOP_N, CascadeSearcher.DEFAULT_TOP_R,
+                    CascadeSearcher.DEFAULT_TOP_N);
         }
     }
 
@@ -94,9 +104,9 @@ public final class SearchServer implements AutoCloseable {
         this.options = options;
         this.info = new LinkedHashMap<>();
         // names and hashes, not absolute paths: the health endpoint should not tell a caller where the files live
-        info.put("index", index instanceof io.github.taco.index.VideoIndex v ? String.valueOf(v.dir().getFileName()) : index.location());
+        info.put("index", index instanceof VideoIndex v ? String.valueOf(v.dir().getFileName()) : index.location());
         info.put("checkpoint", index.meta().checkpointPath == null ? null
-                : String.valueOf(java.nio.file.Path.of(index.meta().checkpointPath).getFileName()));
+                : String.valueOf(Path.of(index.meta().checkpointPath).getFileName()));
         info.put("checkpointSha256", index.meta().checkpointSha256);
         info.put("dim", index.meta().dim);
         info.put("similarity", index.meta().similarity);
@@ -117,8 +127,8 @@ public final class SearchServer implements AutoCloseable {
             });
             config.requestLogger.http((ctx, ms) -> {
                 metrics.record(endpointName(ctx), ctx.statusCode(), ms);
-                ACCESS.info(accessLine(java.time.Instant.now(), ctx.method().name(), ctx.path(), options.logQueries() ? ctx.queryString() : null,
-                        ctx.statusCode(), ms));
+                ACCESS.info(accessLine(Instant.now(), ctx.method().name(), ctx.path(),
+                        options.logQueries() ? ctx.queryString() : null, ctx.statusCode(), ms));
             });
             JsonErrorHandler errors = new JsonErrorHandler();
             config.jetty.modifyServer(server -> server.setErrorHandler(errors));
@@ -141,10 +151,11 @@ public final class SearchServer implements AutoCloseable {
         app.get("/api/metrics", ctx -> ctx.json(metrics.snapshot()));
         for (String path : ENDPOINTS) {
             // HEAD too: Javalin would answer it for a GET route with 200 and an empty text/plain body
-            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH, HandlerType.HEAD,
-                    HandlerType.OPTIONS, HandlerType.TRACE)) {
+            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH,
+                    HandlerType.HEAD, HandlerType.OPTIONS, HandlerType.TRACE)) {
                 app.addHttpHandler(method, path, ctx -> ctx.status(405).header("Allow", "GET")
-                        .json(Map.of("error", "method " + ctx.method() + " is not allowed on " + ctx.path() + "; use GET")));
+                        .json(Map.of("error",
+                                "method " + ctx.method() + " is not allowed on " + ctx.path() + "; use GET")));
             }
         }
         app.exception(Forbidden.class, (e, ctx) -> ctx.status(403).json(Map.of("error", e.getMessage())));
@@ -152,7 +163,7 @@ public final class SearchServer implements AutoCloseable {
         // The index could not be read (a SolrCloud collection whose nodes are down, a folder on a failed
         // disk): the request was fine, the service is not; a client may retry later.
         app.exception(IOException.class, (e, ctx) -> unavailable(ctx, e));
-        app.exception(java.io.UncheckedIOException.class, (e, ctx) -> unavailable(ctx, e.getCause()));
+        app.exception(UncheckedIOException.class, (e, ctx) -> unavailable(ctx, e.getCause()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} failed", ctx.fullUrl(), e);
             ctx.status(500).json(Map.of("error", "internal error: " + e));
@@ -170,14 +181,15 @@ public final class SearchServer implements AutoCloseable {
     }
 
     /** The access log: one line per request, its own logger so that it can be routed or silenced apart. */
-    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("taco.access");
+    private static final Logger ACCESS = LoggerFactory.getLogger("taco.access");
 
     /**
      * One request as one line of {@code key=value} fields: time, method, path, the query string only when
      * the operator asked for it ({@code --log-queries}: queries are what users typed), status, latency.
      */
-    static String accessLine(java.time.Instant time, String method, String path, String query, int status, float millis) {
-        StringBuilder b = new StringBuilder("time=").append(time).append(" method=").append(method).append(" path=").append(quoted(path));
+    static String accessLine(Instant time, String method, String path, String query, int status, float millis) {
+        StringBuilder b = new StringBuilder("time=").append(time).append(" method=").append(method).append(" path=")
+                .append(quoted(path));
         if (query != null && !query.isEmpty()) {
             b.append(" query=").append(quoted(query));
         }
@@ -246,7 +258,8 @@ public final class SearchServer implements AutoCloseable {
                 name = URLDecoder.decode(name, StandardCharsets.UTF_8);
                 URLDecoder.decode(value, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new BadRequest("parameter '" + name + "' is not valid percent-encoding: '" + value + "' (" + e.getMessage() + ")");
+                throw new BadRequest("parameter '" + name + "' is not valid percent-encoding: '" + value + "' ("
+                        + e.getMessage() + ")");
             }
         }
     }
@@ -258,7 +271,8 @@ public final class SearchServer implements AutoCloseable {
         } catch (IllegalStateException e) { // no endpoint matched (404) or static file
             p = null;
         }
-        return p == null || p.isEmpty() || p.equals("*") ? (ctx.path().startsWith("/api/") ? "other-api" : "static") : p;
+        return p == null || p.isEmpty() || p.equals("*") ? (ctx.path().startsWith("/api/") ? "other-api" : "static")
+                : p;
     }
 
     private void search(Context ctx) throws IOException {
@@ -269,12 +283,14 @@ public final class SearchServer implements AutoCloseable {
         q = q.strip();
         for (int i = 0; i < q.length(); i++) {
             if (Character.isISOControl(q.charAt(i))) {
-                throw new BadRequest("parameter 'q' holds a control character (U+" + String.format(Locale.ROOT, "%04X", (int) q.charAt(i))
-                        + ") at position " + i + ": give the words to search for");
+                throw new BadRequest("parameter 'q' holds a control character (U+"
+                        + String.format(Locale.ROOT, "%04X", (int) q.charAt(i)) + ") at position " + i
+                        + ": give the words to search for");
             }
         }
         if (q.isEmpty() || q.length() > CascadeSearcher.MAX_QUERY_CHARS) {
-            throw new BadRequest("parameter 'q' must have 1 to " + CascadeSearcher.MAX_QUERY_CHARS + " characters after trimming, got " + q.length());
+            throw new BadRequest("parameter 'q' must have 1 to " + CascadeSearcher.MAX_QUERY_CHARS
+                    + " characters after trimming, got " + q.length());
         }
         int k = intParam(ctx, "k", 10, 1, MAX_K);
         int n = intParam(ctx, "n", Math.max(k, options.defaultTopN()), 1, MAX_N);
@@ -305,7 +321,8 @@ public final class SearchServer implements AutoCloseable {
         maybeRefresh();
         // grouped, every candidate is ranked so that each video's best clip and its others are known
         int ranked = group == null ? offset + k : n;
-        SearchResult res = searcher.search(q, new CascadeSearcher.Options(ranked, n, r, Math.max(n, options.efSearch()), order));
+        SearchResult res = searcher.search(q,
+                new CascadeSearcher.Options(ranked, n, r, Math.max(n, options.efSearch()), order));
         ctx.json(page(res, k, offset, group != null));
     }
 
@@ -315,31 +332,32 @@ public final class SearchServer implements AutoCloseable {
      * {@code offset .. offset + k}. {@code nextOffset} is the offset of the next page, null after the last.
      */
     /** One mapper for every answer: building one per request costs its introspection caches each time. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper PAGE_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper PAGE_JSON = new ObjectMapper();
 
-    static com.fasterxml.jackson.databind.node.ObjectNode page(SearchResult res, int k, int offset, boolean byVideo) {
-        com.fasterxml.jackson.databind.node.ObjectNode out = PAGE_JSON.valueToTree(res);
-        com.fasterxml.jackson.databind.node.ArrayNode all = (com.fasterxml.jackson.databind.node.ArrayNode) out.get("hits");
-        List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
+    static ObjectNode page(SearchResult res, int k, int offset, boolean byVideo) {
+        ObjectNode out = PAGE_JSON.valueToTree(res);
+        ArrayNode all = (ArrayNode) out.get("hits");
+        List<JsonNode> items = new ArrayList<>();
         if (byVideo) {
-            Map<String, com.fasterxml.jackson.databind.node.ObjectNode> best = new LinkedHashMap<>();
-            for (com.fasterxml.jackson.databind.JsonNode h : all) {
-                com.fasterxml.jackson.databind.node.ObjectNode first = best.get(h.get("videoId").asText());
+            Map<String, ObjectNode> best = new LinkedHashMap<>();
+            for (JsonNode h : all) {
+                ObjectNode first = best.get(h.get("videoId").asText());
                 if (first == null) {
-                    com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) h).deepCopy();
+                    ObjectNode copy = ((ObjectNode) h).deepCopy();
                     copy.putArray("otherClips");
                     best.put(h.get("videoId").asText(), copy);
                 } else {
-                    ((com.fasterxml.jackson.databind.node.ArrayNode) first.get("otherClips")).addObject()
+                    ((ArrayNode) first.get("otherClips")).addObject()
                             .put("clipId", h.get("clipId").asText()).put("rank", h.get("rank").asInt())
-                            .put("start", h.get("start").asDouble()).put("end", h.get("end").asDouble()).put("caption", h.get("caption").asText());
+                            .put("start", h.get("start").asDouble()).put("end", h.get("end").asDouble())
+                            .put("caption", h.get("caption").asText());
                 }
             }
             items.addAll(best.values());
         } else {
             all.forEach(items::add);
         }
-        com.fasterxml.jackson.databind.node.ArrayNode hits = out.putArray("hits");
+        ArrayNode hits = out.putArray("hits");
         items.stream().skip(offset).limit(k).forEach(hits::add);
         out.put("offset", offset);
         if (byVideo) {
@@ -357,13 +375,14 @@ public final class SearchServer implements AutoCloseable {
     private void video(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
         maybeRefresh();
-        List<? extends ClipIndex.Clip> clips = index.clip(id).<List<? extends ClipIndex.Clip>>map(List::of).orElseGet(() -> {
-            try {
-                return index.clipsOfVideo(id);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        List<? extends ClipIndex.Clip> clips = index.clip(id).<List<? extends ClipIndex.Clip>>map(List::of)
+                .orElseGet(() -> {
+                    try {
+                        return index.clipsOfVideo(id);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
         if (clips.isEmpty()) {
             ctx.status(404).json(Map.of("error", "no clip or video with id '" + id + "'"));
             return;
@@ -386,7 +405,8 @@ public final class SearchServer implements AutoCloseable {
         }
         boolean video = !id.contains("#") && !index.clipsOfVideo(id).isEmpty();
         ctx.status(404).json(Map.of("error", video
-                ? "'" + id + "' is a video, not a clip: a clip id is VIDEO#N, with the # written %23 in a URL (/api/clips/"
+                ? "'" + id
+                        + "' is a video, not a clip: a clip id is VIDEO#N, with the # written %23 in a URL (/api/clips/"
                         + id + "%230); /api/videos/" + id + " lists the video's clips"
                 : "no clip with id '" + id + "' (a clip id is VIDEO#N, with the # written %23 in a URL)"));
     }
@@ -421,7 +441,8 @@ public final class SearchServer implements AutoCloseable {
 
     private static void unavailable(Context ctx, Throwable e) {
         LOG.warn("request {}: the index is unavailable: {}", ctx.fullUrl(), e.getMessage());
-        ctx.status(503).header("Retry-After", "10").json(Map.of("error", "the index is unavailable: " + e.getMessage()));
+        ctx.status(503).header("Retry-After", "10")
+                .json(Map.of("error", "the index is unavailable: " + e.getMessage()));
     }
 
     private void maybeRefresh() throws IOException {

@@ -94,7 +94,9 @@ public final class ServerMetrics {
         return p;
     }
 
-    /** Nearest-rank percentile of sorted values (0 when empty): the one definition the server and the benchmarks use. */
+    /**
+     * Nearest-rank percentile of sorted values (0 when empty): the one definition the server and the benchmarks use.
+     */
     public static double percentile(double[] sorted, double q) {
         if (sorted.length == 0) return 0;
         int i = (int) Math.ceil(q * sorted.length) - 1;

@@ -25,7 +25,9 @@ public final class DidYouMean {
      * @param words      how many words the query has
      */
     public record Result(String suggestion, List<String> unknown, int unmatched, int words) {
-        /** True when most of the query's words are unknown and not misspellings: likely not English cooking text at all. */
+        /**
+         * True when most of the query's words are unknown and not misspellings: likely not English cooking text at all.
+         */
         public boolean mostlyUnknown() {
             return words > 0 && 2 * unmatched > words;
         }

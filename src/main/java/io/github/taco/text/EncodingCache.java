@@ -1,5 +1,6 @@
 package io.github.taco.text;
 
+import io.github.taco.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -7,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,10 +31,11 @@ final class EncodingCache {
 
     static void write(Path file, List<EncodedText> texts) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(file, false);
+        Path tmp = AtomicFiles.tempSibling(file, false);
         CRC32 crc = new CRC32();
         try (OutputStream os = Files.newOutputStream(tmp);
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(os, 1 << 16), crc))) {
+                DataOutputStream out = new DataOutputStream(
+                        new CheckedOutputStream(new BufferedOutputStream(os, 1 << 16), crc))) {
             out.writeLong(MAGIC);
             out.writeInt(texts.size());
             for (EncodedText t : texts) {
@@ -108,7 +111,7 @@ final class EncodingCache {
     // writeUTF is limited to 64 KB; ActivityNet paragraphs are shorter, but a length-prefixed
     // UTF-8 string has no limit.
     private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
@@ -120,7 +123,7 @@ final class EncodingCache {
         }
         byte[] b = new byte[n];
         in.readFully(b);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     static boolean sameContent(EncodedText a, EncodedText b) {

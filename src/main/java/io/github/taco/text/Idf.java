@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -75,7 +76,8 @@ public final class Idf {
         Map<String, Integer> lower = new HashMap<>();
         df.forEach((w, c) -> {
             if (c == null || c < 0 || c > numDocuments) {
-                throw new IllegalArgumentException("df of '" + w + "' must be in [0, numDocuments=" + numDocuments + "], got " + c);
+                throw new IllegalArgumentException("df of '" + w + "' must be in [0, numDocuments=" + numDocuments
+                        + "], got " + c);
             }
             lower.merge(w.toLowerCase(Locale.ROOT), c, Math::max);
         });
@@ -106,8 +108,8 @@ public final class Idf {
 
     /** Number of distinct words seen. */
     /** The words some training document contained. */
-    public java.util.Set<String> words() {
-        return java.util.Collections.unmodifiableSet(df.keySet());
+    public Set<String> words() {
+        return Collections.unmodifiableSet(df.keySet());
     }
 
     public int vocabularySize() {
@@ -153,7 +155,8 @@ public final class Idf {
         } catch (IOException e) {
             throw new IOException(file + ": not a readable IDF JSON file: " + e.getMessage(), e);
         }
-        if (root == null || !root.path("numDocuments").canConvertToLong() || !root.path("numDocuments").isIntegralNumber()) {
+        if (root == null || !root.path("numDocuments").canConvertToLong()
+                || !root.path("numDocuments").isIntegralNumber()) {
             throw new IOException(file + ": field 'numDocuments' must be an integer");
         }
         JsonNode dfNode = root.path("df");

@@ -35,27 +35,30 @@ final class LexicalTagFix {
     private static final Set<String> CONTENT_TAGS = Set.of("NOUN", "PROPN", "VERB", "ADJ", "ADV");
     private static final Set<String> DETERMINERS_AND_PRONOUNS = Set.of("the", "a", "an", "some", "any", "this", "that",
             "these", "those", "it", "them", "him", "her", "his", "its", "their", "your", "my", "our", "each", "every",
-            "all", "both", "half", "another", "more", "one", "two", "three", "few", "several", "everything", "something");
-    private static final Set<String> PREPOSITIONS_AND_PARTICLES = Set.of("in", "into", "on", "onto", "to", "for", "with",
-            "without", "at", "by", "from", "of", "off", "out", "up", "down", "over", "under", "around", "through", "until",
-            "till", "aside", "away", "back", "together", "apart", "about", "along", "across", "inside", "well");
+            "all", "both", "half", "another", "more", "one", "two", "three", "few", "several", "everything",
+            "something");
+    private static final Set<String> PREPOSITIONS_AND_PARTICLES = Set.of("in", "into", "on", "onto", "to", "for",
+            "with", "without", "at", "by", "from", "of", "off", "out", "up", "down", "over", "under", "around",
+            "through", "until", "till", "aside", "away", "back", "together", "apart", "about", "along", "across",
+            "inside", "well");
     /** Words that may open a clause before its imperative verb. */
-    private static final Set<String> OPENERS = Set.of("then", "now", "first", "next", "finally", "lastly", "also", "again",
-            "just", "please", "and", "afterwards", "second", "third", "so", ",", ";", ":", ".", "-");
+    private static final Set<String> OPENERS = Set.of("then", "now", "first", "next", "finally", "lastly", "also",
+            "again", "just", "please", "and", "afterwards", "second", "third", "so", ",", ";", ":", ".", "-");
     /** Closed classes of English: the tagger's tag of these is kept. */
     private static final Set<String> FUNCTION_WORDS = Set.of(
-            "the", "a", "an", "this", "that", "these", "those", "some", "any", "each", "every", "all", "both", "no", "another",
-            "other", "such", "what", "which", "whose", "who", "whom", "my", "your", "his", "her", "its", "our", "their",
-            "i", "me", "you", "he", "him", "she", "it", "we", "us", "they", "them", "myself", "yourself", "itself",
-            "themselves", "someone", "somebody", "something", "everyone", "everything", "anyone", "anything", "nothing",
-            "one", "ones", "in", "on", "at", "to", "into", "onto", "from", "with", "without", "by", "for", "of", "off", "out",
-            "up", "down", "over", "under", "about", "after", "before", "through", "until", "till", "around", "across",
-            "along", "between", "among", "inside", "outside", "near", "behind", "above", "below", "beside", "within",
-            "against", "during", "per", "via", "upon", "toward", "towards", "than", "like", "as", "aside", "away", "back",
-            "and", "or", "but", "nor", "so", "yet", "if", "when", "while", "because", "although", "though", "once",
-            "since", "then", "whether", "be", "is", "am", "are", "was", "were", "been", "being", "have", "has", "had",
-            "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "not",
-            "n't", "there", "here", "how", "why", "where", "now", "just", "also", "very", "too", "again", "more", "most",
+            "the", "a", "an", "this", "that", "these", "those", "some", "any", "each", "every", "all", "both", "no",
+            "another", "other", "such", "what", "which", "whose", "who", "whom", "my", "your", "his", "her", "its",
+            "our", "their", "i", "me", "you", "he", "him", "she", "it", "we", "us", "they", "them", "myself",
+            "yourself", "itself", "themselves", "someone", "somebody", "something", "everyone", "everything", "anyone",
+            "anything", "nothing", "one", "ones", "in", "on", "at", "to", "into", "onto", "from", "with", "without",
+            "by", "for", "of", "off", "out", "up", "down", "over", "under", "about", "after", "before", "through",
+            "until", "till", "around", "across", "along", "between", "among", "inside", "outside", "near", "behind",
+            "above", "below", "beside", "within", "against", "during", "per", "via", "upon", "toward", "towards",
+            "than", "like", "as", "aside", "away", "back", "and", "or", "but", "nor", "so", "yet", "if", "when",
+            "while", "because", "although", "though", "once", "since", "then", "whether", "be", "is", "am", "are",
+            "was", "were", "been", "being", "have", "has", "had", "do", "does", "did", "will", "would", "shall",
+            "should", "can", "could", "may", "might", "must", "not", "n't", "there", "here", "how", "why", "where",
+            "now", "just", "also", "very", "too", "again", "more", "most",
             "much", "many", "few", "less", "least", "please", "let", "lets", "let's");
 
     private LexicalTagFix() {}
@@ -93,7 +96,8 @@ final class LexicalTagFix {
             if (!e[i].canBeVerb() || out[i].equals("VERB")) {
                 continue;
             }
-            if ((clauseStart(w, out, i) && objectFollows(w, out, e, i)) || afterLet(w, out, i) || thirdPersonVerb(w, out, e, i)) {
+            if ((clauseStart(w, out, i) && objectFollows(w, out, e, i)) || afterLet(w, out, i)
+                    || thirdPersonVerb(w, out, e, i)) {
                 out[i] = "VERB";
             }
         }
@@ -108,7 +112,8 @@ final class LexicalTagFix {
             } else if (out[i].equals("VERB") && (last || out[i + 1].equals("ADP")) && i >= 2
                     && (w[i - 1].equals("and") || w[i - 1].equals("or"))
                     && (out[i - 2].equals("NOUN") || out[i - 2].equals("PROPN")) && mostUsed(e[i]).equals("NOUN")) {
-                // "the flour and sugar"; but not "add the onions and cook", "... and serve": verbs joined after an object
+                // "the flour and sugar"; but not "add the onions and cook", "... and serve": verbs joined after an
+                // object
                 out[i] = "NOUN";
             }
         }
@@ -181,7 +186,8 @@ final class LexicalTagFix {
 
     /** "let it cool", "let the dough rest": a verb after let + a pronoun or a short noun phrase. */
     private static boolean afterLet(String[] w, String[] tags, int i) {
-        boolean ends = i == w.length - 1 || PREPOSITIONS_AND_PARTICLES.contains(w[i + 1]) || tags[i + 1].equals("PUNCT");
+        boolean ends = i == w.length - 1 || PREPOSITIONS_AND_PARTICLES.contains(w[i + 1])
+                || tags[i + 1].equals("PUNCT");
         if (!ends) {
             return false;
         }

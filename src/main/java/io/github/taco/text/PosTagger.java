@@ -61,7 +61,8 @@ public final class PosTagger {
     private static InputStream resource(String name) throws IOException {
         InputStream in = PosTagger.class.getResourceAsStream(name);
         if (in == null) {
-            throw new IOException("classpath resource " + name + " not found (is opennlp-models-*-en on the classpath?)");
+            throw new IOException("classpath resource " + name
+                    + " not found (is opennlp-models-*-en on the classpath?)");
         }
         return in;
     }

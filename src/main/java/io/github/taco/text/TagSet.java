@@ -2,7 +2,8 @@ package io.github.taco.text;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
+import io.github.taco.io.EnumNames;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -49,7 +50,7 @@ public enum TagSet {
      */
     @JsonCreator
     public static TagSet parse(String name) {
-        return io.github.taco.io.EnumNames.parse(TagSet.class, name, "tag set", t -> java.util.List.of(t.cliName, t.name()));
+        return EnumNames.parse(TagSet.class, name, "tag set", t -> List.of(t.cliName, t.name()));
     }
 
     @Override

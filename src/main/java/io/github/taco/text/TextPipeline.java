@@ -1,10 +1,13 @@
 package io.github.taco.text;
 
+import io.github.taco.io.AtomicFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -68,7 +71,10 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         this.cacheDir = cacheDir;
     }
 
-    /** A builder with the defaults: the bundled bert-base-uncased vocab, max length 30, noun+verb, uniform IDF, no cache. */
+    /**
+     * A builder with the defaults: the bundled bert-base-uncased vocab, max length 30, noun+verb, uniform IDF, no
+     * cache.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -81,7 +87,10 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
         private Idf idf = Idf.uniform();
         private Path cacheDir;
 
-        /** A BERT {@code vocab.txt}, a {@code tokenizer.json}, or a directory with one (default: {@link #defaultVocabulary()}). */
+        /**
+         * A BERT {@code vocab.txt}, a {@code tokenizer.json}, or a directory with one (default:
+         * {@link #defaultVocabulary()}).
+         */
         public Builder tokenizer(Path path) {
             this.tokenizer = path;
             return this;
@@ -136,20 +145,21 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
 
     private static synchronized Path bundledVocabulary() throws IOException {
         byte[] bytes;
-        try (java.io.InputStream in = TextPipeline.class.getResourceAsStream(BUNDLED_VOCAB)) {
+        try (InputStream in = TextPipeline.class.getResourceAsStream(BUNDLED_VOCAB)) {
             if (in == null) {
                 throw new IOException("the jar has no " + BUNDLED_VOCAB);
             }
             bytes = in.readAllBytes();
         }
         // named by content, so two versions never share a file and a finished copy is never rewritten
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "taco-vocab-" + Integer.toHexString(java.util.Arrays.hashCode(bytes)));
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"),
+                "taco-vocab-" + Integer.toHexString(Arrays.hashCode(bytes)));
         Path file = dir.resolve(WordPieceTokenizer.VOCAB_FILE);
         if (!Files.exists(file) || Files.size(file) != bytes.length) {
             Files.createDirectories(dir);
-            Path tmp = io.github.taco.io.AtomicFiles.tempSibling(file, false);
+            Path tmp = AtomicFiles.tempSibling(file, false);
             Files.write(tmp, bytes);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return file;
     }
@@ -222,9 +232,11 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
                     LOG.debug("text cache hit: {}", file);
                     return cached;
                 }
-                LOG.warn("text cache {} has {} captions, expected {}; recomputing", file, cached.size(), captions.size());
+                LOG.warn("text cache {} has {} captions, expected {}; recomputing", file, cached.size(),
+                        captions.size());
             } catch (IOException | RuntimeException e) {
-                LOG.warn("text cache {} is unreadable ({}); recomputing", file, e.getMessage() == null ? e.toString() : e.getMessage());
+                LOG.warn("text cache {} is unreadable ({}); recomputing", file,
+                        e.getMessage() == null ? e.toString() : e.getMessage());
             }
         }
         lastCacheHit = false;
@@ -255,8 +267,10 @@ public final class TextPipeline implements CaptionEncoder, AutoCloseable {
     public String cacheKey(List<String> captions) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(ByteBuffer.allocate(12).putInt(CACHE_FORMAT).putInt(tokenizer.maxLength()).putInt(captions.size()).array());
-            md.update((tagSet.cliName() + "\n" + PosTagger.POS_MODEL + "\n" + PosTagger.TOKEN_MODEL + "\n" + LexicalTagFix.VERSION + "\n")
+            md.update(ByteBuffer.allocate(12).putInt(CACHE_FORMAT).putInt(tokenizer.maxLength()).putInt(captions.size())
+                    .array());
+            md.update((tagSet.cliName() + "\n" + PosTagger.POS_MODEL + "\n" + PosTagger.TOKEN_MODEL + "\n"
+                    + LexicalTagFix.VERSION + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             md.update(tokenizer.sourceBytes());
             md.update(idf.toJsonBytes());

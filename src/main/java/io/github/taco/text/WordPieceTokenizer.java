@@ -3,6 +3,7 @@ package io.github.taco.text;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,13 +60,15 @@ public final class WordPieceTokenizer implements AutoCloseable {
     private final String source;
     private final String unkToken;
     private final int vocabularySize;
-    private final com.fasterxml.jackson.databind.JsonNode vocabulary;
+    private final JsonNode vocabulary;
 
     private WordPieceTokenizer(byte[] tokenizerJson, byte[] sourceBytes, String source, int maxLength, String unkToken)
             throws IOException {
-        this.truncating = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options(maxLength, true));
+        this.truncating = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
+                options(maxLength, true));
         // Words for IDF counting come from the whole text, not the truncated window.
-        this.full = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options(maxLength, false));
+        this.full = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
+                options(maxLength, false));
         this.maxLength = maxLength;
         this.sourceBytes = sourceBytes;
         this.source = source;
@@ -76,7 +80,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
         if (probe.length < 2 || !probe[0].equals("[CLS]") || !probe[probe.length - 1].equals("[SEP]")) {
             close();
             throw new IOException(source + ": tokenizer does not add [CLS] ... [SEP] (post_processor missing?), got "
-                    + java.util.Arrays.toString(probe));
+                    + Arrays.toString(probe));
         }
     }
 
@@ -108,9 +112,12 @@ public final class WordPieceTokenizer implements AutoCloseable {
         return null;
     }
 
-    /** The name a tokenizer file takes when copied into a model folder: {@value #JSON_FILE} for JSON, else {@value #VOCAB_FILE}. */
+    /**
+     * The name a tokenizer file takes when copied into a model folder: {@value #JSON_FILE} for JSON, else
+     * {@value #VOCAB_FILE}.
+     */
     public static String nameInFolder(String sourceFileName) {
-        return sourceFileName.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? JSON_FILE : VOCAB_FILE;
+        return sourceFileName.toLowerCase(Locale.ROOT).endsWith(".json") ? JSON_FILE : VOCAB_FILE;
     }
 
     /**
@@ -139,7 +146,8 @@ public final class WordPieceTokenizer implements AutoCloseable {
                 return new WordPieceTokenizer(bytes, bytes, file.toString(), maxLength, unk);
             }
             List<String> vocab = List.of(new String(bytes, StandardCharsets.UTF_8).split("\r?\n"));
-            return new WordPieceTokenizer(bertTokenizerJson(vocab, file.toString()), bytes, file.toString(), maxLength, "[UNK]");
+            return new WordPieceTokenizer(bertTokenizerJson(vocab, file.toString()), bytes, file.toString(), maxLength,
+                    "[UNK]");
         } catch (IOException | RuntimeException e) {
             throw new IOException("tokenizer: cannot load " + file + ": " + e.getMessage(), e);
         }
@@ -243,7 +251,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
         }
         int[] starts = new int[numWords];
         int[] ends = new int[numWords];
-        java.util.Arrays.fill(starts, Integer.MAX_VALUE);
+        Arrays.fill(starts, Integer.MAX_VALUE);
         // The library reports offsets in code points; Java strings index UTF-16 units.
         boolean surrogates = text.length() != text.codePointCount(0, text.length());
         for (int i = 0; i < n; i++) {

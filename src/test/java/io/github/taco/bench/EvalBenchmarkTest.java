@@ -1,5 +1,8 @@
 package io.github.taco.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
@@ -7,10 +10,9 @@ import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** {@code taco bench eval} on random clips: the packed s2 against the previous padded path, and what the report counts. */
+/**
+ * {@code taco bench eval} on random clips: the packed s2 against the previous padded path, and what the report counts.
+ */
 class EvalBenchmarkTest {
     @Test
     void packedAndPaddedS2AgreeAndTheReportCountsTheWork() {
@@ -26,8 +28,8 @@ class EvalBenchmarkTest {
             assertTrue(passes > 5 * 300 && passes <= 2 * 5 * 300, "fusion passes " + passes);
             assertEquals(300L * 300, r.evaluation().profile().s2Pairs());
             String report = r.report();
-            assertTrue(report.contains("pairs/s") && report.contains("passes/s") && report.contains("% of the GEMM peak")
-                    && report.contains("previous padded s2 path"), report);
+            assertTrue(report.contains("pairs/s") && report.contains("passes/s")
+                    && report.contains("% of the GEMM peak") && report.contains("previous padded s2 path"), report);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.taco.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.bench.TrainBenchmark;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -3,6 +3,7 @@ package io.github.taco.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.taco.index.FrameStore;
 import io.github.taco.index.SearchCalibration;
 import io.github.taco.index.TestIndexes;

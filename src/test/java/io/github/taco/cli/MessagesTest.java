@@ -2,6 +2,7 @@ package io.github.taco.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.taco.index.TestIndexes;
 import java.io.PrintWriter;
 import java.io.StringWriter;

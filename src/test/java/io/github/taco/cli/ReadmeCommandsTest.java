@@ -1,6 +1,7 @@
 package io.github.taco.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.data.synth.RenderConfig;
 import io.github.taco.data.synth.SmallAnnotations;

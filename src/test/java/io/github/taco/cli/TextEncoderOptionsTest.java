@@ -3,6 +3,7 @@ package io.github.taco.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.taco.SharedData;
 import io.github.taco.train.TrainOptions;
 import io.github.taco.train.TrainingRun;

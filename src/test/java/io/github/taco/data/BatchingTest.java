@@ -1,9 +1,8 @@
 package io.github.taco.data;
 
-import io.github.taco.SharedData;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.taco.SharedData;
 import io.github.taco.features.FeatureException;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.Npy;
@@ -89,11 +88,13 @@ class BatchingTest {
 
     @Test
     void longClipsAreThinnedAndLongCaptionsKeepSep() throws IOException {
-        Clip longClip = new Clip("x#0", clips.get(0).videoId(), 0, 200, List.of("alpha beta gamma delta epsilon zeta"), Split.TRAIN);
+        Clip longClip = new Clip("x#0", clips.get(0).videoId(), 0, 200, List.of("alpha beta gamma delta epsilon zeta"),
+                Split.TRAIN);
         Batch b = new BatchBuilder(store, enc, 8, 5).build(List.of(longClip), new Random(0));
         assertEquals(8f, sum(b.frameMask(), 0, 8));
         assertEquals(value(12, 0), b.features()[0]); // centre of the first of 8 bins of 201 frames
-        assertArrayEquals(new int[] {FakeEncoder.CLS, enc.id("alpha"), enc.id("beta"), enc.id("gamma"), FakeEncoder.SEP}, b.tokenIds());
+        assertArrayEquals(new int[] {FakeEncoder.CLS, enc.id("alpha"), enc.id("beta"), enc.id("gamma"),
+                FakeEncoder.SEP}, b.tokenIds());
         assertEquals(1f, sum(b.tokenWeights(), 0, 5), 1e-6);
         assertEquals(1f / 3, b.tokenWeights()[1], 1e-6);
         assertEquals(0f, b.tokenWeights()[4]);
@@ -101,7 +102,8 @@ class BatchingTest {
 
     @Test
     void trimPaddingShrinksToLongest() throws IOException {
-        Batch b = new BatchBuilder(store, enc, 48, 30, true, MissingPolicy.FAIL).build(clips.subList(1, 3), new Random(0));
+        Batch b = new BatchBuilder(store, enc, 48, 30, true, MissingPolicy.FAIL)
+                .build(clips.subList(1, 3), new Random(0));
         assertEquals(14, b.maxFrames()); // [114,127]
         assertTrue(b.maxTokens() < 30);
     }
@@ -132,14 +134,16 @@ class BatchingTest {
         assertEquals(List.of(clips.get(0).videoId()), m.missingVideos());
         assertEquals(clips.size() - lost, m.kept().size());
         assertTrue(m.toString().contains(clips.get(0).videoId()));
-        FeatureException e = assertThrows(FeatureException.class, () -> MissingFeatures.filter(clips, store, MissingPolicy.FAIL));
+        FeatureException e = assertThrows(FeatureException.class,
+                () -> MissingFeatures.filter(clips, store, MissingPolicy.FAIL));
         assertTrue(e.getMessage().contains(clips.get(0).videoId()));
         // at load time
         BatchBuilder skip = new BatchBuilder(store, enc, 8, 8, false, MissingPolicy.SKIP);
         Batch b = skip.build(clips.subList(0, (int) lost + 2), new Random(0));
         assertEquals(2, b.size());
         assertEquals(lost, skip.skippedClips());
-        FeatureException f = assertThrows(FeatureException.class, () -> new BatchBuilder(store, enc, 8, 8).build(clips, new Random(0)));
+        FeatureException f = assertThrows(FeatureException.class,
+                () -> new BatchBuilder(store, enc, 8, 8).build(clips, new Random(0)));
         assertEquals(clips.get(0).videoId(), f.videoId());
     }
 

@@ -1,11 +1,11 @@
 package io.github.taco.data;
 
-import io.github.taco.SharedData;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.taco.SharedData;
 import io.github.taco.cli.TacoCli;
 import io.github.taco.data.synth.SynthConfig;
+import io.github.taco.data.synth.SynthTruth;
 import io.github.taco.data.synth.SyntheticBenchmark;
 import io.github.taco.features.Npy;
 import io.github.taco.features.NpyDirectoryStore;
@@ -14,8 +14,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +80,7 @@ class DatasetCheckerTest {
             int frames = (int) Math.round(yc.durations().get(v));
             Npy.writeFloat32(dir.resolve(v + ".npy"), frames, 4, new float[frames * 4]);
         }
-        Dataset val = yc.only(java.util.Set.of(Split.VALIDATION));
+        Dataset val = yc.only(Set.of(Split.VALIDATION));
         CheckReport r = DatasetChecker.check(val, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.SKIP, 48);
         assertEquals(457, r.videos());
         assertEquals(452, r.missingVideos().size());
@@ -91,7 +93,8 @@ class DatasetCheckerTest {
     void howTo100MNarrationWithShortFeaturesWarnsAboutPastTheEndSegments() throws IOException {
         Dataset ht = HowTo100MReader.read(SharedData.dir().resolve("howto100m"));
         for (String v : ht.videoIds()) {
-            double end = ht.clips().stream().filter(c -> c.videoId().equals(v)).mapToDouble(Clip::end).max().orElseThrow();
+            double end = ht.clips().stream().filter(c -> c.videoId().equals(v)).mapToDouble(Clip::end).max()
+                    .orElseThrow();
             int frames = v.equals("5VLwcVOLoFs") ? 20 : (int) Math.ceil(end) + 1; // one video's features are too short
             Npy.writeFloat32(dir.resolve(v + ".npy"), frames, 3, new float[frames * 3]);
         }
@@ -99,11 +102,14 @@ class DatasetCheckerTest {
         // errors under --on-missing fail (they would train on one copy of the last frame) and left out under skip
         CheckReport r = DatasetChecker.check(ht, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.FAIL, 48);
         assertEquals(12, r.problems().size(), r.format());
-        assertTrue(r.problems().stream().allMatch(p -> p.contains("5VLwcVOLoFs") && p.contains("starts after the features end")), r.format());
+        assertTrue(r.problems().stream()
+                .allMatch(p -> p.contains("5VLwcVOLoFs") && p.contains("starts after the features end")), r.format());
         assertEquals(Map.of(Split.NARRATION, ht.clips().size()), r.clipsPerSplit());
-        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("past the end") && w.contains("5VLwcVOLoFs#1 of 5VLwcVOLoFs [12.01, 29.16]")),
+        assertTrue(r.warnings().stream()
+                .anyMatch(w -> w.contains("past the end") && w.contains("5VLwcVOLoFs#1 of 5VLwcVOLoFs [12.01, 29.16]")),
                 r.format());
-        assertTrue(r.segmentFixups().contains(" 0 reversed") && !r.segmentFixups().contains(" 0 past the end"), r.segmentFixups());
+        assertTrue(r.segmentFixups().contains(" 0 reversed") && !r.segmentFixups().contains(" 0 past the end"),
+                r.segmentFixups());
         CheckReport skip = DatasetChecker.check(ht, new NpyDirectoryStore(dir, 1, 0), MissingPolicy.SKIP, 48);
         assertTrue(skip.ok(), skip.format()); // no durations in narration CSVs, so no mismatch
         assertEquals(12, skip.leftOut().size());
@@ -121,7 +127,8 @@ class DatasetCheckerTest {
     void cliSynthThenCheck() throws IOException {
         Path out = dir.resolve("bench");
         StringWriter w = new StringWriter();
-        assertEquals(0, run(w, "synth", "--captions", "template", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3"));
+        assertEquals(0, run(w, "synth", "--captions", "template", "--out", out.toString(), "--videos", "20", "--dim",
+                "8", "--seed", "3"));
         assertTrue(Files.exists(out.resolve("synth_truth.json")));
         assertEquals(20, YouCook2Reader.read(out).videoIds().size());
         assertEquals(0, run(w, "data", "check", "--dataset", "youcook2", "--annotations", out.toString(), "--features",
@@ -132,18 +139,23 @@ class DatasetCheckerTest {
                 out.resolve("features").toString(), "--on-missing", "fail"));
         assertEquals(0, run(w, "data", "check", "--dataset", "youcook2", "--annotations", out.toString(), "--features",
                 out.resolve("features").toString(), "--on-missing", "skip"));
-        assertEquals(2, run(w, "data", "check", "--dataset", "nope", "--annotations", out.toString(), "--features", "x"));
+        assertEquals(2, run(w, "data", "check", "--dataset", "nope", "--annotations", out.toString(), "--features",
+                "x"));
     }
 
-    /** The modifier knobs: one attribute and amount, no tool or place, so captions name only verb and object as varying content. */
+    /**
+     * The modifier knobs: one attribute and amount, no tool or place, so captions name only verb and object as varying
+     * content.
+     */
     @Test
     void cliSynthModifierKnobs() throws IOException {
         Path out = dir.resolve("content");
         StringWriter w = new StringWriter();
-        assertEquals(0, run(w, "synth", "--captions", "template", "--out", out.toString(), "--videos", "20", "--dim", "8", "--seed", "3", "--attributes", "1",
-                "--amounts", "1", "--tools", "1", "--places", "1", "--tool-rate", "0", "--place-rate", "0"), w.toString());
-        var truth = io.github.taco.data.synth.SynthTruth.read(out);
-        java.util.Set<Integer> verbs = new java.util.HashSet<>();
+        assertEquals(0, run(w, "synth", "--captions", "template", "--out", out.toString(), "--videos", "20", "--dim",
+                "8", "--seed", "3", "--attributes", "1", "--amounts", "1", "--tools", "1", "--places", "1",
+                "--tool-rate", "0", "--place-rate", "0"), w.toString());
+        var truth = SynthTruth.read(out);
+        Set<Integer> verbs = new HashSet<>();
         for (var steps : truth.steps().values()) {
             for (var s : steps) {
                 assertEquals(0, s.attribute());
@@ -155,9 +167,11 @@ class DatasetCheckerTest {
         }
         assertTrue(verbs.size() > 3, "verbs still vary: " + verbs);
         StringWriter bad = new StringWriter();
-        assertEquals(1, run(bad, "synth", "--captions", "template", "--out", dir.resolve("bad").toString(), "--videos", "20", "--tools", "0"));
+        assertEquals(1, run(bad, "synth", "--captions", "template", "--out", dir.resolve("bad").toString(), "--videos",
+                "20", "--tools", "0"));
         assertTrue(bad.toString().contains("tools must be at least 1"), bad.toString());
-        assertEquals(1, run(bad, "synth", "--captions", "template", "--out", dir.resolve("bad").toString(), "--videos", "20", "--place-rate", "1.5"));
+        assertEquals(1, run(bad, "synth", "--captions", "template", "--out", dir.resolve("bad").toString(), "--videos",
+                "20", "--place-rate", "1.5"));
         assertTrue(bad.toString().contains("placeRate must be in [0, 1]"), bad.toString());
     }
 
@@ -167,8 +181,9 @@ class DatasetCheckerTest {
         assertEquals(2, run(w, "synth", "--out", dir.resolve("a").toString(), "--verbs", "3", "--zipf", "1"));
         assertTrue(w.toString().contains("--verbs, --zipf apply to --captions template only"), w.toString());
         StringWriter t = new StringWriter();
-        assertEquals(2, run(t, "synth", "--captions", "template", "--out", dir.resolve("b").toString(), "--word-width", "0.2"));
+        assertEquals(2, run(t, "synth", "--captions", "template", "--out", dir.resolve("b").toString(), "--word-width",
+                "0.2"));
         assertTrue(t.toString().contains("--word-width applies to --captions youcook2 only"), t.toString());
-        assertFalse(java.nio.file.Files.exists(dir.resolve("a")) || java.nio.file.Files.exists(dir.resolve("b")), "nothing written");
+        assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")), "nothing written");
     }
 }

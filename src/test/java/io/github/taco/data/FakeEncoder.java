@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Test stand-in for the real text pipeline: whitespace words, ids from a growing map, equal weights on words longer than 3 letters. */
+/**
+ * Test stand-in for the real text pipeline: whitespace words, ids from a growing map, equal weights on words longer
+ * than 3 letters.
+ */
 final class FakeEncoder implements CaptionEncoder {
     static final int CLS = 101;
     static final int SEP = 102;

@@ -1,9 +1,8 @@
 package io.github.taco.data;
 
-import io.github.taco.SharedData;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.taco.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,8 @@ class ReadersTest {
         Dataset json = YouCook2Reader.read(SharedData.dir().resolve("youcook2"));
         assertTrue(json.videoIds(Split.VALIDATION).containsAll(csv.videoIds()));
         // the CSV has every JSON segment of its 436 videos: 3,492 - 3,350 = 142 segments of 21 missing videos
-        long sameVideos = json.clips(Split.VALIDATION).stream().filter(k -> csv.videoIds().contains(k.videoId())).count();
+        long sameVideos = json.clips(Split.VALIDATION).stream().filter(k -> csv.videoIds().contains(k.videoId()))
+                .count();
         assertEquals(3350, sameVideos);
     }
 
@@ -79,11 +79,14 @@ class ReadersTest {
         }
         // the real layout: videos with times, and one entry per caption
         StringBuilder json = new StringBuilder("{\"info\": {\"year\": 2016}, \"videos\": [");
-        json.append("{\"category\": 9, \"url\": \"u\", \"video_id\": \"video0\", \"start time\": 137.72, \"end time\": 149.44, \"split\": \"train\", \"id\": 0},");
-        json.append("{\"category\": 3, \"url\": \"u\", \"video_id\": \"video1\", \"start time\": 184.33, \"end time\": 206.89, \"split\": \"train\", \"id\": 1}");
+        json.append("{\"category\": 9, \"url\": \"u\", \"video_id\": \"video0\", \"start time\": 137.72, \"end time\": "
+                + "149.44, \"split\": \"train\", \"id\": 0},");
+        json.append("{\"category\": 3, \"url\": \"u\", \"video_id\": \"video1\", \"start time\": 184.33, \"end time\": "
+                + "206.89, \"split\": \"train\", \"id\": 1}");
         json.append("], \"sentences\": [");
         for (int i = 0; i < 20; i++) {
-            json.append("{\"caption\": \"caption ").append(i).append("\", \"video_id\": \"video0\", \"sen_id\": ").append(i).append("},");
+            json.append("{\"caption\": \"caption ").append(i).append("\", \"video_id\": \"video0\", \"sen_id\": ")
+                    .append(i).append("},");
         }
         json.append("{\"caption\": \"only one\", \"video_id\": \"video1\", \"sen_id\": 20}]}");
         Files.writeString(tmp.resolve(MsrVttReader.DATA_JSON), json);
@@ -95,7 +98,8 @@ class ReadersTest {
         assertEquals(11.72, d.durations().get("video0"), 1e-9);
         assertTrue(d.notes().get(0).startsWith("8998 training videos"), d.notes().toString());
         Dataset split2 = MsrVttReader.read(tmp, "split2");
-        assertTrue(split2.notes().get(0).startsWith("7008 training videos"), split2.notes().toString()); // both are in the 7k list
+        // both are in the 7k list
+        assertTrue(split2.notes().get(0).startsWith("7008 training videos"), split2.notes().toString());
         assertEquals(2, split2.clips(Split.TRAIN).size());
         assertEquals(1000, split2.clips(Split.TEST).size());
     }
@@ -108,8 +112,8 @@ class ReadersTest {
         assertTrue(para.clips().stream().allMatch(Clip::isWholeVideo));
         Clip c = para.clips().get(0);
         assertEquals("v_uqiMw7tQ1Cc", c.videoId());
-        assertEquals("A weight lifting tutorial is given. The coach helps the guy in red with the proper body placement and lifting technique.",
-                c.texts().get(0));
+        assertEquals("A weight lifting tutorial is given. The coach helps the guy in red with the proper body "
+                + "placement and lifting technique.", c.texts().get(0));
         Dataset seg = ActivityNetReader.read(val, false);
         assertEquals(17505, seg.clips().size());
         assertEquals(Split.VALIDATION, seg.clips().get(0).split());
@@ -119,7 +123,8 @@ class ReadersTest {
     @Test
     void activityNetReversedTimestampsAreSwappedAndCounted() throws IOException {
         Path f = tmp.resolve("train.json");
-        Files.writeString(f, "{\"v_a\": {\"duration\": 20, \"timestamps\": [[5, 2], [1, 3]], \"sentences\": [\"x\", \"y\"]}}");
+        Files.writeString(f,
+                "{\"v_a\": {\"duration\": 20, \"timestamps\": [[5, 2], [1, 3]], \"sentences\": [\"x\", \"y\"]}}");
         Dataset d = ActivityNetReader.read(f, false);
         assertEquals(Split.TRAIN, d.clips().get(0).split());
         assertEquals(2, d.clips().get(0).start());

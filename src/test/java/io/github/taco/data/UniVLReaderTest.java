@@ -47,8 +47,10 @@ class UniVLReaderTest {
 
     @Test
     void aNaNStartIsNamedByVideoFieldAndIndex() {
-        IOException e = assertThrows(IOException.class, () -> Datasets.read("univl", SharedData.file("pickles/univl-nan/youcookii_data.pickle")));
-        assertTrue(e.getMessage().contains("youcookii_data.pickle: video vidA, start[0]: NaN is not a number of seconds"), e.getMessage());
+        IOException e = assertThrows(IOException.class,
+                () -> Datasets.read("univl", SharedData.file("pickles/univl-nan/youcookii_data.pickle")));
+        assertTrue(e.getMessage().contains(
+                "youcookii_data.pickle: video vidA, start[0]: NaN is not a number of seconds"), e.getMessage());
     }
 
     @Test
@@ -56,6 +58,7 @@ class UniVLReaderTest {
         Path p = dir.resolve("youcookii_data.pickle");
         Files.copy(SharedData.file("pickles/univl/youcookii_data.pickle"), p);
         IOException e = assertThrows(IOException.class, () -> Datasets.read("univl", p));
-        assertTrue(e.getMessage().contains("no split CSVs beside it") && e.getMessage().contains("youcookii_train.csv"), e.getMessage());
+        assertTrue(e.getMessage().contains("no split CSVs beside it") && e.getMessage().contains("youcookii_train.csv"),
+                e.getMessage());
     }
 }

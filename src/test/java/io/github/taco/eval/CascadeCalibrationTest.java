@@ -1,6 +1,7 @@
 package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.cli.TacoCli;
 import io.github.taco.data.CalibrationVideos;
 import io.github.taco.data.Clip;

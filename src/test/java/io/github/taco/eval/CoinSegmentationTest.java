@@ -3,6 +3,7 @@ package io.github.taco.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import io.github.taco.features.FeatureException;
 import io.github.taco.features.FeatureStore;

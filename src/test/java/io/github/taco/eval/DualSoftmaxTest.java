@@ -1,6 +1,7 @@
 package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import org.junit.jupiter.api.Test;
 
 /** Dual softmax: a candidate that every query likes is demoted for the queries it suits less. */

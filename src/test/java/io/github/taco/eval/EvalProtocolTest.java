@@ -1,6 +1,7 @@
 package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.SharedData;
 import io.github.taco.data.Clip;
 import io.github.taco.data.Datasets;

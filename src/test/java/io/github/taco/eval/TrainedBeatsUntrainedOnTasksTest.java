@@ -1,6 +1,7 @@
 package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.synth.Lexicon;

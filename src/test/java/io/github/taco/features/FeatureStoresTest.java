@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -161,7 +162,7 @@ class FeatureStoresTest {
     }
 
     private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
+        return new FilterOutputStream(out) {
             @Override
             public void close() {}
         };

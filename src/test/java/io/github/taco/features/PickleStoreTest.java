@@ -7,16 +7,18 @@ import io.github.taco.io.NumpyPickle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Feature pickles written by a real NumPy (2.4, src/test/data/pickles/make_pickles.py): every
@@ -42,8 +44,9 @@ class PickleStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"feats-p2.pickle", "feats-p3.pickle", "feats-p4.pickle", "feats-p5.pickle", "feats-numpy1.pickle",
-            "feats-f16.pickle", "feats-f64.pickle", "feats-bigendian.pickle", "feats-fortran.pickle"})
+    @ValueSource(strings = {"feats-p2.pickle", "feats-p3.pickle", "feats-p4.pickle", "feats-p5.pickle",
+            "feats-numpy1.pickle", "feats-f16.pickle", "feats-f64.pickle", "feats-bigendian.pickle",
+            "feats-fortran.pickle"})
     void readsEveryProtocolAndDtype(String name) throws IOException {
         Path p = copy(name);
         try (FeatureStore s = FeatureStores.open(p, 1.0)) {
@@ -78,12 +81,12 @@ class PickleStoreTest {
         assertEquals(aged, Files.getLastModifiedTime(index), "an unchanged pickle is not converted again");
 
         // the user replaces the pickle (another dtype, same name): the cache follows it
-        Files.copy(SharedData.file("pickles/feats-f16.pickle"), p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(SharedData.file("pickles/feats-f16.pickle"), p, StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
         try (PickleStore s = PickleStore.open(p, 1.0)) {
             assertArrayEquals(expected(1, 5, 4), s.load("vid-B_2").data());
-            assertTrue(new String(Files.readAllBytes(cache.resolve("a1.npy")), java.nio.charset.StandardCharsets.ISO_8859_1).contains("'<f2'"),
-                    "float16 is cached as float16");
+            assertTrue(new String(Files.readAllBytes(cache.resolve("a1.npy")), StandardCharsets.ISO_8859_1)
+                    .contains("'<f2'"), "float16 is cached as float16");
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(2, files.count(), "the pickle and its cache, no temporary folder left");
@@ -103,7 +106,8 @@ class PickleStoreTest {
             assertDoesNotThrow(() -> s.load("vidA"));
             FeatureException e = assertThrows(FeatureException.class, () -> s.load("vid-B_2"));
             assertEquals(FeatureException.Kind.NON_FINITE, e.kind());
-            assertTrue(e.getMessage().contains("nan.pickle['vid-B_2']") && e.getMessage().contains("frame 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("nan.pickle['vid-B_2']") && e.getMessage().contains("frame 1"),
+                    e.getMessage());
         }
     }
 
@@ -112,9 +116,10 @@ class PickleStoreTest {
         Path marker = Path.of("/tmp/taco-pickle-pwned");
         Files.deleteIfExists(marker);
         Path p = copy("evil-os-system.pickle");
-        NumpyPickle.PickleException e = assertThrows(NumpyPickle.PickleException.class, () -> FeatureStores.open(p, 1.0));
-        assertTrue(e.getMessage().contains("refused global 'posix.system'") && e.getMessage().contains("evil-os-system.pickle: byte "),
-                e.getMessage());
+        NumpyPickle.PickleException e = assertThrows(NumpyPickle.PickleException.class,
+                () -> FeatureStores.open(p, 1.0));
+        assertTrue(e.getMessage().contains("refused global 'posix.system'")
+                && e.getMessage().contains("evil-os-system.pickle: byte "), e.getMessage());
         assertFalse(Files.exists(marker), "nothing in the pickle ran");
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(p), files.toList(), "no cache and no temporary folder left behind");
@@ -135,23 +140,26 @@ class PickleStoreTest {
         Path big = dir.resolve("huge.pickle");
         Files.write(big, Arrays.copyOf(huge.array(), 12));
         e = assertThrows(IOException.class, () -> FeatureStores.open(big, 1.0));
-        assertTrue(e.getMessage().contains("huge.pickle: byte 2: declares 1099511627776 bytes but the file has 1 left"), e.getMessage());
+        assertTrue(e.getMessage().contains("huge.pickle: byte 2: declares 1099511627776 bytes but the file has 1 left"),
+                e.getMessage());
 
         Path text = dir.resolve("notes.pickle");
         Files.writeString(text, "video,feature\n");
         e = assertThrows(IOException.class, () -> FeatureStores.open(text, 1.0));
-        assertTrue(e.getMessage().contains("notes.pickle: byte 0") && e.getMessage().contains("is this a pickle?"), e.getMessage());
+        assertTrue(e.getMessage().contains("notes.pickle: byte 0") && e.getMessage().contains("is this a pickle?"),
+                e.getMessage());
     }
 
     @Test
     void valuesThatAreNotFeaturesAreNamedByKey() throws IOException {
         Path nested = copy("feats-nested.pickle");
         FeatureException e = assertThrows(FeatureException.class, () -> FeatureStores.open(nested, 1.0));
-        assertTrue(e.getMessage().contains("'vidA'") && e.getMessage().contains("a dict, not an array [T, D]"), e.getMessage());
+        assertTrue(e.getMessage().contains("'vidA'") && e.getMessage().contains("a dict, not an array [T, D]"),
+                e.getMessage());
         Path ints = copy("feats-int.pickle");
         e = assertThrows(FeatureException.class, () -> FeatureStores.open(ints, 1.0));
-        assertTrue(e.getMessage().contains("'vidA'") && e.getMessage().contains("<i8") && e.getMessage().contains("float16, float32 or float64"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("'vidA'") && e.getMessage().contains("<i8")
+                && e.getMessage().contains("float16, float32 or float64"), e.getMessage());
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int from) {

@@ -1,31 +1,33 @@
 package io.github.taco.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.data.Clip;
+import io.github.taco.data.Split;
 import io.github.taco.features.FeatureException;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.features.FeatureStores;
 import io.github.taco.features.FrameSampler;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.EncodedText;
-import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CascadeSearcherTest {
     @TempDir Path tmp;
@@ -50,11 +52,13 @@ class CascadeSearcherTest {
             NDArray w = m.create(et.weights(), new Shape(1, n));
             for (Clip c : clips) {
                 VideoFeatures v = fs.load(c.videoId());
-                int[] idx = FrameSampler.frameIndices(c.start(), c.end(), fs.fps(), v.frames(), model.config().maxFrames, null);
+                int[] idx = FrameSampler.frameIndices(c.start(), c.end(), fs.fps(), v.frames(),
+                        model.config().maxFrames, null);
                 float[] f = new float[idx.length * v.dim()];
-                for (int t = 0; t < idx.length; t++) System.arraycopy(v.data(), idx[t] * v.dim(), f, t * v.dim(), v.dim());
+                for (int t = 0; t < idx.length; t++) System.arraycopy(v.data(), idx[t] * v.dim(), f, t * v.dim(),
+                        v.dim());
                 float[] fm1 = new float[idx.length];
-                java.util.Arrays.fill(fm1, 1f);
+                Arrays.fill(fm1, 1f);
                 NDArray fm = m.create(fm1, new Shape(1, idx.length));
                 NDArray x = model.encodeVideo(m.create(f, new Shape(1, idx.length, v.dim())), fm);
                 double s1 = model.s1(model.textVectors(y), model.videoVectors(x, fm)).getFloat(0, 0);
@@ -74,7 +78,8 @@ class CascadeSearcherTest {
         try (Checkpoint ck = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("ckpt"), similarity, 3))) {
             TestIndexes.build(tmp.resolve("index"), ck, data, FrameStore.Encoding.FLOAT32);
             List<Clip> clips = TestIndexes.clips(data);
-            try (VideoIndex index = VideoIndex.open(tmp.resolve("index"), true); FeatureStore fs = TestIndexes.features(data)) {
+            try (VideoIndex index = VideoIndex.open(tmp.resolve("index"), true);
+                    FeatureStore fs = TestIndexes.features(data)) {
                 assertEquals(18, index.size());
                 CascadeSearcher searcher = new CascadeSearcher(index, ck);
                 for (String q : new String[] {"chop the onion", "stir the sauce in the pan", "boil water"}) {
@@ -103,7 +108,8 @@ class CascadeSearcherTest {
             TestIndexes.build(tmp.resolve("index"), ck, data, FrameStore.Encoding.FLOAT32);
             try (VideoIndex index = VideoIndex.open(tmp.resolve("index"), true)) {
                 CascadeSearcher s = new CascadeSearcher(index, ck);
-                SearchResult r = s.search("  cut the tomatoes and fry the chicken  ", new CascadeSearcher.Options(12, 12, 5, 100));
+                SearchResult r = s.search("  cut the tomatoes and fry the chicken  ",
+                        new CascadeSearcher.Options(12, 12, 5, 100));
                 assertEquals("cut the tomatoes and fry the chicken", r.query());
                 assertEquals(5, r.rescored());
                 List<String> words = r.tokens().stream().map(SearchResult.QueryToken::word).toList();
@@ -121,13 +127,16 @@ class CascadeSearcherTest {
                     }
                     double s2 = 0;
                     for (SearchHit.TokenMatch t : h.tokens()) {
-                        int argmax = IntStream.range(0, t.perFrame().length).reduce((a, b) -> t.perFrame()[b] > t.perFrame()[a] ? b : a).getAsInt();
+                        int argmax = IntStream.range(0, t.perFrame().length)
+                                .reduce((a, b) -> t.perFrame()[b] > t.perFrame()[a] ? b : a).getAsInt();
                         assertEquals(argmax, t.bestFrame());
                         assertEquals(t.frameTimes()[argmax], t.bestSecond(), 1e-6);
-                        assertTrue(t.bestSecond() >= Math.floor(h.start()) && t.bestSecond() <= h.end() + 1, t.bestSecond() + " outside " + h.start() + "-" + h.end());
+                        assertTrue(t.bestSecond() >= Math.floor(h.start()) && t.bestSecond() <= h.end() + 1,
+                                t.bestSecond() + " outside " + h.start() + "-" + h.end());
                         s2 += t.weight() * t.score();
                     }
-                    assertEquals(h.s2(), s2, 1e-3 * Math.max(1, Math.abs(s2)), "s2 = Σ w·max over frames for " + h.clipId());
+                    assertEquals(h.s2(), s2, 1e-3 * Math.max(1, Math.abs(s2)),
+                            "s2 = Σ w·max over frames for " + h.clipId());
                 }
             }
         }
@@ -142,14 +151,16 @@ class CascadeSearcherTest {
             long b32 = Files.size(tmp.resolve("i32").resolve(FrameStore.FILE));
             long b16 = Files.size(tmp.resolve("i16").resolve(FrameStore.FILE));
             assertTrue(b16 < 0.7 * b32, b16 + " vs " + b32);
-            try (VideoIndex i32 = VideoIndex.open(tmp.resolve("i32"), true); VideoIndex i16 = VideoIndex.open(tmp.resolve("i16"), true)) {
+            try (VideoIndex i32 = VideoIndex.open(tmp.resolve("i32"), true);
+                    VideoIndex i16 = VideoIndex.open(tmp.resolve("i16"), true)) {
                 assertEquals(FrameStore.Encoding.FLOAT16, i16.frameEncoding());
                 var o = new CascadeSearcher.Options(18, 18, 18, 100);
                 var a = new CascadeSearcher(i32, ck).search("fry the chicken in oil", o);
                 var b = new CascadeSearcher(i16, ck).search("fry the chicken in oil", o);
                 double maxS2 = 0, maxS3 = 0;
                 for (SearchHit ha : a.hits()) {
-                    SearchHit hb = b.hits().stream().filter(h -> h.clipId().equals(ha.clipId())).findFirst().orElseThrow();
+                    SearchHit hb = b.hits().stream().filter(h -> h.clipId().equals(ha.clipId())).findFirst()
+                            .orElseThrow();
                     maxS2 = Math.max(maxS2, Math.abs(ha.s2() - hb.s2()) / Math.max(1, Math.abs(ha.s2())));
                     maxS3 = Math.max(maxS3, Math.abs(ha.s3() - hb.s3()) / Math.max(1, Math.abs(ha.s3())));
                     assertEquals(ha.s1(), hb.s1(), 0.0, "s1 uses the float32 vector in both");
@@ -157,7 +168,9 @@ class CascadeSearcherTest {
                     assertEquals(ha.s2(), hb.s2(), 2e-3 * Math.max(1, Math.abs(ha.s2())));
                     assertEquals(ha.s3(), hb.s3(), 5e-3 * Math.max(1, Math.abs(ha.s3())));
                 }
-                System.out.printf("float16 frames: largest relative change s2 %.2e, s3 %.2e; frame store %d vs %d bytes%n", maxS2, maxS3, b16, b32);
+                System.out.printf(
+                        "float16 frames: largest relative change s2 %.2e, s3 %.2e; frame store %d vs %d bytes%n", maxS2,
+                        maxS3, b16, b32);
             }
         }
     }
@@ -172,8 +185,8 @@ class CascadeSearcherTest {
         }
         try (Checkpoint ck = Checkpoint.open(other); VideoIndex index = VideoIndex.open(tmp.resolve("index"), true)) {
             var e = assertThrows(IndexMeta.IndexMismatchException.class, () -> new CascadeSearcher(index, ck));
-            assertTrue(e.getMessage().contains(good.toAbsolutePath().normalize().toString()) && e.getMessage().contains("sha256")
-                    && e.getMessage().contains("rebuild"), e.getMessage());
+            assertTrue(e.getMessage().contains(good.toAbsolutePath().normalize().toString())
+                    && e.getMessage().contains("sha256") && e.getMessage().contains("rebuild"), e.getMessage());
         }
         try (Checkpoint ck = Checkpoint.open(other)) {
             var e = assertThrows(IndexMeta.IndexMismatchException.class,
@@ -192,24 +205,28 @@ class CascadeSearcherTest {
             Path idx = tmp.resolve("index");
             TestIndexes.build(idx, ck, data, FrameStore.Encoding.FLOAT16);
             // a clip whose video has no feature file: the error names it, the index keeps its 6 clips
-            List<Clip> more = List.of(new Clip("ghost#0", "ghost", 0, 5, List.of("stir the soup"), io.github.taco.data.Split.VALIDATION));
+            List<Clip> more = List.of(new Clip("ghost#0", "ghost", 0, 5, List.of("stir the soup"), Split.VALIDATION));
             try (FeatureStore fs = TestIndexes.features(data)) {
-                var e = assertThrows(FeatureException.class, () -> Indexer.build(idx, ck, fs, null, more, Indexer.Options.defaults(), null));
+                var e = assertThrows(FeatureException.class,
+                        () -> Indexer.build(idx, ck, fs, null, more, Indexer.Options.defaults(), null));
                 assertTrue(e.getMessage().contains("ghost"), e.getMessage());
             }
             // features of the wrong dimension
             Path wrong = Files.createDirectories(tmp.resolve("wrong"));
             TestIndexes.writeFeatures(wrong, "v0", 10, 12, new Random(1));
-            try (FeatureStore fs = io.github.taco.features.FeatureStores.open(wrong, 1)) {
-                var e = assertThrows(IllegalArgumentException.class, () -> Indexer.build(idx, ck, fs, wrong, TestIndexes.clips(data), Indexer.Options.defaults(), null));
+            try (FeatureStore fs = FeatureStores.open(wrong, 1)) {
+                var e = assertThrows(IllegalArgumentException.class, () ->
+                        Indexer.build(idx, ck, fs, wrong, TestIndexes.clips(data), Indexer.Options.defaults(), null));
                 assertTrue(e.getMessage().contains("12") && e.getMessage().contains("featureDim=8"), e.getMessage());
             }
             try (VideoIndex index = VideoIndex.open(idx, true)) {
                 assertEquals(6, index.size());
                 CascadeSearcher s = new CascadeSearcher(index, ck);
-                var e = assertThrows(IllegalArgumentException.class, () -> s.search("   ", CascadeSearcher.Options.of(5)));
+                var e = assertThrows(IllegalArgumentException.class,
+                        () -> s.search("   ", CascadeSearcher.Options.of(5)));
                 assertTrue(e.getMessage().contains("query"), e.getMessage());
-                assertThrows(IllegalArgumentException.class, () -> s.search("x".repeat(501), CascadeSearcher.Options.of(5)));
+                assertThrows(IllegalArgumentException.class,
+                        () -> s.search("x".repeat(501), CascadeSearcher.Options.of(5)));
                 assertThrows(IllegalArgumentException.class, () -> new CascadeSearcher.Options(0, 10, 5, 10));
                 assertEquals(5, s.search("stir", CascadeSearcher.Options.of(5)).hits().size());
             }

@@ -1,17 +1,19 @@
 package io.github.taco.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.data.Clip;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.io.Float16;
 import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,8 +21,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link VideoIndex#compact()}: reclaiming the frame store's dead space without rebuilding the HNSW graph. */
 class CompactionTest {
@@ -33,7 +35,7 @@ class CompactionTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         float[] times = new float[m];
         for (int k = 0; k < m; k++) times[k] = k + 0.5f;
-        return new IndexedClip(id, video, 0, m, "clip " + id, times, java.util.Arrays.copyOf(x, d), m, x);
+        return new IndexedClip(id, video, 0, m, "clip " + id, times, Arrays.copyOf(x, d), m, x);
     }
 
     static IndexMeta meta(int d, String encoding) {
@@ -64,7 +66,8 @@ class CompactionTest {
     static long liveBytes(VideoIndex index) throws IOException {
         long fp16 = index.frameEncoding() == FrameStore.Encoding.FLOAT16 ? 2 : 4;
         long sum = FrameStore.HEADER_BYTES;
-        for (VideoIndex.ClipRef c : index.clips()) sum += 4L + 4L * c.frames() + 4L * index.meta().dim + fp16 * c.frames() * index.meta().dim;
+        for (VideoIndex.ClipRef c : index.clips()) sum += 4L + 4L * c.frames() + 4L * index.meta().dim
+                + fp16 * c.frames() * index.meta().dim;
         return sum;
     }
 
@@ -75,12 +78,14 @@ class CompactionTest {
         try (Checkpoint ck = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 7))) {
             TestIndexes.build(dir, ck, data, FrameStore.Encoding.FLOAT16);
             TestIndexes.writeFeatures(data.resolve("features"), "fresh", 30, TestIndexes.FEATURE_DIM, new Random(9));
-            List<Clip> fresh = List.of(new Clip("fresh#0", "fresh", 2, 9, List.of("slice the fresh bread"), Split.VALIDATION),
+            List<Clip> fresh = List.of(
+                    new Clip("fresh#0", "fresh", 2, 9, List.of("slice the fresh bread"), Split.VALIDATION),
                     new Clip("fresh#1", "fresh", 10, 20, List.of("toast the bread"), Split.VALIDATION));
             try (FeatureStore fs = TestIndexes.features(data)) {
                 Indexer.build(dir, ck, fs, null, fresh, Indexer.Options.defaults(), null);
                 Indexer.build(dir, ck, fs, null, fresh.subList(0, 1), Indexer.Options.defaults(), null); // replace
-                Indexer.build(dir, ck, fs, null, TestIndexes.clips(data).subList(2, 5), Indexer.Options.defaults(), null); // replace
+                Indexer.build(dir, ck, fs, null, TestIndexes.clips(data).subList(2, 5), Indexer.Options.defaults(),
+                        null); // replace
             }
             CascadeSearcher.Options all = new CascadeSearcher.Options(11, 11, 11, 11);
             CascadeSearcher.Options hnsw = new CascadeSearcher.Options(3, 5, 2, 5);
@@ -114,14 +119,16 @@ class CompactionTest {
                 assertEquals(before.frameStoreBytes(), rep.bytesBefore());
                 assertEquals(liveBytes(index), rep.bytesAfter());
                 assertEquals(before.frameStoreBytes() - before.deadFrameBytes(), rep.bytesAfter());
-                assertEquals(rep.bytesAfter(), Files.size(dir.resolve("frames-1.bin")), "header + live records, nothing else");
+                assertEquals(rep.bytesAfter(), Files.size(dir.resolve("frames-1.bin")),
+                        "header + live records, nothing else");
                 assertFalse(Files.exists(dir.resolve(FrameStore.FILE)), "the old frame file is deleted");
                 VideoIndex.Stats after = index.stats();
                 assertEquals(0, after.deadFrameBytes());
                 assertEquals("frames-1.bin", after.frameFile());
                 assertTrue(index.clips().stream().allMatch(c -> c.frameFile().equals("frames-1.bin")));
                 assertSameRecords(recs, records(index));
-                assertThrows(IllegalArgumentException.class, () -> index.vectors(stale), "a stale ref outside any hold is refused");
+                assertThrows(IllegalArgumentException.class, () -> index.vectors(stale),
+                        "a stale ref outside any hold is refused");
                 assertNotEquals(stale.offset(), index.clip("v3#1").orElseThrow().offset(), "the records moved");
                 int i = 0;
                 for (String q : queries) {
@@ -148,13 +155,15 @@ class CompactionTest {
                 assertEquals("frames-2.bin", index.stats().frameFile());
                 assertEquals(0, index.stats().deadFrameBytes());
                 assertEquals(8, index.size());
-                assertTrue(index.clips().stream().map(VideoIndex.ClipRef::clipId).collect(Collectors.toSet()).contains("fresh#1"));
+                assertTrue(index.clips().stream().map(VideoIndex.ClipRef::clipId).collect(Collectors.toSet())
+                        .contains("fresh#1"));
             }
         }
     }
 
     private static void assertSameHits(List<SearchHit> expected, List<SearchHit> actual) {
-        assertEquals(expected.stream().map(SearchHit::clipId).toList(), actual.stream().map(SearchHit::clipId).toList());
+        assertEquals(expected.stream().map(SearchHit::clipId).toList(),
+                actual.stream().map(SearchHit::clipId).toList());
         for (int i = 0; i < expected.size(); i++) {
             SearchHit e = expected.get(i), a = actual.get(i);
             assertEquals(e.score(), a.score(), 0.0, e.clipId());
@@ -186,11 +195,13 @@ class CompactionTest {
                 assertSameRecords(recs, records(reader));
 
                 reader.refresh();
-                assertEquals(1, reader.openFrameFiles(), "a server closes the old frame file after its refresh (disk freed)");
+                assertEquals(1, reader.openFrameFiles(),
+                        "a server closes the old frame file after its refresh (disk freed)");
                 assertEquals("frames-1.bin", reader.stats().frameFile());
                 assertEquals(0, reader.stats().deadFrameBytes());
                 assertSameRecords(recs, records(reader));
-                Map<String, Long> writerOffsets = writer.clips().stream().collect(Collectors.toMap(VideoIndex.ClipRef::clipId, VideoIndex.ClipRef::offset));
+                Map<String, Long> writerOffsets = writer.clips().stream()
+                        .collect(Collectors.toMap(VideoIndex.ClipRef::clipId, VideoIndex.ClipRef::offset));
                 for (VideoIndex.ClipRef c : reader.clips()) {
                     assertEquals("frames-1.bin", c.frameFile());
                     assertEquals(writerOffsets.get(c.clipId()), c.offset(), c.clipId());
@@ -212,7 +223,7 @@ class CompactionTest {
 
     static float[] half(float[] v) {
         float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(v[i]));
+        for (int i = 0; i < v.length; i++) out[i] = Float16.toFloat(Float16.fromFloat(v[i]));
         return out;
     }
 
@@ -238,7 +249,8 @@ class CompactionTest {
                             try (VideoIndex.Hold hold = index.hold()) { // as a search does: look-up to last read
                                 for (VideoIndex.ClipRef c : index.nearest(VideoIndexTest.random(qr, d, false), 5, 20)) {
                                     FrameStore.Record rec = index.vectors(c);
-                                    assertArrayEquals(byId.get(c.clipId()).x(), rec.x(), c.clipId() + " in " + c.frameFile());
+                                    assertArrayEquals(byId.get(c.clipId()).x(), rec.x(),
+                                            c.clipId() + " in " + c.frameFile());
                                     reads.incrementAndGet();
                                 }
                             }
@@ -274,7 +286,8 @@ class CompactionTest {
     static List<String> state(VideoIndex index) throws IOException {
         List<String> out = new ArrayList<>();
         for (VideoIndex.ClipRef c : index.clips()) out.add(c.toString());
-        out.add(index.stats().frameFile() + " " + java.util.HexFormat.of().formatHex(Files.readAllBytes(index.dir().resolve(index.stats().frameFile()))));
+        out.add(index.stats().frameFile() + " "
+                + HexFormat.of().formatHex(Files.readAllBytes(index.dir().resolve(index.stats().frameFile()))));
         return out;
     }
 
@@ -299,7 +312,8 @@ class CompactionTest {
             IOException e = assertThrows(IOException.class, index::compact);
             assertTrue(e.getMessage().contains("injected"));
             assertFalse(Files.exists(dir.resolve("frames-1.bin")));
-            assertThrows(IllegalStateException.class, () -> index.add(clips.subList(0, 1)), "closed for writing after a failed write");
+            assertThrows(IllegalStateException.class, () -> index.add(clips.subList(0, 1)),
+                    "closed for writing after a failed write");
             assertEquals(before, state(index));
         }
         try (VideoIndex index = VideoIndex.open(dir, false)) {

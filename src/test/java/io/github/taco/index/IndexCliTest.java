@@ -1,15 +1,15 @@
 package io.github.taco.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.cli.TacoCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code taco index} and {@code taco search} end to end through the command line. */
 class IndexCliTest {
@@ -88,8 +88,9 @@ class IndexCliTest {
 
         Run d = run("index", idx.toString(), "--delete-video", "v2", "--compact");
         assertEquals(0, d.code(), d.err());
-        assertTrue(d.out().contains("deleted 2 clips") && d.out().contains("compacted 6 clips") && d.out().contains("now frames-2.bin"), d.out());
-        assertTrue(java.nio.file.Files.exists(idx.resolve("frames-2.bin")) && !java.nio.file.Files.exists(idx.resolve("frames-1.bin")));
+        assertTrue(d.out().contains("deleted 2 clips") && d.out().contains("compacted 6 clips")
+                && d.out().contains("now frames-2.bin"), d.out());
+        assertTrue(Files.exists(idx.resolve("frames-2.bin")) && !Files.exists(idx.resolve("frames-1.bin")));
 
         Run help = run("index", "--help");
         assertTrue(help.out().contains("--compact") && help.out().contains("dead space"), help.out());

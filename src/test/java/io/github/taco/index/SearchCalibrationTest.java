@@ -1,19 +1,22 @@
 package io.github.taco.index;
 
-import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.taco.model.Checkpoint;
+import io.github.taco.text.Idf;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link SearchCalibration}: confidence is the share of the index's own best-match scores reached,
@@ -52,7 +55,7 @@ class SearchCalibrationTest {
                 SearchCalibration c = SearchCalibration.measure(plain, index, 10);
                 assertEquals(10, c.queries());
                 assertEquals(3, c.mrr().size());
-                assertEquals(c.mrr().entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getValue(),
+                assertEquals(c.mrr().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getValue(),
                         c.mrr().get(c.bestOrder()), "the default order is the one with the highest MRR");
                 assertEquals(CascadeSearcher.Order.CASCADE, plain.defaultOrder(), "uncalibrated: the cascade");
                 c.save(dir);
@@ -70,7 +73,8 @@ class SearchCalibrationTest {
                 assertEquals(r.match().confidence() < SearchCalibration.NO_GOOD_MATCH, r.match().noGoodMatch());
                 for (SearchHit h : r.hits()) {
                     assertTrue(h.confidence() >= 0 && h.confidence() <= 1, h.toString());
-                    assertTrue(h.confidence() <= r.match().confidence() + 1e-12, "no hit is better than the best candidate");
+                    assertTrue(h.confidence() <= r.match().confidence() + 1e-12,
+                            "no hit is better than the best candidate");
                 }
 
                 // a calibration no candidate can reach flags every query; one every candidate beats flags none
@@ -85,8 +89,9 @@ class SearchCalibrationTest {
     @Test
     void aCorruptCalibrationFileIsNamed() throws Exception {
         Files.writeString(tmp.resolve(SearchCalibration.FILE), "{not json");
-        var e = assertThrows(java.io.IOException.class, () -> SearchCalibration.load(tmp));
-        assertTrue(e.getMessage().contains(SearchCalibration.FILE) && e.getMessage().contains("--calibrate"), e.getMessage());
+        var e = assertThrows(IOException.class, () -> SearchCalibration.load(tmp));
+        assertTrue(e.getMessage().contains(SearchCalibration.FILE) && e.getMessage().contains("--calibrate"),
+                e.getMessage());
     }
 
     @Test
@@ -94,8 +99,8 @@ class SearchCalibrationTest {
         Path data = TestIndexes.data(tmp.resolve("data2"), 4, 3, 12);
         Path ckptDir = TestIndexes.checkpoint(tmp.resolve("ckpt2"), "cosine", 4);
         // the training captions' document frequencies travel with a checkpoint (idf.json)
-        io.github.taco.text.Idf.fit(java.util.Arrays.stream(TestIndexes.CAPTIONS)
-                .map(c -> java.util.List.of(c.split(" "))).toList()).save(ckptDir.resolve(Checkpoint.IDF_FILE));
+        Idf.fit(Arrays.stream(TestIndexes.CAPTIONS)
+                .map(c -> List.of(c.split(" "))).toList()).save(ckptDir.resolve(Checkpoint.IDF_FILE));
         Path dir = tmp.resolve("index2");
         try (Checkpoint ck = Checkpoint.open(ckptDir)) {
             TestIndexes.build(dir, ck, data, FrameStore.Encoding.FLOAT16);
@@ -103,7 +108,7 @@ class SearchCalibrationTest {
                 CascadeSearcher s = new CascadeSearcher(index, ck); // no calibration: the word signal alone
                 SearchResult.Match foreign = s.search("quantum physics lecture", CascadeSearcher.Options.of(3)).match();
                 assertEquals(Boolean.TRUE, foreign.noGoodMatch());
-                assertTrue(foreign.unseenWords().containsAll(java.util.List.of("physics", "lecture")), foreign.toString());
+                assertTrue(foreign.unseenWords().containsAll(List.of("physics", "lecture")), foreign.toString());
                 SearchResult.Match known = s.search("stir the sauce", CascadeSearcher.Options.of(3)).match();
                 assertEquals(Boolean.FALSE, known.noGoodMatch(), known.toString());
                 assertTrue(known.unseenWords().isEmpty(), known.toString());

@@ -10,11 +10,11 @@ import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.FeatureStores;
 import io.github.taco.features.Npy;
+import io.github.taco.model.Checkpoint;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.TextPipeline;
-import io.github.taco.model.Checkpoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public final class TestIndexes {
         c.featureDim = FEATURE_DIM;
         c.dropout = 0;
         c.initializerRange = 0.5; // large enough that scores differ visibly
-        c.similarity = io.github.taco.model.Similarity.parse(similarity);
+        c.similarity = Similarity.parse(similarity);
         c.temperature = 0.1;
         return c;
     }
@@ -96,14 +96,16 @@ public final class TestIndexes {
         return dir;
     }
 
-    public static void writeFeatures(Path featureDir, String videoId, int frames, int dim, Random r) throws IOException {
+    public static void writeFeatures(Path featureDir, String videoId, int frames, int dim, Random r)
+            throws IOException {
         float[] f = new float[frames * dim];
         for (int i = 0; i < f.length; i++) f[i] = (float) r.nextGaussian();
         Npy.writeFloat32(featureDir.resolve(videoId + ".npy"), frames, dim, f);
     }
 
     public static List<Clip> clips(Path dataDir) throws IOException {
-        return Datasets.read("youcook2", dataDir.resolve("youcookii_annotations_trainval.json")).clips(Split.VALIDATION);
+        return Datasets.read("youcook2", dataDir.resolve("youcookii_annotations_trainval.json"))
+                .clips(Split.VALIDATION);
     }
 
     public static FeatureStore features(Path dataDir) throws IOException {
@@ -111,7 +113,8 @@ public final class TestIndexes {
     }
 
     /** Builds an index of every clip of {@code dataDir} with the checkpoint. */
-    public static Indexer.Report build(Path indexDir, Checkpoint ckpt, Path dataDir, FrameStore.Encoding enc) throws IOException {
+    public static Indexer.Report build(Path indexDir, Checkpoint ckpt, Path dataDir, FrameStore.Encoding enc)
+            throws IOException {
         try (FeatureStore fs = features(dataDir)) {
             return Indexer.build(indexDir, ckpt, fs, dataDir.resolve("features"), clips(dataDir),
                     new Indexer.Options(4, 10, enc, 16, 100), null);

@@ -1,21 +1,24 @@
 package io.github.taco.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.data.Clip;
 import io.github.taco.data.Split;
 import io.github.taco.features.FeatureStore;
+import io.github.taco.io.Float16;
 import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.github.taco.model.Similarity;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VideoIndexTest {
     @TempDir Path tmp;
@@ -25,7 +28,7 @@ class VideoIndexTest {
         m.checkpointPath = "none";
         m.checkpointSha256 = "0";
         m.dim = dim;
-        m.similarity = io.github.taco.model.Similarity.parse(similarity);
+        m.similarity = Similarity.parse(similarity);
         m.temperature = 0.05;
         m.frameEncoding = FrameStore.Encoding.FLOAT32;
         return m;
@@ -107,7 +110,8 @@ class VideoIndexTest {
             TestIndexes.build(dir, ck, data, FrameStore.Encoding.FLOAT16);
             // a new video arrives: only its clips are embedded and added
             TestIndexes.writeFeatures(data.resolve("features"), "fresh", 30, TestIndexes.FEATURE_DIM, new Random(9));
-            List<Clip> fresh = List.of(new Clip("fresh#0", "fresh", 2, 9, List.of("slice the fresh bread"), Split.VALIDATION),
+            List<Clip> fresh = List.of(
+                    new Clip("fresh#0", "fresh", 2, 9, List.of("slice the fresh bread"), Split.VALIDATION),
                     new Clip("fresh#1", "fresh", 10, 20, List.of("toast the bread"), Split.VALIDATION));
             try (FeatureStore fs = TestIndexes.features(data)) {
                 Indexer.Report rep = Indexer.build(dir, ck, fs, null, fresh, Indexer.Options.defaults(), null);
@@ -127,7 +131,8 @@ class VideoIndexTest {
                 VideoIndex.ClipRef f0 = index.clip("fresh#0").orElseThrow();
                 assertEquals("fresh", f0.videoId());
                 assertEquals(2.0, f0.start());
-                assertEquals(List.of("fresh#0", "fresh#1"), index.clipsOfVideo("fresh").stream().map(VideoIndex.ClipRef::clipId).toList());
+                assertEquals(List.of("fresh#0", "fresh#1"),
+                        index.clipsOfVideo("fresh").stream().map(VideoIndex.ClipRef::clipId).toList());
                 assertTrue(ids(s.search("bread", new CascadeSearcher.Options(10, 10, 3, 10))).contains("fresh#1"));
 
                 assertEquals(2, index.deleteVideos(List.of("v0")));
@@ -155,20 +160,22 @@ class VideoIndexTest {
         try (VideoIndex index = VideoIndex.create(dir, meta(8, "dot"))) {
             index.add(List.of(vectorClip("a", random(r, 8, false)), vectorClip("b", random(r, 8, false))));
             // one bad clip in a batch: nothing of the batch is written
-            List<IndexedClip> batch = List.of(vectorClip("c", random(r, 8, false)), vectorClip("d", random(r, 9, false)));
+            List<IndexedClip> batch = List.of(vectorClip("c", random(r, 8, false)),
+                    vectorClip("d", random(r, 9, false)));
             var e = assertThrows(IllegalArgumentException.class, () -> index.add(batch));
             assertTrue(e.getMessage().contains("clip d") && e.getMessage().contains("dimension 9"), e.getMessage());
             assertEquals(2, index.size());
             assertTrue(index.clip("c").isEmpty());
         }
         // a crash after appending frames but before the Lucene commit leaves unreferenced bytes at the end
-        java.nio.file.Files.write(dir.resolve(FrameStore.FILE), new byte[] {1, 2, 3, 4, 5, 6, 7}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(dir.resolve(FrameStore.FILE), new byte[] {1, 2, 3, 4, 5, 6, 7}, StandardOpenOption.APPEND);
         try (VideoIndex index = VideoIndex.open(dir, false)) {
             assertEquals(2, index.size());
             IndexedClip e = vectorClip("e", random(r, 8, false));
             index.add(List.of(e));
             assertArrayEquals(e.x(), index.vectors(index.clip("e").orElseThrow()).x(), 0f);
-            assertArrayEquals(index.vectors(index.clip("a").orElseThrow()).vector(), index.vectors(index.clip("a").orElseThrow()).x(), 0f);
+            assertArrayEquals(index.vectors(index.clip("a").orElseThrow()).vector(),
+                    index.vectors(index.clip("a").orElseThrow()).x(), 0f);
             assertTrue(index.stats().deadFrameBytes() >= 7);
         }
     }
@@ -180,20 +187,20 @@ class VideoIndexTest {
     @Test
     void halfPrecisionRoundTripsAndRoundsToNearestEven() {
         for (int h = 0; h < 65536; h++) {
-            float f = io.github.taco.io.Float16.toFloat((short) h);
+            float f = Float16.toFloat((short) h);
             if (Float.isNaN(f)) continue;
-            assertEquals((short) h, io.github.taco.io.Float16.fromFloat(f), "half bits " + Integer.toHexString(h));
+            assertEquals((short) h, Float16.fromFloat(f), "half bits " + Integer.toHexString(h));
         }
-        assertEquals(1.0f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f)));
-        assertEquals(65504f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(65504f)));
-        assertEquals(Float.POSITIVE_INFINITY, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(70000f)));
-        assertEquals(1.0f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f + 0x1p-11f)), "a tie rounds to the even neighbour");
-        assertEquals(1.0f + 0x1p-9f, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(1.0f + 0x1p-10f + 0x1p-11f)));
+        assertEquals(1.0f, Float16.toFloat(Float16.fromFloat(1.0f)));
+        assertEquals(65504f, Float16.toFloat(Float16.fromFloat(65504f)));
+        assertEquals(Float.POSITIVE_INFINITY, Float16.toFloat(Float16.fromFloat(70000f)));
+        assertEquals(1.0f, Float16.toFloat(Float16.fromFloat(1.0f + 0x1p-11f)), "a tie rounds to the even neighbour");
+        assertEquals(1.0f + 0x1p-9f, Float16.toFloat(Float16.fromFloat(1.0f + 0x1p-10f + 0x1p-11f)));
         Random r = new Random(1);
         for (int i = 0; i < 100_000; i++) {
             float v = (float) (r.nextGaussian() * 10);
             if (Math.abs(v) < 1e-4f) continue;
-            assertEquals(v, io.github.taco.io.Float16.toFloat(io.github.taco.io.Float16.fromFloat(v)), Math.abs(v) * 0x1p-11f * 1.0001f);
+            assertEquals(v, Float16.toFloat(Float16.fromFloat(v)), Math.abs(v) * 0x1p-11f * 1.0001f);
         }
     }
 }

@@ -14,14 +14,15 @@ class WordMatchTest {
         for (int f = 1; f < perFrame.length; f++) {
             if (perFrame[f] > perFrame[best]) best = f;
         }
-        return new SearchHit.TokenMatch(piece, word, "VERB", weight, perFrame[best], best, TIMES[best], TIMES, perFrame);
+        return new SearchHit.TokenMatch(piece, word, "VERB", weight, perFrame[best], best, TIMES[best], TIMES,
+                perFrame);
     }
 
     @Test
     void whiskIsOneWordOfThreePieces() {
         List<SearchHit.WordMatch> words = SearchHit.combine(List.of(
-                piece("w", "whisk", 0.2, 1f, 0f, 0f), piece("##his", "whisk", 0.3, 0f, 1f, 0f), piece("##k", "whisk", 0.1, 0f, 1f, 0f),
-                piece("eggs", "eggs", 0.4, 0f, 0f, 2f)));
+                piece("w", "whisk", 0.2, 1f, 0f, 0f), piece("##his", "whisk", 0.3, 0f, 1f, 0f),
+                piece("##k", "whisk", 0.1, 0f, 1f, 0f), piece("eggs", "eggs", 0.4, 0f, 0f, 2f)));
         assertEquals(2, words.size());
         SearchHit.WordMatch whisk = words.get(0);
         assertEquals(List.of("w", "##his", "##k"), whisk.pieces());
@@ -36,8 +37,8 @@ class WordMatchTest {
 
     @Test
     void aWordRepeatedLaterInTheQueryStaysApart() {
-        List<SearchHit.WordMatch> words = SearchHit.combine(List.of(piece("add", "add", 0.5, 1f, 0f, 0f), piece("salt", "salt", 0.2, 0f, 1f, 0f),
-                piece("add", "add", 0.3, 0f, 0f, 1f)));
+        List<SearchHit.WordMatch> words = SearchHit.combine(List.of(piece("add", "add", 0.5, 1f, 0f, 0f),
+                piece("salt", "salt", 0.2, 0f, 1f, 0f), piece("add", "add", 0.3, 0f, 0f, 1f)));
         assertEquals(List.of("add", "salt", "add"), words.stream().map(SearchHit.WordMatch::word).toList());
     }
 }

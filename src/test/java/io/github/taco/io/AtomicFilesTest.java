@@ -1,18 +1,18 @@
 package io.github.taco.io;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Atomic writes leave the target with the permissions any new file gets, and no temporary behind. */
 class AtomicFilesTest {
@@ -23,21 +23,21 @@ class AtomicFilesTest {
         Path plainDir = Files.createDirectory(dir.resolve("plainDir"));
 
         Path target = dir.resolve("config.json");
-        io.github.taco.io.AtomicFiles.writeString(target, "{}");
-        io.github.taco.io.AtomicFiles.writeString(target, "{\"a\": 1}"); // over an existing file
+        AtomicFiles.writeString(target, "{}");
+        AtomicFiles.writeString(target, "{\"a\": 1}"); // over an existing file
         assertEquals("{\"a\": 1}", Files.readString(target));
         Set<PosixFilePermission> expected = Files.getPosixFilePermissions(plain);
         // Files.createTempFile would give 0600: another account could not read a checkpoint.
         assertEquals(expected, Files.getPosixFilePermissions(target));
 
-        Path folder = io.github.taco.io.AtomicFiles.tempSibling(dir.resolve("checkpoint"), true);
+        Path folder = AtomicFiles.tempSibling(dir.resolve("checkpoint"), true);
         assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(folder));
         assertTrue(folder.getFileName().toString().startsWith(".checkpoint."), folder.toString());
         Files.delete(folder);
 
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(Set.of("plain", "plainDir", "config.json"),
-                    s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()), "no temporary left");
+                    s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()), "no temporary left");
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.github.taco.loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,14 +12,10 @@ import io.github.taco.data.Batch;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link TacoConfig#l3Detached}: L3 must then train the fusion only. The encoders' gradients of
@@ -34,7 +33,8 @@ class DetachedFusionTest {
         for (Map.Entry<String, float[]> e : detached.entrySet()) {
             String name = e.getKey();
             if (name.startsWith("text.") || name.startsWith("video.")) {
-                assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f, name + ": a detached L3 changed an encoder gradient");
+                assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f,
+                        name + ": a detached L3 changed an encoder gradient");
                 jointMovesEncoders |= maxAbsDiff(l1l2.get(name), joint.get(name)) > 1e-5;
             } else if (name.startsWith("fusion.") && !GradientCachingTest.zeroInExactArithmetic(name)) {
                 assertTrue(maxAbs(e.getValue()) > 0, name + ": the fusion gets no gradient from a detached L3");
@@ -57,9 +57,11 @@ class DetachedFusionTest {
             for (Map.Entry<String, float[]> e : detached.entrySet()) {
                 String name = e.getKey();
                 if (name.startsWith(side + ".")) {
-                    assertArrayEquals(l1.get(name), e.getValue(), 1e-6f, name + ": L2 detached from the " + side + " encoder moved it");
+                    assertArrayEquals(l1.get(name), e.getValue(), 1e-6f,
+                            name + ": L2 detached from the " + side + " encoder moved it");
                 } else if (name.startsWith(other)) {
-                    assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f, name + ": the other encoder must get L2 as before");
+                    assertArrayEquals(l1l2.get(name), e.getValue(), 1e-6f,
+                            name + ": the other encoder must get L2 as before");
                     otherMoved |= maxAbsDiff(l1.get(name), e.getValue()) > 1e-5;
                 }
             }

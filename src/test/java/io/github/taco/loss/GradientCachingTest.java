@@ -1,23 +1,24 @@
 package io.github.taco.loss;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Gradient caching ({@link TacoObjective#computeAndBackward}) gives every parameter the gradient of
@@ -58,7 +59,7 @@ class GradientCachingTest {
         assertTrue(relative(a.get("fusion.head.weight"), b.get("fusion.head.weight")) > 1e-3);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theWeightOfL3ScalesItsGradientOnBothPaths() {
         TacoConfig c = config("cascade", 0);
         Map<String, float[]> full = gradients(c, true, 3);
@@ -84,7 +85,7 @@ class GradientCachingTest {
         c.intermediateSize = 32;
         c.fusionLayers = 2;
         c.kPrime = 3;
-        c.negatives = io.github.taco.model.Negatives.parse(negatives);
+        c.negatives = Negatives.parse(negatives);
         c.dropout = dropout;
         c.initializerRange = 0.2;
         return c;

@@ -1,24 +1,22 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Autograd gradients of L1, L2 and L3 against central finite differences, for parameters of every module. */
 class GradientCheckTest {
@@ -54,7 +52,8 @@ class GradientCheckTest {
                 NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
                 NDArray x = model.encodeVideo(in.features(), in.frameMask());
                 return switch (loss) {
-                    case "L1" -> SentenceLoss.compute(model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())), true);
+                    case "L1" -> SentenceLoss.compute(
+                            model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())), true);
                     case "L2" -> TokenLoss.compute(model.tokenScores(y, x, in.frameMask()), in.tokenWeights());
                     default -> FusionLoss.compute(model, y, in.tokenMask(), x, in.frameMask(), sel);
                 };
@@ -64,7 +63,8 @@ class GradientCheckTest {
             for (String name : names) {
                 NDArray p = model.weights().get(name);
                 float[] grad;
-                try (NDManager mgr = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (NDManager mgr = root.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray l = f.apply(mgr);
                     gc.backward(l);
                     NDArray g = p.getGradient();
@@ -112,7 +112,8 @@ class GradientCheckTest {
         return best;
     }
 
-    private static double evalWith(NDArray p, float[] values, int idx, double v, Function<NDManager, NDArray> f, NDManager root) {
+    private static double evalWith(NDArray p, float[] values, int idx, double v, Function<NDManager, NDArray> f,
+            NDManager root) {
         float[] copy = values.clone();
         copy[idx] = (float) v;
         p.set(copy);

@@ -1,20 +1,19 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Negatives;
+import io.github.taco.model.Similarity;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Scores and losses against values computed here with plain loops over the encoder outputs
@@ -27,7 +26,7 @@ class LossReferenceTest {
     @ValueSource(strings = {"dot", "cosine"})
     void scoresAndLossesMatchPlainLoops(String similarity) {
         TacoConfig c = TinyBatches.tinyConfig(D, M, N, V);
-        c.similarity = io.github.taco.model.Similarity.parse(similarity);
+        c.similarity = Similarity.parse(similarity);
         c.temperature = 0.1;
         c.kPrime = 2;
         c.l1VideoToText = true;
@@ -85,7 +84,8 @@ class LossReferenceTest {
                     assertEquals(s2[i][j], s2Model[i * K + j], 1e-4 * Math.max(1, Math.abs(s2[i][j])), "s2");
                     for (int p = 0; p < N; p++) {
                         if (b.tokenMask()[i * N + p] == 1) {
-                            assertEquals(tok[i][p][j], tokValues[(i * N + p) * K + j], 1e-4 * Math.max(1, Math.abs(tok[i][p][j])), "s");
+                            assertEquals(tok[i][p][j], tokValues[(i * N + p) * K + j],
+                                    1e-4 * Math.max(1, Math.abs(tok[i][p][j])), "s");
                         }
                     }
                 }
@@ -103,7 +103,8 @@ class LossReferenceTest {
                 v2t += -logSoftmax(col)[i];
             }
             double l1 = (t2v / K + v2t / K) / 2;
-            assertEquals(l1, SentenceLoss.compute(model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())), true).getFloat(), 1e-4);
+            assertEquals(l1, SentenceLoss.compute(model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask())),
+                    true).getFloat(), 1e-4);
 
             // L2: weighted CE per token, mean over texts with tokens of interest (text 0 has none)
             double l2 = 0;

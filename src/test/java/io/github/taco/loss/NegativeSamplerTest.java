@@ -1,18 +1,17 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Random;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.taco.model.Negatives;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
 
 class NegativeSamplerTest {
 
@@ -23,7 +22,8 @@ class NegativeSamplerTest {
             int k = 3 + rnd.nextInt(12);
             int kp = 1 + rnd.nextInt(10);
             float[] r = new float[k * k];
-            for (int i = 0; i < r.length; i++) r[i] = rnd.nextInt(7) + (i % (k + 1) == 0 ? 100 : 0); // ties, and a strong diagonal
+            // ties, and a strong diagonal
+            for (int i = 0; i < r.length; i++) r[i] = rnd.nextInt(7) + (i % (k + 1) == 0 ? 100 : 0);
             NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, r, k, kp, null);
             int expectedKp = Math.min(kp, k - 1);
             assertEquals(expectedKp, sel.kPrime());
@@ -36,7 +36,7 @@ class NegativeSamplerTest {
     }
 
     /** The chosen set is a top-K' set: no unchosen non-positive scores higher than a chosen one. */
-    private static void checkTop(int[] chosen, int positive, int kp, java.util.function.IntToDoubleFunction score, int k) {
+    private static void checkTop(int[] chosen, int positive, int kp, IntToDoubleFunction score, int k) {
         assertEquals(kp, chosen.length);
         Set<Integer> set = new HashSet<>();
         double minChosen = Double.POSITIVE_INFINITY;

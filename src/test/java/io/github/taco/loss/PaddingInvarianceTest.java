@@ -1,19 +1,18 @@
 package io.github.taco.loss;
 
-import io.github.taco.model.Negatives;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
+import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.TinyBatches;
-import org.junit.jupiter.api.Test;
-
+import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** Changing what sits in padded frames or padded token slots changes no score and no loss. */
 class PaddingInvarianceTest {
@@ -35,9 +34,10 @@ class PaddingInvarianceTest {
             // ...while a change to a real frame does change the scores (the test can fail)
             float[] f = clean.features().clone();
             f[0] += 3;
-            Batch changed = new Batch(clean.videoIds(), K, M, D, f, clean.frameMask(), N, clean.tokenIds(), clean.tokenMask(), clean.tokenWeights());
+            Batch changed = new Batch(clean.videoIds(), K, M, D, f, clean.frameMask(), N, clean.tokenIds(),
+                    clean.tokenMask(), clean.tokenWeights());
             float[][] d = everything(model, changed, root);
-            assertEquals(false, java.util.Arrays.equals(a[0], d[0]));
+            assertEquals(false, Arrays.equals(a[0], d[0]));
         }
     }
 
@@ -49,7 +49,8 @@ class PaddingInvarianceTest {
             NDArray s1 = model.s1(model.textVectors(y), model.videoVectors(x, in.frameMask()));
             NDArray tok = model.tokenScores(y, x, in.frameMask());
             NDArray s2 = model.s2(tok, in.tokenWeights());
-            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, s1.add(s2).toFloatArray(), K, 3, new Random(0));
+            NegativeSampler.Selection sel = NegativeSampler.select(Negatives.CASCADE, s1.add(s2).toFloatArray(), K, 3,
+                    new Random(0));
             FusionLoss.Pairs pairs = FusionLoss.Pairs.of(sel, K);
             NDArray s3 = model.s3(y, in.tokenMask(), x, in.frameMask(), pairs.textIdx(), pairs.videoIdx());
             return new float[][] {

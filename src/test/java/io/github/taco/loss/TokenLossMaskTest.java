@@ -1,14 +1,16 @@
 package io.github.taco.loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.taco.model.TacoModel;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The experiment knob l2MaskSharedTokens: which videos leave a token's softmax, and the loss without them. */
 class TokenLossMaskTest {
@@ -22,13 +24,13 @@ class TokenLossMaskTest {
             TacoModel.Inputs in = new TacoModel.Inputs(null, null, ids, mask, weights);
             float[] shared = TokenLoss.sharedTokens(in).toFloatArray();
             // text 0, token 7 (p=1): text 1 holds 7; token 8 (p=2): text 2 holds 8; [CLS] is not of interest
-            assertArrayEquals(new float[] {0, 0, 0, 0, 1, 0, 0, 0, 1}, java.util.Arrays.copyOfRange(shared, 0, 9));
+            assertArrayEquals(new float[] {0, 0, 0, 0, 1, 0, 0, 0, 1}, Arrays.copyOfRange(shared, 0, 9));
             // text 1, token 7: text 0; text 2, token 8: text 0
-            assertArrayEquals(new float[] {0, 0, 0, 1, 0, 0, 0, 0, 0}, java.util.Arrays.copyOfRange(shared, 9, 18));
-            assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 1, 0, 0}, java.util.Arrays.copyOfRange(shared, 18, 27));
+            assertArrayEquals(new float[] {0, 0, 0, 1, 0, 0, 0, 0, 0}, Arrays.copyOfRange(shared, 9, 18));
+            assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 1, 0, 0}, Arrays.copyOfRange(shared, 18, 27));
 
             float[] s = new float[27];
-            java.util.Random r = new java.util.Random(3);
+            Random r = new Random(3);
             for (int i = 0; i < s.length; i++) {
                 s[i] = (float) r.nextGaussian() * 3;
             }

@@ -1,13 +1,14 @@
 package io.github.taco.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.github.taco.data.Batch;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.taco.data.Batch;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** s2 of all pairs as packed matrix products equals s2 from {@link TacoModel#tokenScores} on the padded block. */
 class AllPairsS2Test {
@@ -34,13 +35,17 @@ class AllPairsS2Test {
                 for (int i = 0; i < K; i++) {
                     for (int j = 0; j < K; j++) {
                         float want = padded[i * K + j];
-                        assertEquals(want, packed[i][j], 1e-5 * Math.max(1, Math.abs(want)), sim + " s2[" + i + "][" + j + "]");
-                        assertEquals(packed[i][j], small[i][j], 1e-5 * Math.max(1, Math.abs(want)), sim + " chunked s2[" + i + "][" + j + "]");
-                        assertEquals(packed[i][j], mid[i][j], 1e-5 * Math.max(1, Math.abs(want)), sim + " chunked s2[" + i + "][" + j + "]");
+                        assertEquals(want, packed[i][j], 1e-5 * Math.max(1, Math.abs(want)),
+                                sim + " s2[" + i + "][" + j + "]");
+                        assertEquals(packed[i][j], small[i][j], 1e-5 * Math.max(1, Math.abs(want)),
+                                sim + " chunked s2[" + i + "][" + j + "]");
+                        assertEquals(packed[i][j], mid[i][j], 1e-5 * Math.max(1, Math.abs(want)),
+                                sim + " chunked s2[" + i + "][" + j + "]");
                         nonZero += want != 0 ? 1 : 0;
                     }
                     if (i == 0) {
-                        for (int j = 0; j < K; j++) assertEquals(0f, packed[0][j], "a text without tokens of interest has s2 = 0");
+                        for (int j = 0; j < K; j++) assertEquals(0f, packed[0][j],
+                                "a text without tokens of interest has s2 = 0");
                     }
                 }
                 assertTrue(nonZero > K * (K - 1) / 2, sim + ": scores are not trivially zero");
@@ -61,12 +66,15 @@ class AllPairsS2Test {
             TacoModel.Inputs in = b.toInputs(root);
             NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
-            float[] padded = model.s2(model.tokenScores(y, x, root.create(holes, in.frameMask().getShape())), in.tokenWeights()).toFloatArray();
+            float[] padded = model.s2(model.tokenScores(y, x, root.create(holes, in.frameMask().getShape())),
+                    in.tokenWeights()).toFloatArray();
             float[][] packed = model.s2AllPairs(y, b.tokenWeights(), x, holes);
-            for (int i = 0; i < 8; i++) for (int j = 0; j < 8; j++) assertEquals(padded[i * 8 + j], packed[i][j], 1e-5 * Math.max(1, Math.abs(padded[i * 8 + j])));
+            for (int i = 0; i < 8; i++) for (int j = 0; j < 8; j++) assertEquals(padded[i * 8 + j], packed[i][j],
+                    1e-5 * Math.max(1, Math.abs(padded[i * 8 + j])));
             float[] none = b.frameMask().clone();
-            java.util.Arrays.fill(none, 3 * M, 4 * M, 0f);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.s2AllPairs(y, b.tokenWeights(), x, none));
+            Arrays.fill(none, 3 * M, 4 * M, 0f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.s2AllPairs(y, b.tokenWeights(), x, none));
             assertTrue(e.getMessage().contains("video 3"), e.getMessage());
         }
     }

@@ -1,19 +1,18 @@
 package io.github.taco.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.SharedData;
+import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The text encoder loads a Hugging Face BertModel checkpoint (hidden 32, 4 heads, intermediate 64)
@@ -48,7 +47,8 @@ class BertTinyTest {
                 assertEquals(d != 32, model.weights().names().contains("text.proj.weight"));
                 if (c.textProjected()) {
                     // not in a BERT: the projection keeps its initial weights
-                    assertArrayEquals(fresh.weights().get("text.proj.weight").toFloatArray(), model.weights().get("text.proj.weight").toFloatArray());
+                    assertArrayEquals(fresh.weights().get("text.proj.weight").toFloatArray(),
+                            model.weights().get("text.proj.weight").toFloatArray());
                     assertEquals(new Shape(d, 32), model.weights().get("text.proj.weight").getShape());
                 }
                 for (JsonNode cs : cases) {

@@ -1,16 +1,18 @@
 package io.github.taco.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The dropout mask drawn in Java: its distribution, its values, its seeding by the engine, its gradient. */
 class DropoutMaskTest {
@@ -32,7 +34,8 @@ class DropoutMaskTest {
                 double sigma = Math.sqrt(n * rate * (1 - rate));
                 assertEquals(n * rate, zeros, 5 * sigma, "zeros at rate " + rate);
                 // the last block's entries are drawn too, not left as the uninitialised tensor had them
-                assertTrue(java.util.stream.IntStream.range(mask.length - 7, mask.length).allMatch(i -> mask[i] == 0f || mask[i] == keep));
+                assertTrue(IntStream.range(mask.length - 7, mask.length)
+                        .allMatch(i -> mask[i] == 0f || mask[i] == keep));
             }
         }
     }
@@ -46,7 +49,7 @@ class DropoutMaskTest {
             Engine.getInstance().setRandomSeed(11);
             float[] again = DropoutMask.draw(m, SHAPE, 0.1).toFloatArray();
             assertArrayEquals(a, again, "same engine seed, same mask");
-            assertFalse(java.util.Arrays.equals(a, b), "the next draw is a new mask");
+            assertFalse(Arrays.equals(a, b), "the next draw is a new mask");
         }
     }
 

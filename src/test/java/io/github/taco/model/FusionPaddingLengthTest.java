@@ -1,12 +1,12 @@
 package io.github.taco.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.github.taco.data.Batch;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * s3 of a pair must not depend on how far its batch pads the texts (to maxTokens, or only to the
@@ -35,7 +35,8 @@ class FusionPaddingLengthTest {
                 NDManager mgr = root.newSubManager()) {
             TacoModel.Inputs in = b.toInputs(mgr);
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
-            NDArray full = model.s3(model.encodeText(in.tokenIds(), in.tokenMask()), in.tokenMask(), x, in.frameMask(), idx, vidx);
+            NDArray full = model.s3(model.encodeText(in.tokenIds(), in.tokenMask()), in.tokenMask(), x, in.frameMask(),
+                    idx, vidx);
             NDIndex cut = new NDIndex(":, 0:{}", longest);
             NDArray ids = in.tokenIds().get(cut);
             NDArray mask = in.tokenMask().get(cut);
@@ -56,7 +57,8 @@ class FusionPaddingLengthTest {
             NDArray y = model.encodeText(in.tokenIds(), in.tokenMask());
             NDArray x = model.encodeVideo(in.features(), in.frameMask());
             float[] perPair = model.s3(y, in.tokenMask(), x, in.frameMask(), ti, vi).toFloatArray();
-            float[] perSide = model.s3(model.fusionInputs(y, in.tokenMask(), x, in.frameMask()), ti, vi, mgr).toFloatArray();
+            float[] perSide = model.s3(model.fusionInputs(y, in.tokenMask(), x, in.frameMask()), ti, vi, mgr)
+                    .toFloatArray();
             assertArrayEquals(perPair, perSide, 1e-6f);
         }
     }

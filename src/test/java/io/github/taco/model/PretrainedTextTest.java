@@ -1,8 +1,8 @@
 package io.github.taco.model;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,12 +11,13 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The bundled MiniLM: imported into the cache once, reused while complete, re-imported when not; resolveBert's word. */
+/**
+ * The bundled MiniLM: imported into the cache once, reused while complete, re-imported when not; resolveBert's word.
+ */
 class PretrainedTextTest {
 
     @TempDir
@@ -63,6 +64,7 @@ class PretrainedTextTest {
         assertEquals(root, PretrainedText.cacheRoot());
         assertEquals(folder, PretrainedText.resolveBert("MiniLM"));
         assertEquals(Path.of("runs", "mlm"), PretrainedText.resolveBert("runs/mlm"));
-        assertEquals(Path.of("minilm").toAbsolutePath(), PretrainedText.resolveBert("./minilm").toAbsolutePath().normalize());
+        assertEquals(Path.of("minilm").toAbsolutePath(),
+                PretrainedText.resolveBert("./minilm").toAbsolutePath().normalize());
     }
 }

@@ -1,7 +1,6 @@
 package io.github.taco.model;
 
 import io.github.taco.data.Batch;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -58,7 +57,8 @@ public final class TinyBatches {
             for (int t = 0; t < maxTokens; t++) {
                 boolean valid = t < tokens;
                 tmask[i * maxTokens + t] = valid ? 1 : 0;
-                ids[i * maxTokens + t] = valid ? (t == 0 ? 1 : t == tokens - 1 ? 2 : 3 + r.nextInt(vocab - 3)) : padToken;
+                ids[i * maxTokens + t] = valid ? (t == 0 ? 1 : t == tokens - 1 ? 2 : 3 + r.nextInt(vocab - 3))
+                        : padToken;
                 if (valid && t > 0 && t < tokens - 1 && r.nextBoolean() && !(oneTextWithoutInterest && i == 0)) {
                     w[i * maxTokens + t] = 0.5f + r.nextFloat();
                     sum += w[i * maxTokens + t];

@@ -1,12 +1,10 @@
 package io.github.taco.serve;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,12 +13,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SearchServerTest {
     @TempDir static Path tmp;
@@ -39,7 +41,8 @@ class SearchServerTest {
     }
 
     static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(fx.base() + pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(fx.base() + pathAndQuery)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static String enc(String s) {
@@ -123,12 +126,14 @@ class SearchServerTest {
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("id=\"q\""));
-        assertFalse(page.body().matches("(?s).*(src|href)=\"(https?:)?//.*"), "the page loads nothing from the network");
+        assertFalse(page.body().matches("(?s).*(src|href)=\"(https?:)?//.*"),
+                "the page loads nothing from the network");
     }
 
     @Test
     void concurrentRequestsAllSucceedWithSequentialResults() throws Exception {
-        String[] queries = {"chop the onion", "boil the pasta", "fry chicken in oil", "whisk the cream", "peel potatoes"};
+        String[] queries = {"chop the onion", "boil the pasta", "fry chicken in oil", "whisk the cream",
+                "peel potatoes"};
         List<String> expected = new ArrayList<>();
         for (String q : queries) {
             expected.add(hitsOf(get("/api/search?k=10&q=" + enc(q))));
@@ -160,7 +165,7 @@ class SearchServerTest {
 
     /** One raw HTTP/1.1 request over a socket (for what HttpClient will not send); the whole answer. */
     static String raw(String request) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(fx.base()).getPort())) {
+        try (Socket socket = new Socket("127.0.0.1", URI.create(fx.base()).getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -169,7 +174,8 @@ class SearchServerTest {
     }
 
     static String rawGet(String target, String host, String extraHeaders) throws Exception {
-        return raw("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders + "Connection: close\r\n\r\n");
+        return raw("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders
+                + "Connection: close\r\n\r\n");
     }
 
     static int status(String answer) {
@@ -236,12 +242,13 @@ class SearchServerTest {
         assertEquals(2, second.get("offset").asInt());
         assertEquals(4, second.get("nextOffset").asInt());
         for (int i = 0; i < 2; i++) {
-            assertEquals(four.get("hits").get(2 + i).get("clipId").asText(), second.get("hits").get(i).get("clipId").asText());
+            assertEquals(four.get("hits").get(2 + i).get("clipId").asText(),
+                    second.get("hits").get(i).get("clipId").asText());
             assertEquals(3 + i, second.get("hits").get(i).get("rank").asInt(), "ranks stay those of the whole ranking");
         }
         JsonNode grouped = JSON.readTree(get(q + "&k=5&group=video").body());
         assertEquals("video", grouped.get("group").asText());
-        java.util.Set<String> videos = new java.util.HashSet<>();
+        Set<String> videos = new HashSet<>();
         int others = 0;
         for (JsonNode h : grouped.get("hits")) {
             assertTrue(videos.add(h.get("videoId").asText()), "one card per video: " + grouped);
@@ -292,7 +299,8 @@ class SearchServerTest {
         for (String path : new String[] {"/nope", "/foo/bar.html"}) {
             HttpResponse<String> r = get(path);
             assertEquals(404, r.statusCode(), path);
-            assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"), path + " → " + r.headers());
+            assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"),
+                    path + " → " + r.headers());
             assertTrue(JSON.readTree(r.body()).get("error").asText().contains(path), r.body());
         }
         for (String q : new String[] {"%00", "onion%01", "cut%0Athe%0Donion"}) {
@@ -315,9 +323,11 @@ class SearchServerTest {
     @Test
     void otherMethodsGet405WithAllow() throws Exception {
         for (String method : new String[] {"POST", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE"}) {
-            for (String path : new String[] {"/api/search?q=onion", "/api/videos/v3", "/api/clips/v3%230", "/api/health", "/api/metrics"}) {
+            for (String path : new String[] {"/api/search?q=onion", "/api/videos/v3", "/api/clips/v3%230",
+                    "/api/health", "/api/metrics"}) {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(fx.base() + path))
-                        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(405, r.statusCode(), method + " " + path + " → " + r.body());
                 assertEquals("GET", r.headers().firstValue("allow").orElse(""), method + " " + path);
                 if (!method.equals("HEAD")) { // a HEAD answer has no body

@@ -5,7 +5,6 @@ import io.github.taco.index.FrameStore;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.model.Checkpoint;
-
 import java.nio.file.Path;
 
 /** A tiny index served on 127.0.0.1 at a free port. */
@@ -19,7 +18,8 @@ final class ServerFixture implements AutoCloseable {
         checkpoint = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 9));
         TestIndexes.build(tmp.resolve("index"), checkpoint, data, FrameStore.Encoding.FLOAT16);
         index = VideoIndex.open(tmp.resolve("index"), true);
-        server = new SearchServer(new CascadeSearcher(index, checkpoint), SearchServer.Options.defaults()).start("127.0.0.1", 0);
+        server = new SearchServer(new CascadeSearcher(index, checkpoint), SearchServer.Options.defaults())
+                .start("127.0.0.1", 0);
     }
 
     String base() {

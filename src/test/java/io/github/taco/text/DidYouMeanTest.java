@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** Unknown words of a query are replaced by the closest words of the training captions. */
 class DidYouMeanTest {
-    private static final Idf IDF = Idf.fit(List.of(List.of("chop", "the", "onion"), List.of("chop", "the", "carrot"), List.of("add", "the", "onion"),
-            List.of("shop", "for", "onions"), List.of("whisk", "the", "eggs")));
+    private static final Idf IDF = Idf.fit(List.of(List.of("chop", "the", "onion"), List.of("chop", "the", "carrot"),
+            List.of("add", "the", "onion"), List.of("shop", "for", "onions"), List.of("whisk", "the", "eggs")));
 
     @Test
     void misspeltWordsBecomeTheClosestKnownOnes() {

@@ -79,7 +79,8 @@ class PosTaggerTest {
                     pieceWords.add(e.pieces().get(i));
                 }
             }
-            assertEquals(l.words().size(), tagged.size(), () -> "word split differs for: " + l.caption() + " " + pieceWords);
+            assertEquals(l.words().size(), tagged.size(),
+                    () -> "word split differs for: " + l.caption() + " " + pieceWords);
             for (int w = 0; w < tagged.size(); w++) {
                 String gold = l.labels().get(w);
                 String got = coarse(tagged.get(w));
@@ -95,8 +96,8 @@ class PosTaggerTest {
         }
         double binary = (double) binaryAgree / words;
         double exact = (double) exactAgree / words;
-        System.out.printf("POS vs hand labels: %d captions, %d words; noun-or-verb agreement %.3f, NOUN/VERB/OTHER agreement %.3f%n",
-                set.size(), words, binary, exact);
+        System.out.printf("POS vs hand labels: %d captions, %d words; noun-or-verb agreement %.3f, NOUN/VERB/OTHER "
+                + "agreement %.3f%n", set.size(), words, binary, exact);
         confusion.forEach((k, v) -> System.out.println("  " + k + ": " + v));
         assertTrue(binary >= 0.90, "noun-or-verb agreement " + binary);
     }

@@ -2,6 +2,7 @@ package io.github.taco.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.SharedData;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +16,13 @@ final class SharedCaptions {
     private SharedCaptions() {}
 
     static Path dir() {
-        return io.github.taco.SharedData.dir();
+        return SharedData.dir();
     }
 
     /** YouCook2 trainval: {"database": {vid: {subset, annotations: [{sentence}]}}}; subset null = all. */
     static List<String> youCook2(String subset) throws IOException {
-        JsonNode db = new ObjectMapper().readTree(dir().resolve("youcook2/youcookii_annotations_trainval.json").toFile()).get("database");
+        JsonNode db = new ObjectMapper()
+                .readTree(dir().resolve("youcook2/youcookii_annotations_trainval.json").toFile()).get("database");
         List<String> out = new ArrayList<>();
         db.fields().forEachRemaining(e -> {
             if (subset == null || subset.equals(e.getValue().path("subset").asText())) {
@@ -32,7 +34,8 @@ final class SharedCaptions {
 
     /** MSR-VTT JSFusion test: CSV with header key,vid_key,video_id,sentence (no quoted commas in this file). */
     static List<String> msrvttTest() throws IOException {
-        List<String> lines = Files.readAllLines(dir().resolve("msrvtt/MSRVTT_JSFUSION_test.csv"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(dir().resolve("msrvtt/MSRVTT_JSFUSION_test.csv"),
+                StandardCharsets.UTF_8);
         String[] header = lines.get(0).split(",");
         int col = List.of(header).indexOf("sentence");
         List<String> out = new ArrayList<>();

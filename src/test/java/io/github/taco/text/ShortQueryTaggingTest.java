@@ -1,6 +1,6 @@
 package io.github.taco.text;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The noun / verb / other decision on short queries and imperative captions, against 160 items
@@ -54,7 +53,8 @@ class ShortQueryTaggingTest {
         List<Item> items = items("/tagging/short-queries.txt");
         assertTrue(items.size() >= 150, "at least 150 labelled items, got " + items.size());
         Score s = score(items, true);
-        System.out.println("short-query tagging, corrected: " + s.report() + "; OpenNLP alone: " + score(items, false).report());
+        System.out.println("short-query tagging, corrected: " + s.report() + "; OpenNLP alone: "
+                + score(items, false).report());
         for (char c : new char[] {'N', 'V', 'O'}) {
             assertTrue(s.accuracy(c) >= 0.95, c + " below 95%: " + s.report() + "\n" + String.join("\n", s.wrong()));
         }
@@ -68,7 +68,8 @@ class ShortQueryTaggingTest {
     void heldOutQueriesToo() throws IOException {
         List<Item> items = items("/tagging/held-out.txt");
         Score s = score(items, true);
-        System.out.println("held-out tagging, corrected: " + s.report() + "; OpenNLP alone: " + score(items, false).report());
+        System.out.println("held-out tagging, corrected: " + s.report() + "; OpenNLP alone: "
+                + score(items, false).report());
         s.wrong().forEach(w -> System.out.println("  wrong: " + w));
         for (char c : new char[] {'N', 'V', 'O'}) {
             assertTrue(s.accuracy(c) >= 0.90, c + " below 90%: " + s.report() + "\n" + String.join("\n", s.wrong()));
@@ -87,7 +88,8 @@ class ShortQueryTaggingTest {
             for (Map.Entry<Character, int[]> e : byClass.entrySet()) {
                 right += e.getValue()[0];
                 total += e.getValue()[1];
-                r.append(String.format("%s %d/%d = %.1f%%; ", e.getKey(), e.getValue()[0], e.getValue()[1], 100.0 * e.getValue()[0] / e.getValue()[1]));
+                r.append(String.format("%s %d/%d = %.1f%%; ", e.getKey(), e.getValue()[0], e.getValue()[1],
+                        100.0 * e.getValue()[0] / e.getValue()[1]));
             }
             return r.append(String.format("all %d/%d = %.1f%%", right, total, 100.0 * right / total)).toString();
         }
@@ -106,8 +108,8 @@ class ShortQueryTaggingTest {
                 if (coarse(tags[i]) == it.labels()[i]) {
                     rt[0]++;
                 } else {
-                    wrong.add(it.text().substring(it.starts()[i], it.ends()[i]) + " (" + it.labels()[i] + ", got " + tags[i]
-                            + ") in '" + it.text() + "'");
+                    wrong.add(it.text().substring(it.starts()[i], it.ends()[i]) + " (" + it.labels()[i] + ", got "
+                            + tags[i] + ") in '" + it.text() + "'");
                 }
             }
         }

@@ -48,7 +48,8 @@ class TextCommandTest {
     void optionsAreUsedAndBadValuesNamed(@TempDir Path tmp) throws IOException {
         Path idf = tmp.resolve("idf.json");
         Idf.fit(List.of(List.of("the"), List.of("the", "pan"))).save(idf);
-        Run r = run("text", "--tag-set", "det+adp", "--max-length", "5", "--idf", idf.toString(), "put it on the pan please");
+        Run r = run("text", "--tag-set", "det+adp", "--max-length", "5", "--idf", idf.toString(),
+                "put it on the pan please");
         assertEquals(0, r.code(), r.err());
         assertEquals(5, r.out().lines().filter(l -> l.matches("\\s*\\d+\\s+\\S.*")).count(), r.out());
         Run bad = run("text", "--tag-set", "adj", "x");

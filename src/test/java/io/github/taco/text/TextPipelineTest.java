@@ -3,7 +3,11 @@ package io.github.taco.text;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +41,7 @@ class TextPipelineTest {
         assertEquals("[SEP]", e.pieces().get(n - 1), where);
         double sum = 0;
         int interest = 0;
-        Map<Integer, Float> wordWeight = new java.util.HashMap<>();
+        Map<Integer, Float> wordWeight = new HashMap<>();
         for (int i = 0; i < n; i++) {
             if (!e.interest()[i]) {
                 assertEquals(0f, e.weights()[i], where);
@@ -73,7 +77,8 @@ class TextPipelineTest {
             none += c[0] == 0 ? 1 : 0;
         }
         double share = (double) interest / pieces;
-        System.out.printf("%s: %d captions, %.1f pieces/caption, NOUN+VERB share of pieces %.3f, %d with no token of interest%n",
+        System.out.printf(
+                "%s: %d captions, %.1f pieces/caption, NOUN+VERB share of pieces %.3f, %d with no token of interest%n",
                 name, captions.size(), (double) pieces / captions.size(), share, none);
         assertTrue(share > 0.25 && share < 0.8, name + " NOUN+VERB share " + share);
         assertTrue(none < captions.size() / 100 + 1, name + ": too many captions without tokens of interest: " + none);
@@ -228,7 +233,8 @@ class TextPipelineTest {
     @Test
     void unknownWordsBecomeUnkAndAreNotTokensOfInterest() throws IOException {
         // bert-tiny's 256-piece vocabulary knows almost no English word
-        try (TextPipeline tiny = TextPipeline.builder().tokenizer(SharedCaptions.dir().resolve("bert-tiny/vocab.txt")).build()) {
+        try (TextPipeline tiny = TextPipeline.builder().tokenizer(SharedCaptions.dir().resolve("bert-tiny/vocab.txt"))
+                .build()) {
             EncodedText e = tiny.encode("the chef slices the onions");
             assertTrue(e.pieces().contains("[UNK]"), e.pieces().toString());
             for (int i = 0; i < e.length(); i++) {
@@ -253,11 +259,11 @@ class TextPipelineTest {
     @Test
     void theBundledVocabularyIsTheRealBertUncasedOne() throws Exception {
         // sha256 of Google's bert-base-uncased vocab.txt (src/test/data/SOURCES.md)
-        byte[] bytes = java.nio.file.Files.readAllBytes(TextPipeline.defaultVocabulary());
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        byte[] bytes = Files.readAllBytes(TextPipeline.defaultVocabulary());
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         assertEquals("07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3", sha);
         try (TextPipeline p = TextPipeline.builder().build()) {
-            assertEquals(java.util.List.of("[CLS]", "chop", "the", "onions", "[SEP]"), p.encode("chop the onions").pieces());
+            assertEquals(List.of("[CLS]", "chop", "the", "onions", "[SEP]"), p.encode("chop the onions").pieces());
         }
     }
 }

@@ -2,7 +2,10 @@ package io.github.taco.text;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -112,7 +115,8 @@ class WordPieceTokenizerTest {
     @Test
     void generatedTokenizerMatchesOnTinyVocab() throws IOException {
         // The same vocab.txt through the generated (uncased) BERT tokenizer.
-        try (WordPieceTokenizer tiny = WordPieceTokenizer.load(SharedCaptions.dir().resolve("bert-tiny/vocab.txt"), 30)) {
+        try (WordPieceTokenizer tiny = WordPieceTokenizer.load(SharedCaptions.dir().resolve("bert-tiny/vocab.txt"),
+                30)) {
             WordPieceTokenizer.Tokenized t = tiny.tokenize("A B");
             assertEquals(4, t.pieces().length);
             assertEquals(tiny.tokenize("a b").ids()[1], t.ids()[1]);
@@ -121,7 +125,8 @@ class WordPieceTokenizerTest {
 
     @Test
     void badFilesAndOptionsNameTheProblem(@TempDir Path tmp) throws IOException {
-        IOException missing = assertThrows(IOException.class, () -> WordPieceTokenizer.load(tmp.resolve("nope.txt"), 30));
+        IOException missing = assertThrows(IOException.class,
+                () -> WordPieceTokenizer.load(tmp.resolve("nope.txt"), 30));
         assertTrue(missing.getMessage().contains("nope.txt"), missing.getMessage());
         Path noCls = Files.writeString(tmp.resolve("vocab.txt"), "[PAD]\n[UNK]\n[SEP]\nhello\n");
         IOException bad = assertThrows(IOException.class, () -> WordPieceTokenizer.load(noCls, 30));
@@ -130,12 +135,13 @@ class WordPieceTokenizerTest {
         IOException badJson = assertThrows(IOException.class, () -> WordPieceTokenizer.load(json, 30));
         assertTrue(badJson.getMessage().contains("tokenizer.json"), badJson.getMessage());
         // a tokenizer.json that adds no [CLS]/[SEP] would break EncodedText's layout
-        var node = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(WordPieceTokenizer.bertTokenizerJson(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a"), "test"));
+        var node = (ObjectNode) new ObjectMapper()
+                .readTree(
+                        WordPieceTokenizer.bertTokenizerJson(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "a"), "test"));
         node.putNull("post_processor");
         Path noTemplate = tmp.resolve("plain/tokenizer.json");
         Files.createDirectories(noTemplate.getParent());
-        Files.write(noTemplate, node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(noTemplate, node.toString().getBytes(StandardCharsets.UTF_8));
         IOException tmpl = assertThrows(IOException.class, () -> WordPieceTokenizer.load(noTemplate.getParent(), 30));
         assertTrue(tmpl.getMessage().contains("plain") && tmpl.getMessage().contains("[CLS]"), tmpl.getMessage());
         IllegalArgumentException len = assertThrows(IllegalArgumentException.class,

@@ -1,6 +1,7 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDManager;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;

@@ -3,6 +3,7 @@ package io.github.taco.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;

@@ -3,6 +3,7 @@ package io.github.taco.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import io.github.taco.model.Negatives;
 import io.github.taco.model.TacoConfig;

@@ -1,6 +1,7 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.data.MissingPolicy;
 import io.github.taco.model.Negatives;
 import io.github.taco.model.Similarity;

@@ -1,6 +1,7 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import io.github.taco.data.Batch;
 import io.github.taco.model.TacoConfig;

@@ -1,6 +1,7 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.model.TacoConfig;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.github.taco.train;
 
 import static org.junit.jupiter.api.Assertions.*;
+
 import io.github.taco.data.Split;
 import io.github.taco.index.TestIndexes;
 import java.nio.file.Files;

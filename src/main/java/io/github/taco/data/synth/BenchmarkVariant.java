@@ -1,6 +1,7 @@
 package io.github.taco.data.synth;
 
 import io.github.taco.data.synth.BuiltInBenchmark.Captions;
+import io.github.taco.io.EnumNames;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -45,7 +46,10 @@ public enum BenchmarkVariant {
         return this == TEMPLATE ? Captions.TEMPLATE : Captions.YOUCOOK2;
     }
 
-    /** The render settings for a benchmark seed; only for youcook2 members (the template one has its own {@link SynthConfig}). */
+    /**
+     * The render settings for a benchmark seed; only for youcook2 members (the template one has its own
+     * {@link SynthConfig}).
+     */
     public RenderConfig renderConfig(long seed) {
         if (render == null) {
             throw new IllegalStateException(label() + " is rendered from template captions, not with a RenderConfig");
@@ -65,6 +69,6 @@ public enum BenchmarkVariant {
 
     /** A member by name (case-insensitive), or an error listing them. */
     public static BenchmarkVariant parse(String name) {
-        return io.github.taco.io.EnumNames.parse(BenchmarkVariant.class, name, "a benchmark variant (a member of the family)");
+        return EnumNames.parse(BenchmarkVariant.class, name, "a benchmark variant (a member of the family)");
     }
 }

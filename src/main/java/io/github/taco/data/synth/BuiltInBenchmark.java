@@ -1,5 +1,6 @@
 package io.github.taco.data.synth;
 
+import io.github.taco.io.EnumNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class BuiltInBenchmark {
         }
 
         public static Captions parse(String s) {
-            return io.github.taco.io.EnumNames.parse(Captions.class, s, "captions");
+            return EnumNames.parse(Captions.class, s, "captions");
         }
     }
 
@@ -44,7 +45,8 @@ public final class BuiltInBenchmark {
      */
     public static String describe(RenderConfig c) {
         RenderConfig d = RenderConfig.defaults();
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "youcook2 seed %d noise %.2f", c.seed(), c.noise()));
+        StringBuilder s = new StringBuilder(
+                String.format(Locale.ROOT, "youcook2 seed %d noise %.2f", c.seed(), c.noise()));
         if (c.dim() != d.dim() || c.latentDim() != d.latentDim()) {
             s.append(String.format(Locale.ROOT, " D %d latent %d", c.dim(), c.latentDim()));
         }
@@ -69,7 +71,8 @@ public final class BuiltInBenchmark {
             return CaptionBenchmark.ensure(renderConfig(seed, noise), dir);
         }
         if (noise != null) {
-            throw new IllegalArgumentException("--noise applies to the youcook2 benchmark; the template one takes its own defaults");
+            throw new IllegalArgumentException(
+                    "--noise applies to the youcook2 benchmark; the template one takes its own defaults");
         }
         if (Files.exists(dir.resolve(SyntheticBenchmark.TRUTH_FILE))) {
             return false;

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ import java.util.zip.GZIPInputStream;
  * <p>Files written (the YouCook2 layout, so the ordinary reader and every command take it):
  * <pre>
  * OUT/youcookii_annotations_trainval.json   the annotation file, byte for byte
- * OUT/features/&lt;video&gt;.npy                 float32 [frames, D], {@link RenderConfig#fps} per second (1 by default)
+ * OUT/features/&lt;video&gt;.npy                 float32 [frames, D], {@link RenderConfig#fps} per second
+ *                                                (1 by default)
  * OUT/render_truth.json                      config, per clip its content lemmas, the measured SNR
  * </pre>
  * The annotations default to the copy bundled in the jar (Zhou, Xu and Corso, AAAI 2018; research
@@ -109,11 +111,13 @@ public final class CaptionBenchmark {
             for (JsonNode a : v.path("annotations")) {
                 JsonNode seg = a.path("segment");
                 if (seg.size() != 2 || !a.path("sentence").isTextual()) {
-                    throw new IOException(source + ": video " + e.getKey() + ": annotation " + a.path("id") + " needs segment [s, e] and sentence");
+                    throw new IOException(source + ": video " + e.getKey() + ": annotation " + a.path("id")
+                            + " needs segment [s, e] and sentence");
                 }
                 segs.add(new Segment(seg.get(0).asDouble(), seg.get(1).asDouble(), a.get("sentence").asText(), null));
             }
-            videos.add(new Video(e.getKey(), v.path("subset").asText(), v.path("recipe_type").asText(""), v.path("duration").asDouble(), segs));
+            videos.add(new Video(e.getKey(), v.path("subset").asText(), v.path("recipe_type").asText(""),
+                    v.path("duration").asDouble(), segs));
         }
         // tag and lemmatize in parallel: 14k sentences take seconds
         List<int[]> index = new ArrayList<>();
@@ -146,7 +150,8 @@ public final class CaptionBenchmark {
     public static boolean ensure(RenderConfig cfg, Path dir) throws IOException {
         Path truth = dir.resolve(TRUTH_FILE);
         if (Files.isRegularFile(truth) && Files.isRegularFile(dir.resolve(YouCook2Reader.ANNOTATION_FILE))) {
-            RenderConfig have = new ObjectMapper().treeToValue(new ObjectMapper().readTree(truth.toFile()).get("config"), RenderConfig.class);
+            RenderConfig have = new ObjectMapper()
+                    .treeToValue(new ObjectMapper().readTree(truth.toFile()).get("config"), RenderConfig.class);
             if (!cfg.equals(have)) {
                 throw new IllegalArgumentException(dir + " holds a benchmark rendered with " + have + ", not " + cfg
                         + ": use another folder or delete it");
@@ -200,7 +205,8 @@ public final class CaptionBenchmark {
         return noise == 0 ? Double.POSITIVE_INFINITY : signalSum / Math.max(1, stepFrames) / (noise * noise);
     }
 
-    private static void writeTruth(RenderConfig cfg, List<Video> videos, CaptionWorld world, double snr, Path file) throws IOException {
+    private static void writeTruth(RenderConfig cfg, List<Video> videos, CaptionWorld world, double snr, Path file)
+            throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.set("config", json.valueToTree(cfg));
@@ -256,7 +262,8 @@ public final class CaptionBenchmark {
                 }
                 qNoise[k] = project(n);
             }
-            List<String> lemmas = videos.stream().flatMap(v -> v.segments().stream()).flatMap(s -> s.lemmas().stream()).distinct().sorted().toList();
+            List<String> lemmas = videos.stream().flatMap(v -> v.segments().stream()).flatMap(s -> s.lemmas().stream())
+                    .distinct().sorted().toList();
             List<float[]> projected = lemmas.parallelStream().map(l -> project(concept(l))).toList();
             for (int i = 0; i < lemmas.size(); i++) {
                 qConcepts.put(lemmas.get(i), projected.get(i));
@@ -270,7 +277,8 @@ public final class CaptionBenchmark {
                 qRecipes.put(recipe, project(scaled(unit(named("recipe:" + recipe)), cfg.recipe())));
             }
             // a typical second: background² + recipe² + ~3 words at full strength + noise²
-            double typical = cfg.background() * cfg.background() + cfg.recipe() * cfg.recipe() + 3 + cfg.noise() * cfg.noise();
+            double typical = cfg.background() * cfg.background() + cfg.recipe() * cfg.recipe() + 3
+                    + cfg.noise() * cfg.noise();
             scale = (float) (cfg.nonlinearity() * Math.sqrt(dim / typical));
         }
 
@@ -329,7 +337,9 @@ public final class CaptionBenchmark {
             return SynthWorld.project(q, dim, latent, v);
         }
 
-        /** The latent vector of one rendered second (the exact inverse of the map, up to float32 where tanh saturates). */
+        /**
+         * The latent vector of one rendered second (the exact inverse of the map, up to float32 where tanh saturates).
+         */
         float[] invert(float[] x, int off) {
             return SynthWorld.invert(q, gain, bias, scale, latent, x, off);
         }
@@ -365,7 +375,7 @@ public final class CaptionBenchmark {
             double sig = 0;
             long inStep = 0;
             for (int t = 0; t < frames; t++) {
-                java.util.Arrays.fill(content, 0f);
+                Arrays.fill(content, 0f);
                 boolean any = false;
                 for (Segment s : v.segments()) {
                     // in frames: at 1 fps the seconds floor(start) .. floor(end)
@@ -399,7 +409,8 @@ public final class CaptionBenchmark {
                     acc[d] = base[d] + content[d];
                 }
                 for (int k = 0; k < 4; k++) { // 4 signed bank vectors / 2: covariance noise²·I/L at 4 additions
-                    add(acc, qNoise[r.nextInt(NOISE_BANK)], (float) (r.nextBoolean() ? cfg.noise() / 2 : -cfg.noise() / 2));
+                    add(acc, qNoise[r.nextInt(NOISE_BANK)],
+                            (float) (r.nextBoolean() ? cfg.noise() / 2 : -cfg.noise() / 2));
                 }
                 int off = t * dim;
                 for (int d = 0; d < dim; d++) {

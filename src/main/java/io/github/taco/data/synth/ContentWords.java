@@ -32,20 +32,28 @@ public final class ContentWords {
 
     /** Function words: never visible. Closed-class words and discourse adverbs, not chosen by POS. */
     static final Set<String> FUNCTION_WORDS = Set.of(
-            "a", "an", "the", "this", "that", "these", "those", "some", "any", "each", "every", "both", "all", "another", "other",
-            "and", "or", "but", "nor", "so", "if", "then", "than", "as", "while", "when", "until", "till", "once", "because",
-            "of", "in", "on", "at", "to", "into", "onto", "with", "without", "from", "for", "by", "about", "through", "under",
-            "inside", "within", "between", "after", "before", "during", "upon", "across", "along", "against", "behind", "beside",
+            "a", "an", "the", "this", "that", "these", "those", "some",
+            "any", "each", "every", "both", "all", "another", "other",
+            "and", "or", "but", "nor", "so", "if", "then", "than",
+            "as", "while", "when", "until", "till", "once", "because",
+            "of", "in", "on", "at", "to", "into", "onto", "with",
+            "without", "from", "for", "by", "about", "through", "under",
+            "inside", "within", "between", "after", "before", "during",
+            "upon", "across", "along", "against", "behind", "beside",
             "next", "throughout", "via", "per", "like", "toward", "towards",
-            "it", "its", "it's", "they", "them", "their", "theirs", "we", "us", "our", "you", "your", "i", "me", "my", "he", "him",
-            "his", "she", "her", "one", "ones", "itself", "themselves", "yourself", "which", "what", "who", "whom", "where", "how",
+            "it", "its", "it's", "they", "them", "their", "theirs", "we",
+            "us", "our", "you", "your", "i", "me", "my", "he", "him",
+            "his", "she", "her", "one", "ones", "itself", "themselves",
+            "yourself", "which", "what", "who", "whom", "where", "how",
             "be", "is", "are", "was", "were", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had",
             "will", "would", "shall", "should", "can", "could", "may", "might", "must", "let", "lets", "let's",
-            "also", "again", "just", "now", "very", "well", "too", "more", "most", "much", "there", "here", "not", "no", "only",
+            "also", "again", "just", "now", "very", "well", "too",
+            "more", "most", "much", "there", "here", "not", "no", "only",
             "even", "still", "already", "really", "quite", "almost", "s", "'s");
 
     /** Particles that change the action: visible even though they look like prepositions. */
-    static final Set<String> PARTICLES = Set.of("up", "down", "off", "out", "over", "away", "together", "apart", "back", "aside", "around");
+    static final Set<String> PARTICLES = Set.of("up", "down", "off", "out", "over", "away", "together", "apart", "back",
+            "aside", "around");
 
     /** Groups of cooking words that look alike (they share part of their visual concept). */
     static final List<List<String>> SYNONYMS = List.of(
@@ -85,7 +93,8 @@ public final class ContentWords {
     }
 
     private static volatile LemmatizerModel model;
-    private static final ThreadLocal<LemmatizerME> LEMMATIZERS = ThreadLocal.withInitial(() -> new LemmatizerME(model()));
+    private static final ThreadLocal<LemmatizerME> LEMMATIZERS = ThreadLocal.withInitial(
+            () -> new LemmatizerME(model()));
 
     private ContentWords() {}
 
@@ -117,7 +126,8 @@ public final class ContentWords {
                 continue;
             }
             // the lemmatizer answers "O" for a word it has no lemma for: keep the word itself
-            String lemma = repair(w, lemmas[i] == null || lemmas[i].equals("O") ? w : lemmas[i].toLowerCase(Locale.ROOT));
+            String lemma = repair(w,
+                    lemmas[i] == null || lemmas[i].equals("O") ? w : lemmas[i].toLowerCase(Locale.ROOT));
             if (FUNCTION_WORDS.contains(lemma) && !PARTICLES.contains(lemma)) {
                 continue; // "is" → "be"
             }
@@ -136,7 +146,8 @@ public final class ContentWords {
      */
     static String repair(String word, String lemma) {
         int n = lemma.length();
-        if (!word.equals(lemma) && n >= 4 && lemma.charAt(n - 1) == lemma.charAt(n - 2) && "bgmnprt".indexOf(lemma.charAt(n - 1)) >= 0) {
+        if (!word.equals(lemma) && n >= 4 && lemma.charAt(n - 1) == lemma.charAt(n - 2)
+                && "bgmnprt".indexOf(lemma.charAt(n - 1)) >= 0) {
             return lemma.substring(0, n - 1);
         }
         if (word.endsWith("oes") && lemma.endsWith("oe") && n >= 5) {
@@ -162,7 +173,8 @@ public final class ContentWords {
                 if (m == null) {
                     try (InputStream in = ContentWords.class.getResourceAsStream(LEMMA_MODEL)) {
                         if (in == null) {
-                            throw new IOException("classpath resource " + LEMMA_MODEL + " not found (is opennlp-models-lemmatizer-en on the classpath?)");
+                            throw new IOException("classpath resource " + LEMMA_MODEL
+                                    + " not found (is opennlp-models-lemmatizer-en on the classpath?)");
                         }
                         m = new LemmatizerModel(in);
                     } catch (IOException e) {

@@ -56,7 +56,8 @@ public final class Lexicon {
 
     /** Visible states of the object; always said before the object's name. */
     static final String[][] ATTRIBUTES = {
-        {"red"}, {"green"}, {"yellow"}, {"white"}, {"brown", "golden"}, {"fresh"}, {"frozen", "chilled"}, {"raw", "uncooked"},
+        {"red"}, {"green"}, {"yellow"}, {"white"}, {"brown", "golden"},
+        {"fresh"}, {"frozen", "chilled"}, {"raw", "uncooked"},
         {"small", "tiny"}, {"large", "huge"},
     };
 
@@ -72,23 +73,26 @@ public final class Lexicon {
     };
 
     static final String[][] PLACES = {
-        {"pan", "skillet"}, {"pot", "saucepan"}, {"bowl"}, {"board"}, {"tray"}, {"plate", "dish"}, {"wok"}, {"jar", "container"},
+        {"pan", "skillet"}, {"pot", "saucepan"}, {"bowl"}, {"board"}, {"tray"}, {"plate", "dish"}, {"wok"},
+        {"jar", "container"},
     };
 
     /** Words that decorate a caption without meaning anything visual. */
     static final List<String> DECORATIVE = List.of("nice", "good", "lovely", "beautiful", "tasty", "delicious");
     static final List<String> ARTICLES = List.of("the", "a", "some", "your", "our", "this");
-    static final List<String> IMPERATIVE_FILLERS = List.of("now", "next", "then", "first", "after that", "now we are going to",
-            "next you want to", "let's", "we will", "go ahead and", "i am going to", "you need to", "now just", "and then",
-            "okay so now we", "here we", "so we");
-    static final List<String> PROGRESSIVE_FILLERS = List.of("i am", "we are", "now i am", "here we are", "next we are", "so i am");
-    static final List<String> TAILS = List.of("for a few minutes", "like this", "until it looks right", "and that is it",
-            "right here", "really well", "for a bit", "as you can see");
+    static final List<String> IMPERATIVE_FILLERS = List.of("now", "next", "then", "first", "after that",
+            "now we are going to", "next you want to", "let's", "we will", "go ahead and", "i am going to",
+            "you need to", "now just", "and then", "okay so now we", "here we", "so we");
+    static final List<String> PROGRESSIVE_FILLERS = List.of("i am", "we are", "now i am", "here we are", "next we are",
+            "so i am");
+    static final List<String> TAILS = List.of("for a few minutes", "like this", "until it looks right",
+            "and that is it", "right here", "really well", "for a bit", "as you can see");
     static final List<String> TOOL_PREPS = List.of("with", "using");
     static final List<String> AMOUNT_LINKS = List.of("of");
     static final List<String> PLACE_PREPS = List.of("in", "on", "into", "onto");
-    static final List<String> OFF_TOPIC = List.of("do not forget to subscribe to my channel", "thanks so much for watching",
-            "this recipe is from my grandmother", "let me know in the comments what you think", "the weather is really nice today",
+    static final List<String> OFF_TOPIC = List.of("do not forget to subscribe to my channel",
+            "thanks so much for watching", "this recipe is from my grandmother",
+            "let me know in the comments what you think", "the weather is really nice today",
             "my kids love this one", "the link is in the description", "okay so that was a long day",
             "hello everyone and welcome back", "music playing in the background", "sorry about the noise",
             "if you like this video give it a thumbs up");
@@ -111,8 +115,8 @@ public final class Lexicon {
         putAll(AMOUNTS, Kind.AMOUNT);
         putAll(TOOLS, Kind.TOOL);
         putAll(PLACES, Kind.PLACE);
-        for (List<String> noise : List.of(DECORATIVE, ARTICLES, IMPERATIVE_FILLERS, PROGRESSIVE_FILLERS, TAILS, TOOL_PREPS,
-                PLACE_PREPS, AMOUNT_LINKS, OFF_TOPIC)) {
+        for (List<String> noise : List.of(DECORATIVE, ARTICLES, IMPERATIVE_FILLERS, PROGRESSIVE_FILLERS, TAILS,
+                TOOL_PREPS, PLACE_PREPS, AMOUNT_LINKS, OFF_TOPIC)) {
             for (String phrase : noise) {
                 for (String w : phrase.split(" ")) {
                     if (WORDS.containsKey(w)) {

@@ -40,7 +40,8 @@ public record RenderConfig(long seed, int dim, int latentDim, double noise, doub
             throw new IllegalArgumentException("visibilitySpread must be in [0, 1], got " + visibilitySpread);
         }
         if (dim < 1 || latentDim < 1 || latentDim > dim) {
-            throw new IllegalArgumentException("need 1 <= latentDim <= dim, got latentDim " + latentDim + ", dim " + dim);
+            throw new IllegalArgumentException("need 1 <= latentDim <= dim, got latentDim " + latentDim + ", dim "
+                    + dim);
         }
         double[] nonNegative = {noise, background, recipe, nonlinearity};
         String[] names = {"noise", "background", "recipe", "nonlinearity"};
@@ -66,22 +67,27 @@ public record RenderConfig(long seed, int dim, int latentDim, double noise, doub
     public static final double DEFAULT_NOISE = 2.0;
 
     public RenderConfig withSeed(long s) {
-        return new RenderConfig(s, dim, latentDim, noise, background, recipe, synonymShare, wordWidth, nonlinearity, visibilitySpread, fps);
+        return new RenderConfig(s, dim, latentDim, noise, background, recipe, synonymShare, wordWidth, nonlinearity,
+                visibilitySpread, fps);
     }
 
     public RenderConfig withNoise(double n) {
-        return new RenderConfig(seed, dim, latentDim, n, background, recipe, synonymShare, wordWidth, nonlinearity, visibilitySpread, fps);
+        return new RenderConfig(seed, dim, latentDim, n, background, recipe, synonymShare, wordWidth, nonlinearity,
+                visibilitySpread, fps);
     }
 
     public RenderConfig withDim(int d) {
-        return new RenderConfig(seed, d, Math.min(latentDim, d), noise, background, recipe, synonymShare, wordWidth, nonlinearity, visibilitySpread, fps);
+        return new RenderConfig(seed, d, Math.min(latentDim, d), noise, background, recipe, synonymShare, wordWidth,
+                nonlinearity, visibilitySpread, fps);
     }
 
     public RenderConfig withVisibilitySpread(double spread) {
-        return new RenderConfig(seed, dim, latentDim, noise, background, recipe, synonymShare, wordWidth, nonlinearity, spread, fps);
+        return new RenderConfig(seed, dim, latentDim, noise, background, recipe, synonymShare, wordWidth, nonlinearity,
+                spread, fps);
     }
 
     public RenderConfig withFps(int f) {
-        return new RenderConfig(seed, dim, latentDim, noise, background, recipe, synonymShare, wordWidth, nonlinearity, visibilitySpread, f);
+        return new RenderConfig(seed, dim, latentDim, noise, background, recipe, synonymShare, wordWidth, nonlinearity,
+                visibilitySpread, f);
     }
 }

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Three reference scorers that bracket what a learned model can reach on a rendered benchmark
@@ -38,10 +40,12 @@ public final class RenderedBaselines {
      * @param maxClips validation clips to score (the first ones in file order), 0 = all
      */
     public static Report run(Path dir, int maxClips) throws IOException {
-        RenderConfig cfg = new ObjectMapper().treeToValue(new ObjectMapper().readTree(dir.resolve(CaptionBenchmark.TRUTH_FILE).toFile())
+        RenderConfig cfg = new ObjectMapper()
+                .treeToValue(new ObjectMapper().readTree(dir.resolve(CaptionBenchmark.TRUTH_FILE).toFile())
                 .get("config"), RenderConfig.class);
         Dataset ds = YouCook2Reader.read(dir.resolve(YouCook2Reader.ANNOTATION_FILE));
-        NpyDirectoryStore store = new NpyDirectoryStore(dir.resolve(CaptionBenchmark.FEATURES_DIR), cfg.fps(), cfg.dim());
+        NpyDirectoryStore store = new NpyDirectoryStore(dir.resolve(CaptionBenchmark.FEATURES_DIR), cfg.fps(),
+                cfg.dim());
         List<Clip> train = ds.clips(Split.TRAIN);
         List<Clip> test = ds.clips(Split.VALIDATION);
         if (maxClips > 0 && test.size() > maxClips) {
@@ -53,11 +57,12 @@ public final class RenderedBaselines {
 
         // oracle: the world of the same config, built over the same lemmas (a lemma's vector depends on its name only)
         List<CaptionBenchmark.Video> lexicon = List.of(new CaptionBenchmark.Video("lexicon", "training", "", 1,
-                java.util.stream.Stream.concat(trainLemmas.stream(), testLemmas.stream())
+                Stream.concat(trainLemmas.stream(), testLemmas.stream())
                         .map(l -> new CaptionBenchmark.Segment(0, 0, "", l)).toList()));
         CaptionBenchmark.CaptionWorld world = new CaptionBenchmark.CaptionWorld(cfg, lexicon);
         List<Clip> testClips = test;
-        float[][] clipLatent = IntStream.range(0, n).parallel().mapToObj(j -> latentMean(world, store, testClips.get(j))).toArray(float[][]::new);
+        float[][] clipLatent = IntStream.range(0, n).parallel()
+                .mapToObj(j -> latentMean(world, store, testClips.get(j))).toArray(float[][]::new);
         // vectors made unit length once: each of the n² scores is then a plain dot product
         double[][] clips = new double[n][];
         double[][] queries = new double[n][];
@@ -80,7 +85,8 @@ public final class RenderedBaselines {
         double oracle = recallAt1(n, (q, j) -> dot(queries[q], clips[j]));
 
         // text-blind: one score per video, the same for every query
-        double[][] testMean = IntStream.range(0, n).parallel().mapToObj(j -> meanFeature(store, testClips.get(j))).toArray(double[][]::new);
+        double[][] testMean = IntStream.range(0, n).parallel().mapToObj(j -> meanFeature(store, testClips.get(j)))
+                .toArray(double[][]::new);
         double textBlind = recallAt1(n, (q, j) -> testMean[j][0]);
 
         // ridge: mean feature (+ bias) → bag of lemmas
@@ -139,7 +145,7 @@ public final class RenderedBaselines {
     }
 
     /** R@1 with ranks as docs/method.md §7: rank = 1 + #{j ≠ q : s(q, j) ≥ s(q, q)}. */
-    static double recallAt1(int n, java.util.function.BiFunction<Integer, Integer, Double> score) {
+    static double recallAt1(int n, BiFunction<Integer, Integer, Double> score) {
         long hits = IntStream.range(0, n).parallel().filter(q -> {
             double g = score.apply(q, q);
             for (int j = 0; j < n; j++) {

@@ -86,8 +86,10 @@ public record SynthConfig(
                 throw new IllegalArgumentException(names[i] + " must be at least 1, got " + counts[i]);
             }
         }
-        double[] rates = {toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, interaction, ingredientReuse};
-        String[] rateNames = {"toolRate", "placeRate", "synonymRate", "fillerRate", "shiftRate", "offTopicRate", "interaction", "ingredientReuse"};
+        double[] rates = {toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, interaction,
+                ingredientReuse};
+        String[] rateNames = {"toolRate", "placeRate", "synonymRate", "fillerRate", "shiftRate", "offTopicRate",
+                "interaction", "ingredientReuse"};
         for (int i = 0; i < rates.length; i++) {
             if (!(rates[i] >= 0 && rates[i] <= 1)) {
                 throw new IllegalArgumentException(rateNames[i] + " must be in [0, 1], got " + rates[i]);
@@ -112,9 +114,10 @@ public record SynthConfig(
     }
 
     public SynthConfig withSeed(long s) {
-        return new SynthConfig(s, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
-                maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
-                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
+        return new SynthConfig(s, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps,
+                minStepSeconds, maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts,
+                tools, places, zipf, videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate,
+                shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 
     /** The same mix of splits (65/15/20%) for {@code total} videos. */
@@ -126,26 +129,30 @@ public record SynthConfig(
 
     public SynthConfig withVideos(int train, int val, int narration) {
         return new SynthConfig(seed, train, val, narration, dim, latentDim, minSteps, maxSteps, minStepSeconds,
-                maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
-                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
+                maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places,
+                zipf, videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate,
+                offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 
     public SynthConfig withDim(int d) {
-        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, d, Math.min(latentDim, d), minSteps, maxSteps,
-                minStepSeconds, maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf,
-                videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
+        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, d, Math.min(latentDim, d), minSteps,
+                maxSteps, minStepSeconds, maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes,
+                amounts, tools, places, zipf, videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate,
+                fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 
     /** Copy with other noise, background and non-linearity (the main difficulty knobs). */
     public SynthConfig withDifficulty(double noise, double background, double nonlinearity, double interaction) {
-        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
-                maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
-                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
+        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps,
+                minStepSeconds, maxStepSeconds, idleFraction, noise, background, verbs, objects, attributes, amounts,
+                tools, places, zipf, videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate,
+                shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 
     public SynthConfig withNoise(double n) {
-        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps, minStepSeconds,
-                maxStepSeconds, idleFraction, n, background, verbs, objects, attributes, amounts, tools, places, zipf, videoIngredients,
-                ingredientReuse, toolRate, placeRate, synonymRate, fillerRate, shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
+        return new SynthConfig(seed, trainVideos, valVideos, narrationVideos, dim, latentDim, minSteps, maxSteps,
+                minStepSeconds, maxStepSeconds, idleFraction, n, background, verbs, objects, attributes, amounts, tools,
+                places, zipf, videoIngredients, ingredientReuse, toolRate, placeRate, synonymRate, fillerRate,
+                shiftRate, offTopicRate, jitterSeconds, nonlinearity, interaction);
     }
 }

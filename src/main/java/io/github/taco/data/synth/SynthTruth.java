@@ -34,7 +34,8 @@ public final class SynthTruth {
     private final Map<String, ClipTruth> clips;
     private final Map<String, String> splits;
 
-    private SynthTruth(Map<String, List<Step>> steps, Map<String, Integer> frames, Map<String, ClipTruth> clips, Map<String, String> splits) {
+    private SynthTruth(Map<String, List<Step>> steps, Map<String, Integer> frames, Map<String, ClipTruth> clips,
+            Map<String, String> splits) {
         this.steps = Collections.unmodifiableMap(steps);
         this.frames = frames;
         this.clips = Collections.unmodifiableMap(clips);
@@ -58,15 +59,17 @@ public final class SynthTruth {
             String vid = e.getKey();
             List<Step> list = new ArrayList<>();
             for (JsonNode s : e.getValue().path("steps")) {
-                list.add(new Step(s.path("verb").asInt(), s.path("object").asInt(), s.path("attribute").asInt(), s.path("amount").asInt(),
-                        s.path("tool").asInt(), s.path("place").asInt(), s.path("start").asInt(), s.path("end").asInt()));
+                list.add(new Step(s.path("verb").asInt(), s.path("object").asInt(), s.path("attribute").asInt(),
+                        s.path("amount").asInt(), s.path("tool").asInt(), s.path("place").asInt(),
+                        s.path("start").asInt(), s.path("end").asInt()));
             }
             steps.put(vid, List.copyOf(list));
             frames.put(vid, e.getValue().path("frames").asInt());
             splits.put(vid, e.getValue().path("split").asText(""));
             for (JsonNode c : e.getValue().path("clips")) {
                 int step = c.path("step").asInt();
-                clips.put(c.path("clipId").asText(), new ClipTruth(vid, step, c.path("captionStep").asInt(), list.get(step).concepts()));
+                clips.put(c.path("clipId").asText(),
+                        new ClipTruth(vid, step, c.path("captionStep").asInt(), list.get(step).concepts()));
             }
         }
         return new SynthTruth(steps, frames, clips, splits);
@@ -83,7 +86,8 @@ public final class SynthTruth {
             frames.put(v.videoId(), v.frames());
             splits.put(v.videoId(), v.split().name().toLowerCase());
             for (int i = 0; i < v.captions().size(); i++) {
-                clips.put(v.videoId() + "#" + i, new ClipTruth(v.videoId(), i, v.captionSteps()[i], v.steps().get(i).concepts()));
+                clips.put(v.videoId() + "#" + i,
+                        new ClipTruth(v.videoId(), i, v.captionSteps()[i], v.steps().get(i).concepts()));
             }
         }
         return new SynthTruth(steps, frames, clips, splits);

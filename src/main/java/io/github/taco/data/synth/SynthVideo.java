@@ -15,5 +15,5 @@ import java.util.List;
  *                     caption's own index in clean splits
  * @param segments     per caption, the annotated [start, end] seconds (jittered for narration)
  */
-public record SynthVideo(String videoId, Split split, int frames, List<Step> steps, List<String> captions, int[] captionSteps,
-        List<double[]> segments) {}
+public record SynthVideo(String videoId, Split split, int frames, List<Step> steps, List<String> captions,
+        int[] captionSteps, List<double[]> segments) {}

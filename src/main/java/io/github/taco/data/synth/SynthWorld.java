@@ -1,6 +1,7 @@
 package io.github.taco.data.synth;
 
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * The hidden generative model of the features: concept vectors in a latent space and a fixed
@@ -47,11 +48,12 @@ public final class SynthWorld {
         SplittableRandom r = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + 17);
         int nVerbs = Lexicon.size(Lexicon.Kind.VERB);
         int count = 2 * nVerbs + Lexicon.size(Lexicon.Kind.OBJECT) + Lexicon.size(Lexicon.Kind.ATTRIBUTE)
-                + Lexicon.size(Lexicon.Kind.AMOUNT) + Lexicon.size(Lexicon.Kind.TOOL) + 1 + Lexicon.size(Lexicon.Kind.PLACE) + 1;
+                + Lexicon.size(Lexicon.Kind.AMOUNT) + Lexicon.size(Lexicon.Kind.TOOL) + 1
+                + Lexicon.size(Lexicon.Kind.PLACE) + 1;
         // orthonormal concepts when they fit: a clip's content is then exactly recoverable, up to noise
         float[] basis = count <= latent ? orthonormalColumns(r, latent, count) : null;
         int[] next = {0};
-        java.util.function.Supplier<float[]> vec = () -> {
+        Supplier<float[]> vec = () -> {
             if (basis == null) {
                 return unit(r);
             }
@@ -138,7 +140,7 @@ public final class SynthWorld {
         return v;
     }
 
-    private static float[][] units(java.util.function.Supplier<float[]> vec, int n) {
+    private static float[][] units(Supplier<float[]> vec, int n) {
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
             out[i] = vec.get();
@@ -251,7 +253,8 @@ public final class SynthWorld {
      * @param qBackground Q·background of the video
      * @param step        the step at this second, or null for an idle second
      */
-    void frame(float[] qBackground, Step step, double alpha, double noiseStd, SplittableRandom r, float[] out, int off) {
+    void frame(float[] qBackground, Step step, double alpha, double noiseStd, SplittableRandom r, float[] out,
+            int off) {
         float[] acc = new float[dim];
         System.arraycopy(qBackground, 0, acc, 0, dim);
         if (step != null) {

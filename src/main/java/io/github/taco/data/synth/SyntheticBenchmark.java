@@ -70,15 +70,16 @@ public final class SyntheticBenchmark {
         double[] placeP = zipf(Math.min(cfg.places(), Lexicon.size(Lexicon.Kind.PLACE)), cfg.zipf());
         List<SynthVideo> videos = new ArrayList<>(cfg.videos());
         for (int n = 0; n < cfg.videos(); n++) {
-            Split split = n < cfg.trainVideos() ? Split.TRAIN : n < cfg.trainVideos() + cfg.valVideos() ? Split.VALIDATION : Split.NARRATION;
+            Split split = n < cfg.trainVideos() ? Split.TRAIN : n < cfg.trainVideos() + cfg.valVideos()
+                    ? Split.VALIDATION : Split.NARRATION;
             SplittableRandom r = master.split();
             videos.add(video(String.format("synv%05d", n), split, cfg, r, verbP, objP, attrP, amountP, toolP, placeP));
         }
         return new SynthData(cfg, world, videos);
     }
 
-    private static SynthVideo video(String id, Split split, SynthConfig cfg, SplittableRandom r, double[] verbP, double[] objP,
-            double[] attrP, double[] amountP, double[] toolP, double[] placeP) {
+    private static SynthVideo video(String id, Split split, SynthConfig cfg, SplittableRandom r, double[] verbP,
+            double[] objP, double[] attrP, double[] amountP, double[] toolP, double[] placeP) {
         Set<Integer> ingredients = new LinkedHashSet<>();
         while (ingredients.size() < Math.min(cfg.videoIngredients(), objP.length)) {
             ingredients.add(draw(r, objP));
@@ -140,7 +141,8 @@ public final class SyntheticBenchmark {
                     : caption(steps.get(described), cfg, r));
             segments.add(new double[] {start, end});
         }
-        return new SynthVideo(id, split, frames, List.copyOf(steps), List.copyOf(captions), captionSteps, List.copyOf(segments));
+        return new SynthVideo(id, split, frames, List.copyOf(steps), List.copyOf(captions), captionSteps,
+                List.copyOf(segments));
     }
 
     private static double clamp(double x, double lo, double hi) {
@@ -175,14 +177,16 @@ public final class SyntheticBenchmark {
 
     /** A synonym: the first name unless the synonym rate says otherwise. */
     private static String name(SplittableRandom r, String[] synonyms, double rate) {
-        return synonyms.length == 1 || r.nextDouble() >= rate ? synonyms[0] : synonyms[1 + r.nextInt(synonyms.length - 1)];
+        return synonyms.length == 1 || r.nextDouble() >= rate ? synonyms[0]
+                : synonyms[1 + r.nextInt(synonyms.length - 1)];
     }
 
     /** One English caption naming every concept of the step. */
     static String caption(Step s, SynthConfig cfg, SplittableRandom r) {
         boolean progressive = r.nextDouble() < 0.3;
         String[][] verbSyn = Lexicon.VERBS[s.verb()];
-        String[] verb = verbSyn.length == 1 || r.nextDouble() >= cfg.synonymRate() ? verbSyn[0] : verbSyn[1 + r.nextInt(verbSyn.length - 1)];
+        String[] verb = verbSyn.length == 1 || r.nextDouble() >= cfg.synonymRate() ? verbSyn[0]
+                : verbSyn[1 + r.nextInt(verbSyn.length - 1)];
         List<String> words = new ArrayList<>();
         if (progressive) {
             words.add(pick(r, Lexicon.PROGRESSIVE_FILLERS));
@@ -287,7 +291,8 @@ public final class SyntheticBenchmark {
             ArrayNode steps = t.putArray("steps");
             for (Step s : v.steps()) {
                 ObjectNode sn = steps.addObject();
-                sn.put("verb", s.verb()).put("object", s.object()).put("attribute", s.attribute()).put("amount", s.amount()).put("tool", s.tool())
+                sn.put("verb", s.verb()).put("object", s.object()).put("attribute", s.attribute())
+                        .put("amount", s.amount()).put("tool", s.tool())
                         .put("place", s.place()).put("start", s.start()).put("end", s.end());
             }
             ArrayNode clips = t.putArray("clips");
@@ -307,7 +312,8 @@ public final class SyntheticBenchmark {
             IntStream.range(0, data.videos().size()).parallel().forEach(i -> {
                 SynthVideo v = data.videos().get(i);
                 try {
-                    Npy.writeFloat32(feats.resolve(v.videoId() + ".npy"), v.frames(), data.config().dim(), features(data, v));
+                    Npy.writeFloat32(feats.resolve(v.videoId() + ".npy"), v.frames(), data.config().dim(),
+                            features(data, v));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Synthetic stand-ins for CrossTask and COIN, written in the real file layouts from a synthetic
@@ -54,7 +56,7 @@ public final class SyntheticTasks {
 
     /** The object most steps of a video use; the lowest id on a tie. */
     public static int dominantObject(List<Step> steps) {
-        Map<Integer, Integer> count = new java.util.TreeMap<>();
+        Map<Integer, Integer> count = new TreeMap<>();
         for (Step s : steps) count.merge(s.object(), 1, Integer::sum);
         int best = -1;
         int bestCount = 0;
@@ -84,7 +86,8 @@ public final class SyntheticTasks {
             if (split.equals("train") || split.equals("validation")) ids.add(v);
         }
         if (ids.isEmpty()) {
-            throw new IllegalArgumentException("the synthetic benchmark has no training or validation video (only narration?)");
+            throw new IllegalArgumentException(
+                    "the synthetic benchmark has no training or validation video (only narration?)");
         }
         return ids;
     }
@@ -102,8 +105,9 @@ public final class SyntheticTasks {
         }
         SynthTruth truth = SynthTruth.read(synthDir);
         List<String> videos = used(truth);
-        Map<Integer, List<String>> byTask = new java.util.TreeMap<>();
-        for (String v : videos) byTask.computeIfAbsent(dominantObject(truth.steps().get(v)), k -> new ArrayList<>()).add(v);
+        Map<Integer, List<String>> byTask = new TreeMap<>();
+        for (String v : videos) byTask.computeIfAbsent(dominantObject(truth.steps().get(v)), k -> new ArrayList<>())
+                .add(v);
 
         Files.createDirectories(out.resolve("annotations"));
         StringBuilder tasksTxt = new StringBuilder();
@@ -138,11 +142,13 @@ public final class SyntheticTasks {
                 for (Step s : truth.steps().get(v)) {
                     Integer idx = indexOf.get((long) s.verb() * 1000 + s.object());
                     if (idx != null) {
-                        ann.append(String.format(Locale.ROOT, "%d,%.1f,%.1f%n", idx + 1, (double) s.start(), (double) s.end() + 1));
+                        ann.append(String.format(Locale.ROOT, "%d,%.1f,%.1f%n", idx + 1, (double) s.start(),
+                                (double) s.end() + 1));
                     }
                 }
                 if (ann.length() > 0) {
-                    Files.writeString(out.resolve("annotations").resolve(taskId + "_" + v + ".csv"), ann, StandardCharsets.UTF_8);
+                    Files.writeString(out.resolve("annotations").resolve(taskId + "_" + v + ".csv"), ann,
+                            StandardCharsets.UTF_8);
                     annotated++;
                 }
             }
@@ -168,9 +174,11 @@ public final class SyntheticTasks {
             }
         }
         List<Map.Entry<Long, double[]>> top = new ArrayList<>(stats.entrySet());
-        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> -e.getValue()[0]).thenComparingDouble(e -> e.getValue()[2]));
+        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> -e.getValue()[0])
+                .thenComparingDouble(e -> e.getValue()[2]));
         top = top.subList(0, Math.min(max, top.size()));
-        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> e.getValue()[1] / e.getValue()[0]).thenComparingDouble(e -> e.getValue()[2]));
+        top.sort(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> e.getValue()[1] / e.getValue()[0])
+                .thenComparingDouble(e -> e.getValue()[2]));
         List<long[]> out = new ArrayList<>();
         for (Map.Entry<Long, double[]> e : top) out.add(new long[] {e.getKey() / 1000, e.getKey() % 1000});
         return out;
@@ -186,7 +194,7 @@ public final class SyntheticTasks {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         ObjectNode db = root.putObject("database");
-        java.util.Set<Integer> classes = new java.util.TreeSet<>();
+        Set<Integer> classes = new TreeSet<>();
         int testing = 0;
         for (String v : videos) {
             List<Step> steps = truth.steps().get(v);

@@ -5,6 +5,16 @@ import io.github.taco.index.FrameStore;
 import io.github.taco.index.IndexMeta;
 import io.github.taco.index.IndexedClip;
 import io.github.taco.index.SearchCalibration;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudHttp2SolrClient;
@@ -15,16 +25,6 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.SolrInputDocument;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-
 /**
  * A clip index in a SolrCloud collection: one document per clip, sharded and replicated by Solr.
  * The first stage of the cascade is Solr's distributed k-nearest-neighbour query on the s1 vectors
@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * a local {@link io.github.taco.index.VideoIndex}.
  *
  * <p>The collection uses the configset shipped in this jar ({@code solr/taco}, a fixed schema; see
- * {@code schema.xml} there), uploaded once per vector shape and configset version as {@code taco-d<dim>-<similarity>-m<M>-b<beam>-<hash>}.
+ * {@code schema.xml} there), uploaded once per vector shape and configset version as
+ * {@code taco-d<dim>-<similarity>-m<M>-b<beam>-<hash>}.
  * What the collection was built with ({@link IndexMeta}: the checkpoint's hash, d, similarity, frame
  * encoding) is kept in a metadata document ({@value #META_ID}, which has no vector and so never
  * matches a kNN query) and mirrored in the collection property {@value #CHECKPOINT_PROPERTY} for
@@ -66,10 +67,12 @@ public final class SolrClipIndex implements ClipIndex {
     public record Connection(String address, String collection, String user, String password) {
         public Connection {
             if (address == null || address.isBlank()) {
-                throw new IllegalArgumentException("the Solr address is empty: give ZooKeeper (host:2181[/chroot]) or Solr URLs (http://host:8983/solr)");
+                throw new IllegalArgumentException("the Solr address is empty: give ZooKeeper (host:2181[/chroot]) or "
+                        + "Solr URLs (http://host:8983/solr)");
             }
             if (collection == null || !collection.matches("[A-Za-z0-9_][A-Za-z0-9_.\\-]*")) {
-                throw new IllegalArgumentException("collection name '" + collection + "' is not valid: use letters, digits, '_', '-' and '.'");
+                throw new IllegalArgumentException("collection name '" + collection
+                        + "' is not valid: use letters, digits, '_', '-' and '.'");
             }
             if (user != null && password == null) {
                 throw new IllegalArgumentException("Solr user '" + user + "' has no password (set TACO_SOLR_PASSWORD)");
@@ -95,13 +98,15 @@ public final class SolrClipIndex implements ClipIndex {
             }
             CloudHttp2SolrClient.Builder b;
             if (byUrl()) {
-                b = new CloudHttp2SolrClient.Builder(Arrays.stream(address.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+                b = new CloudHttp2SolrClient.Builder(Arrays.stream(address.split(",")).map(String::strip)
+                        .filter(s -> !s.isEmpty()).toList());
             } else {
                 String hosts = address.strip();
                 int slash = hosts.indexOf('/');
                 Optional<String> chroot = slash < 0 ? Optional.empty() : Optional.of(hosts.substring(slash));
                 String hostList = slash < 0 ? hosts : hosts.substring(0, slash);
-                b = new CloudHttp2SolrClient.Builder(Arrays.stream(hostList.split(",")).map(String::strip).toList(), chroot)
+                b = new CloudHttp2SolrClient.Builder(Arrays.stream(hostList.split(",")).map(String::strip).toList(),
+                        chroot)
                         .withZkConnectTimeout(15, TimeUnit.SECONDS);
             }
             return b.withInternalClientBuilder(http).withDefaultCollection(collection).build();
@@ -130,8 +135,8 @@ public final class SolrClipIndex implements ClipIndex {
         CloudSolrClient solr = c.client();
         try {
             if (!SolrCollections.exists(solr, c.collection())) {
-                throw new IOException(c + " does not exist (create it with 'taco index --solr " + c.address() + " --collection "
-                        + c.collection() + " --checkpoint ...')");
+                throw new IOException(c + " does not exist (create it with 'taco index --solr " + c.address()
+                        + " --collection " + c.collection() + " --checkpoint ...')");
             }
             return new SolrClipIndex(c, solr, readMeta(solr, c));
         } catch (IOException | RuntimeException e) {
@@ -146,7 +151,8 @@ public final class SolrClipIndex implements ClipIndex {
      * collection must have been built with the same checkpoint (the caller checks with
      * {@link IndexMeta#verify}).
      */
-    public static SolrClipIndex openOrCreate(Connection c, IndexMeta meta, int shards, int replicas) throws IOException {
+    public static SolrClipIndex openOrCreate(Connection c, IndexMeta meta, int shards, int replicas)
+            throws IOException {
         if (shards < 1 || replicas < 1) {
             throw new IllegalArgumentException("shards and replicas must be >= 1, got " + shards + " and " + replicas);
         }
@@ -172,7 +178,8 @@ public final class SolrClipIndex implements ClipIndex {
     private static IndexMeta readMeta(CloudSolrClient solr, Connection c) throws IOException {
         SolrDocument d = get(solr, c.collection(), META_ID);
         if (d == null || d.getFirstValue("meta") == null) {
-            throw new IOException(c + " is not a taco index: it has no metadata document '" + META_ID + "' (was it created by 'taco index --solr'?)");
+            throw new IOException(c + " is not a taco index: it has no metadata document '" + META_ID
+                    + "' (was it created by 'taco index --solr'?)");
         }
         return IndexMeta.fromJson(String.valueOf(d.getFirstValue("meta")), c.toString());
     }
@@ -196,7 +203,8 @@ public final class SolrClipIndex implements ClipIndex {
     @Override
     public List<IndexedClip> candidates(float[] query, int n, int efSearch) throws IOException {
         if (query.length != meta.dim) {
-            throw new IllegalArgumentException("query vector has dimension " + query.length + ", the collection has " + meta.dim);
+            throw new IllegalArgumentException("query vector has dimension " + query.length + ", the collection has "
+                    + meta.dim);
         }
         if (n < 1) {
             return List.of();
@@ -226,7 +234,8 @@ public final class SolrClipIndex implements ClipIndex {
     private IndexedClip clip(SolrDocument d) throws IOException {
         String id = String.valueOf(d.getFirstValue("id"));
         Object raw = d.getFirstValue("record");
-        ByteBuffer bytes = raw instanceof byte[] b ? ByteBuffer.wrap(b) : raw instanceof ByteBuffer bb ? bb.duplicate() : null;
+        ByteBuffer bytes = raw instanceof byte[] b ? ByteBuffer.wrap(b) : raw instanceof ByteBuffer bb ? bb.duplicate()
+                : null;
         if (bytes == null) {
             throw new IOException(location() + ": clip " + id + " has no frame record");
         }
@@ -246,12 +255,14 @@ public final class SolrClipIndex implements ClipIndex {
     }
 
     /** A clip's metadata as the collection stores it. */
-    public record SolrClip(String clipId, String videoId, double start, double end, String caption, int frames) implements ClipIndex.Clip {}
+    public record SolrClip(String clipId, String videoId, double start, double end, String caption, int frames)
+            implements ClipIndex.Clip {}
 
     private static SolrClip info(SolrDocument d) {
         Object f = d.getFirstValue("frames");
-        return new SolrClip(String.valueOf(d.getFirstValue("id")), String.valueOf(d.getFirstValue("video_id")), number(d, "start"),
-                number(d, "end"), (String) d.getFirstValue("caption"), f instanceof Number n ? n.intValue() : 0);
+        return new SolrClip(String.valueOf(d.getFirstValue("id")), String.valueOf(d.getFirstValue("video_id")),
+                number(d, "start"), number(d, "end"), (String) d.getFirstValue("caption"),
+                f instanceof Number n ? n.intValue() : 0);
     }
 
     @Override
@@ -280,10 +291,12 @@ public final class SolrClipIndex implements ClipIndex {
         List<SolrInputDocument> docs = new ArrayList<>(clips.size());
         for (IndexedClip c : clips) {
             if (c.dim() != meta.dim) {
-                throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim() + ", the collection has " + meta.dim);
+                throw new IllegalArgumentException("clip " + c.clipId() + " has vectors of dimension " + c.dim()
+                        + ", the collection has " + meta.dim);
             }
             if (META_ID.equals(c.clipId())) {
-                throw new IllegalArgumentException("clip id '" + META_ID + "' is reserved for the collection's metadata document");
+                throw new IllegalArgumentException("clip id '" + META_ID
+                        + "' is reserved for the collection's metadata document");
             }
             SolrInputDocument d = new SolrInputDocument();
             d.addField("id", c.clipId());
@@ -321,7 +334,7 @@ public final class SolrClipIndex implements ClipIndex {
     }
 
     private int delete(String field, Collection<String> values) throws IOException {
-        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(values));
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(values));
         if (all.isEmpty()) {
             return 0;
         }
@@ -329,7 +342,8 @@ public final class SolrClipIndex implements ClipIndex {
         try {
             if (field.equals("id")) {
                 for (int from = 0; from < all.size(); from += DELETE_BATCH) {
-                    solr.deleteById(connection.collection(), all.subList(from, Math.min(all.size(), from + DELETE_BATCH)));
+                    solr.deleteById(connection.collection(),
+                            all.subList(from, Math.min(all.size(), from + DELETE_BATCH)));
                 }
             } else {
                 for (String v : all) { // {!term}: the value verbatim, whatever characters an id holds
@@ -374,7 +388,8 @@ public final class SolrClipIndex implements ClipIndex {
     public Optional<SearchCalibration> calibration() throws IOException {
         SolrDocument d = get(solr, connection.collection(), META_ID);
         Object json = d == null ? null : d.getFirstValue("calibration");
-        return json == null ? Optional.empty() : Optional.of(SearchCalibration.fromJson(String.valueOf(json), location() + ", document " + META_ID));
+        return json == null ? Optional.empty()
+                : Optional.of(SearchCalibration.fromJson(String.valueOf(json), location() + ", document " + META_ID));
     }
 
     @Override
@@ -409,7 +424,8 @@ public final class SolrClipIndex implements ClipIndex {
         try {
             return solr.getById(collection, id);
         } catch (SolrServerException e) {
-            throw new IOException("collection '" + collection + "': cannot read document " + id + ": " + e.getMessage(), e);
+            throw new IOException("collection '" + collection + "': cannot read document " + id + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -1,20 +1,22 @@
 package io.github.taco.index.solr;
 
 import io.github.taco.index.IndexMeta;
-import org.apache.solr.client.solrj.SolrServerException;
-import org.apache.solr.client.solrj.impl.CloudSolrClient;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
-import org.apache.solr.client.solrj.request.ConfigSetAdminRequest;
-import org.apache.solr.client.solrj.response.ConfigSetAdminResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.client.solrj.request.ConfigSetAdminRequest;
+import org.apache.solr.client.solrj.response.ConfigSetAdminResponse;
 
 /**
  * The cluster's side of a taco collection: whether it exists, creating it, and the configset its
@@ -34,15 +36,18 @@ final class SolrCollections {
     }
 
     /** Creates {@code collection} ({@code shards} × {@code replicas}) on the configset of {@code meta}'s shape. */
-    static void create(CloudSolrClient solr, String collection, IndexMeta meta, int shards, int replicas) throws IOException, SolrServerException {
+    static void create(CloudSolrClient solr, String collection, IndexMeta meta, int shards, int replicas)
+            throws IOException, SolrServerException {
         String config = uploadConfigSet(solr, meta);
         CollectionAdminRequest.createCollection(collection, config, shards, replicas).process(solr);
         solr.getClusterStateProvider().getClusterState(); // refresh the client's view of the new collection
     }
 
     /** Records the checkpoint's hash as a collection property, where an administrator sees it. */
-    static void tagCheckpoint(CloudSolrClient solr, String collection, IndexMeta meta) throws IOException, SolrServerException {
-        CollectionAdminRequest.setCollectionProperty(collection, SolrClipIndex.CHECKPOINT_PROPERTY, meta.checkpointSha256).process(solr);
+    static void tagCheckpoint(CloudSolrClient solr, String collection, IndexMeta meta)
+            throws IOException, SolrServerException {
+        CollectionAdminRequest.setCollectionProperty(collection, SolrClipIndex.CHECKPOINT_PROPERTY,
+                meta.checkpointSha256).process(solr);
     }
 
     /**
@@ -50,17 +55,17 @@ final class SolrCollections {
      * later taco whose schema differs uploads a new configset instead of reusing an old one.
      */
     static String configSetName(IndexMeta meta) throws IOException {
-        java.security.MessageDigest sha;
+        MessageDigest sha;
         try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         for (String file : FILES) {
             sha.update(configSetFile(file, meta).getBytes(StandardCharsets.UTF_8));
         }
-        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b" + meta.hnswBeamWidth
-                + "-" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 8);
+        return "taco-d" + meta.dim + "-" + similarityFunction(meta).replace('_', '-') + "-m" + meta.hnswMaxConn + "-b"
+                + meta.hnswBeamWidth + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 8);
     }
 
     private static final List<String> FILES = List.of("solrconfig.xml", "schema.xml");
@@ -78,7 +83,8 @@ final class SolrCollections {
         return meta.cosine() ? "dot_product" : "maximum_inner_product";
     }
 
-    private static String uploadConfigSet(CloudSolrClient solr, IndexMeta meta) throws IOException, SolrServerException {
+    private static String uploadConfigSet(CloudSolrClient solr, IndexMeta meta)
+            throws IOException, SolrServerException {
         String name = configSetName(meta);
         ConfigSetAdminResponse.List have = new ConfigSetAdminRequest.List().process(solr);
         if (have.getConfigSets() != null && have.getConfigSets().contains(name)) {
@@ -99,10 +105,11 @@ final class SolrCollections {
             try {
                 up.process(solr);
             } catch (SolrServerException | RuntimeException e) {
-                throw new IOException("uploading configset '" + name + "' failed (" + e.getMessage() + "). If the cluster's Configset API "
-                        + "is closed to you, an administrator can upload solrconfig.xml and schema.xml from this jar's solr/taco/ as '"
-                        + name + "', with @DIM@=" + meta.dim + ", @SIMILARITY@=" + similarityFunction(meta) + ", @M@=" + meta.hnswMaxConn
-                        + ", @BEAM@=" + meta.hnswBeamWidth + " filled in; then run this again", e);
+                throw new IOException("uploading configset '" + name + "' failed (" + e.getMessage()
+                        + "). If the cluster's Configset API is closed to you, an administrator can upload "
+                        + "solrconfig.xml and schema.xml from this jar's solr/taco/ as '"
+                        + name + "', with @DIM@=" + meta.dim + ", @SIMILARITY@=" + similarityFunction(meta) + ", @M@="
+                        + meta.hnswMaxConn + ", @BEAM@=" + meta.hnswBeamWidth + " filled in; then run this again", e);
             }
         } finally {
             Files.deleteIfExists(zip);

@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.TacoModel;
 import io.github.taco.model.Weights;
 import io.github.taco.text.WordPieceTokenizer;
-
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,13 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * Imports a BERT encoder exported to ONNX (e.g. by {@code torch.onnx.export} of a Hugging Face
@@ -85,14 +90,16 @@ public final class OnnxBertImporter {
      * @param overwrite replace an existing non-empty {@code out}
      * @throws IOException naming the file or field at fault; nothing is written then
      */
-    public static Result importFile(Path onnx, Path tokenizer, Path out, Integer heads, boolean overwrite) throws IOException {
+    public static Result importFile(Path onnx, Path tokenizer, Path out, Integer heads, boolean overwrite)
+            throws IOException {
         checkOut(out, overwrite);
         checkTokenizerFile(tokenizer);
         return importGraph(OnnxGraph.read(onnx), tokenizer, out, heads, overwrite);
     }
 
     /** As {@link #importFile}, for a graph already read. */
-    public static Result importGraph(OnnxGraph graph, Path tokenizer, Path out, Integer heads, boolean overwrite) throws IOException {
+    public static Result importGraph(OnnxGraph graph, Path tokenizer, Path out, Integer heads, boolean overwrite)
+            throws IOException {
         long t0 = System.nanoTime();
         checkOut(out, overwrite);
         checkTokenizerFile(tokenizer);
@@ -102,19 +109,20 @@ public final class OnnxBertImporter {
 
         Path abs = out.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = io.github.taco.io.AtomicFiles.tempSibling(abs, true);
+        Path tmp = AtomicFiles.tempSibling(abs, true);
         try {
             String tokenizerName = WordPieceTokenizer.nameInFolder(tokenizer.getFileName().toString());
             Files.copy(tokenizer, tmp.resolve(tokenizerName));
-            io.github.taco.io.AtomicFiles.writeString(tmp.resolve(TacoModel.CONFIG_FILE), config(bert.sizes(), graph.file(), sha));
+            AtomicFiles.writeString(tmp.resolve(TacoModel.CONFIG_FILE), config(bert.sizes(), graph.file(), sha));
             writeSafetensors(bert, tmp.resolve(TacoModel.WEIGHTS_FILE));
             replace(tmp, abs, overwrite);
         } finally {
             if (Files.exists(tmp)) {
-                org.apache.lucene.util.IOUtils.rm(tmp);
+                IOUtils.rm(tmp);
             }
         }
-        return new Result(out, bert.sizes(), bert.tensors().size(), bert.parameters(), sha, (System.nanoTime() - t0) / 1e9);
+        return new Result(out, bert.sizes(), bert.tensors().size(), bert.parameters(), sha,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     // ---------------------------------------------------------------- reading the graph
@@ -136,8 +144,9 @@ public final class OnnxBertImporter {
             }
         }
         if (prefix == null) {
-            throw new IOException(file + ": not a BERT graph: no initializer named '" + WORD_EMBEDDINGS + "' (the graph has "
-                    + graph.initializers().size() + " initializers and " + graph.nodes().size() + " nodes)");
+            throw new IOException(file + ": not a BERT graph: no initializer named '" + WORD_EMBEDDINGS
+                    + "' (the graph has " + graph.initializers().size() + " initializers and " + graph.nodes().size()
+                    + " nodes)");
         }
 
         // Hugging Face name (prefix removed) → the initializer, and whether it is a MatMul weight ([in, out]).
@@ -167,12 +176,14 @@ public final class OnnxBertImporter {
             }
             String previous = denseNames.putIfAbsent(w.name(), hf);
             if (previous != null && !previous.equals(hf)) {
-                throw new IOException(file + ": initializer '" + w.name() + "' is the weight of both '" + previous + "' and '" + hf + "'");
+                throw new IOException(file + ": initializer '" + w.name() + "' is the weight of both '" + previous
+                        + "' and '" + hf + "'");
             }
             String key = hf.substring(prefix.length());
             OnnxGraph.Tensor other = byName.get(key);
             if (other != null && other != w) {
-                throw new IOException(file + ": two initializers are the weight '" + hf + "': '" + other.name() + "' and '" + w.name() + "'");
+                throw new IOException(file + ": two initializers are the weight '" + hf + "': '" + other.name()
+                        + "' and '" + w.name() + "'");
             }
             byName.put(key, w);
             transposed.put(key, true);
@@ -181,7 +192,8 @@ public final class OnnxBertImporter {
         OnnxGraph.Tensor word = byName.get(WORD_EMBEDDINGS);
         long[] wd = word.dims();
         if (wd.length != 2) {
-            throw new IOException(file + ": tensor '" + word.name() + "' has shape " + java.util.Arrays.toString(wd) + ", expected [vocab, hidden]");
+            throw new IOException(file + ": tensor '" + word.name() + "' has shape " + Arrays.toString(wd)
+                    + ", expected [vocab, hidden]");
         }
         int vocab = (int) wd[0];
         int hidden = (int) wd[1];
@@ -199,7 +211,8 @@ public final class OnnxBertImporter {
         }
         OnnxGraph.Tensor inter = require(file, byName, prefix, "encoder.layer.0.intermediate.dense.bias");
         if (inter.dims().length != 1) {
-            throw new IOException(file + ": tensor '" + inter.name() + "' has shape " + java.util.Arrays.toString(inter.dims()) + ", expected [intermediate]");
+            throw new IOException(file + ": tensor '" + inter.name() + "' has shape " + Arrays.toString(inter.dims())
+                    + ", expected [intermediate]");
         }
         int intermediate = (int) inter.dims()[0];
 
@@ -212,7 +225,8 @@ public final class OnnxBertImporter {
         shapes.put("embeddings.LayerNorm.bias", new long[] {hidden});
         for (int i = 0; i < layers; i++) {
             String p = "encoder.layer." + i + ".";
-            for (String proj : List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")) {
+            for (String proj : List.of("attention.self.query", "attention.self.key", "attention.self.value",
+                    "attention.output.dense")) {
                 shapes.put(p + proj + ".weight", new long[] {hidden, hidden});
                 shapes.put(p + proj + ".bias", new long[] {hidden});
             }
@@ -235,9 +249,10 @@ public final class OnnxBertImporter {
             OnnxGraph.Tensor t = require(file, byName, prefix, name);
             long[] want = e.getValue();
             long[] expected = transposed.get(name) ? new long[] {want[1], want[0]} : want;
-            if (!java.util.Arrays.equals(t.dims(), expected)) {
-                throw new IOException(file + ": tensor '" + t.name() + "' (" + prefix + name + ") has shape " + java.util.Arrays.toString(t.dims())
-                        + ", expected " + java.util.Arrays.toString(expected) + (transposed.get(name) ? " (a MatMul weight, [in, out])" : ""));
+            if (!Arrays.equals(t.dims(), expected)) {
+                throw new IOException(file + ": tensor '" + t.name() + "' (" + prefix + name + ") has shape "
+                        + Arrays.toString(t.dims()) + ", expected " + Arrays.toString(expected)
+                        + (transposed.get(name) ? " (a MatMul weight, [in, out])" : ""));
             }
         }
         Map<String, float[]> tensors = new LinkedHashMap<>();
@@ -249,8 +264,8 @@ public final class OnnxBertImporter {
             tensors.put(name, transposed.get(name) ? transpose(v, (int) have[0], (int) have[1]) : v);
         }
         double layerNormEps = epsFrom == null ? DEFAULT_LAYER_NORM_EPS : Double.parseDouble(Float.toString(eps[0]));
-        Sizes sizes = new Sizes(layers, hidden, h.heads(), intermediate, vocab, maxPositions, typeVocab, layerNormEps, h.from(),
-                epsFrom == null ? "BERT's default" : epsFrom);
+        Sizes sizes = new Sizes(layers, hidden, h.heads(), intermediate, vocab, maxPositions, typeVocab, layerNormEps,
+                h.from(), epsFrom == null ? "BERT's default" : epsFrom);
         return new Bert(sizes, tensors, shapes);
     }
 
@@ -270,22 +285,25 @@ public final class OnnxBertImporter {
         return null;
     }
 
-    private static OnnxGraph.Tensor require(Path file, Map<String, OnnxGraph.Tensor> byName, String prefix, String name) throws IOException {
+    private static OnnxGraph.Tensor require(Path file, Map<String, OnnxGraph.Tensor> byName, String prefix, String name)
+            throws IOException {
         OnnxGraph.Tensor t = byName.get(name);
         if (t == null) {
             throw new IOException(file + ": not a BERT graph: no tensor '" + prefix + name + "'"
                     + (name.endsWith(".weight") && !name.contains("LayerNorm") && !name.contains("embeddings")
-                            ? " (neither an initializer of that name nor a MatMul weight whose output gets the bias '" + prefix
-                                    + name.substring(0, name.length() - ".weight".length()) + ".bias')"
+                            ? " (neither an initializer of that name nor a MatMul weight whose output gets the bias '"
+                                    + prefix + name.substring(0, name.length() - ".weight".length()) + ".bias')"
                             : ""));
         }
         return t;
     }
 
-    private static int rows(Path file, Map<String, OnnxGraph.Tensor> byName, String prefix, String name, int hidden) throws IOException {
+    private static int rows(Path file, Map<String, OnnxGraph.Tensor> byName, String prefix, String name, int hidden)
+            throws IOException {
         long[] d = require(file, byName, prefix, name).dims();
         if (d.length != 2 || d[1] != hidden) {
-            throw new IOException(file + ": tensor '" + prefix + name + "' has shape " + java.util.Arrays.toString(d) + ", expected [rows, " + hidden + "]");
+            throw new IOException(file + ": tensor '" + prefix + name + "' has shape " + Arrays.toString(d)
+                    + ", expected [rows, " + hidden + "]");
         }
         return (int) d[0];
     }
@@ -307,7 +325,8 @@ public final class OnnxBertImporter {
      * [batch, n, heads, head size] (whose shape is a constant or a Concat with constant last parts), or
      * from a fused Attention node's {@code num_heads}; else the caller's.
      */
-    private static HeadCount heads(OnnxGraph graph, String prefix, int layers, int hidden, Integer given) throws IOException {
+    private static HeadCount heads(OnnxGraph graph, String prefix, int layers, int hidden, Integer given)
+            throws IOException {
         Path file = graph.file();
         Integer found = null;
         String where = null;
@@ -320,7 +339,8 @@ public final class OnnxBertImporter {
                     }
                     String projected = add.outputs().get(0);
                     for (OnnxGraph.Node r : graph.consumers(projected)) {
-                        if (!r.opType().equals("Reshape") || r.inputs().size() < 2 || !r.inputs().get(0).equals(projected)) {
+                        if (!r.opType().equals("Reshape") || r.inputs().size() < 2
+                                || !r.inputs().get(0).equals(projected)) {
                             continue;
                         }
                         Long[] shape = graph.constantInts(r.inputs().get(1));
@@ -337,11 +357,12 @@ public final class OnnxBertImporter {
                             continue;
                         }
                         if (shape[3] != null && shape[3] > 0 && (long) h * shape[3] != hidden) {
-                            throw new IOException(file + ": Reshape '" + r.name() + "' splits width " + hidden + " into " + h + " heads of " + shape[3]);
+                            throw new IOException(file + ": Reshape '" + r.name() + "' splits width " + hidden
+                                    + " into " + h + " heads of " + shape[3]);
                         }
                         if (found != null && found != h) {
-                            throw new IOException(file + ": the graph splits attention into " + found + " heads (" + where + ") and " + h
-                                    + " heads (Reshape '" + r.name() + "')");
+                            throw new IOException(file + ": the graph splits attention into " + found + " heads ("
+                                    + where + ") and " + h + " heads (Reshape '" + r.name() + "')");
                         }
                         if (found == null) {
                             where = "Reshape '" + r.name() + "'";
@@ -353,11 +374,12 @@ public final class OnnxBertImporter {
         }
         for (OnnxGraph.Node n : graph.nodes()) {
             OnnxGraph.Attribute a = n.attribute("num_heads");
-            if ((n.opType().equals("Attention") || n.opType().equals("MultiHeadAttention")) && a != null && a.i() != null) {
+            if ((n.opType().equals("Attention") || n.opType().equals("MultiHeadAttention")) && a != null
+                    && a.i() != null) {
                 int h = (int) (long) a.i();
                 if (found != null && found != h) {
-                    throw new IOException(file + ": the graph splits attention into " + found + " heads (" + where + ") and " + h
-                            + " heads (" + n.opType() + " '" + n.name() + "')");
+                    throw new IOException(file + ": the graph splits attention into " + found + " heads (" + where
+                            + ") and " + h + " heads (" + n.opType() + " '" + n.name() + "')");
                 }
                 if (found == null) {
                     where = n.opType() + " '" + n.name() + "'";
@@ -367,12 +389,14 @@ public final class OnnxBertImporter {
         }
         if (found != null) {
             if (given != null && !given.equals(found)) {
-                throw new IOException(file + ": " + given + " attention heads were asked for, but the graph has " + found + " (" + where + ")");
+                throw new IOException(file + ": " + given + " attention heads were asked for, but the graph has "
+                        + found + " (" + where + ")");
             }
             return new HeadCount(found, "the graph, " + where);
         }
         if (given == null) {
-            throw new IOException(file + ": cannot tell the number of attention heads from the graph (no Reshape of the query projection "
+            throw new IOException(file
+                    + ": cannot tell the number of attention heads from the graph (no Reshape of the query projection "
                     + "with a constant head count); give it (--heads; all-MiniLM-L6-v2 has 12)");
         }
         if (given <= 0 || hidden % given != 0) {
@@ -426,11 +450,11 @@ public final class OnnxBertImporter {
         for (int i = 0; i < layers; i++) {
             String bias = prefix + "encoder.layer." + i + ".intermediate.dense.bias";
             List<OnnxGraph.Node> path = new ArrayList<>();
-            java.util.ArrayDeque<String> values = new java.util.ArrayDeque<>();
+            ArrayDeque<String> values = new ArrayDeque<>();
             for (OnnxGraph.Node n : graph.consumers(bias)) {
                 values.addAll(n.outputs());
             }
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             while (!values.isEmpty() && path.size() < 32) {
                 for (OnnxGraph.Node n : graph.consumers(values.poll())) {
                     if (!n.opType().equals("MatMul") && seen.add(n.name() + "/" + n.outputs())) {
@@ -445,13 +469,14 @@ public final class OnnxBertImporter {
                 boolean tanhGelu = n.opType().equals("FastGelu") || n.opType().equals("Tanh")
                         || (n.opType().equals("Gelu") && approximate != null && "tanh".equals(approximate.s()));
                 if (tanhGelu) {
-                    throw new IOException(graph.file() + ": layer " + i + "'s activation (" + n.opType() + " '" + n.name()
-                            + "') is GELU's tanh approximation; the text encoder computes GELU with erf");
+                    throw new IOException(graph.file() + ": layer " + i + "'s activation (" + n.opType() + " '"
+                            + n.name() + "') is GELU's tanh approximation; the text encoder computes GELU with erf");
                 }
                 erf |= n.opType().equals("Erf") || n.opType().equals("Gelu");
             }
             if (!erf) {
-                throw new IOException(graph.file() + ": layer " + i + "'s activation is not GELU with erf (nodes after its intermediate projection: "
+                throw new IOException(graph.file() + ": layer " + i
+                        + "'s activation is not GELU with erf (nodes after its intermediate projection: "
                         + path.stream().map(OnnxGraph.Node::opType).toList() + "); only that is supported");
             }
         }
@@ -483,8 +508,8 @@ public final class OnnxBertImporter {
     private static void checkTokenizer(Path tokenizer, int vocab) throws IOException {
         try (WordPieceTokenizer tok = WordPieceTokenizer.load(tokenizer, 8)) {
             if (tok.vocabularySize() > vocab) {
-                throw new IOException(tokenizer + ": the tokenizer has " + tok.vocabularySize() + " pieces, the model's embedding table "
-                        + vocab + " rows");
+                throw new IOException(tokenizer + ": the tokenizer has " + tok.vocabularySize()
+                        + " pieces, the model's embedding table " + vocab + " rows");
             }
         }
     }
@@ -526,11 +551,14 @@ public final class OnnxBertImporter {
                 a.setName(e.getKey());
                 list.add(a);
             }
-            io.github.taco.io.AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+            AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.SAFETENSORS));
         }
     }
 
-    /** Renames the finished {@code tmp} folder to {@code target}, setting an existing one aside first and deleting it after. */
+    /**
+     * Renames the finished {@code tmp} folder to {@code target}, setting an existing one aside first and deleting it
+     * after.
+     */
     static void replace(Path tmp, Path target, boolean overwrite) throws IOException {
         Path old = null;
         if (Files.isDirectory(target)) {
@@ -547,7 +575,7 @@ public final class OnnxBertImporter {
             throw e;
         }
         if (old != null) {
-            org.apache.lucene.util.IOUtils.rm(old);
+            IOUtils.rm(old);
         }
     }
 

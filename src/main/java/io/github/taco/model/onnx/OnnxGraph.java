@@ -2,7 +2,6 @@ package io.github.taco.model.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,8 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +57,8 @@ public final class OnnxGraph {
     private final Map<String, Node> producers = new LinkedHashMap<>();
     private final Map<String, List<Node>> consumers = new LinkedHashMap<>();
 
-    private OnnxGraph(Path file, byte[] bytes, List<Node> nodes, Map<String, Tensor> initializers, List<String> inputs, List<String> outputs) {
+    private OnnxGraph(Path file, byte[] bytes, List<Node> nodes, Map<String, Tensor> initializers, List<String> inputs,
+            List<String> outputs) {
         this.file = file;
         this.bytes = bytes;
         this.nodes = Collections.unmodifiableList(nodes);
@@ -157,7 +161,8 @@ public final class OnnxGraph {
                 }
                 return v;
             }
-            throw new IOException(file + ": tensor '" + name + "' has ONNX data type " + dataType + ", expected float32 (1)");
+            throw new IOException(file + ": tensor '" + name + "' has ONNX data type " + dataType
+                    + ", expected float32 (1)");
         }
 
         /** The values of an INT64 or INT32 tensor, row-major. */
@@ -178,7 +183,8 @@ public final class OnnxGraph {
                 checkCount(longData == null ? 0 : longData.length, n);
                 return longData.clone();
             }
-            throw new IOException(file + ": tensor '" + name + "' has ONNX data type " + dataType + ", expected an integer type");
+            throw new IOException(file + ": tensor '" + name + "' has ONNX data type " + dataType
+                    + ", expected an integer type");
         }
 
         private double[] doubles(long n) throws IOException {
@@ -194,7 +200,8 @@ public final class OnnxGraph {
 
         private void checkInline() throws IOException {
             if (external) {
-                throw new IOException(file + ": tensor '" + name + "' keeps its data in an external file (ONNX external data), which is not supported");
+                throw new IOException(file + ": tensor '" + name
+                        + "' keeps its data in an external file (ONNX external data), which is not supported");
             }
             if (size() > Integer.MAX_VALUE - 8) {
                 throw new IOException(file + ": tensor '" + name + "' is too large (" + size() + " elements)");
@@ -203,13 +210,15 @@ public final class OnnxGraph {
 
         private void checkRawLength(long expected) throws IOException {
             if (rawLength != expected) {
-                throw new IOException(file + ": tensor '" + name + "' has " + rawLength + " bytes of data, its shape needs " + expected);
+                throw new IOException(file + ": tensor '" + name + "' has " + rawLength
+                        + " bytes of data, its shape needs " + expected);
             }
         }
 
         private void checkCount(int have, long expected) throws IOException {
             if (have != expected) {
-                throw new IOException(file + ": tensor '" + name + "' has " + have + " values, its shape needs " + expected);
+                throw new IOException(file + ": tensor '" + name + "' has " + have + " values, its shape needs "
+                        + expected);
             }
         }
     }
@@ -255,7 +264,8 @@ public final class OnnxGraph {
                 }
             }
             if (graph == null || !hasIrVersion) {
-                throw new IOException("no " + (graph == null ? "graph (ModelProto field 7)" : "ir_version (ModelProto field 1)"));
+                throw new IOException("no "
+                        + (graph == null ? "graph (ModelProto field 7)" : "ir_version (ModelProto field 1)"));
             }
             return graph;
         } catch (IOException | RuntimeException e) {
@@ -272,7 +282,8 @@ public final class OnnxGraph {
         while (!in.isAtEnd()) {
             int tag = in.readTag();
             int field = WireFormat.getTagFieldNumber(tag);
-            if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED || (field != 1 && field != 5 && field != 11 && field != 12)) {
+            if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED
+                    || (field != 1 && field != 5 && field != 11 && field != 12)) {
                 skip(in, tag);
                 continue;
             }
@@ -320,7 +331,8 @@ public final class OnnxGraph {
                 default -> skip(in, tag);
             }
         }
-        return new Node(op, domain, name, List.copyOf(inputs), List.copyOf(outputs), Collections.unmodifiableMap(attributes));
+        return new Node(op, domain, name, List.copyOf(inputs), List.copyOf(outputs),
+                Collections.unmodifiableMap(attributes));
     }
 
     private static Attribute readAttribute(CodedInputStream in, byte[] bytes, Path file) throws IOException {
@@ -355,7 +367,8 @@ public final class OnnxGraph {
                 skip(in, tag);
             }
         }
-        return new Attribute(name, f, i, s, t, floats.size == 0 ? null : floats.toArray(), ints.size == 0 ? null : ints.toArray());
+        return new Attribute(name, f, i, s, t, floats.size == 0 ? null : floats.toArray(),
+                ints.size == 0 ? null : ints.toArray());
     }
 
     private static Tensor readTensor(CodedInputStream in, byte[] bytes, Path file) throws IOException {
@@ -431,7 +444,8 @@ public final class OnnxGraph {
         String name = "";
         while (!in.isAtEnd()) {
             int tag = in.readTag();
-            if (WireFormat.getTagFieldNumber(tag) == 1 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            if (WireFormat.getTagFieldNumber(tag) == 1
+                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                 name = in.readStringRequireUtf8();
             } else {
                 skip(in, tag);
@@ -483,13 +497,13 @@ public final class OnnxGraph {
 
         void add(float v) {
             if (size == a.length) {
-                a = java.util.Arrays.copyOf(a, 2 * size);
+                a = Arrays.copyOf(a, 2 * size);
             }
             a[size++] = v;
         }
 
         float[] toArray() {
-            return java.util.Arrays.copyOf(a, size);
+            return Arrays.copyOf(a, size);
         }
     }
 
@@ -499,13 +513,13 @@ public final class OnnxGraph {
 
         void add(long v) {
             if (size == a.length) {
-                a = java.util.Arrays.copyOf(a, 2 * size);
+                a = Arrays.copyOf(a, 2 * size);
             }
             a[size++] = v;
         }
 
         long[] toArray() {
-            return java.util.Arrays.copyOf(a, size);
+            return Arrays.copyOf(a, size);
         }
     }
 
@@ -519,8 +533,8 @@ public final class OnnxGraph {
     /** Hex SHA-256 of the model file's bytes. */
     public String sha256() {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e); // every JVM has SHA-256
         }
     }
@@ -591,7 +605,7 @@ public final class OnnxGraph {
                         if (v == null) {
                             parts.add(null);
                         } else {
-                            parts.addAll(java.util.Arrays.asList(v));
+                            parts.addAll(Arrays.asList(v));
                         }
                     }
                     return parts.toArray(new Long[0]);

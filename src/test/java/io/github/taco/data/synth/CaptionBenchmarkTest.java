@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +50,8 @@ class CaptionBenchmarkTest {
     void theBenchmarksCaptionsAreTheSentencesVerbatim() throws IOException {
         assertArrayEquals(Files.readAllBytes(subset), Files.readAllBytes(out.resolve(YouCook2Reader.ANNOTATION_FILE)));
         List<String> sentences = new ArrayList<>();
-        new ObjectMapper().readTree(subset.toFile()).get("database").forEach(v -> v.get("annotations").forEach(a -> sentences.add(a.get("sentence").asText())));
+        new ObjectMapper().readTree(subset.toFile()).get("database")
+                .forEach(v -> v.get("annotations").forEach(a -> sentences.add(a.get("sentence").asText())));
         Dataset ds = YouCook2Reader.read(out);
         assertEquals(sentences, ds.clips().stream().map(c -> c.texts().get(0)).toList());
         assertEquals(sentences.size(), summary.clips());
@@ -75,7 +76,7 @@ class CaptionBenchmarkTest {
                 byte[] x = Files.readAllBytes(f);
                 assertArrayEquals(x, Files.readAllBytes(b.resolve("features").resolve(f.getFileName())), f.toString());
                 same++;
-                differ += java.util.Arrays.equals(x, Files.readAllBytes(c.resolve("features").resolve(f.getFileName()))) ? 0 : 1;
+                differ += Arrays.equals(x, Files.readAllBytes(c.resolve("features").resolve(f.getFileName()))) ? 0 : 1;
             }
         }
         assertEquals(60, same);
@@ -86,7 +87,8 @@ class CaptionBenchmarkTest {
     void contentWordsAreEveryVisibleLemmaWhateverItsPartOfSpeech() {
         assertEquals(List.of("slowly", "pour", "2", "cup", "hot", "water", "over", "chop", "onion"),
                 ContentWords.of("Slowly pour 2 cups of hot water over the chopped onions"));
-        assertEquals(List.of("cut", "tomato", "slice", "set", "aside"), ContentWords.of("cut the tomatoes into slices and set them aside"));
+        assertEquals(List.of("cut", "tomato", "slice", "set", "aside"),
+                ContentWords.of("cut the tomatoes into slices and set them aside"));
         // the noun and the verb are one concept: "slice" said as either looks the same
         assertEquals(ContentWords.of("slice the bread").get(0), ContentWords.of("add the slices").get(1));
         assertEquals(List.of(), ContentWords.of("and then it is on the"));
@@ -108,17 +110,18 @@ class CaptionBenchmarkTest {
         assertTrue(summary.snr() > 0.1 && summary.snr() < 10, "snr " + summary.snr());
         JsonNode truth = new ObjectMapper().readTree(out.resolve(CaptionBenchmark.TRUTH_FILE).toFile());
         assertEquals(summary.snr(), truth.get("snr").asDouble(), 1e-12);
-        CaptionBenchmark.Summary twice = CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32).withNoise(2 * RenderConfig.DEFAULT_NOISE),
-                subset, tmp.resolve("noisier"));
-        CaptionBenchmark.Summary once = CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), subset, tmp.resolve("default32"));
+        CaptionBenchmark.Summary twice = CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32)
+                .withNoise(2 * RenderConfig.DEFAULT_NOISE), subset, tmp.resolve("noisier"));
+        CaptionBenchmark.Summary once = CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), subset,
+                tmp.resolve("default32"));
         assertEquals(once.snr() / 4, twice.snr(), 1e-6 * once.snr(), "SNR = content power / noise²");
     }
 
     @Test
     void referenceScorersBracketALearnedModel() throws IOException {
         RenderedBaselines.Report r = RenderedBaselines.run(out, 0);
-        System.out.printf("rendered benchmark (60-video subset, %d validation clips, chance %.4f): oracle %.3f, ridge %.3f, text-blind %.4f%n",
-                r.clips(), 1.0 / r.clips(), r.oracle(), r.ridge(), r.textBlind());
+        System.out.printf("rendered benchmark (60-video subset, %d validation clips, chance %.4f): oracle %.3f, ridge "
+                + "%.3f, text-blind %.4f%n", r.clips(), 1.0 / r.clips(), r.oracle(), r.ridge(), r.textBlind());
         assertTrue(r.clips() > 100, "clips " + r.clips());
         assertTrue(r.oracle() > 0.5, "the oracle knows the generative model: " + r.oracle());
         assertTrue(r.ridge() > 3.0 / r.clips(), "a linear model beats chance: " + r.ridge());
@@ -144,7 +147,8 @@ class CaptionBenchmarkTest {
         JsonNode truth = new ObjectMapper().readTree(two.resolve(CaptionBenchmark.TRUTH_FILE).toFile());
         assertEquals(2, truth.get("config").get("fps").asInt());
         for (String id : List.of(ds.clips(Split.TRAIN).get(0).videoId(), ds.clips(Split.VALIDATION).get(0).videoId())) {
-            int once = new ObjectMapper().readTree(out.resolve(CaptionBenchmark.TRUTH_FILE).toFile()).get("videos").get(id).get("frames").asInt();
+            int once = new ObjectMapper().readTree(out.resolve(CaptionBenchmark.TRUTH_FILE).toFile()).get("videos")
+                    .get(id).get("frames").asInt();
             int twice = truth.get("videos").get(id).get("frames").asInt();
             assertEquals(2 * once, twice, id + ": frames at 2 fps");
             long bytes = Files.size(two.resolve(CaptionBenchmark.FEATURES_DIR).resolve(id + ".npy"));
@@ -160,9 +164,11 @@ class CaptionBenchmarkTest {
         RenderConfig faint = RenderConfig.defaults().withDim(32).withVisibilitySpread(0.85);
         Path dir = tmp.resolve("faint");
         CaptionBenchmark.Summary s = CaptionBenchmark.generateTo(faint, subset, dir);
-        CaptionBenchmark.Summary full = CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), subset, tmp.resolve("full32"));
+        CaptionBenchmark.Summary full = CaptionBenchmark.generateTo(RenderConfig.defaults().withDim(32), subset,
+                tmp.resolve("full32"));
         assertTrue(s.snr() < 0.9 * full.snr(), "faint words carry less signal: " + s.snr() + " vs " + full.snr());
-        CaptionBenchmark.CaptionWorld w = new CaptionBenchmark.CaptionWorld(faint, CaptionBenchmark.parse(Files.readAllBytes(subset), "subset"));
+        CaptionBenchmark.CaptionWorld w = new CaptionBenchmark.CaptionWorld(faint,
+                CaptionBenchmark.parse(Files.readAllBytes(subset), "subset"));
         double min = 1;
         double max = 0;
         for (String lemma : w.qConcepts.keySet()) {
@@ -171,11 +177,15 @@ class CaptionBenchmarkTest {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        assertTrue(min < 0.3 && max > 0.85, "a wide spread over " + w.qConcepts.size() + " lemmas: " + min + ".." + max);
-        CaptionBenchmark.CaptionWorld again = new CaptionBenchmark.CaptionWorld(faint, List.of(new CaptionBenchmark.Video("v", "training", "", 1,
-                List.of(new CaptionBenchmark.Segment(0, 0, "", List.of("onion"))))));
-        assertEquals(w.visibility("onion"), again.visibility("onion"), "a word's visibility depends on its name, not on the vocabulary");
-        assertEquals(1f, new CaptionBenchmark.CaptionWorld(RenderConfig.defaults().withDim(32), List.of()).visibility("onion"));
+        assertTrue(min < 0.3 && max > 0.85,
+                "a wide spread over " + w.qConcepts.size() + " lemmas: " + min + ".." + max);
+        CaptionBenchmark.CaptionWorld again = new CaptionBenchmark.CaptionWorld(faint,
+                List.of(new CaptionBenchmark.Video("v", "training", "", 1,
+                        List.of(new CaptionBenchmark.Segment(0, 0, "", List.of("onion"))))));
+        assertEquals(w.visibility("onion"), again.visibility("onion"),
+                "a word's visibility depends on its name, not on the vocabulary");
+        assertEquals(1f, new CaptionBenchmark.CaptionWorld(RenderConfig.defaults().withDim(32), List.of())
+                .visibility("onion"));
     }
 
     @Test
@@ -190,17 +200,19 @@ class CaptionBenchmarkTest {
     void everyFamilyMemberHasItsOwnName() {
         assertEquals("youcook2 seed 42 noise 2.00", BuiltInBenchmark.describe(BenchmarkVariant.BASE.renderConfig(42)),
                 "the base member keeps the name its earlier results were recorded under");
-        assertEquals("youcook2 seed 42 noise 3.50", BuiltInBenchmark.describe(BuiltInBenchmark.Captions.YOUCOOK2, 42, 3.5));
+        assertEquals("youcook2 seed 42 noise 3.50",
+                BuiltInBenchmark.describe(BuiltInBenchmark.Captions.YOUCOOK2, 42, 3.5));
         List<String> names = new ArrayList<>();
         for (BenchmarkVariant v : BenchmarkVariant.values()) {
             if (v.captions() == BuiltInBenchmark.Captions.YOUCOOK2) {
                 names.add(BuiltInBenchmark.describe(v.renderConfig(42)));
             }
-            assertEquals(v, BenchmarkVariant.parse(v.label().toUpperCase(java.util.Locale.ROOT)));
+            assertEquals(v, BenchmarkVariant.parse(v.label().toUpperCase(Locale.ROOT)));
         }
         assertEquals(names.size(), names.stream().distinct().count(), names.toString());
         assertEquals(2, BenchmarkVariant.FPS2.fps());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchmarkVariant.parse("noisy"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkVariant.parse("noisy"));
         assertTrue(e.getMessage().contains("noisy") && e.getMessage().contains("lowsnr"), e.getMessage());
     }
 
@@ -208,7 +220,8 @@ class CaptionBenchmarkTest {
     void aFileThatIsNotYouCook2IsNamed() throws IOException {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"videos\": []}");
-        IOException e = assertThrows(IOException.class, () -> CaptionBenchmark.generateTo(RenderConfig.defaults(), bad, tmp.resolve("never")));
+        IOException e = assertThrows(IOException.class,
+                () -> CaptionBenchmark.generateTo(RenderConfig.defaults(), bad, tmp.resolve("never")));
         assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("never")), "nothing written");
     }

@@ -64,7 +64,8 @@ class CaptionTagsTest {
         b.append(String.format("; signal share of NOUN/VERB tokens %.2f, of DET/ADP tokens %.3f",
                 interestSignal[0] / (double) interestSignal[1], detAdpSignal[0] / (double) detAdpSignal[1]));
         System.out.println(b);
-        for (Lexicon.Kind k : new Lexicon.Kind[] {Lexicon.Kind.VERB, Lexicon.Kind.OBJECT, Lexicon.Kind.TOOL, Lexicon.Kind.PLACE}) {
+        for (Lexicon.Kind k : new Lexicon.Kind[] {Lexicon.Kind.VERB, Lexicon.Kind.OBJECT, Lexicon.Kind.TOOL,
+                Lexicon.Kind.PLACE}) {
             assertTrue(byKind.get(k)[0] >= 0.8 * byKind.get(k)[1], b.toString());
         }
         assertTrue(detAdpSignal[0] <= 0.02 * detAdpSignal[1], b.toString());

@@ -87,7 +87,8 @@ class LinearBaselineTest {
             }
             return s;
         });
-        System.out.printf("synth: ridge bag-of-words baseline R@1 %.4f over %d test clips (chance %.4f)%n", r1, n, 1.0 / n);
+        System.out.printf("synth: ridge bag-of-words baseline R@1 %.4f over %d test clips (chance %.4f)%n", r1, n,
+                1.0 / n);
         assertTrue(r1 > 10.0 / n, "a linear model should beat chance: " + r1);
         assertTrue(r1 < 0.8, "a linear model should stay well below the oracle: " + r1);
     }

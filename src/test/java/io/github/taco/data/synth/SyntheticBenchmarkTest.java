@@ -5,20 +5,27 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.data.Clip;
+import io.github.taco.data.DataLoaders;
 import io.github.taco.data.Dataset;
+import io.github.taco.data.LoaderConfig;
 import io.github.taco.data.Split;
 import io.github.taco.data.YouCook2Reader;
+import io.github.taco.features.CachedFeatureStore;
+import io.github.taco.features.FeatureStores;
 import io.github.taco.features.FrameSampler;
 import io.github.taco.features.NpyDirectoryStore;
 import io.github.taco.features.VideoFeatures;
+import io.github.taco.text.CaptionEncoder;
+import io.github.taco.text.EncodedText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +42,8 @@ class SyntheticBenchmarkTest {
         long t0 = System.nanoTime();
         data = SyntheticBenchmark.generateTo(SynthConfig.defaults(), out);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("synth: " + data.clipCount() + " clips, " + data.videos().size() + " videos in " + millis + " ms");
+        System.out.println("synth: " + data.clipCount() + " clips, " + data.videos().size() + " videos in " + millis
+                + " ms");
         dataset = YouCook2Reader.read(out);
     }
 
@@ -79,7 +87,7 @@ class SyntheticBenchmarkTest {
         float[] bg = new float[w.latentDim()];
         bg[3] = 0.4f;
         float[] fast = new float[w.dim()];
-        w.frame(w.project(bg), s, 0.25, 0.0, new java.util.SplittableRandom(1), fast, 0);
+        w.frame(w.project(bg), s, 0.25, 0.0, new SplittableRandom(1), fast, 0);
         float[] z = bg.clone();
         w.addStep(s, 0.25, z);
         float[] slow = new float[w.dim()];
@@ -114,7 +122,7 @@ class SyntheticBenchmarkTest {
             }
         }
         // idle seconds exist and are labelled -1
-        long idle = data.videos(Split.TRAIN).stream().limit(50).mapToLong(v -> java.util.Arrays.stream(t.frameLabels(v.videoId()))
+        long idle = data.videos(Split.TRAIN).stream().limit(50).mapToLong(v -> Arrays.stream(t.frameLabels(v.videoId()))
                 .filter(l -> l < 0).count()).sum();
         long total = data.videos(Split.TRAIN).stream().limit(50).mapToLong(SynthVideo::frames).sum();
         assertEquals(0.2, idle / (double) total, 0.08, "idle fraction");
@@ -122,9 +130,9 @@ class SyntheticBenchmarkTest {
 
     @Test
     void trainerPathFromTheWrittenFolderToBatches() throws Exception {
-        var store = new io.github.taco.features.CachedFeatureStore(
-                io.github.taco.features.FeatureStores.open(out.resolve("features"), 1.0), 64L << 20);
-        io.github.taco.text.CaptionEncoder enc = caption -> {
+        var store = new CachedFeatureStore(
+                FeatureStores.open(out.resolve("features"), 1.0), 64L << 20);
+        CaptionEncoder enc = caption -> {
             String[] w = caption.split(" ");
             int n = w.length + 2;
             int[] ids = new int[n];
@@ -143,10 +151,10 @@ class SyntheticBenchmarkTest {
             for (int i = 0; i < n; i++) {
                 weights[i] = interest[i] ? 1f / k : 0f;
             }
-            return new io.github.taco.text.EncodedText(caption, List.of(), ids, new int[n], List.of(), interest, weights);
+            return new EncodedText(caption, List.of(), ids, new int[n], List.of(), interest, weights);
         };
-        var cfg = io.github.taco.data.LoaderConfig.defaults(32, 5).withEpochs(1);
-        try (var batches = io.github.taco.data.DataLoaders.open(dataset.clips(Split.TRAIN), store, enc, cfg)) {
+        var cfg = LoaderConfig.defaults(32, 5).withEpochs(1);
+        try (var batches = DataLoaders.open(dataset.clips(Split.TRAIN), store, enc, cfg)) {
             var b = batches.next();
             assertEquals(32, b.size());
             assertEquals(48, b.maxFrames());
@@ -176,7 +184,8 @@ class SyntheticBenchmarkTest {
         List<String> capsA = a.videos().stream().flatMap(v -> v.captions().stream()).toList();
         assertEquals(capsA, b.videos().stream().flatMap(v -> v.captions().stream()).toList());
         assertNotEquals(capsA, c.videos().stream().flatMap(v -> v.captions().stream()).toList());
-        assertArrayEquals(SyntheticBenchmark.features(a, a.videos().get(5)), SyntheticBenchmark.features(b, b.videos().get(5)));
+        assertArrayEquals(SyntheticBenchmark.features(a, a.videos().get(5)),
+                SyntheticBenchmark.features(b, b.videos().get(5)));
         Path d1 = out.resolve("d1");
         Path d2 = out.resolve("d2");
         SyntheticBenchmark.write(a, d1);
@@ -289,7 +298,8 @@ class SyntheticBenchmarkTest {
             blind[j] = r.nextDouble(); // any video-only score: the same ranking for every caption
         }
         double chance = recallAt1(n, (q, j) -> blind[j]);
-        System.out.printf("synth: %d test clips, concept oracle R@1 %.4f, text-blind R@1 %.4f (chance %.4f)%n", n, oracle, chance, 1.0 / n);
+        System.out.printf("synth: %d test clips, concept oracle R@1 %.4f, text-blind R@1 %.4f (chance %.4f)%n", n,
+                oracle, chance, 1.0 / n);
         assertTrue(n > 1000);
         assertTrue(oracle >= 0.95, "oracle R@1 " + oracle);
         assertTrue(chance <= 2.0 / n, "text-blind R@1 " + chance);

@@ -1,20 +1,19 @@
 package io.github.taco.data.synth;
 
-import io.github.taco.eval.CoinReader;
-import io.github.taco.eval.CrossTaskReader;
-import io.github.taco.eval.StepSegment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.taco.eval.CoinReader;
+import io.github.taco.eval.CrossTaskReader;
+import io.github.taco.eval.StepSegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The stand-ins read back through the real readers give exactly the synthetic ground truth. */
 class SyntheticTasksTest {

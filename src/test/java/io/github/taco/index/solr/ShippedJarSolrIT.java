@@ -2,8 +2,11 @@ package io.github.taco.index.solr;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.index.TestIndexes;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,27 +50,29 @@ class ShippedJarSolrIT {
         try (SolrTestCluster cluster = SolrTestCluster.start(tmp.resolve("solr"), 1)) {
             Path ckpt = TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 11);
             Path data = TestIndexes.data(tmp.resolve("data"), 12, 5, 5);
-            Run index = taco(tmp.resolve("index.log"), "index", "--solr", cluster.zkAddress(), "--collection", "jar", "--checkpoint", ckpt.toString(),
-                    "--annotations", data.resolve("youcookii_annotations_trainval.json").toString(),
+            Run index = taco(tmp.resolve("index.log"), "index", "--solr", cluster.zkAddress(), "--collection", "jar",
+                    "--checkpoint", ckpt.toString(), "--annotations",
+                    data.resolve("youcookii_annotations_trainval.json").toString(),
                     "--features", data.resolve("features").toString(), "--split", "validation");
             assertEquals(0, index.code(), index.out());
             assertTrue(index.out().contains("the collection has 60 clips"), index.out());
 
             String urls = String.join(",", cluster.nodeUrls());
-            Run search = taco(tmp.resolve("search.log"), "search", "--solr", urls, "--collection", "jar", "--checkpoint", ckpt.toString(),
-                    "stir the sauce", "-k", "3");
+            Run search = taco(tmp.resolve("search.log"), "search", "--solr", urls, "--collection", "jar",
+                    "--checkpoint", ckpt.toString(), "stir the sauce", "-k", "3");
             assertEquals(0, search.code(), search.out());
             assertTrue(search.out().contains("60 clips indexed"), search.out());
             assertTrue(search.out().lines().anyMatch(l -> l.startsWith("   3  ")), search.out());
 
             int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
             Path serveLog = tmp.resolve("serve.log");
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Dai.djl.offline=true",
-                    "-jar", Path.of(System.getProperty("taco.jar", "target/taco.jar")).toString(), "serve", "--solr", urls, "--collection", "jar",
-                    "--checkpoint", ckpt.toString(), "--port", Integer.toString(port));
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-Dai.djl.offline=true", "-jar",
+                    Path.of(System.getProperty("taco.jar", "target/taco.jar")).toString(), "serve", "--solr", urls,
+                    "--collection", "jar", "--checkpoint", ckpt.toString(), "--port", Integer.toString(port));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(serveLog.toFile());
             pb.environment().put("DJL_OFFLINE", "true");
             pb.environment().put("OPT_OUT_TRACKING", "true");
@@ -77,16 +82,16 @@ class ShippedJarSolrIT {
                 HttpResponse<String> r = null;
                 for (int i = 0; i < 120 && server.isAlive(); i++) {
                     try {
-                        r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/search?q=stir+the+sauce&k=4")).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + "/api/search?q=stir+the+sauce&k=4")).build(), HttpResponse.BodyHandlers.ofString());
                         break;
-                    } catch (java.net.ConnectException notYet) {
+                    } catch (ConnectException notYet) {
                         Thread.sleep(500);
                     }
                 }
                 assertNotNull(r, "the server did not answer: " + Files.readString(serveLog));
                 assertEquals(200, r.statusCode(), r.body());
-                assertEquals(4, new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("hits").size(), r.body());
+                assertEquals(4, new ObjectMapper().readTree(r.body()).get("hits").size(), r.body());
             } finally {
                 server.destroy();
                 server.waitFor(20, TimeUnit.SECONDS);

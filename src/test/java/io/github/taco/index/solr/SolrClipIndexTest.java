@@ -1,5 +1,9 @@
 package io.github.taco.index.solr;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.cli.TacoCli;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.index.CascadeSearcher;
 import io.github.taco.index.FrameStore;
@@ -10,17 +14,23 @@ import io.github.taco.index.SearchResult;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.index.VideoIndex;
 import io.github.taco.model.Checkpoint;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.github.taco.serve.SearchServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The SolrCloud backend against the local index, on a real cluster: 2 Solr nodes and a collection of
@@ -40,22 +50,26 @@ class SolrClipIndexTest {
     @BeforeAll
     static void startClusterAndIndexBoth() throws Exception {
         long t0 = System.nanoTime();
-        cluster = SolrTestCluster.start(Path.of(System.getProperty("taco.solr.dir", tmp.resolve("solr").toString())), 2);
-        System.out.printf("cluster of 2 nodes up in %.1f s: zk %s, nodes %s%n", (System.nanoTime() - t0) / 1e9, cluster.zkAddress(), cluster.nodeUrls());
+        cluster = SolrTestCluster.start(Path.of(System.getProperty("taco.solr.dir", tmp.resolve("solr").toString())),
+                2);
+        System.out.printf("cluster of 2 nodes up in %.1f s: zk %s, nodes %s%n", (System.nanoTime() - t0) / 1e9,
+                cluster.zkAddress(), cluster.nodeUrls());
         checkpoint = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("ckpt"), "cosine", 11));
         data = TestIndexes.data(tmp.resolve("data"), 24, 5, 5);
         TestIndexes.build(tmp.resolve("local"), checkpoint, data, FrameStore.Encoding.FLOAT16);
         local = VideoIndex.open(tmp.resolve("local"), true);
         solr = create("clips");
         queries = queries(50);
-        System.out.printf("both indexes built (%d clips) %.1f s after start%n", local.size(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf("both indexes built (%d clips) %.1f s after start%n", local.size(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** A new collection holding every clip of the test data. */
     static SolrClipIndex create(String collection) throws Exception {
         Indexer.Options o = new Indexer.Options(8, 40, FrameStore.Encoding.FLOAT16, 16, 100);
         try (FeatureStore fs = TestIndexes.features(data)) {
-            SolrClipIndex idx = SolrClipIndex.openOrCreate(new SolrClipIndex.Connection(cluster.zkAddress(), collection),
+            SolrClipIndex idx = SolrClipIndex.openOrCreate(
+                    new SolrClipIndex.Connection(cluster.zkAddress(), collection),
                     Indexer.newMeta(checkpoint, fs, null, o), SHARDS, REPLICAS);
             Indexer.add(idx, checkpoint, fs, TestIndexes.clips(data), o, null);
             return idx;
@@ -98,7 +112,8 @@ class SolrClipIndexTest {
             SearchHit hb = rb.hits().get(i);
             assertEquals(ha.clipId(), hb.clipId(), query + ": rank " + (i + 1));
             // same float16 frames and float32 s1 vectors on both sides: only summation order may differ
-            assertEquals(ha.score(), hb.score(), 1e-4 * Math.max(1, Math.abs(ha.score())), query + ": score at rank " + (i + 1));
+            assertEquals(ha.score(), hb.score(), 1e-4 * Math.max(1, Math.abs(ha.score())),
+                    query + ": score at rank " + (i + 1));
             assertEquals(ha.s1(), hb.s1(), 1e-5, query + ": s1 at rank " + (i + 1));
         }
     }
@@ -122,7 +137,8 @@ class SolrClipIndexTest {
         int found = 0;
         int total = 0;
         for (String q : queries.subList(0, 20)) {
-            List<String> exact = l.search(q, new CascadeSearcher.Options(10, local.size(), 0, local.size(), CascadeSearcher.Order.S1))
+            List<String> exact = l.search(q,
+                    new CascadeSearcher.Options(10, local.size(), 0, local.size(), CascadeSearcher.Order.S1))
                     .hits().stream().map(SearchHit::clipId).toList();
             List<String> knn = s.search(q, new CascadeSearcher.Options(10, 10, 0, 40, CascadeSearcher.Order.S1))
                     .hits().stream().map(SearchHit::clipId).toList();
@@ -171,7 +187,8 @@ class SolrClipIndexTest {
             }
             // adding the same clips again replaces them by id: no duplicates
             try (FeatureStore fs = TestIndexes.features(data)) {
-                Indexer.Added again = Indexer.add(idx, checkpoint, fs, TestIndexes.clips(data), new Indexer.Options(8, 200, FrameStore.Encoding.FLOAT16, 16, 100), null);
+                Indexer.Added again = Indexer.add(idx, checkpoint, fs, TestIndexes.clips(data),
+                        new Indexer.Options(8, 200, FrameStore.Encoding.FLOAT16, 16, 100), null);
                 assertEquals(6, again.clipsAdded());
                 assertEquals(114, again.clipsReplaced());
             }
@@ -183,7 +200,8 @@ class SolrClipIndexTest {
     void aCollectionOfAnotherCheckpointIsRefused() throws Exception {
         try (Checkpoint other = Checkpoint.open(TestIndexes.checkpoint(tmp.resolve("other"), "cosine", 12));
                 FeatureStore fs = TestIndexes.features(data)) {
-            IndexMeta.IndexMismatchException e = assertThrows(IndexMeta.IndexMismatchException.class, () -> new CascadeSearcher(solr, other));
+            IndexMeta.IndexMismatchException e = assertThrows(IndexMeta.IndexMismatchException.class,
+                    () -> new CascadeSearcher(solr, other));
             assertTrue(e.getMessage().contains("sha256"), e.getMessage());
             assertThrows(IndexMeta.IndexMismatchException.class, () -> Indexer.checkBelongs(solr, other, fs));
         }
@@ -200,19 +218,20 @@ class SolrClipIndexTest {
             assertTrue(sample.stream().allMatch(c -> !c.caption().isBlank() && c.frames() > 0), sample.toString());
             assertEquals(120, byUrl.sample(1000, 1).size());
         }
-        java.io.IOException e = assertThrows(java.io.IOException.class,
+        IOException e = assertThrows(IOException.class,
                 () -> SolrClipIndex.open(new SolrClipIndex.Connection(urls, "nope")));
-        assertTrue(e.getMessage().contains("collection 'nope'") && e.getMessage().contains("does not exist"), e.getMessage());
+        assertTrue(e.getMessage().contains("collection 'nope'") && e.getMessage().contains("does not exist"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SolrClipIndex.Connection(urls, "bad name"));
     }
 
     record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
-        picocli.CommandLine cl = io.github.taco.cli.TacoCli.commandLine();
-        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(out));
-        cl.setErr(new java.io.PrintWriter(err));
+        CommandLine cl = TacoCli.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
     }
@@ -221,19 +240,21 @@ class SolrClipIndexTest {
     void cliIndexesAndSearchesACollectionAndTheServerAnswersFromIt() throws Exception {
         String ann = data.resolve("youcookii_annotations_trainval.json").toString();
         Run r = run("index", "--solr", cluster.zkAddress(), "--collection", "cli", "--shards", "2", "--replicas", "1",
-                "--checkpoint", checkpoint.dir().toString(), "--annotations", ann, "--features", data.resolve("features").toString(),
-                "--split", "validation");
+                "--checkpoint", checkpoint.dir().toString(), "--annotations", ann, "--features",
+                data.resolve("features").toString(), "--split", "validation");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("the collection has 120 clips"), r.out());
         assertTrue(r.out().contains("calibrated on 120 of the index's captions"), r.out()); // stored in the collection
 
         String urls = String.join(",", cluster.nodeUrls());
-        Run s = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", checkpoint.dir().toString(), "stir the sauce", "-k", "3");
+        Run s = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", checkpoint.dir().toString(),
+                "stir the sauce", "-k", "3");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("120 clips indexed"), s.out());
         assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   3  ")), s.out());
         assertFalse(s.out().contains("no calibration"), s.out());
-        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   1  ") && l.matches(".*\\d+%.*")), s.out()); // a confidence
+        // a confidence
+        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("   1  ") && l.matches(".*\\d+%.*")), s.out());
 
         Path other = TestIndexes.checkpoint(tmp.resolve("other-cli"), "cosine", 13);
         Run bad = run("search", "--solr", urls, "--collection", "cli", "--checkpoint", other.toString(), "stir");
@@ -252,26 +273,26 @@ class SolrClipIndexTest {
         assertTrue(missing.err().contains("does not exist"), missing.err());
 
         try (SolrClipIndex idx = SolrClipIndex.open(new SolrClipIndex.Connection(urls, "cli"));
-                io.github.taco.serve.SearchServer server = new io.github.taco.serve.SearchServer(new CascadeSearcher(idx, checkpoint),
-                        io.github.taco.serve.SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                SearchServer server = new SearchServer(new CascadeSearcher(idx, checkpoint),
+                        SearchServer.Options.defaults()).start("127.0.0.1", 0)) {
+            HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
-            var search = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/search?q=stir+the+sauce&k=5")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var search = http.send(HttpRequest.newBuilder(URI.create(base + "/api/search?q=stir+the+sauce&k=5"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, search.statusCode(), search.body());
-            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(search.body());
+            var tree = new ObjectMapper().readTree(search.body());
             assertEquals(5, tree.get("hits").size());
             assertTrue(tree.get("hits").get(0).get("confidence").isNumber(), search.body());
             assertEquals(115, tree.get("indexSize").asInt());
-            var gone = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v23")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var gone = http.send(HttpRequest.newBuilder(URI.create(base + "/api/videos/v23")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(404, gone.statusCode(), gone.body());
-            var video = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/videos/v2")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var video = http.send(HttpRequest.newBuilder(URI.create(base + "/api/videos/v2")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, video.statusCode(), video.body());
-            assertEquals(5, new com.fasterxml.jackson.databind.ObjectMapper().readTree(video.body()).get("clips").size());
-            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/health")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(5, new ObjectMapper().readTree(video.body()).get("clips").size());
+            var health = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertTrue(health.body().contains("Solr collection 'cli'"), health.body());
         }
     }

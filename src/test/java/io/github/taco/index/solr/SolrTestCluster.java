@@ -1,8 +1,5 @@
 package io.github.taco.index.solr;
 
-import org.apache.solr.cloud.MiniSolrCloudCluster;
-import org.apache.solr.embedded.JettySolrRunner;
-
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.solr.cloud.MiniSolrCloudCluster;
+import org.apache.solr.embedded.JettySolrRunner;
 
 /**
  * A real SolrCloud cluster for tests: Solr's {@link MiniSolrCloudCluster} (an embedded ZooKeeper
@@ -62,8 +61,8 @@ final class SolrTestCluster implements AutoCloseable {
                 throw new IOException("the Solr test cluster failed: " + line);
             }
         }
-        throw new IOException("the Solr test cluster exited (code " + waitQuietly() + ") before '" + word + "'; its log: "
-                + String.join("\n", lines));
+        throw new IOException("the Solr test cluster exited (code " + waitQuietly() + ") before '" + word
+                + "'; its log: " + String.join("\n", lines));
     }
 
     private int waitQuietly() {
@@ -91,15 +90,18 @@ final class SolrTestCluster implements AutoCloseable {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path jetty10 = Path.of(System.getProperty("taco.solr.jetty", "target/solr-test-jetty"));
         if (!Files.isDirectory(jetty10)) {
-            throw new IOException(jetty10.toAbsolutePath() + " is missing: run the tests through Maven (it copies Solr's Jetty 10 there)");
+            throw new IOException(jetty10.toAbsolutePath()
+                    + " is missing: run the tests through Maven (it copies Solr's Jetty 10 there)");
         }
         String sep = File.separator;
         List<String> kept = Arrays.stream(cp.split(File.pathSeparator))
-                .filter(e -> !(e.contains(sep + "org" + sep + "eclipse" + sep + "jetty" + sep) && !e.contains(sep + "toolchain" + sep)))
+                .filter(e -> !(e.contains(sep + "org" + sep + "eclipse" + sep + "jetty" + sep)
+                        && !e.contains(sep + "toolchain" + sep)))
                 .filter(e -> !e.contains(sep + "io" + sep + "javalin" + sep))
                 .collect(Collectors.toCollection(ArrayList::new));
         try (Stream<Path> jars = Files.list(jetty10)) {
-            jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> kept.add(p.toAbsolutePath().toString()));
+            jars.filter(p -> p.toString().endsWith(".jar")).sorted()
+                    .forEach(p -> kept.add(p.toAbsolutePath().toString()));
         }
         return String.join(File.pathSeparator, kept);
     }
@@ -149,7 +151,8 @@ final class SolrTestCluster implements AutoCloseable {
                 return;
             }
             System.out.println("ZK " + cluster.getZkServer().getZkAddress());
-            List<JettySolrRunner> jettys = new ArrayList<>(cluster.getJettySolrRunners()); // stopping one removes it from the cluster's list
+            // stopping one removes it from the cluster's list
+            List<JettySolrRunner> jettys = new ArrayList<>(cluster.getJettySolrRunners());
             for (int i = 0; i < jettys.size(); i++) {
                 System.out.println("NODE " + i + " " + jettys.get(i).getBaseUrl());
             }

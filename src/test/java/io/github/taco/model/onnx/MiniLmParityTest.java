@@ -1,5 +1,9 @@
 package io.github.taco.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -16,12 +20,9 @@ import io.github.taco.model.PretrainedText;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
 import io.github.taco.text.WordPieceTokenizer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -32,10 +33,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundled all-MiniLM-L6-v2, imported by {@code taco bert import --minilm}, is the same encoder as
@@ -64,9 +65,9 @@ class MiniLmParityTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         long t0 = System.nanoTime();
-        java.io.PrintStream stdout = System.out;
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(printed, true));
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true));
         int code;
         try {
             code = cl.execute("bert", "import", "--minilm", "--out", folder.toString());
@@ -78,7 +79,8 @@ class MiniLmParityTest {
         assertEquals(0, code, err.toString());
 
         // 20 real captions (YouCook2 validation, file order): different lengths, so the batch is padded.
-        JsonNode db = new ObjectMapper().readTree(SharedData.file("youcook2/youcookii_annotations_trainval.json").toFile()).get("database");
+        JsonNode db = new ObjectMapper()
+                .readTree(SharedData.file("youcook2/youcookii_annotations_trainval.json").toFile()).get("database");
         captions = new ArrayList<>();
         for (var it = db.fields(); it.hasNext() && captions.size() < 20; ) {
             var e = it.next();
@@ -119,7 +121,8 @@ class MiniLmParityTest {
                 try (OnnxTensor a = OnnxTensor.createTensor(env, ids);
                         OnnxTensor b = OnnxTensor.createTensor(env, mask);
                         OnnxTensor c = OnnxTensor.createTensor(env, types);
-                        OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+                        OrtSession.Result r = session.run(
+                                Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
                     reference = (float[][][]) r.get("last_hidden_state").orElseThrow().getValue();
                 }
             }
@@ -172,7 +175,8 @@ class MiniLmParityTest {
             }
         }
         try (WordPieceTokenizer tok = WordPieceTokenizer.load(folder, 64)) {
-            assertArrayEquals(tok.tokenize("add the chopped onions").ids(), tok.tokenize("Add The CHOPPED Onions").ids(), "uncased");
+            assertArrayEquals(tok.tokenize("add the chopped onions").ids(),
+                    tok.tokenize("Add The CHOPPED Onions").ids(), "uncased");
         }
     }
 
@@ -211,7 +215,8 @@ class MiniLmParityTest {
         try (NDManager manager = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, manager, 1)) {
             model.loadPretrainedText(folder);
             // the BERT's own last hidden states, before the projection to d
-            NDArray y = model.textHiddenStates(manager.create(flat, new Shape(b, width)), manager.create(m, new Shape(b, width)));
+            NDArray y = model.textHiddenStates(manager.create(flat, new Shape(b, width)),
+                    manager.create(m, new Shape(b, width)));
             assertEquals(new Shape(b, width, 384), y.getShape());
             float[] out = y.toFloatArray();
             for (int i = 0; i < b; i++) {

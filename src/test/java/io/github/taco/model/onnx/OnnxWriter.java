@@ -1,7 +1,6 @@
 package io.github.taco.model.onnx;
 
 import com.google.protobuf.CodedOutputStream;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -116,7 +116,10 @@ final class OnnxWriter {
         return this;
     }
 
-    /** ModelProto: ir_version = 1, producer_name = 2, graph = 7 (GraphProto: node = 1, initializer = 5, input = 11, output = 12). */
+    /**
+     * ModelProto: ir_version = 1, producer_name = 2, graph = 7 (GraphProto: node = 1, initializer = 5, input = 11,
+     * output = 12).
+     */
     byte[] model() {
         byte[] graph = message(out -> {
             for (byte[] n : nodes) {
@@ -160,7 +163,7 @@ final class OnnxWriter {
      * Add adds its bias to. Not meant to run, only to be read. Values are random (seeded); the
      * weights written are returned in {@code weights} by their Hugging Face name, [in, out].
      */
-    static byte[] tinyBert(Tiny spec, java.util.Map<String, float[]> weights) {
+    static byte[] tinyBert(Tiny spec, Map<String, float[]> weights) {
         Random r = new Random(7);
         OnnxWriter w = new OnnxWriter().input("input_ids").input("attention_mask").output("last_hidden_state");
         w.random(r, "embeddings.word_embeddings.weight", weights, VOCAB, HIDDEN);
@@ -169,15 +172,16 @@ final class OnnxWriter {
         w.random(r, "embeddings.LayerNorm.weight", weights, HIDDEN);
         w.random(r, "embeddings.LayerNorm.bias", weights, HIDDEN);
         w.node("Gather", List.of("embeddings.word_embeddings.weight", "input_ids"), List.of("emb"));
-        w.node("LayerNormalization", List.of("emb", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"), List.of("h0"),
-                floatAttribute("epsilon", spec.eps()));
+        w.node("LayerNormalization", List.of("emb", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"),
+                List.of("h0"), floatAttribute("epsilon", spec.eps()));
         String p = "encoder.layer.0.";
         int counter = 100;
         // the input each linear map reads (attention and residual paths are left out: the graph is only read)
-        java.util.Map<String, String> reads = java.util.Map.of("attention.self.query", "h0", "attention.self.key", "h0",
-                "attention.self.value", "h0", "attention.output.dense", "context", "intermediate.dense", "h1", "output.dense", "act");
-        for (String proj : List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
-                "intermediate.dense", "output.dense")) {
+        Map<String, String> reads = Map.of("attention.self.query", "h0", "attention.self.key", "h0",
+                "attention.self.value", "h0", "attention.output.dense", "context", "intermediate.dense", "h1",
+                "output.dense", "act");
+        for (String proj : List.of("attention.self.query", "attention.self.key", "attention.self.value",
+                "attention.output.dense", "intermediate.dense", "output.dense")) {
             int in = proj.equals("output.dense") ? INTERMEDIATE : HIDDEN;
             int out = proj.equals("intermediate.dense") ? INTERMEDIATE : HIDDEN;
             String matmul = "onnx::MatMul_" + counter++;
@@ -191,7 +195,8 @@ final class OnnxWriter {
                 w.node("Gather", List.of("shape", "zero"), List.of("batch"));
                 w.node("Unsqueeze", List.of("batch"), List.of("batch1"));
                 w.node("Unsqueeze", List.of("batch"), List.of("n1"));
-                w.node("Constant", List.of(), List.of("heads"), tensorAttribute("value", longTensor("", new long[] {1}, new long[] {spec.heads()})));
+                w.node("Constant", List.of(), List.of("heads"),
+                        tensorAttribute("value", longTensor("", new long[] {1}, new long[] {spec.heads()})));
                 w.node("Constant", List.of(), List.of("headSize"),
                         tensorAttribute("value", longTensor("", new long[] {1}, new long[] {HIDDEN / spec.heads()})));
                 w.node("Concat", List.of("batch1", "n1", "heads", "headSize"), List.of("split"));
@@ -215,7 +220,7 @@ final class OnnxWriter {
     }
 
     /** Adds a float initializer of seeded normal values; keeps them in {@code keep} (if not null) and returns them. */
-    private float[] random(Random r, String name, java.util.Map<String, float[]> keep, long... dims) {
+    private float[] random(Random r, String name, Map<String, float[]> keep, long... dims) {
         int n = 1;
         for (long d : dims) {
             n *= (int) d;
@@ -232,7 +237,8 @@ final class OnnxWriter {
     }
 
     /** A WordPiece vocabulary of {@link #VOCAB} pieces (ids = line numbers). */
-    static final String TINY_VOCAB = String.join("\n", "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "add", "the", "onion", "##s", "pan") + "\n";
+    static final String TINY_VOCAB = String.join("\n", "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "add", "the",
+            "onion", "##s", "pan") + "\n";
 
     /** A single Add node: a valid ONNX model, but no BERT. */
     static byte[] singleAdd() {
