@@ -141,9 +141,8 @@ public final class RetrievalEvaluator {
     }
 
     /**
-     * Positions (pairs × (tokens + frames)) of one fusion batch in evaluation. Measured on the demo's 3,492
-     * clips (AMD EPYC, 2 threads): 4,096 and 8,192 positions took 10.7–10.8 s, 16,384 13.1 s and 32,768 21 s;
-     * a smaller batch's activations stay in cache and under glibc's 32 MB mmap threshold.
+     * Positions (pairs × (tokens + frames)) of one fusion batch in evaluation: the fastest measured
+     * (docs/performance.md); a smaller batch's activations stay in cache and under glibc's 32 MB mmap threshold.
      */
     static final int FUSION_POSITIONS = 8_192;
 

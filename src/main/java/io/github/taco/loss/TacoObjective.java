@@ -150,16 +150,13 @@ public final class TacoObjective {
      * The automatic chunk (chunkAnchors = 0) keeps the fusion's largest activation, its feed-forward's
      * [pairs, n + m, intermediate] in float32, under this many bytes: 32 MiB, glibc's largest mmap
      * threshold, so that freed blocks are reused instead of being mapped and zeroed afresh at every step.
-     * Measured in docs/performance.md: up to there, larger chunks are faster on two threads (large shape:
-     * 8 anchors 3.73 s a step, 2 anchors 3.95 s), beyond it much slower (32 anchors: 4.7–5.1 s).
+     * Up to there, larger chunks are faster on two threads, beyond it much slower (docs/performance.md).
      */
     public static final long AUTO_CHUNK_BYTES = 32L << 20;
 
     /**
      * ... and holds at most this many positions (pairs × (n + m), the rows of its matrix products): enough
-     * for two threads to share each product (the large shape: 7,616 positions a chunk 6 % faster than 1,904).
-     * More only costs memory: the small shape took the same time at 3,888, 7,776 and 15,876 positions a
-     * chunk (12, 24 and 49 anchors), at 0.6, 0.7 and 1.0 GB peak RSS.
+     * for two threads to share each product; more only costs memory (docs/performance.md, "chunk size").
      */
     public static final long AUTO_CHUNK_POSITIONS = 8192;
 

@@ -172,9 +172,8 @@ public final class TacoConfig {
         c.kPrime = 4;
         c.similarity = Similarity.COSINE;
         c.temperature = 0.05;
-        // No dropout at this budget: on the built-in benchmark (300 steps, seed 1) dropout 0.1 cost L1
-        // 13.1 points of R@1 (20.0 against 33.1) and TACo 10.5 (14.0 against 24.5), far beyond the
-        // seeds' spread (README, Ablations). The paper preset keeps BERT's 0.1 for its long runs.
+        // No dropout at this budget: it cost L1 and TACo 10-13 R@1 in 300 steps (docs/ablation-youcook2.md);
+        // the paper preset keeps BERT's 0.1 for its long runs.
         c.dropout = 0;
         c.featureDim = featureDim;
         return c;

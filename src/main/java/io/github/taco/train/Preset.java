@@ -54,8 +54,7 @@ public enum Preset {
                 o.weightDecay = 1e-5;
                 o.clipNorm = 5.0;
                 o.checkpointEvery = 100;
-                // measured on the built-in benchmark, 300 steps: text encoder at 2e-3 L1 47.5 R@1 against
-                // 34.0 at 5e-4, and 28.2 at 5e-3 (docs/ablation-youcook2.md)
+                // the largest effect measured on the built-in benchmark (docs/ablation-youcook2.md)
                 o.scratchTextRateRatio = 4.0;
                 // [ours] the cascade's weights chosen on 100 held-out training videos (docs/method.md §5)
                 o.calibrationVideos = 100;
