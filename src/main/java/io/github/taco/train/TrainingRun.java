@@ -332,9 +332,13 @@ public final class TrainingRun {
         LOG.info("objective: {}{}", mc.lossesName(), departures.isEmpty() ? ", the paper's"
                 : ", departing from the paper's by " + String.join(", ", departures)
                         + " (docs/method.md §4; --objective paper for the paper's)");
-        if (mc.useL2 && mc.lambda == 0) {
+        if (mc.useL2 && mc.lambda == 0 && mc.useL3) {
             LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with the weight its calibration "
                     + "chooses (--lambda 0.5 trains it, as the paper does)");
+        } else if (mc.useL2 && mc.lambda == 0) {
+            // L1+L2 under the cpu preset: what a user asking for L2 does not expect
+            LOG.warn("λ = 0 (the cpu preset's) and no L3: L2 trains nothing, so this run trains L1 alone; "
+                    + "--lambda 0.5 trains L2, as the paper does");
         }
         if (options.textRateScale() != 1.0) {
             LOG.info("text encoder learning rate {} (main {})", options.effectiveTextLearningRate(),
