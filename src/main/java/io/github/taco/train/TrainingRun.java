@@ -30,6 +30,7 @@ import io.github.taco.text.Idf;
 import io.github.taco.text.TextPipeline;
 import io.github.taco.text.WordPieceTokenizer;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -280,7 +281,7 @@ public final class TrainingRun {
                         + "and the cascade keeps s1 + {}·s2 + {}·s3", spec.train.calibrationVideos,
                         annotated.stream().map(Clip::videoId).distinct().count(),
                         Math.round(CalibrationVideos.MAX_SHARE * 100), CalibrationVideos.MIN_VIDEOS,
-                        spec.model.weightS2, spec.model.weightS3);
+                        plain(spec.model.weightS2), plain(spec.model.weightS3));
             } else {
                 LOG.info("train.calibrationVideos: {} training videos ({} clips) held out for the cascade's weights",
                         held.size(), before - train.size());
@@ -333,8 +334,8 @@ public final class TrainingRun {
                 : ", departing from the paper's by " + String.join(", ", departures)
                         + " (docs/method.md §4; --objective paper for the paper's)");
         if (mc.useL2 && mc.lambda == 0 && mc.useL3) {
-            LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with the weight its calibration "
-                    + "chooses (--lambda 0.5 trains it, as the paper does)");
+            LOG.info("λ = 0: L2 is logged but trains nothing; s2 joins the cascade with its calibrated (or configured) "
+                    + "weight (--lambda 0.5 trains it, as the paper does)");
         } else if (mc.useL2 && mc.lambda == 0) {
             // L1+L2 under the cpu preset: what a user asking for L2 does not expect
             LOG.warn("λ = 0 (the cpu preset's) and no L3: L2 trains nothing, so this run trains L1 alone; "
@@ -619,5 +620,10 @@ public final class TrainingRun {
                     + "the whole report):\n  - " + String.join("\n  - ", fatal));
         }
         return report;
+    }
+
+    /** A weight as the tables print it: 1 and 0.5, not 1.0 and 0.50. */
+    private static String plain(double w) {
+        return BigDecimal.valueOf(w).stripTrailingZeros().toPlainString();
     }
 }
