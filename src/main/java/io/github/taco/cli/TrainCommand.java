@@ -55,9 +55,10 @@ final class TrainCommand implements Callable<Integer> {
             + "change (they are logged).")
     boolean resume;
 
-    @Option(names = "--objective", paramLabel = "preset|paper", description = "The preset's objective (default), or "
-            + "the paper's exactly: L = L1 + λ·L2 + L3 with every [ours] switch of the objective off (docs/method.md "
-            + "§4). Flags given after it still change single switches.", defaultValue = "preset")
+    @Option(names = "--objective", paramLabel = "preset|paper", description = "The preset's objective (default; the "
+            + "cpu preset's is λ = 0, L3 detached and the cascade's weights calibrated [ours]), or the paper's "
+            + "exactly: L = L1 + 0.5·L2 + L3 with every [ours] switch off and the fixed weights (docs/method.md §4). "
+            + "Other flags still change single settings.", defaultValue = "preset")
     String objective;
 
     @Option(names = "--on-stall", paramLabel = "fail|warn", description = "When the run stops learning — every loss at "
@@ -139,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
             + "(docs/benchmark-family.md).") Boolean l3Detached;
     @Option(names = "--calibration-videos", paramLabel = "N", description = "[ours] Hold N training videos out of "
             + "training and, after it, choose the cascade's weights of s2 and s3 on their captions (written into the "
-            + "checkpoint; docs/method.md §5). At most 10 % of the training videos, none when that is fewer than 10. "
+            + "checkpoint; docs/method.md §5). At most 10 %% of the training videos, none when that is fewer than 10. "
             + "The cpu preset holds 100 out; 0 (the paper preset, --objective paper): the fixed "
             + "s1 + 0.5·s2 + s3.") Integer calibrationVideos;
 

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The main job on the built-in data: write the benchmark (YouCook2's real captions with rendered
- * features, docs/benchmark.md), train the {@code cpu} preset with the full TACo objective and, beside
- * it, the same model with the sentence loss L1 only, then evaluate both on the validation split, so a
- * user sees what TACo's extra losses add at this budget.
+ * features, docs/benchmark.md), train TACo with the {@code cpu} preset (its objective, docs/method.md §4)
+ * and, beside it, the same model with the sentence loss L1 only, then evaluate both on the validation
+ * split, so a user sees what TACo's extra losses add at this budget.
  *
  * <p>The L1 run trains in a child JVM ({@link #main}) while this one trains TACo: the engine's random
  * seed is global to a process (the trainer re-seeds it every step for exact resume), so two trainings
@@ -215,7 +215,7 @@ public final class Demo {
         AtomicFiles.writeString(Path.of(args[1]).resolve(BASELINE_REPORT), JSON.writeValueAsString(report));
     }
 
-    /** The demo's training: the cpu preset, full objective, periodic validation on 500 held-out clips. */
+    /** The demo's training: the cpu preset (its objective), periodic validation on 500 held-out clips. */
     public static TrainingRun.Spec trainingSpec(Path synth, Path outDir, long seed) {
         try {
             return trainingSpec(synth, outDir, seed, null);

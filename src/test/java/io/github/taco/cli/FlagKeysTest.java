@@ -9,8 +9,13 @@ import io.github.taco.eval.Ablation;
 import io.github.taco.model.Negatives;
 import io.github.taco.train.RunConfigFile;
 import io.github.taco.train.TrainingRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -48,6 +53,29 @@ class FlagKeysTest {
                 flag + " means the same in train and ablate"));
         // the keys an ablation sets itself are the ones --set may not change
         assertTrue(Ablation.ROW_KEYS.containsAll(AblateCommand.KEYS.values()), "--set must refuse what a flag sets");
+    }
+
+    @Test
+    void everyCommandsHelpFormatsWithoutAWarning() {
+        // picocli formats descriptions with String.format: a lone '%' prints a warning and the raw text
+        List<String> warned = new ArrayList<>();
+        PrintStream before = System.err;
+        try {
+            Deque<CommandLine> todo = new ArrayDeque<>(List.of(TacoCli.commandLine()));
+            while (!todo.isEmpty()) {
+                CommandLine cl = todo.pop();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                cl.getUsageMessage();
+                if (err.toString(StandardCharsets.UTF_8).contains("WARN")) {
+                    warned.add(cl.getCommandSpec().qualifiedName());
+                }
+                todo.addAll(cl.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(before);
+        }
+        assertEquals(List.of(), warned);
     }
 
     @Test
