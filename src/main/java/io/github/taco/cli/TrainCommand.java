@@ -2,7 +2,6 @@ package io.github.taco.cli;
 
 import io.github.taco.eval.CascadeCalibration;
 import io.github.taco.eval.CascadeRanker;
-import io.github.taco.eval.EvalRun;
 import io.github.taco.eval.RetrievalEvaluator;
 import io.github.taco.model.PretrainedText;
 import io.github.taco.model.TacoConfig;
@@ -224,23 +223,10 @@ final class TrainCommand implements Callable<Integer> {
         if (r.validation() != null) {
             System.out.println("validation: " + r.validation());
         }
-        if (spec.train.calibrationVideos > 0 && spec.model.useL3 && r.stepsTrained() > 0) {
-            System.out.println(CascadeCalibration.calibrate(evalData(spec, r.checkpoint()), spec.trainSplit,
-                    spec.train.calibrationVideos, CascadeRanker.DEFAULT_TOP_R).describe());
+        if (r.calibration() != null) {
+            System.out.println(r.calibration().summary());
         }
         return 0;
-    }
-
-    /** How the run read its data, for the calibration of its checkpoint's cascade. */
-    static EvalRun.Spec evalData(TrainingRun.Spec spec, Path checkpoint) {
-        EvalRun.Spec e = new EvalRun.Spec();
-        e.checkpoint = checkpoint;
-        e.dataset = spec.dataset;
-        e.annotations = spec.annotations;
-        e.features = spec.features;
-        e.fps = spec.fps;
-        e.onMissing = spec.onMissing;
-        return e;
     }
 
     TrainingRun.Spec spec() throws IOException {
@@ -267,6 +253,7 @@ final class TrainCommand implements Callable<Integer> {
         spec.init = init;
         spec.vocabulary = vocab;
         spec.validator = RetrievalEvaluator.validator();
+        spec.calibrator = CascadeCalibration.calibrator(spec, CascadeRanker.DEFAULT_TOP_R);
         if (bert != null) {
             spec.model = PretrainedText.sizes(bert, spec.model);
             spec.bert = bert;

@@ -324,17 +324,16 @@ public final class Ablation {
                 t.validator = null;
                 LOG.info("ablation row '{}' seed {}: {} steps", row.name, seed, t.train.steps);
                 t.onStall = TrainingRun.OnStall.WARN; // a table counts its stalls rather than stopping at the first
+                t.calibrator = CascadeCalibration.calibrator(t, spec.topR);
                 TrainingRun.Result trained = TrainingRun.run(t);
                 EvalRun.Spec e = new EvalRun.Spec();
                 e.checkpoint = trained.checkpoint();
                 e.annotations = t.annotations;
                 e.features = t.features;
                 e.fps = fps;
-                if (t.train.calibrationVideos > 0 && t.model.useL3) {
-                    CascadeCalibration.Choice w = CascadeCalibration.calibrate(e, t.trainSplit,
-                            t.train.calibrationVideos, spec.topR);
-                    t.model.weightS2 = w.weightS2();
-                    t.model.weightS3 = w.weightS3();
+                if (trained.calibration() != null) {
+                    t.model.weightS2 = trained.calibration().weightS2();
+                    t.model.weightS3 = trained.calibration().weightS3();
                 }
                 e.split = Split.VALIDATION;
                 e.maxClips = spec.evalClips;

@@ -9,6 +9,8 @@ import io.github.taco.data.Split;
 import io.github.taco.io.AtomicFiles;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.train.CascadeCalibrator;
+import io.github.taco.train.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,6 +41,27 @@ public final class CascadeCalibration {
     public static final String FILE = "calibration.json";
 
     private CascadeCalibration() {}
+
+    /**
+     * The calibrator a training run calls once its checkpoint is written ({@link TrainingRun.Spec#calibrator}): it
+     * reads the data as the run did and holds out the same videos.
+     *
+     * @param topR the cascade's re-scored prefix
+     */
+    public static CascadeCalibrator calibrator(TrainingRun.Spec run, int topR) {
+        return checkpoint -> {
+            EvalRun.Spec data = new EvalRun.Spec();
+            data.checkpoint = checkpoint;
+            data.dataset = run.dataset;
+            data.annotations = run.annotations;
+            data.features = run.features;
+            data.fps = run.fps;
+            data.onMissing = run.onMissing;
+            Choice c = calibrate(data, run.trainSplit, run.train.calibrationVideos, topR);
+            return new CascadeCalibrator.Outcome(c.weightS2(), c.weightS3(), c.clips() == 0 ? null : FILE,
+                    c.describe());
+        };
+    }
 
     /**
      * @param weightS2 the chosen weight of s2

@@ -82,6 +82,7 @@ public final class Demo {
         train.train.steps = steps;
         TrainingRun.Result trained;
         try {
+            train.calibrator = CascadeCalibration.calibrator(train, spec.topR);
             trained = TrainingRun.run(train);
         } catch (IOException | RuntimeException e) {
             if (baseline != null) {
@@ -92,14 +93,8 @@ public final class Demo {
         if (baseline == null || !baseline.isAlive()) {
             useAllCores(); // nothing trains or evaluates beside this evaluation any more
         }
-        if (train.train.calibrationVideos > 0 && train.model.useL3) {
-            EvalRun.Spec data = new EvalRun.Spec();
-            data.checkpoint = trained.checkpoint();
-            data.annotations = train.annotations;
-            data.features = train.features;
-            data.fps = train.fps;
-            out.println(CascadeCalibration.calibrate(data, train.trainSplit, train.train.calibrationVideos, spec.topR)
-                    .describe());
+        if (trained.calibration() != null) {
+            out.println(trained.calibration().summary());
         }
         RetrievalEvaluator.Report report = evaluate(trained.checkpoint(), synth, spec.topR);
         out.printf(Locale.ROOT,

@@ -44,6 +44,15 @@ public final class TacoModel implements AutoCloseable {
         return config.copy();
     }
 
+    /**
+     * Sets the inference cascade's weights of s2 and s3 (docs/method.md §5), which no loss trains: a calibration
+     * chooses them ({@code eval.CascadeCalibration}), and {@link #save} then writes them.
+     */
+    public void cascadeWeights(double weightS2, double weightS3) {
+        config.weightS2 = weightS2;
+        config.weightS3 = weightS3;
+    }
+
     public Weights weights() {
         return weights;
     }

@@ -77,6 +77,13 @@ public final class TrainOptions {
      */
     public int calibrationVideos = 0;
 
+    /**
+     * [ours, a candidate of docs/benchmark-family.md] The share of the steps, at the end of the run, for which
+     * the videos held out by {@link #calibrationVideos} rejoin training once the cascade's weights have been
+     * chosen on them (the weights chosen are kept). 0 (the default): they stay out of training.
+     */
+    public double calibrationRefit = 0;
+
     /** Steps the in-batch accuracy of {@link #l3StartAccuracy} is averaged over. */
     public static final int L3_GATE_WINDOW = 20;
 
@@ -125,6 +132,7 @@ public final class TrainOptions {
         l3StartAccuracy = 0;
         randomNegativesSteps = 0;
         calibrationVideos = 0;
+        calibrationRefit = 0;
     }
 
     /**
@@ -136,6 +144,7 @@ public final class TrainOptions {
         if (l3StartAccuracy != 0) d.add("train.l3StartAccuracy=" + l3StartAccuracy);
         if (randomNegativesSteps != 0) d.add("train.randomNegativesSteps=" + randomNegativesSteps);
         if (calibrationVideos != 0) d.add("train.calibrationVideos=" + calibrationVideos);
+        if (calibrationRefit != 0) d.add("train.calibrationRefit=" + calibrationRefit);
         if (m.lambda != PAPER_LAMBDA) d.add("model.lambda=" + m.lambda);
         if (m.l1VideoToText) d.add("model.l1VideoToText=true");
         if (m.l2DetachedFrom != TacoConfig.L2Detach.NONE) d.add("model.l2DetachedFrom="
@@ -171,6 +180,10 @@ public final class TrainOptions {
                 + fusionChunk);
         if (calibrationVideos < 0) throw new IllegalArgumentException(
                 "calibrationVideos must be >= 0 (0: none held out), got " + calibrationVideos);
+        if (!(calibrationRefit >= 0 && calibrationRefit < 1)) {
+            throw new IllegalArgumentException("calibrationRefit must be in [0, 1) (a share of the steps; 0: the "
+                    + "held-out videos never rejoin training), got " + calibrationRefit);
+        }
         if (!(l3StartAccuracy >= 0 && l3StartAccuracy <= 1)) {
             throw new IllegalArgumentException("l3StartAccuracy must be in [0, 1] (0: L3 from step 1), got "
                     + l3StartAccuracy);

@@ -113,6 +113,11 @@ public final class TrainingRun {
         public TrainOptions train = new TrainOptions();
         /** Computes the validation metrics every {@link #evalEvery} steps (null: no validation). */
         public Validator validator;
+        /**
+         * Chooses the cascade's weights on the videos held out by {@code train.calibrationVideos} once the checkpoint
+         * is written (null: the configured weights stay). {@code eval.CascadeCalibration.calibrator} gives one.
+         */
+        public CascadeCalibrator calibrator;
     }
 
     /** The outcome: last step's losses and the final validation report (null when validation is off). */
@@ -121,9 +126,13 @@ public final class TrainingRun {
      * @param stepsTrained steps trained by this call (fewer than {@code steps} after a resume; 0 when the
      *                     checkpoint was already at the end)
      */
-    /** @param stall the stall the run showed and went on after ({@link Spec#onStall} WARN), or null */
+    /**
+     * @param stall       the stall the run showed and went on after ({@link Spec#onStall} WARN), or null
+     * @param calibration the cascade's weights chosen by {@link Spec#calibrator} in this call, or null
+     */
     public record Result(long steps, long stepsTrained, Trainer.StepResult last, Map<String, Double> validation,
-            Path checkpoint, double seconds, DataFindings data, StallDetector.Stall stall) {}
+            Path checkpoint, double seconds, DataFindings data, StallDetector.Stall stall,
+            CascadeCalibrator.Outcome calibration) {}
 
     /** What a run does when {@link StallDetector} finds it has stopped learning. */
     public enum OnStall {
@@ -193,13 +202,15 @@ public final class TrainingRun {
                 // no native calls while the engine trains. Tokenizer calls on the loader thread during
                 // training coincided with corrupted gradients (measured, one intra-op thread): their garbage made GCs
                 // more frequent, and a GC freed DJL's scalar constants (docs/gradient-corruption.md, fixed by Scalars).
-                Precomputed captions = precomputed(text, train, validation, spec);
+                // the held-out videos' captions too when they rejoin training (train.calibrationRefit)
+                Precomputed captions = precomputed(text, refits(spec) ? concat(train, usable.heldOut()) : train,
+                        validation, spec);
                 CaptionEncoder encoder = captions.encoder();
                 DataFindings found = new DataFindings(captions.cut(), check == null ? 0 : check.segmentRepairs(),
                         leftOut.size());
                 Trainer trainer = createTrainer(spec, ckpt, store.dim(), text, root);
                 try {
-                    return loop(spec, found, trainer, train, validation, store, encoder, ckpt,
+                    return loop(spec, found, trainer, train, usable.heldOut(), validation, store, encoder, ckpt,
                             Map.of(WordPieceTokenizer.nameInFolder(vocab.getFileName().toString()), vocab,
                                     Checkpoint.IDF_FILE, idfFile), t0);
                 } finally {
@@ -245,7 +256,8 @@ public final class TrainingRun {
     }
 
     /** What setup keeps of the splits: the clips that train and validate, and what the pre-flight check found. */
-    private record UsableClips(List<Clip> train, List<Clip> validation, CheckReport check, Set<String> leftOut) {}
+    private record UsableClips(List<Clip> train, List<Clip> heldOut, List<Clip> validation, CheckReport check,
+            Set<String> leftOut) {}
 
     /**
      * Setup, second step: the pre-flight check of every feature file the run reads, the clips it leaves out
@@ -264,6 +276,7 @@ public final class TrainingRun {
             LOG.warn("--on-missing skip: {} clips left out (no caption, or a segment after the features end)",
                     leftOut.size());
         }
+        List<Clip> heldOut = List.of();
         if (spec.train.calibrationVideos > 0 && !spec.model.useL3) {
             LOG.info("train.calibrationVideos ignored: without L3 there is no cascade to calibrate, so no "
                     + "video is held out");
@@ -274,6 +287,7 @@ public final class TrainingRun {
             Set<String> held = CalibrationVideos.choose(annotated, spec.train.calibrationVideos);
             train = new ArrayList<>(train);
             int before = train.size();
+            heldOut = train.stream().filter(c -> held.contains(c.videoId())).toList();
             train.removeIf(c -> held.contains(c.videoId()));
             if (held.isEmpty()) {
                 LOG.warn("train.calibrationVideos {}: the training split has {} videos; at most {} % of them may be "
@@ -292,7 +306,7 @@ public final class TrainingRun {
                         + spec.train.batchSize);
             }
         }
-        return new UsableClips(train, validation, check, leftOut);
+        return new UsableClips(train, heldOut, validation, check, leftOut);
     }
 
     private static Trainer createTrainer(Spec spec, Path ckpt, int featureDim, TextPipeline text,
@@ -362,8 +376,9 @@ public final class TrainingRun {
         return o;
     }
 
-    private static Result loop(Spec spec, DataFindings found, Trainer trainer, List<Clip> train, List<Clip> validation,
-            FeatureStore store, CaptionEncoder text, Path ckpt, Map<String, Path> extras, long t0) throws IOException {
+    private static Result loop(Spec spec, DataFindings found, Trainer trainer, List<Clip> train, List<Clip> heldOut,
+            List<Clip> validation, FeatureStore store, CaptionEncoder text, Path ckpt, Map<String, Path> savedFiles,
+            long t0) throws IOException {
         TacoConfig c = trainer.model().config();
         LoaderConfig lc = new LoaderConfig(spec.train.batchSize, c.maxFrames, c.maxTokens, spec.train.seed, 0, true,
                 true, 4, spec.onMissing);
@@ -374,14 +389,22 @@ public final class TrainingRun {
         StallDetector.Stall stall = null;
         long l3Gate = trainer.l3From();
         Map<String, Double> report = null;
+        Map<String, Path> extras = new LinkedHashMap<>(savedFiles);
+        // train.calibrationRefit: the step after which the held-out videos rejoin training (-1: never)
+        long refitAt = refits(spec) && spec.calibrator != null && !heldOut.isEmpty()
+                ? Math.max(1, spec.train.steps - Math.round(spec.train.calibrationRefit * spec.train.steps)) : -1;
+        CascadeCalibrator.Outcome calibration = null;
+        boolean calibrated = refitAt >= 0 && start >= refitAt; // resumed after it: the checkpoint holds the weights
+        List<Clip> all = refitAt >= 0 ? concat(train, heldOut) : train;
+        PrefetchLoader batches = null;
         // gradient norms between two log lines: a single step's norm is too noisy to read, and the
         // share of clipped steps tells whether --clip-norm is shrinking the updates
         double normSum = 0;
         int normSteps = 0;
         int clippedSteps = 0;
         try (MetricsLog log = new MetricsLog(spec.outDir.resolve("metrics.jsonl"), start);
-                PrefetchLoader batches = DataLoaders.open(train, store, text, lc, start);
                 Progress progress = new Progress("train", start, spec.train.steps, spec.logEvery)) {
+            batches = DataLoaders.open(calibrated ? all : train, store, text, lc, start);
             if (start == 0) { // the header: what the data check found, for whoever reads the log later
                 Map<String, Object> header = new LinkedHashMap<>();
                 header.put("header", true);
@@ -466,13 +489,56 @@ public final class TrainingRun {
                     trainer.save(ckpt, extras);
                     TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
                 }
+                if (step == refitAt && !calibrated) {
+                    // the weights are chosen on videos the model has not seen yet; then those videos train too
+                    trainer.save(ckpt, extras);
+                    calibration = calibrate(spec, trainer, ckpt, extras);
+                    calibrated = true;
+                    log.write(Map.of("step", step, "calibration", calibration.summary(),
+                            "rejoined_clips", heldOut.size()));
+                    LOG.info("step {}: the {} held-out clips rejoin training for the last {} steps "
+                            + "(train.calibrationRefit {})", step, heldOut.size(), spec.train.steps - step,
+                            spec.train.calibrationRefit);
+                    batches.close();
+                    batches = DataLoaders.open(all, store, text, lc, step);
+                }
             }
             trainer.save(ckpt, extras);
             Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec, found)));
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
+        } finally {
+            if (batches != null) {
+                batches.close();
+            }
+        }
+        if (!calibrated && spec.calibrator != null && spec.train.calibrationVideos > 0 && spec.model.useL3
+                && trainer.step() > start) {
+            calibration = calibrate(spec, trainer, ckpt, extras);
         }
         return new Result(trainer.step(), trainer.step() - start, last, report, ckpt, (System.nanoTime() - t0) / 1e9,
-                found, stall);
+                found, stall, calibration);
+    }
+
+    /** Whether the held-out videos rejoin training at the end ({@link TrainOptions#calibrationRefit}). */
+    private static boolean refits(Spec spec) {
+        return spec.train.calibrationRefit > 0 && spec.train.calibrationVideos > 0 && spec.model.useL3;
+    }
+
+    /** Runs the calibrator on the saved checkpoint; the model keeps its choice, so later saves write it too. */
+    private static CascadeCalibrator.Outcome calibrate(Spec spec, Trainer trainer, Path ckpt, Map<String, Path> extras)
+            throws IOException {
+        CascadeCalibrator.Outcome outcome = spec.calibrator.calibrate(ckpt);
+        trainer.model().cascadeWeights(outcome.weightS2(), outcome.weightS3());
+        if (outcome.file() != null) {
+            extras.put(outcome.file(), ckpt.resolve(outcome.file())); // copied into each later save before the swap
+        }
+        return outcome;
+    }
+
+    private static List<Clip> concat(List<Clip> a, List<Clip> b) {
+        List<Clip> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** Validation clips as fixed batches (the first caption of each clip). */

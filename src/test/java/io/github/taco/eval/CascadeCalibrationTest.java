@@ -2,6 +2,7 @@ package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.taco.cli.TacoCli;
 import io.github.taco.data.CalibrationVideos;
 import io.github.taco.data.Clip;
@@ -10,6 +11,8 @@ import io.github.taco.data.Split;
 import io.github.taco.index.TestIndexes;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.train.CascadeCalibrator;
+import io.github.taco.train.Trainer;
 import io.github.taco.train.TrainingRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -129,6 +132,52 @@ class CascadeCalibrationTest {
         assertTrue(c.describe().contains("kept at s1 + 0.5·s2 + 1·s3"), c.describe());
         assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)),
                 "nothing was chosen, nothing written");
+    }
+
+    @Test
+    void withRefitTheHeldOutVideosRejoinTrainingAfterTheWeightsAreChosenAndTheWeightsAreKept() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("refit-data"), 100, 1, 3);
+        TrainingRun.Spec s = spec(data, "refit-run", "L1+L2+L3", 20);
+        s.train.warmupSteps = 2;
+        s.train.calibrationRefit = 0.25;
+        List<Long> calledAt = new ArrayList<>();
+        s.calibrator = checkpoint -> { // chooses weights no model would keep by itself, and a file to carry
+            calledAt.add(new ObjectMapper().readTree(checkpoint.resolve(Trainer.STATE_FILE).toFile()).get("step")
+                    .asLong());
+            TacoConfig c = TacoConfig.read(checkpoint.resolve(TacoModel.CONFIG_FILE));
+            c.weightS2 = 0.25;
+            c.weightS3 = 2;
+            Files.writeString(checkpoint.resolve(TacoModel.CONFIG_FILE), c.toJson());
+            Files.writeString(checkpoint.resolve("chosen.txt"), "0.25,2");
+            return new CascadeCalibrator.Outcome(0.25, 2, "chosen.txt", "chose 0.25 and 2");
+        };
+        TrainingRun.Result r = TrainingRun.run(s);
+
+        assertEquals(List.of(15L), calledAt, "once, on the checkpoint of step 15 (the last 25 % of 20 steps refit)");
+        assertEquals(20, r.steps());
+        assertEquals("chose 0.25 and 2", r.calibration().summary());
+        TacoConfig saved = TacoConfig.read(r.checkpoint().resolve(TacoModel.CONFIG_FILE));
+        assertEquals(0.25, saved.weightS2, "the final save keeps the chosen weights");
+        assertEquals(2, saved.weightS3);
+        assertEquals("0.25,2", Files.readString(r.checkpoint().resolve("chosen.txt")), "the calibration's file too");
+        List<String> log = Files.readAllLines(s.outDir.resolve("metrics.jsonl"));
+        assertTrue(log.get(0).contains("\"train_clips\":90"), log.get(0));
+        assertTrue(log.stream().anyMatch(l -> l.contains("\"rejoined_clips\":10") && l.contains("\"step\":15")),
+                String.join("\n", log));
+    }
+
+    @Test
+    void withoutRefitTheCalibratorRunsOnceAtTheEnd() throws Exception {
+        Path data = TestIndexes.data(tmp.resolve("end-data"), 100, 1, 3);
+        TrainingRun.Spec s = spec(data, "end-run", "L1+L2+L3", 6);
+        s.calibrator = CascadeCalibration.calibrator(s, 5);
+        TrainingRun.Result r = TrainingRun.run(s);
+        assertTrue(r.calibration().summary().contains("chosen on 10 held-out training clips"),
+                r.calibration().summary());
+        TacoConfig saved = TacoConfig.read(r.checkpoint().resolve(TacoModel.CONFIG_FILE));
+        assertEquals(r.calibration().weightS2(), saved.weightS2);
+        assertEquals(r.calibration().weightS3(), saved.weightS3);
+        assertFalse(Files.readString(s.outDir.resolve("metrics.jsonl")).contains("rejoined_clips"));
     }
 
     /** How the run {@code s} read its data, to calibrate or evaluate its checkpoint. */
