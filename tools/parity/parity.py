@@ -476,8 +476,8 @@ def compare(args):
     env = dict(os.environ, DJL_OFFLINE="true", OPT_OUT_TRACKING="true", TORCH_CPP_LOG_LEVEL="ERROR",
                OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads),
                TACO_JAVA_OPTS=f"-Xmx8g -Dai.djl.pytorch.num_threads={args.threads} -Dai.djl.pytorch.num_interop_threads=1")
-    java_cmd = [args.taco, "bench", "train", "--preset", args.preset, "--steps", str(args.steps),
-                "--warmup", str(args.warmup), "--pytorch", "off"] + args.java_args.split()
+    java_cmd = [args.taco, "bench", "train", "--preset", args.preset, "--timed-steps", str(args.steps),
+                "--untimed-steps", str(args.warmup), "--pytorch", "off"] + args.java_args.split()
     torch_cmd = [sys.executable, os.path.abspath(__file__), "time", "--preset", args.preset, "--steps", str(args.steps),
                  "--warmup", str(args.warmup), "--threads", str(args.threads)]
     step_re = re.compile(r"step \(total\)\s+([0-9.]+) ms")

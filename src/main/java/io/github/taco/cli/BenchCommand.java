@@ -18,9 +18,12 @@ import io.github.taco.index.VideoIndex;
 import io.github.taco.model.Checkpoint;
 import io.github.taco.model.TacoConfig;
 import io.github.taco.model.TacoModel;
+import io.github.taco.train.RunConfigFile;
+import io.github.taco.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -47,7 +50,10 @@ final class BenchCommand implements Runnable {
                     + "tools/parity/parity.py and a python3 with torch are found, the same step in plain PyTorch and "
                     + "the ratio (--pytorch).",
                     "",
-                    "Example: taco bench train --preset cpu --steps 5",
+                    "Example: taco bench train --preset cpu --timed-steps 5",
+                    "",
+                    "A flag that taco train has too means what it means there (a model.* or train.* key); --set "
+                            + "overrides any model key, e.g. --set model.intermediateSize=1024.",
                     "",
                     "A 6-layer, 384-wide text encoder (all-MiniLM-L6-v2's sizes) projected to the cpu "
                             + "preset's d = 128:",
@@ -70,25 +76,41 @@ final class BenchCommand implements Runnable {
         @Option(names = "--kprime", description = "K', hard negatives per anchor (default: the shape's).")
         Integer kPrime;
 
-        @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).", defaultValue = "3")
-        int steps;
+        // initial values, not defaultValue: picocli would apply a defaultValue after the deprecated names below
+        @Option(names = "--timed-steps", description = "Steps timed (default: ${DEFAULT-VALUE}).")
+        int steps = 3;
 
-        @Option(names = "--warmup", description = "Untimed steps first (default: ${DEFAULT-VALUE}).",
-                defaultValue = "1")
-        int warmup;
+        @Option(names = "--untimed-steps", description = "Steps run first and not timed (default: ${DEFAULT-VALUE}).")
+        int warmup = 1;
+
+        /** The earlier names of the two above: in taco train, --steps and --warmup count training steps. */
+        @Option(names = "--steps", hidden = true)
+        void deprecatedSteps(int n) {
+            System.err.println("taco bench train: --steps is now --timed-steps (in taco train, --steps counts the "
+                    + "training steps)");
+            steps = n;
+        }
+
+        @Option(names = "--warmup", hidden = true)
+        void deprecatedWarmup(int n) {
+            System.err.println("taco bench train: --warmup is now --untimed-steps (in taco train, --warmup counts the "
+                    + "learning rate's warm-up steps)");
+            warmup = n;
+        }
 
         @Option(names = "--feature-dim", description = "D of the random features (default: the shape's).")
         Integer featureDim;
 
-        @Option(names = "--hidden", description = "Override d (intermediate size follows as 4d).") Integer hidden;
+        @Option(names = "--hidden", description = "Override d, as taco train's --hidden does (the intermediate size "
+                + "stays the shape's unless --set model.intermediateSize=N).") Integer hidden;
         @Option(names = "--heads", description = "Override the attention heads of d's layers.") Integer heads;
         @Option(names = "--text-hidden", description = "Width of the text encoder alone (its intermediate size follows "
                 + "as 4×); when it differs from d its tokens are projected to d (text.proj, docs/method.md "
                 + "§1). Default: d.") Integer textHidden;
         @Option(names = "--text-heads", description = "Attention heads of the text encoder alone (default: those "
                 + "of d's layers).") Integer textHeads;
-        @Option(names = "--frames", description = "Override frames per clip.") Integer frames;
-        @Option(names = "--tokens", description = "Override tokens per caption.") Integer tokens;
+        @Option(names = {"--max-frames", "--frames"}, description = "Override frames per clip.") Integer frames;
+        @Option(names = {"--max-tokens", "--tokens"}, description = "Override tokens per caption.") Integer tokens;
         @Option(names = "--text-layers", description = "Override text layers.") Integer textLayers;
         @Option(names = "--fusion-layers", description = "Override fusion layers.") Integer fusionLayers;
         @Option(names = "--dropout",
@@ -96,6 +118,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--fusion-chunk", description = "Anchors per L3 chunk (gradient caching; 0, the default: sized "
                 + "automatically; the batch size or more: the whole batch at once).",
                 defaultValue = "0") int fusionChunk;
+        @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Override a model key or "
+                + "train.batchSize / train.fusionChunk, as in taco train (repeatable; after the flags above).")
+        List<String> sets = List.of();
         @Option(names = "--pytorch", defaultValue = "auto", description = {
                 "Also time the same shape in plain PyTorch (tools/parity/parity.py time, a child process with as many "
                         + "threads as the engine) and print the ratio: auto (the default: when the script and a "
@@ -103,17 +128,37 @@ final class BenchCommand implements Runnable {
                 "Only for shapes not overridden by the options above but --batch, --kprime and --feature-dim."})
         String pytorch;
 
-        private TacoConfig override(TacoConfig c) {
-            if (hidden != null) { c.hiddenSize = hidden; c.intermediateSize = 4 * hidden; }
-            if (heads != null) c.numAttentionHeads = heads;
+        /**
+         * The flags that taco train has too, as the keys they set there ({@link TrainCommand#KEYS}): one meaning per
+         * flag name. FlagKeysTest checks that no other flag of this command shares a name with one of train's.
+         */
+        static final Map<String, String> KEYS = Map.ofEntries(Map.entry("--batch", "train.batchSize"),
+                Map.entry("--kprime", "model.kPrime"), Map.entry("--hidden", "model.hiddenSize"),
+                Map.entry("--heads", "model.numAttentionHeads"), Map.entry("--max-frames", "model.maxFrames"),
+                Map.entry("--max-tokens", "model.maxTokens"), Map.entry("--text-layers", "model.textLayers"),
+                Map.entry("--fusion-layers", "model.fusionLayers"), Map.entry("--dropout", "model.dropout"),
+                Map.entry("--fusion-chunk", "train.fusionChunk"));
+
+        /** What is timed: the shape's model and batch with the flags and --set applied. */
+        record Resolved(TacoConfig config, int batch, int fusionChunk) {}
+
+        Resolved resolve(TrainBenchmark.Shape shape) {
+            TrainingRun.Spec s = new TrainingRun.Spec();
+            s.model = shape.config().copy();
+            s.train.batchSize = shape.batch();
+            s.train.fusionChunk = 0;
+            for (CommandLine.Model.OptionSpec option : spec.options()) {
+                String key = KEYS.get(option.longestName());
+                if (key != null && option.getValue() != null) {
+                    RunConfigFile.applyOverrides(s, List.of(key + "=" + option.getValue()));
+                }
+            }
+            RunConfigFile.applyOverrides(s, sets);
+            TacoConfig c = s.model;
+            // bench-only: a text encoder of another width than d (taco train takes it from --bert)
             if (textHidden != null) { c.textHiddenSize = textHidden; c.textIntermediateSize = 4 * textHidden; }
             if (textHeads != null) c.textAttentionHeads = textHeads;
-            if (frames != null) c.maxFrames = frames;
-            if (tokens != null) c.maxTokens = tokens;
-            if (textLayers != null) c.textLayers = textLayers;
-            if (fusionLayers != null) c.fusionLayers = fusionLayers;
-            if (dropout != null) c.dropout = dropout;
-            return c;
+            return new Resolved(c, s.train.batchSize, s.train.fusionChunk);
         }
 
         @Override
@@ -125,12 +170,11 @@ final class BenchCommand implements Runnable {
             List<String> names = preset.equals("both") ? List.of("cpu", "paper") : List.of(preset);
             for (String name : names) {
                 TrainBenchmark.Shape shape = TrainBenchmark.Shape.named(name, featureDim);
-                TacoConfig c = override(shape.config().copy());
-                if (kPrime != null) c.kPrime = kPrime;
-                TrainBenchmark.Result r = TrainBenchmark.run(shape.label(), c, batch != null ? batch : shape.batch(),
-                        fusionChunk, warmup, steps);
+                Resolved x = resolve(shape);
+                TrainBenchmark.Result r = TrainBenchmark.run(shape.label(), x.config(), x.batch(), x.fusionChunk(),
+                        warmup, steps);
                 System.out.print(r.report());
-                System.out.print(pytorchRatio(name, reshaped(shape), r));
+                System.out.print(pytorchRatio(name, reshaped(shape), x, r));
             }
             return 0;
         }
@@ -140,11 +184,14 @@ final class BenchCommand implements Runnable {
          * time it).
          */
         boolean reshaped(TrainBenchmark.Shape shape) {
-            return !override(shape.config().copy()).toJson().equals(shape.config().toJson());
+            TacoConfig c = resolve(shape).config();
+            c.kPrime = shape.config().kPrime; // parity.py takes K' (and K and D) as options
+            return !c.toJson().equals(shape.config().toJson());
         }
 
         /** The PyTorch timing and ratio (docs/performance.md), or why there is none. */
-        private String pytorchRatio(String name, boolean reshaped, TrainBenchmark.Result java) throws Exception {
+        private String pytorchRatio(String name, boolean reshaped, Resolved x, TrainBenchmark.Result java)
+                throws Exception {
             if (pytorch.equals("off")) {
                 return "";
             }
@@ -153,7 +200,7 @@ final class BenchCommand implements Runnable {
             String python = null;
             if (reshaped) {
                 why = "the shape was overridden; parity.py times the named shapes (with --batch, "
-                        + "--kprime, --feature-dim)";
+                        + "--kprime, --feature-dim, train.batchSize and model.kPrime)";
             } else if ((script = PyTorchStep.findScript()) == null) {
                 why = "no tools/parity/parity.py under the working directory or the repository of the jar";
             } else if ((python = PyTorchStep.findPython()) == null) {
@@ -168,7 +215,7 @@ final class BenchCommand implements Runnable {
             }
             String threads = System.getProperty("ai.djl.pytorch.num_threads");
             int n = threads != null ? Integer.parseInt(threads.trim()) : Runtime.getRuntime().availableProcessors();
-            PyTorchStep.Timing t = PyTorchStep.time(python, script, name, batch, kPrime,
+            PyTorchStep.Timing t = PyTorchStep.time(python, script, name, x.batch(), x.config().kPrime,
                     featureDim, steps, warmup, n);
             return PyTorchStep.ratioLine(java, t);
         }

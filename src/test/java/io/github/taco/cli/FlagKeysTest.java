@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.bench.TrainBenchmark;
 import io.github.taco.data.Split;
 import io.github.taco.eval.Ablation;
 import io.github.taco.model.Negatives;
@@ -53,6 +54,40 @@ class FlagKeysTest {
                 flag + " means the same in train and ablate"));
         // the keys an ablation sets itself are the ones --set may not change
         assertTrue(Ablation.ROW_KEYS.containsAll(AblateCommand.KEYS.values()), "--set must refuse what a flag sets");
+    }
+
+    @Test
+    void benchTrainsFlagsThatTrainHasTooMeanWhatTheyMeanThere() {
+        TreeSet<String> shared = new TreeSet<>();
+        new CommandLine(new BenchCommand.Train()).getCommandSpec().options().forEach(o -> {
+            for (String name : o.names()) {
+                if (TrainCommand.KEYS.containsKey(name) && !o.hidden()) shared.add(name);
+            }
+        });
+        assertEquals(new TreeSet<>(BenchCommand.Train.KEYS.keySet()), shared,
+                "a flag of taco bench train named like one of taco train's must set the same key");
+        BenchCommand.Train.KEYS.forEach((flag, key) -> assertEquals(TrainCommand.KEYS.get(flag), key, flag));
+    }
+
+    @Test
+    void benchTrainAppliesItsFlagsAsKeysAndKeepsTheOldTimingNames() {
+        BenchCommand.Train train = new BenchCommand.Train();
+        new CommandLine(train).parseArgs("--preset", "small", "--hidden", "64", "--max-frames", "8", "--batch", "16",
+                "--set", "model.intermediateSize=100", "--steps", "7", "--warmup", "2");
+        TrainBenchmark.Shape small = TrainBenchmark.Shape.named("small", null);
+        BenchCommand.Train.Resolved x = train.resolve(small);
+        assertEquals(64, x.config().hiddenSize);
+        assertEquals(100, x.config().intermediateSize, "--set comes after the flags");
+        assertEquals(8, x.config().maxFrames);
+        assertEquals(16, x.batch());
+        assertEquals(small.config().textLayers, x.config().textLayers, "what no flag sets stays the shape's");
+        assertEquals(7, train.steps, "--steps still counts timed steps here (with a warning)");
+        assertEquals(2, train.warmup);
+        assertThrows(IllegalArgumentException.class, () -> {
+            BenchCommand.Train bad = new BenchCommand.Train();
+            new CommandLine(bad).parseArgs("--set", "model.hiddenSise=64");
+            bad.resolve(small);
+        });
     }
 
     @Test
