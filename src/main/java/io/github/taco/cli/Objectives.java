@@ -9,7 +9,7 @@ final class Objectives {
     static final List<String> KEYS = List.of("model.lambda", "model.l3Weight", "model.l3Detached",
             "model.l2MaskSharedTokens", "model.l2DetachedFrom",
             "model.l1VideoToText", "train.l3StartAccuracy", "train.randomNegativesSteps",
-            "train.calibrationVideos", "train.calibrationRefit");
+            "train.calibrationVideos", "train.calibrationRefit", "train.calibrationGuard");
 
     private Objectives() {}
 

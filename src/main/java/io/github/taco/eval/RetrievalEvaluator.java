@@ -247,9 +247,9 @@ public final class RetrievalEvaluator {
      * s1's weight 1) on these clips: what {@link CascadeCalibration} chooses a checkpoint's weights from. s1, s2
      * and the fusion are computed once; the fusion on every pair that some w2's first stage puts in its top R.
      *
-     * @return R@1 per weight pair, keyed {@code [w2, w3]}, in the grid's order
+     * @return the rank of each caption's clip per weight pair, keyed {@code [w2, w3]}, in the grid's order
      */
-    public Map<List<Double>, Double> cascadeGrid(List<Batch> batches, double[] w2s, double[] w3s) {
+    public Map<List<Double>, int[]> cascadeGrid(List<Batch> batches, double[] w2s, double[] w3s) {
         return withEncoded(batches, e -> {
             int n = e.size();
             float[][][] s12 = scoreMatrices(e);
@@ -264,14 +264,14 @@ public final class RetrievalEvaluator {
                 }
             }
             s3.fill(pairs);
-            Map<List<Double>, Double> r1 = new LinkedHashMap<>();
+            Map<List<Double>, int[]> ranks = new LinkedHashMap<>();
             for (double w2 : w2s) {
                 for (double w3 : w3s) {
                     float[][] t2v = new CascadeRanker(options.topR(), 1, w2, w3).cascadeScores(s1, s2, s3::get);
-                    r1.put(List.of(w2, w3), RetrievalMetrics.textToVideo("grid", t2v, null).r1());
+                    ranks.put(List.of(w2, w3), RetrievalMetrics.ranks(t2v));
                 }
             }
-            return r1;
+            return ranks;
         });
     }
 

@@ -51,6 +51,15 @@ class CascadeCalibrationTest {
     }
 
     @Test
+    void theGuardsZIsThePairedGainOverItsStandardError() {
+        // hits@1 of a: 1 1 1 0, of b: 0 0 1 0; differences 1 1 0 0: mean 0.5, sd sqrt(1/3), z = 0.5 / (sd / 2)
+        assertEquals(0.5 / Math.sqrt(1.0 / 3 / 4), CascadeCalibration.pairedZ(new int[] {1, 1, 1, 3},
+                new int[] {2, 5, 1, 2}), 1e-9);
+        assertTrue(Double.isNaN(CascadeCalibration.pairedZ(new int[] {1, 2}, new int[] {1, 2})), "no caption differs");
+        assertTrue(CascadeCalibration.pairedZ(new int[] {2, 2, 1, 3}, new int[] {1, 1, 1, 3}) < 0, "a loses");
+    }
+
+    @Test
     void aSplitTooSmallToHoldTenVideosOutHoldsNone() {
         assertEquals(0, CalibrationVideos.count(100, 99), "10 % of 99 is 9, too few to choose weights on");
         assertEquals(10, CalibrationVideos.count(100, 100));
@@ -68,7 +77,7 @@ class CascadeCalibrationTest {
         assertTrue(header.contains("\"train_clips\":90"), "100 videos of 1 clip, 10 held out: " + header);
 
         EvalRun.Spec e = evalSpec(s, r);
-        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
+        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5, 0);
         assertEquals(10, c.clips(), "the captions of the 10 held-out videos");
         assertEquals(CascadeCalibration.W2.length * CascadeCalibration.W3.length, c.grid().size());
         assertEquals(c.r1(), c.grid().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), 1e-9,
@@ -78,6 +87,13 @@ class CascadeCalibrationTest {
         assertEquals(c.weightS2(), saved.weightS2);
         assertEquals(c.weightS3(), saved.weightS3);
         assertTrue(Files.readString(r.checkpoint().resolve(CascadeCalibration.FILE)).contains("\"grid\""));
+
+        // with a guard no pair can reach, s1 alone is kept, and the grid is the same
+        CascadeCalibration.Choice guarded = CascadeCalibration.choose(e, Split.VALIDATION, 10, 5, 1000);
+        assertEquals(0, guarded.weightS2());
+        assertEquals(0, guarded.weightS3());
+        assertEquals(c.grid(), guarded.grid());
+        assertEquals(c.grid().get("0,0"), guarded.r1(), 1e-9);
 
         // evaluation reads the chosen weights: its s1 + w2·s2 row is named by them
         RetrievalEvaluator.Report report = EvalRun.run(e);
@@ -127,7 +143,7 @@ class CascadeCalibrationTest {
         assertTrue(header.contains("\"train_clips\":36"),
                 "12 videos: 10 % is too few to hold out, so all train: " + header);
         EvalRun.Spec e = evalSpec(s, r);
-        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5);
+        CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5, 0);
         assertEquals(0, c.clips());
         assertTrue(c.describe().contains("kept at s1 + 0.5·s2 + 1·s3"), c.describe());
         assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)),
