@@ -103,7 +103,20 @@ public final class RetrievalEvaluator {
             sb.append(String.format(Locale.ROOT, "video→text%n"));
             sb.append(RetrievalMetrics.Result.tableHeader()).append('\n');
             rows.forEach(r -> sb.append(r.videoToText.tableRow()).append('\n'));
+            if (keepsS1Alone()) {
+                sb.append("(s1, s1+0s2 and the cascade rank alike: this checkpoint's calibrated cascade weighs s2 "
+                        + "and s3 at 0, so it ranks by s1 alone and runs no fusion)\n");
+            }
             return sb.toString();
+        }
+
+        /** Whether the weights are s1 alone (a calibration's choice), which makes three rows identical. */
+        private boolean keepsS1Alone() {
+            Row last = rows.get(rows.size() - 1);
+            return rows.stream().anyMatch(r -> r.method.equals("s1+0s2")) && last.method.startsWith(CASCADE)
+                    && rows.stream().anyMatch(r -> r.method.equals(S1)
+                            && r.textToVideo.meanRank() == last.textToVideo.meanRank()
+                            && r.videoToText.meanRank() == last.videoToText.meanRank());
         }
 
         public Map<String, Object> toMap() {
@@ -198,15 +211,18 @@ public final class RetrievalEvaluator {
                 // are as full as they can be
                 List<long[]> pairs = new ArrayList<>();
                 int r = Math.min(options.topR(), n);
-                for (int q = 0; q < n; q++) {
+                // s3 weighed 0 (a calibration's choice) re-orders nothing: the fusion is not run, the ranking is the
+                // same as with any finite s3
+                boolean fused = config.weightS3 != 0;
+                for (int q = 0; q < n && fused; q++) {
                     for (int j : ranker.rescored(s1[q], s2[q])) pairs.add(new long[] {q, j});
                     for (int i : ranker.rescored(s1T[q], s2T[q])) pairs.add(new long[] {i, q});
                 }
                 profile.lap("ranking");
                 s3.fill(pairs);
                 profile.lap("fusion");
-                float[][] t2v = ranker.cascadeScores(s1, s2, s3::get);
-                float[][] v2t = ranker.cascadeScores(s1T, s2T, (q, c) -> s3.get(c, q));
+                float[][] t2v = ranker.cascadeScores(s1, s2, fused ? s3::get : (q, c) -> 0);
+                float[][] v2t = ranker.cascadeScores(s1T, s2T, fused ? (q, c) -> s3.get(c, q) : (q, c) -> 0);
                 rows.add(row(CASCADE + " (top " + r + ")", t2v, v2t));
                 profile.lap("ranking");
             }

@@ -20,6 +20,43 @@ class RetrievalEvaluatorTest {
     static final int M = 5, D = 6, N = 7, V = 40;
 
     @Test
+    void aCascadeThatWeighsS3ZeroRunsNoFusionAndRanksAsTheFirstStage() {
+        TacoConfig c = TinyBatches.tinyConfig(D, M, N, V);
+        c.weightS2 = 0.25;
+        c.weightS3 = 0; // what a calibration may choose
+        Batch a = TinyBatches.random(9, M, D, N, V, 3, 0f, 0, false);
+        try (NDManager root = NDManager.newBaseManager(); TacoModel model = new TacoModel(c, root, 4)) {
+            RetrievalEvaluator.Report r = new RetrievalEvaluator(model, new RetrievalEvaluator.Options(4, 0))
+                    .evaluate(List.of(a));
+            assertEquals(0, r.profile().fusionPasses(), "s3 weighed 0 is not computed");
+            assertTrue(!r.table().contains("rank alike"), "s2 still counts here: " + r.table());
+            RetrievalEvaluator.Row cascade = r.rows().get(r.rows().size() - 1);
+            RetrievalEvaluator.Row first = r.row(RetrievalEvaluator.s1PlusS2(c));
+            assertTrue(cascade.method().startsWith("cascade"), cascade.method());
+            for (RetrievalMetrics.Result[] pair : new RetrievalMetrics.Result[][] {
+                    {first.textToVideo(), cascade.textToVideo()}, {first.videoToText(), cascade.videoToText()}}) {
+                assertEquals(pair[0].meanRank(), pair[1].meanRank(), 0, "the same ranks: " + r.table());
+                assertEquals(pair[0].r1(), pair[1].r1(), 0);
+                assertEquals(pair[0].medianRank(), pair[1].medianRank(), 0);
+            }
+
+            c.weightS3 = 1;
+            try (TacoModel fused = new TacoModel(c, root, 4)) {
+                RetrievalEvaluator.Report f = new RetrievalEvaluator(fused, new RetrievalEvaluator.Options(4, 0))
+                        .evaluate(List.of(a));
+                assertTrue(f.profile().fusionPasses() > 0, "the same cascade with s3 weighed 1 runs the fusion");
+            }
+            c.weightS2 = 0;
+            c.weightS3 = 0;
+            try (TacoModel s1Alone = new TacoModel(c, root, 4)) {
+                String table = new RetrievalEvaluator(s1Alone, new RetrievalEvaluator.Options(4, 0))
+                        .evaluate(List.of(a)).table();
+                assertTrue(table.contains("rank alike"), table);
+            }
+        }
+    }
+
+    @Test
     void rowsAgreeWithDirectScoresAndCascadeOverAllEqualsExhaustive() {
         TacoConfig c = TinyBatches.tinyConfig(D, M, N, V);
         // two chunks with different padding: the evaluator re-pads and concatenates
