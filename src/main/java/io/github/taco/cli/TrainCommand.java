@@ -140,7 +140,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--calibration-videos", paramLabel = "N", description = "[ours] Hold N training videos out of "
             + "training and, after it, choose the cascade's weights of s2 and s3 on their captions (written into the "
             + "checkpoint; docs/method.md §5). At most 10 %% of the training videos, none when that is fewer than 10. "
-            + "The cpu preset holds 100 out; 0 (the paper preset, --objective paper): the fixed "
+            + "The cpu preset holds 100 out, and keeps s1 alone unless a weight pair beats it there by a paired z "
+            + "of 2.8 (train.calibrationGuard); 0 (the paper preset, --objective paper): the fixed "
             + "s1 + 0.5·s2 + s3.") Integer calibrationVideos;
 
     // ---- sizes

@@ -85,9 +85,9 @@ public final class CascadeCalibration {
             String chosen = String.format(Locale.ROOT, "cascade weights s1 + %s·s2 + %s·s3 chosen on %d held-out "
                     + "training clips: R@1 %.1f (the paper's 0.5 and 1: %.1f)", RetrievalEvaluator.weight(weightS2),
                     RetrievalEvaluator.weight(weightS3), clips, r1, paperR1);
-            return guard > 0 && weightS2 == 0 && weightS3 == 0 && !(bestZ >= guard)
-                    ? chosen + String.format(Locale.ROOT, "; no pair beat s1 alone by z >= %s (the best: z = %.1f)",
-                            RetrievalEvaluator.weight(guard), bestZ)
+            return guard > 0 && weightS2 == 0 && weightS3 == 0 && !Double.isNaN(bestZ) && bestZ < guard
+                    ? chosen + String.format(Locale.ROOT, "; s1 alone kept: the best pair beat it by z = %.1f, below "
+                            + "the guard's %s", bestZ, RetrievalEvaluator.weight(guard))
                     : chosen;
         }
     }

@@ -58,6 +58,8 @@ public enum Preset {
                 o.scratchTextRateRatio = 4.0;
                 // [ours] the cascade's weights chosen on 100 held-out training videos (docs/method.md §5)
                 o.calibrationVideos = 100;
+                // [ours] ... and s1 alone kept unless a pair beats it significantly (docs/benchmark-family.md)
+                o.calibrationGuard = 2.8;
             }
         }
         return o;
