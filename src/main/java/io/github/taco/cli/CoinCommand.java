@@ -87,7 +87,7 @@ final class CoinCommand implements Callable<Integer> {
             System.out.print(r.table());
             if (json != null) {
                 AtomicFiles.writeString(json,
-                        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.toMap()));
+                        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.summary()));
             }
         }
         return 0;

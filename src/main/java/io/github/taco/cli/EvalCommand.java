@@ -80,7 +80,7 @@ final class EvalCommand implements Callable<Integer> {
         out.flush();
         if (json != null) {
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(report.toMap());
+                    .writeValueAsString(report.summary());
             AtomicFiles.writeString(json, text);
         }
         return 0;

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.github.taco.features.FeatureStore;
 import io.github.taco.features.VideoFeatures;
 import java.io.IOException;
@@ -75,19 +77,18 @@ public final class CoinSegmentation {
      * @param firstLoss     mean cross-entropy of the first epoch
      * @param lastLoss      mean cross-entropy of the last epoch
      */
+    /** {@link Report#summary()}, written by Jackson: the accuracy's figures first, then the probe's. */
+    public record Summary(@JsonUnwrapped FrameAccuracy.Summary accuracy, int classes, int trainVideos, int testVideos,
+            long trainFrames, @JsonProperty("missingSkipped") int missing,
+            @JsonProperty("firstEpochLoss") double firstLoss, @JsonProperty("lastEpochLoss") double lastLoss) {}
+
     public record Report(FrameAccuracy accuracy, int classes, int trainVideos, int testVideos, long trainFrames,
                          int missing, double firstLoss, double lastLoss) {
 
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>(accuracy.toMap());
-            m.put("classes", classes);
-            m.put("trainVideos", trainVideos);
-            m.put("testVideos", testVideos);
-            m.put("trainFrames", trainFrames);
-            m.put("missingSkipped", missing);
-            m.put("firstEpochLoss", firstLoss);
-            m.put("lastEpochLoss", lastLoss);
-            return m;
+        /** What {@code taco coin --json} writes. */
+        public Summary summary() {
+            return new Summary(accuracy.summary(), classes, trainVideos, testVideos, trainFrames, missing, firstLoss,
+                    lastLoss);
         }
 
         public String table() {

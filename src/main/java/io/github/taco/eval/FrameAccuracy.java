@@ -1,7 +1,5 @@
 package io.github.taco.eval;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * COIN action segmentation frame accuracy (docs/method.md §7), with and without the background class.
@@ -79,14 +77,19 @@ public final class FrameAccuracy {
     }
 
     /** Both accuracies and the frame counts, for a JSON or YAML writer. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("frameAccuracy", accuracy());
-        m.put("frameAccuracyNoBackground", accuracyWithoutBackground());
-        m.put("frames", total);
-        m.put("foregroundFrames", totalForeground);
-        return m;
+    /** The pooled figures as they are reported (and written as JSON). */
+    public Summary summary() {
+        return new Summary(accuracy(), accuracyWithoutBackground(), total, totalForeground);
     }
+
+    /**
+     * @param frameAccuracy             pooled frame accuracy, in percent
+     * @param frameAccuracyNoBackground the same over frames whose true label is not background
+     * @param frames                    frames counted
+     * @param foregroundFrames          of those, frames whose true label is not background
+     */
+    public record Summary(double frameAccuracy, double frameAccuracyNoBackground, long frames,
+            long foregroundFrames) {}
 
     /** Frame accuracy of one video, in percent. */
     public static double accuracy(int[] predicted, int[] truth) {

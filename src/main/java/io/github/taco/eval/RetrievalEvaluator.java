@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.taco.data.Batch;
 import io.github.taco.model.NoGrad;
 import io.github.taco.model.TacoConfig;
@@ -119,22 +121,21 @@ public final class RetrievalEvaluator {
                             && r.videoToText.meanRank() == last.videoToText.meanRank());
         }
 
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (protocol != null) {
-                m.put("protocol", protocol);
-            }
-            m.put("clips", clips);
-            m.put("seconds", seconds);
-            Map<String, Object> rs = new LinkedHashMap<>();
-            for (Row r : rows) {
-                rs.put(r.method,
-                        Map.of("text_to_video", r.textToVideo.toMap(), "video_to_text", r.videoToText.toMap()));
-            }
-            m.put("methods", rs);
-            return m;
+        /** What {@code taco eval --json} writes: the protocol, clips, seconds and each method's two directions. */
+        public Summary summary() {
+            Map<String, Directions> methods = new LinkedHashMap<>();
+            rows.forEach(r -> methods.put(r.method, new Directions(r.textToVideo, r.videoToText)));
+            return new Summary(protocol, clips, seconds, methods);
         }
     }
+
+    /** {@link Report#summary()}: written by Jackson; a report without a protocol has no "protocol" key. */
+    public record Summary(@JsonInclude(JsonInclude.Include.NON_NULL) Protocol protocol, int clips, double seconds,
+            Map<String, Directions> methods) {}
+
+    /** One method's metrics in both directions, as {@link Summary} writes them. */
+    public record Directions(@JsonProperty("text_to_video") RetrievalMetrics.Result textToVideo,
+            @JsonProperty("video_to_text") RetrievalMetrics.Result videoToText) {}
 
     public static final String S1 = "s1";
     public static final String CASCADE = "cascade";

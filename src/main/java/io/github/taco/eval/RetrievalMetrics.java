@@ -1,11 +1,11 @@
 package io.github.taco.eval;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Retrieval metrics of docs/method.md §7 from a score matrix {@code S[query][candidate]}.
@@ -45,8 +45,11 @@ public final class RetrievalMetrics {
      * @param medianRank median rank (numpy semantics; may end in .5)
      * @param meanRank   mean rank
      */
-    public record Result(String name, int queries, int candidates, double r1, double r5,
-                         double r10, double r50, double medianRank, double meanRank) {
+    @JsonPropertyOrder({"name", "queries", "candidates", "R@1", "R@5", "R@10", "R@50", "MedR", "MeanR"})
+    public record Result(String name, int queries, int candidates, @JsonProperty("R@1") double r1,
+                         @JsonProperty("R@5") double r5, @JsonProperty("R@10") double r10,
+                         @JsonProperty("R@50") double r50, @JsonProperty("MedR") double medianRank,
+                         @JsonProperty("MeanR") double meanRank) {
 
         /** Header line matching {@link #tableRow()}. */
         public static String tableHeader() {
@@ -58,21 +61,6 @@ public final class RetrievalMetrics {
         public String tableRow() {
             return String.format(Locale.ROOT, "%-28s %7d %7.2f %7.2f %7.2f %7.2f %7s %9.2f",
                     name, queries, r1, r5, r10, r50, formatMedian(medianRank), meanRank);
-        }
-
-        /** An ordered map (plain strings and numbers) ready for a JSON or YAML writer. */
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", name);
-            m.put("queries", queries);
-            m.put("candidates", candidates);
-            m.put("R@1", r1);
-            m.put("R@5", r5);
-            m.put("R@10", r10);
-            m.put("R@50", r50);
-            m.put("MedR", medianRank);
-            m.put("MeanR", meanRank);
-            return m;
         }
 
         private static String formatMedian(double m) {
@@ -87,15 +75,7 @@ public final class RetrievalMetrics {
      * @param textToVideo ranks of the true video for each text
      * @param videoToText best rank of a true text for each video that has at least one text
      */
-    public record Both(Result textToVideo, Result videoToText) {
-        /** The two results as a map keyed "t2v" and "v2t". */
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("t2v", textToVideo.toMap());
-            m.put("v2t", videoToText.toMap());
-            return m;
-        }
-    }
+    public record Both(@JsonProperty("t2v") Result textToVideo, @JsonProperty("v2t") Result videoToText) {}
 
     /** Ranks with the diagonal as ground truth (query i's true candidate is i). */
     public static int[] ranks(float[][] scores) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FrameAccuracyTest {
@@ -29,7 +32,14 @@ class FrameAccuracyTest {
         assertEquals(50.0, acc.accuracyWithoutBackground(), 1e-9);
         assertEquals(8, acc.frames());
         assertEquals(4, acc.foregroundFrames());
-        assertEquals(75.0, acc.toMap().get("frameAccuracy"));
+        assertEquals(75.0, new ObjectMapper().convertValue(acc.summary(), Map.class).get("frameAccuracy"));
+        // taco coin --json: the accuracy's figures, then the probe's, as it has always written them
+        CoinSegmentation.Report report = new CoinSegmentation.Report(acc, 3, 10, 2, 100, 1, 1.5, 0.5);
+        Map<?, ?> written = new ObjectMapper().convertValue(report.summary(), Map.class);
+        assertEquals(List.of("frameAccuracy", "frameAccuracyNoBackground", "frames", "foregroundFrames",
+                "classes", "trainVideos", "testVideos", "trainFrames", "missingSkipped", "firstEpochLoss",
+                "lastEpochLoss"), List.copyOf(written.keySet()));
+        assertEquals(1, written.get("missingSkipped"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.github.taco.model.TinyBatches;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RetrievalEvaluatorTest {
@@ -97,6 +98,13 @@ class RetrievalEvaluatorTest {
             ObjectMapper json = new ObjectMapper();
             try {
                 assertEquals(r, json.readValue(json.writeValueAsString(r), RetrievalEvaluator.Report.class));
+                // taco eval --json: clips, seconds, then each method's two directions, with no protocol when none
+                var written = json.readTree(json.writeValueAsString(r.summary()));
+                assertEquals(List.of("clips", "seconds", "methods"), List.copyOf(
+                        json.convertValue(written, Map.class).keySet()));
+                assertEquals(r.row("s1").textToVideo().r1(),
+                        written.get("methods").get("s1").get("text_to_video").get("R@1").asDouble(), 0);
+                assertEquals(11, written.get("methods").get("s1").get("video_to_text").get("queries").asInt());
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
