@@ -106,19 +106,17 @@ public final class RetrievalEvaluator {
             sb.append(RetrievalMetrics.Result.tableHeader()).append('\n');
             rows.forEach(r -> sb.append(r.videoToText.tableRow()).append('\n'));
             if (keepsS1Alone()) {
-                sb.append("(s1, s1+0s2 and the cascade rank alike: this checkpoint's calibrated cascade weighs s2 "
-                        + "and s3 at 0, so it ranks by s1 alone and runs no fusion)\n");
+                sb.append("(this checkpoint's calibrated cascade weighs s2 and s3 at 0: its three rows are s1's "
+                        + "ranking, up to how ties at the R-th place count, and no fusion ran)\n");
             }
             return sb.toString();
         }
 
-        /** Whether the weights are s1 alone (a calibration's choice), which makes three rows identical. */
+        /** Whether the weights are s1 alone (a calibration's choice), which makes three rows s1's ranking. */
         private boolean keepsS1Alone() {
             Row last = rows.get(rows.size() - 1);
             return rows.stream().anyMatch(r -> r.method.equals("s1+0s2")) && last.method.startsWith(CASCADE)
-                    && rows.stream().anyMatch(r -> r.method.equals(S1)
-                            && r.textToVideo.meanRank() == last.textToVideo.meanRank()
-                            && r.videoToText.meanRank() == last.videoToText.meanRank());
+                    && profile != null && profile.fusionPasses() == 0;
         }
 
         /** What {@code taco eval --json} writes: the protocol, clips, seconds and each method's two directions. */
