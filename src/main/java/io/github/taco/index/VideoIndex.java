@@ -652,7 +652,9 @@ public final class VideoIndex implements ClipIndex {
 
     public Stats stats() throws IOException {
         long lucene;
-        try (Stream<Path> files = Files.walk(dir.resolve(LUCENE_DIR))) {
+        // Files.list, not walk: a merge may delete a file between the listing and its size, which walk turns into
+        // an exception (seen in CompactionTest under load); a vanished file counts 0
+        try (Stream<Path> files = Files.list(dir.resolve(LUCENE_DIR))) {
             lucene = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
         FrameSearcher s = acquire(); // one snapshot: its clips and its frame file
