@@ -37,8 +37,6 @@ public final class CascadeCalibration {
     public static final double[] W2 = {0, 0.25, 0.5, 1};
     /** The weights of s3 tried. */
     public static final double[] W3 = {0, 0.25, 0.5, 1, 2};
-    /** What is written beside config.json: the grid and the choice. */
-    public static final String FILE = "calibration.json";
 
     private CascadeCalibration() {}
 
@@ -58,8 +56,7 @@ public final class CascadeCalibration {
             data.fps = run.fps;
             data.onMissing = run.onMissing;
             Choice c = calibrate(data, run.trainSplit, run.train.calibrationVideos, topR, run.train.calibrationGuard);
-            return new CascadeCalibrator.Outcome(c.weightS2(), c.weightS3(), c.clips() == 0 ? null : FILE,
-                    c.describe());
+            return new CascadeCalibrator.Outcome(c.weightS2(), c.weightS3(), c.describe());
         };
     }
 
@@ -94,7 +91,7 @@ public final class CascadeCalibration {
 
     /**
      * Chooses the weights for the checkpoint of a run that held out {@code videos} training videos and
-     * writes them into its config.json (and the grid into {@link #FILE}).
+     * writes them into its config.json (and the grid into {@link CascadeCalibrator#FILE}).
      *
      * @param data       how the run read its data: dataset, annotations, features, fps (the split and clips are
      *                   set here)
@@ -114,7 +111,7 @@ public final class CascadeCalibration {
         config.weightS2 = choice.weightS2();
         config.weightS3 = choice.weightS3();
         AtomicFiles.writeString(configFile, config.toJson());
-        AtomicFiles.writeString(data.checkpoint.resolve(FILE),
+        AtomicFiles.writeString(data.checkpoint.resolve(CascadeCalibrator.FILE),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(choice));
         LOG.info("{}", choice.describe());
         return choice;

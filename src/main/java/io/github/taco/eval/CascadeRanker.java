@@ -59,6 +59,14 @@ public final class CascadeRanker {
         return topR;
     }
 
+    /**
+     * Whether s3 counts at all. With its weight 0 (a calibration may choose that) {@link #rank} never asks for it: the
+     * top R keep their stage-1 order, and the fusion need not run.
+     */
+    public boolean weighsS3() {
+        return c != 0;
+    }
+
     /** s3 of one (query, candidate) pair, for ranking a whole score matrix. */
     @FunctionalInterface
     public interface PairScorer {
@@ -96,7 +104,7 @@ public final class CascadeRanker {
         Arrays.fill(full, Double.NaN);
         Integer[] top = Arrays.stream(rescored(stage1)).boxed().toArray(Integer[]::new);
         for (int j : top) {
-            double v = s3.applyAsDouble(j);
+            double v = c == 0 ? 0 : s3.applyAsDouble(j);
             if (Double.isNaN(v)) {
                 throw new IllegalArgumentException("NaN s3 for candidate " + j);
             }

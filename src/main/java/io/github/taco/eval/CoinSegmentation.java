@@ -65,6 +65,11 @@ public final class CoinSegmentation {
         public long seed = 0;
     }
 
+    /** {@link Report#summary()}, written by Jackson: the accuracy's figures first, then the probe's. */
+    public record Summary(@JsonUnwrapped FrameAccuracy.Summary accuracy, int classes, int trainVideos, int testVideos,
+            long trainFrames, @JsonProperty("missingSkipped") int missing,
+            @JsonProperty("firstEpochLoss") double firstLoss, @JsonProperty("lastEpochLoss") double lastLoss) {}
+
     /**
      * The result.
      *
@@ -77,11 +82,6 @@ public final class CoinSegmentation {
      * @param firstLoss     mean cross-entropy of the first epoch
      * @param lastLoss      mean cross-entropy of the last epoch
      */
-    /** {@link Report#summary()}, written by Jackson: the accuracy's figures first, then the probe's. */
-    public record Summary(@JsonUnwrapped FrameAccuracy.Summary accuracy, int classes, int trainVideos, int testVideos,
-            long trainFrames, @JsonProperty("missingSkipped") int missing,
-            @JsonProperty("firstEpochLoss") double firstLoss, @JsonProperty("lastEpochLoss") double lastLoss) {}
-
     public record Report(FrameAccuracy accuracy, int classes, int trainVideos, int testVideos, long trainFrames,
                          int missing, double firstLoss, double lastLoss) {
 

@@ -1,6 +1,5 @@
 package io.github.taco.eval;
 
-
 /**
  * COIN action segmentation frame accuracy (docs/method.md §7), with and without the background class.
  *
@@ -76,7 +75,6 @@ public final class FrameAccuracy {
         return totalForeground;
     }
 
-    /** Both accuracies and the frame counts, for a JSON or YAML writer. */
     /** The pooled figures as they are reported (and written as JSON). */
     public Summary summary() {
         return new Summary(accuracy(), accuracyWithoutBackground(), total, totalForeground);

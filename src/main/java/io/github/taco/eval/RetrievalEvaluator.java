@@ -210,18 +210,16 @@ public final class RetrievalEvaluator {
                 // are as full as they can be
                 List<long[]> pairs = new ArrayList<>();
                 int r = Math.min(options.topR(), n);
-                // s3 weighed 0 (a calibration's choice) re-orders nothing: the fusion is not run, the ranking is the
-                // same as with any finite s3
-                boolean fused = config.weightS3 != 0;
-                for (int q = 0; q < n && fused; q++) {
+                // s3 weighed 0 (a calibration's choice) is never asked for: no pair needs the fusion
+                for (int q = 0; q < n && ranker.weighsS3(); q++) {
                     for (int j : ranker.rescored(s1[q], s2[q])) pairs.add(new long[] {q, j});
                     for (int i : ranker.rescored(s1T[q], s2T[q])) pairs.add(new long[] {i, q});
                 }
                 profile.lap("ranking");
                 s3.fill(pairs);
                 profile.lap("fusion");
-                float[][] t2v = ranker.cascadeScores(s1, s2, fused ? s3::get : (q, c) -> 0);
-                float[][] v2t = ranker.cascadeScores(s1T, s2T, fused ? (q, c) -> s3.get(c, q) : (q, c) -> 0);
+                float[][] t2v = ranker.cascadeScores(s1, s2, s3::get);
+                float[][] v2t = ranker.cascadeScores(s1T, s2T, (q, c) -> s3.get(c, q));
                 rows.add(row(CASCADE + " (top " + r + ")", t2v, v2t));
                 profile.lap("ranking");
             }

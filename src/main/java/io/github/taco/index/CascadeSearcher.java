@@ -291,7 +291,8 @@ public final class CascadeSearcher {
         return switch (order) {
             case S1 -> new CascadeRanker(0, config.weightS1, 0, 0);
             case S1_S2 -> new CascadeRanker(0, config.weightS1, config.weightS2, config.weightS3);
-            // s3 weighed 0 (a calibration's choice) re-orders nothing: no fusion is run, the order is the same
+            // s3 weighed 0 (a calibration's choice) re-orders nothing: R = 0 gives the same order, runs no fusion and
+            // reports no hit as re-scored
             case CASCADE -> new CascadeRanker(config.weightS3 == 0 ? 0 : topR, config.weightS1, config.weightS2,
                     config.weightS3);
         };

@@ -11,16 +11,17 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface CascadeCalibrator {
+    /** What a calibration may write beside config.json (its grid and choice); later saves of the run carry it. */
+    String FILE = "calibration.json";
+
     /**
      * What was chosen.
      *
      * @param weightS2 the weight of s2 now in the checkpoint's config.json
      * @param weightS3 the weight of s3 there
-     * @param file     a file the calibration wrote into the checkpoint folder, which later saves must carry
-     *                 (null: none)
      * @param summary  one line for the user
      */
-    record Outcome(double weightS2, double weightS3, String file, String summary) {}
+    record Outcome(double weightS2, double weightS3, String summary) {}
 
     /** Chooses the weights for the checkpoint in {@code checkpoint} and writes them into its config.json. */
     Outcome calibrate(Path checkpoint) throws IOException;

@@ -390,6 +390,7 @@ public final class TrainingRun {
         long l3Gate = trainer.l3From();
         Map<String, Double> report = null;
         Map<String, Path> extras = new LinkedHashMap<>(savedFiles);
+        carryCalibration(ckpt, extras); // a resumed run keeps what an earlier calibration wrote
         // train.calibrationRefit: the step after which the held-out videos rejoin training (-1: never)
         long refitAt = refits(spec) && spec.calibrator != null && !heldOut.isEmpty()
                 ? Math.max(1, spec.train.steps - Math.round(spec.train.calibrationRefit * spec.train.steps)) : -1;
@@ -484,14 +485,17 @@ public final class TrainingRun {
                 }
                 progress.step(step, String.format(Locale.ROOT, "loss %.3f%s", last.loss(),
                         evalNow ? " val " + summary(report) : ""));
-                if (spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0
-                        && step < spec.train.steps) {
+                boolean saved = spec.train.checkpointEvery > 0 && step % spec.train.checkpointEvery == 0
+                        && step < spec.train.steps;
+                if (saved) {
                     trainer.save(ckpt, extras);
                     TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
                 }
                 if (step == refitAt && !calibrated) {
                     // the weights are chosen on videos the model has not seen yet; then those videos train too
-                    trainer.save(ckpt, extras);
+                    if (!saved) {
+                        trainer.save(ckpt, extras);
+                    }
                     calibration = calibrate(spec, trainer, ckpt, extras);
                     calibrated = true;
                     log.write(Map.of("step", step, "calibration", calibration.summary(),
@@ -529,10 +533,15 @@ public final class TrainingRun {
             throws IOException {
         CascadeCalibrator.Outcome outcome = spec.calibrator.calibrate(ckpt);
         trainer.model().cascadeWeights(outcome.weightS2(), outcome.weightS3());
-        if (outcome.file() != null) {
-            extras.put(outcome.file(), ckpt.resolve(outcome.file())); // copied into each later save before the swap
-        }
+        carryCalibration(ckpt, extras);
         return outcome;
+    }
+
+    /** Later saves copy the calibration's file from the checkpoint into the next one, before the swap. */
+    private static void carryCalibration(Path ckpt, Map<String, Path> extras) {
+        if (Files.isRegularFile(ckpt.resolve(CascadeCalibrator.FILE))) {
+            extras.put(CascadeCalibrator.FILE, ckpt.resolve(CascadeCalibrator.FILE));
+        }
     }
 
     private static List<Clip> concat(List<Clip> a, List<Clip> b) {

@@ -86,7 +86,7 @@ class CascadeCalibrationTest {
         TacoConfig saved = TacoConfig.read(r.checkpoint().resolve(TacoModel.CONFIG_FILE));
         assertEquals(c.weightS2(), saved.weightS2);
         assertEquals(c.weightS3(), saved.weightS3);
-        assertTrue(Files.readString(r.checkpoint().resolve(CascadeCalibration.FILE)).contains("\"grid\""));
+        assertTrue(Files.readString(r.checkpoint().resolve(CascadeCalibrator.FILE)).contains("\"grid\""));
 
         // with a guard no pair can reach, s1 alone is kept, and the grid is the same
         CascadeCalibration.Choice guarded = CascadeCalibration.choose(e, Split.VALIDATION, 10, 5, 1000);
@@ -122,7 +122,7 @@ class CascadeCalibrationTest {
         String all = text + printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, all);
         assertTrue(all.contains("chosen on 10 held-out training clips"), all);
-        assertTrue(Files.exists(out.resolve("checkpoint").resolve(CascadeCalibration.FILE)));
+        assertTrue(Files.exists(out.resolve("checkpoint").resolve(CascadeCalibrator.FILE)));
     }
 
     @Test
@@ -146,7 +146,7 @@ class CascadeCalibrationTest {
         CascadeCalibration.Choice c = CascadeCalibration.calibrate(e, Split.VALIDATION, 10, 5, 0);
         assertEquals(0, c.clips());
         assertTrue(c.describe().contains("kept at s1 + 0.5·s2 + 1·s3"), c.describe());
-        assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibration.FILE)),
+        assertFalse(Files.exists(r.checkpoint().resolve(CascadeCalibrator.FILE)),
                 "nothing was chosen, nothing written");
     }
 
@@ -164,8 +164,8 @@ class CascadeCalibrationTest {
             c.weightS2 = 0.25;
             c.weightS3 = 2;
             Files.writeString(checkpoint.resolve(TacoModel.CONFIG_FILE), c.toJson());
-            Files.writeString(checkpoint.resolve("chosen.txt"), "0.25,2");
-            return new CascadeCalibrator.Outcome(0.25, 2, "chosen.txt", "chose 0.25 and 2");
+            Files.writeString(checkpoint.resolve(CascadeCalibrator.FILE), "0.25,2");
+            return new CascadeCalibrator.Outcome(0.25, 2, "chose 0.25 and 2");
         };
         TrainingRun.Result r = TrainingRun.run(s);
 
@@ -175,7 +175,8 @@ class CascadeCalibrationTest {
         TacoConfig saved = TacoConfig.read(r.checkpoint().resolve(TacoModel.CONFIG_FILE));
         assertEquals(0.25, saved.weightS2, "the final save keeps the chosen weights");
         assertEquals(2, saved.weightS3);
-        assertEquals("0.25,2", Files.readString(r.checkpoint().resolve("chosen.txt")), "the calibration's file too");
+        assertEquals("0.25,2", Files.readString(r.checkpoint().resolve(CascadeCalibrator.FILE)),
+                "the calibration's file too");
         List<String> log = Files.readAllLines(s.outDir.resolve("metrics.jsonl"));
         assertTrue(log.get(0).contains("\"train_clips\":90"), log.get(0));
         assertTrue(log.stream().anyMatch(l -> l.contains("\"rejoined_clips\":10") && l.contains("\"step\":15")),

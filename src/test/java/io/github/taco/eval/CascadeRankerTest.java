@@ -2,6 +2,7 @@ package io.github.taco.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,14 @@ class CascadeRankerTest {
             throw new AssertionError("s3 must not be called");
         });
         assertArrayEquals(new int[]{1, 0}, r0.order());
+        // s3 weighed 0: no s3 call either, and the stage-1 order
+        CascadeRanker zero = new CascadeRanker(2, 2, 0.25, 0);
+        assertFalse(zero.weighsS3());
+        CascadeRanker.Ranking rz = zero.rank(s1, s2, j -> {
+            throw new AssertionError("s3 weighed 0 must not be called");
+        });
+        assertArrayEquals(new int[]{1, 0}, rz.order());
+        assertTrue(new CascadeRanker(2, 2, 0.25, -1).weighsS3());
     }
 
     @Test
