@@ -1,7 +1,6 @@
 package io.github.taco.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,12 +51,14 @@ public final class MetricsLog implements AutoCloseable {
                 StandardOpenOption.APPEND);
     }
 
-    public void write(Map<String, Object> record) throws IOException {
-        ObjectNode node = JSON.valueToTree(record);
-        out.write(JSON.writeValueAsString(node));
+    /** Appends one line and flushes it. */
+    @SuppressWarnings("unchecked")
+    public void write(MetricsRecord record) throws IOException {
+        Map<String, Object> m = JSON.convertValue(record, LinkedHashMap.class);
+        out.write(JSON.writeValueAsString(m));
         out.newLine();
         out.flush();
-        records.add(record);
+        records.add(m);
     }
 
     /** Everything logged so far (including records kept from before a resume). */

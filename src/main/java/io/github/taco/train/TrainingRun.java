@@ -2,6 +2,7 @@ package io.github.taco.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.taco.data.Batch;
@@ -41,7 +42,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -407,20 +407,14 @@ public final class TrainingRun {
                 Progress progress = new Progress("train", start, spec.train.steps, spec.logEvery)) {
             batches = DataLoaders.open(calibrated ? all : train, store, text, lc, start);
             if (start == 0) { // the header: what the data check found, for whoever reads the log later
-                Map<String, Object> header = new LinkedHashMap<>();
-                header.put("header", true);
-                header.put("train_clips", train.size());
-                header.put("validation_clips", validation.size());
-                header.put("segment_repairs", found.segmentRepairs());
-                header.put("clips_left_out", found.clipsLeftOut());
-                header.put("captions_cut_to_max_tokens", found.captionsCut());
-                log.write(header);
+                log.write(new MetricsRecord.Header(train.size(), validation.size(), found.segmentRepairs(),
+                        found.clipsLeftOut(), found.captionsCut()));
             }
             while (trainer.step() < spec.train.steps) {
                 try {
                     last = trainer.train(batches.next());
                 } catch (Trainer.NonFiniteLossException e) {
-                    log.write(Map.of("step", e.step, "error", e.getMessage()));
+                    log.write(new MetricsRecord.Error(e.step, e.getMessage()));
                     throw new IOException(e.getMessage() + (Files.isDirectory(ckpt)
                             ? "; the last good checkpoint is " + ckpt : "; no checkpoint was written yet")
                             + ". Try a lower --lr or --clip-norm.", e);
@@ -428,18 +422,13 @@ public final class TrainingRun {
                 long step = trainer.step();
                 if (l3Gate < 0 && trainer.l3From() >= 0) {
                     l3Gate = trainer.l3From();
-                    log.write(Map.of("step", step, "l3_from", l3Gate)); // the gate of train.l3StartAccuracy opened
+                    log.write(new MetricsRecord.L3Gate(step, l3Gate)); // the gate of train.l3StartAccuracy opened
                 }
                 StallDetector.Stall seen = stall == null ? detector.observe(last) : null;
                 if (seen != null) {
                     stall = seen;
-                    Map<String, Object> rec = new LinkedHashMap<>();
-                    rec.put("step", step);
-                    rec.put("stall", seen.kind().label());
-                    rec.put("since", seen.since());
-                    rec.put("losses", seen.losses());
-                    rec.put("message", seen.describe());
-                    log.write(rec);
+                    log.write(new MetricsRecord.Stall(step, seen.kind().label(), seen.since(), seen.losses(),
+                            seen.describe()));
                     if (spec.onStall == OnStall.FAIL) {
                         TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
                         throw new StalledException(seen, "step " + step + ": " + seen.describe()
@@ -457,28 +446,17 @@ public final class TrainingRun {
                         clippedSteps++;
                     }
                 }
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("step", step);
-                rec.put("loss", last.loss());
-                rec.put("l1", last.l1());
-                rec.put("l2", last.l2());
-                rec.put("l3", last.l3());
-                rec.put("lr", last.learningRate());
-                if (last.skipped()) {
-                    rec.put("skipped", true);
-                }
                 boolean evalNow = spec.validator != null && !valBatches.isEmpty() && spec.evalEvery > 0
                         && (step % spec.evalEvery == 0 || step == spec.train.steps);
                 if (evalNow) {
                     report = spec.validator.validate(trainer.model(), valBatches);
-                    report.forEach((k, v) -> rec.put("val_" + k, v));
                 }
                 if (step % spec.logEvery == 0 || evalNow || step == spec.train.steps || last.skipped()) {
-                    if (normSteps > 0) {
-                        rec.put("grad_norm", normSum / normSteps); // mean pre-clipping norm since the last line
-                        rec.put("clipped", (double) clippedSteps / normSteps); // share of those steps that were clipped
-                    }
-                    log.write(finite(rec));
+                    log.write(new MetricsRecord.Step(step, last.loss(), last.l1(), last.l2(), last.l3(),
+                            last.learningRate(), last.skipped() ? true : null,
+                            normSteps > 0 ? normSum / normSteps : null, // mean pre-clipping norm since the last line
+                            normSteps > 0 ? (double) clippedSteps / normSteps : null, // share of them clipped
+                            evalNow ? report : null));
                     normSum = 0;
                     normSteps = 0;
                     clippedSteps = 0;
@@ -498,8 +476,7 @@ public final class TrainingRun {
                     }
                     calibration = calibrate(spec, trainer, ckpt, extras);
                     calibrated = true;
-                    log.write(Map.of("step", step, "calibration", calibration.summary(),
-                            "rejoined_clips", heldOut.size()));
+                    log.write(new MetricsRecord.Calibration(step, calibration.summary(), heldOut.size()));
                     LOG.info("step {}: the {} held-out clips rejoin training for the last {} steps "
                             + "(train.calibrationRefit {})", step, heldOut.size(), spec.train.steps - step,
                             spec.train.calibrationRefit);
@@ -508,7 +485,7 @@ public final class TrainingRun {
                 }
             }
             trainer.save(ckpt, extras);
-            Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(dataInfo(spec, found)));
+            Files.writeString(spec.outDir.resolve(DATA_FILE), JSON.writeValueAsString(DataInfo.of(spec, found)));
             TrainingCurves.write(log.records(), spec.outDir.resolve("curves.png"));
         } finally {
             if (batches != null) {
@@ -623,15 +600,14 @@ public final class TrainingRun {
         return texts;
     }
 
-    private static Map<String, Object> dataInfo(Spec spec, DataFindings found) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", spec.dataset);
-        m.put("annotations", spec.annotations.toAbsolutePath().toString());
-        m.put("features", spec.features.toAbsolutePath().toString());
-        m.put("fps", spec.fps);
-        m.put("train_split", spec.trainSplit.toString());
-        m.put("captions_cut_to_max_tokens", found.captionsCut());
-        return m;
+    /** {@code data.json}: where the run's data came from, for whoever loads the checkpoint later. */
+    private record DataInfo(String dataset, String annotations, String features, double fps,
+            @JsonProperty("train_split") String trainSplit,
+            @JsonProperty("captions_cut_to_max_tokens") int captionsCut) {
+        static DataInfo of(Spec spec, DataFindings found) {
+            return new DataInfo(spec.dataset, spec.annotations.toAbsolutePath().toString(),
+                    spec.features.toAbsolutePath().toString(), spec.fps, spec.trainSplit.toString(), found.captionsCut());
+        }
     }
 
     private static String summary(Map<String, Double> report) {
@@ -640,11 +616,6 @@ public final class TrainingRun {
         return sb.toString().trim();
     }
 
-    private static Map<String, Object> finite(Map<String, Object> rec) {
-        rec.replaceAll((k, v) -> v instanceof Double d && !Double.isFinite(d) ? null : v);
-        rec.values().removeIf(Objects::isNull);
-        return rec;
-    }
 
 
     /**
