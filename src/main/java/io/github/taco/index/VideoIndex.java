@@ -43,7 +43,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.IOUtils;
 
 /**
  * The video index: one Lucene document per clip with its metadata and its sentence-level vector in
@@ -93,20 +92,12 @@ public final class VideoIndex implements ClipIndex {
         }
     }
 
-    /** What {@link #compact} did: live clips copied, frame-file bytes before and after, the new file's name. */
-    /** What {@link #compact} did; {@code rewritten} is false when there was no dead space (nothing written). */
+    /**
+     * What {@link #compact} did: live clips copied, frame-file bytes before and after, the new file's name;
+     * {@code rewritten} is false when there was no dead space (nothing written).
+     */
     public record CompactionReport(int clips, long bytesBefore, long bytesAfter, double seconds, String frameFile,
             boolean rewritten) {}
-
-    /**
-     * Called at named points of {@link #compact} ("before-commit", "after-commit"); a no-op unless a
-     * test in this package installs one. It stays in the production class because compaction's crash
-     * safety (an orphan file after a crash before the commit, a superseded one after it) can only be
-     * tested by failing at exactly those points of the real code path.
-     */
-    interface CompactionHook {
-        void at(String phase) throws IOException;
-    }
 
     /** A searcher that knows which frame file its documents' offsets point into. */
     private static final class FrameSearcher extends IndexSearcher {
@@ -118,20 +109,20 @@ public final class VideoIndex implements ClipIndex {
         }
     }
 
-    private final Path dir;
-    private final IndexMeta meta;
+    final Path dir;
+    final IndexMeta meta;
     private final Directory directory;
-    private final IndexWriter writer; // null when read-only
-    private final SearcherManager searchers;
+    final IndexWriter writer; // null when read-only
+    final SearcherManager searchers;
     private final VectorSimilarityFunction similarity;
     /** The current frame file and those superseded while searches may still read them. */
-    private final FrameFiles frames;
+    final FrameFiles frames;
     /**
      * Serialises add, delete and compact: compaction must not miss an append, nor a refresh see offsets before their
      * file.
      */
     private final ReentrantLock mutation = new ReentrantLock();
-    private volatile CompactionHook compactionHook = phase -> {};
+    private final Compactor compactor = new Compactor(this);
 
     /**
      * @param framesFile for a writer, the frame file named by the latest commit (read-only
@@ -259,7 +250,7 @@ public final class VideoIndex implements ClipIndex {
      * Best effort: a file another process still has open may not be deletable on some systems; the next writable open
      * retries.
      */
-    private static void deleteQuietly(Path f) {
+    static void deleteQuietly(Path f) {
         try {
             Files.deleteIfExists(f);
         } catch (IOException e) {
@@ -325,7 +316,7 @@ public final class VideoIndex implements ClipIndex {
     }
 
     /** Commits, naming the frame file the committed offsets point into. */
-    private void commit(String framesFile) throws IOException {
+    void commit(String framesFile) throws IOException {
         writer.setLiveCommitData(Map.of(FRAMES_FILE_KEY, framesFile).entrySet());
         writer.commit();
     }
@@ -386,60 +377,19 @@ public final class VideoIndex implements ClipIndex {
      * Read-only instances switch to the new file at their next {@link #refresh}.
      */
     public CompactionReport compact() throws IOException {
-        long t0 = System.nanoTime();
         requireWritable();
         mutation.lock();
         try {
             requireWritable();
-            FrameStore old = frames.current();
-            Stats stats = stats();
-            if (stats.deadFrameBytes() == 0) { // rewriting the same bytes would only cost time and disk
-                return new CompactionReport(stats.clips(), old.size(), old.size(), (System.nanoTime() - t0) / 1e9,
-                        old.name(), false);
-            }
-            // The writer's searcher is the last commit: every mutation commits and refreshes under `mutation`.
-            List<ClipRef> live = new ArrayList<>(clips());
-            live.sort(Comparator.comparingLong(ClipRef::offset)); // sequential reads of the old file
-            String name = FrameStore.fileName(FrameStore.generation(old.name()) + 1);
-            Path file = dir.resolve(name);
-            Files.deleteIfExists(file); // an orphan of an interrupted compaction: no commit names it
-            FrameStore fresh = FrameStore.create(file, meta.dim, old.encoding());
-            boolean committing = false;
-            try {
-                for (ClipRef c : live) {
-                    long at = fresh.copyFrom(old, c.offset(), c.frames());
-                    writer.updateNumericDocValue(new Term(F_CLIP, c.clipId()), F_OFFSET_DV, at);
-                }
-                fresh.sync();
-                IOUtils.fsync(dir, true); // the new file's directory entry too, before a commit names it
-                compactionHook.at("before-commit");
-                committing = true;
-                commit(name);
-            } catch (IOException | RuntimeException e) {
-                writer.rollback(); // drops the offset updates
-                fresh.close();
-                if (!committing) {
-                    // no commit can name it; after a failed commit, the next writable open decides
-                    Files.deleteIfExists(file);
-                }
-                throw e;
-            }
-            frames.supersede(fresh); // the old store is closed once the searches that may still read it are done
-            searchers.maybeRefreshBlocking();
-            CompactionReport report = new CompactionReport(live.size(), old.size(), fresh.size(),
-                    (System.nanoTime() - t0) / 1e9, name, true);
-            compactionHook.at("after-commit");
-            deleteQuietly(dir.resolve(old.name())); // its store stays open for searches still using it (see hold())
-            frames.closeSupersededIfUnheld();
-            return report;
+            return compactor.compact();
         } finally {
             mutation.unlock();
         }
     }
 
-    /** Installs a {@link CompactionHook} (package-private: for the crash tests only). */
-    void compactionHook(CompactionHook hook) {
-        this.compactionHook = hook;
+    /** Installs a {@link Compactor.Hook} (package-private: for the crash tests only). */
+    void compactionHook(Compactor.Hook hook) {
+        compactor.hook(hook);
     }
 
     /**

@@ -606,7 +606,8 @@ public final class TrainingRun {
             @JsonProperty("captions_cut_to_max_tokens") int captionsCut) {
         static DataInfo of(Spec spec, DataFindings found) {
             return new DataInfo(spec.dataset, spec.annotations.toAbsolutePath().toString(),
-                    spec.features.toAbsolutePath().toString(), spec.fps, spec.trainSplit.toString(), found.captionsCut());
+                    spec.features.toAbsolutePath().toString(), spec.fps, spec.trainSplit.toString(),
+                    found.captionsCut());
         }
     }
 
