@@ -8,7 +8,7 @@ final class Objectives {
     /** The run-config keys {@code --objective paper} sets (recorded as given, so that a resume cannot change them). */
     static final List<String> KEYS = List.of("model.lambda", "model.l3Weight", "model.l3Detached",
             "model.l2MaskSharedTokens", "model.l2DetachedFrom",
-            "model.l1VideoToText", "train.l3StartAccuracy", "train.randomNegativesSteps",
+            "model.l1VideoToText", "train.l3StartAccuracy", "train.l2StartAccuracy", "train.randomNegativesSteps",
             "train.calibrationVideos", "train.calibrationRefit", "train.calibrationGuard");
 
     private Objectives() {}

@@ -115,17 +115,18 @@ public final class TacoObjective {
      */
     public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
             int chunkAnchors, Negatives negatives) {
-        return computeAndBackward(in, random, timer, gc, chunkAnchors, negatives, true);
+        return computeAndBackward(in, random, timer, gc, chunkAnchors, negatives, true, true);
     }
 
     /**
-     * As above; with {@code withL3} false this step trains L1 + λ·L2 alone (the trainer's gate,
-     * {@code TrainOptions#l3StartAccuracy}), and L3 is null in the terms.
+     * As above, with the trainer's gates ({@code TrainOptions#l2StartAccuracy}, {@code TrainOptions#l3StartAccuracy}):
+     * with {@code withL2} false L2 is computed (and returned, for the log) but not in L; with {@code withL3} false
+     * the step trains L1 + λ·L2 alone, and L3 is null in the terms.
      */
     public Terms computeAndBackward(TacoModel.Inputs in, Random random, StepTimer timer, GradientCollector gc,
-            int chunkAnchors, Negatives negatives, boolean withL3) {
+            int chunkAnchors, Negatives negatives, boolean withL2, boolean withL3) {
         Encoded e = encode(in, timer);
-        NDArray encoderLoss = total(e.l1, e.l2, null); // L1 + λ·L2
+        NDArray encoderLoss = total(e.l1, withL2 ? e.l2 : null, null); // L1 + λ·L2
         if (!config.useL3 || !withL3) {
             gc.backward(encoderLoss);
             timer.lap("backward");

@@ -56,6 +56,9 @@ public sealed interface MetricsRecord {
     /** The gate of {@code train.l3StartAccuracy} opened: L3 is in the objective from step {@code l3From}. */
     record L3Gate(long step, @JsonProperty("l3_from") long l3From) implements MetricsRecord {}
 
+    /** The gate of {@code train.l2StartAccuracy} opened: L2 is in the objective from step {@code l2From}. */
+    record L2Gate(long step, @JsonProperty("l2_from") long l2From) implements MetricsRecord {}
+
     /** The stall detector's finding ({@link StallDetector.Stall}); the curves mark it. */
     record Stall(long step, String stall, long since, String losses, String message) implements MetricsRecord {}
 

@@ -60,12 +60,20 @@ public final class TrainOptions {
     public long randomNegativesSteps = 0;
     /**
      * [ours] L3 joins the objective only once s1 has learned: from the step at which s1's in-batch
-     * text→video top-1 accuracy, averaged over the last {@link #L3_GATE_WINDOW} steps, first reaches this
+     * text→video top-1 accuracy, averaged over the last {@link #GATE_WINDOW} steps, first reaches this
      * share; it then stays on. Before that the step is L1 + λ·L2 alone. Against the early phase issue 31
      * saw, where the fusion learns from untrained encoders' random "hard" negatives while L1 has not left
      * chance. 0 (the default, the paper): L3 from step 1.
      */
     public double l3StartAccuracy = 0;
+
+    /**
+     * [ours, a candidate of docs/benchmark-family.md] As {@link #l3StartAccuracy}, for L2: the step is L1 (+ L3)
+     * until s1's in-batch accuracy over the last {@link #GATE_WINDOW} steps reaches this share, then L2 joins with
+     * its weight λ ({@code model.lambda}). L2 is still computed and logged while its gate is closed. 0 (the
+     * default, the paper): L2 from step 1.
+     */
+    public double l2StartAccuracy = 0;
 
     /**
      * [ours] Training videos held out of training (chosen by their ids: {@code data.CalibrationVideos}) so
@@ -92,8 +100,8 @@ public final class TrainOptions {
      */
     public double calibrationGuard = 0;
 
-    /** Steps the in-batch accuracy of {@link #l3StartAccuracy} is averaged over. */
-    public static final int L3_GATE_WINDOW = 20;
+    /** Steps the in-batch accuracy of {@link #l3StartAccuracy} and {@link #l2StartAccuracy} is averaged over. */
+    public static final int GATE_WINDOW = 20;
 
     /**
      * The text encoder's rate relative to the main one when it starts pretrained: the paper's 2e-5 / 1e-4
@@ -138,6 +146,7 @@ public final class TrainOptions {
         m.l2DetachedFrom = TacoConfig.L2Detach.NONE;
         m.l1VideoToText = false;
         l3StartAccuracy = 0;
+        l2StartAccuracy = 0;
         randomNegativesSteps = 0;
         calibrationVideos = 0;
         calibrationRefit = 0;
@@ -151,6 +160,7 @@ public final class TrainOptions {
     public List<String> objectiveDepartures(TacoConfig m) {
         List<String> d = new ArrayList<>();
         if (l3StartAccuracy != 0) d.add("train.l3StartAccuracy=" + l3StartAccuracy);
+        if (l2StartAccuracy != 0) d.add("train.l2StartAccuracy=" + l2StartAccuracy);
         if (randomNegativesSteps != 0) d.add("train.randomNegativesSteps=" + randomNegativesSteps);
         if (calibrationVideos != 0) d.add("train.calibrationVideos=" + calibrationVideos);
         // the refit and the guard act only on held-out videos
@@ -201,6 +211,10 @@ public final class TrainOptions {
         if (!(l3StartAccuracy >= 0 && l3StartAccuracy <= 1)) {
             throw new IllegalArgumentException("l3StartAccuracy must be in [0, 1] (0: L3 from step 1), got "
                     + l3StartAccuracy);
+        }
+        if (!(l2StartAccuracy >= 0 && l2StartAccuracy <= 1)) {
+            throw new IllegalArgumentException("l2StartAccuracy must be in [0, 1] (0: L2 from step 1), got "
+                    + l2StartAccuracy);
         }
         if (randomNegativesSteps < 0) throw new IllegalArgumentException(
                 "randomNegativesSteps must be >= 0 (0: off), got " + randomNegativesSteps);

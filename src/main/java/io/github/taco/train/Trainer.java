@@ -74,7 +74,9 @@ public final class Trainer implements AutoCloseable {
     private int consecutiveSkips;
     /** The step from which L3 is on ({@link TrainOptions#l3StartAccuracy}); −1 while the gate is closed. */
     private long l3From;
-    /** s1's in-batch text→video top-1 accuracy of the last steps, oldest first, while the gate is closed. */
+    /** The step from which L2 is in L ({@link TrainOptions#l2StartAccuracy}); −1 while the gate is closed. */
+    private long l2From;
+    /** s1's in-batch text→video top-1 accuracy of the last steps, oldest first, while a gate is closed. */
     private final ArrayDeque<Double> recentAccuracy = new ArrayDeque<>();
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
@@ -89,6 +91,7 @@ public final class Trainer implements AutoCloseable {
                 name -> TacoModel.isTextEncoderWeight(name) ? textScale : 1.0);
         this.schedule = options.schedule();
         this.l3From = options.l3StartAccuracy > 0 && model.config().useL3 ? -1 : 0;
+        this.l2From = options.l2StartAccuracy > 0 && model.config().useL2 ? -1 : 0;
     }
 
     /**
@@ -97,6 +100,14 @@ public final class Trainer implements AutoCloseable {
      */
     public long l3From() {
         return l3From;
+    }
+
+    /**
+     * The step from which L2 is in the objective, or −1 while it waits for s1 to learn
+     * ({@link TrainOptions#l2StartAccuracy}).
+     */
+    public long l2From() {
+        return l2From;
     }
 
     public long step() {
@@ -131,10 +142,10 @@ public final class Trainer implements AutoCloseable {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Negatives negatives = step < options.randomNegativesSteps ? Negatives.RANDOM : objective.negatives();
                 terms = objective.computeAndBackward(in, random, timer, gc, options.fusionChunk, negatives,
-                        l3From >= 0);
+                        l2From >= 0, l3From >= 0);
             }
-            if (l3From < 0) {
-                openL3GateIfLearned(terms.s1());
+            if (l3From < 0 || l2From < 0) {
+                openGatesIfLearned(terms.s1());
             }
             double loss = terms.total().getFloat();
             if (!Double.isFinite(loss)) {
@@ -175,11 +186,11 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Opens the gate of L3 once s1's in-batch top-1 accuracy (text i ranks video i first), averaged over the
-     * last {@link TrainOptions#L3_GATE_WINDOW} steps, reaches {@link TrainOptions#l3StartAccuracy}; L3 then
-     * takes part from the next step on.
+     * Opens the gates of L3 and L2 once s1's in-batch top-1 accuracy (text i ranks video i first), averaged over the
+     * last {@link TrainOptions#GATE_WINDOW} steps, reaches {@link TrainOptions#l3StartAccuracy} (resp.
+     * {@link TrainOptions#l2StartAccuracy}); the loss then takes part from the next step on.
      */
-    private void openL3GateIfLearned(NDArray s1) {
+    private void openGatesIfLearned(NDArray s1) {
         if (s1 == null) {
             return;
         }
@@ -191,17 +202,30 @@ public final class Trainer implements AutoCloseable {
             acc += h;
         }
         recentAccuracy.addLast(acc / k);
-        if (recentAccuracy.size() > TrainOptions.L3_GATE_WINDOW) {
+        if (recentAccuracy.size() > TrainOptions.GATE_WINDOW) {
             recentAccuracy.removeFirst();
         }
-        double mean = recentAccuracy.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        if (recentAccuracy.size() == TrainOptions.L3_GATE_WINDOW && mean >= options.l3StartAccuracy) {
-            l3From = step + 1;
-            recentAccuracy.clear();
-            LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: L3 joins the "
-                    + "objective from step {}", step, String.format(Locale.ROOT, "%.3f", mean),
-                    TrainOptions.L3_GATE_WINDOW, options.l3StartAccuracy, l3From);
+        if (recentAccuracy.size() < TrainOptions.GATE_WINDOW) {
+            return;
         }
+        double mean = recentAccuracy.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        if (l3From < 0 && mean >= options.l3StartAccuracy) {
+            l3From = step + 1;
+            logGate(mean, "L3", options.l3StartAccuracy, l3From);
+        }
+        if (l2From < 0 && mean >= options.l2StartAccuracy) {
+            l2From = step + 1;
+            logGate(mean, "L2", options.l2StartAccuracy, l2From);
+        }
+        if (l3From >= 0 && l2From >= 0) {
+            recentAccuracy.clear();
+        }
+    }
+
+    private void logGate(double mean, String loss, double share, long from) {
+        LOG.info("step {}: s1's in-batch accuracy {} over the last {} steps reached {}: {} joins the objective from "
+                + "step {}", step, String.format(Locale.ROOT, "%.3f", mean), TrainOptions.GATE_WINDOW, share, loss,
+                from);
     }
 
     private static double value(NDArray a) {
@@ -226,7 +250,8 @@ public final class Trainer implements AutoCloseable {
             state.put("optimizer_steps", optimizer.steps());
             state.put("skipped_steps", skippedSteps);
             state.put("l3_from", l3From);
-            state.set("l3_gate_accuracy", JSON.valueToTree(recentAccuracy));
+            state.put("l2_from", l2From);
+            state.set("l3_gate_accuracy", JSON.valueToTree(recentAccuracy)); // the window of both gates
             state.set("options", JSON.valueToTree(options));
             AtomicFiles.writeString(tmp.resolve(STATE_FILE), JSON.writeValueAsString(state));
             for (Map.Entry<String, Path> e : extras.entrySet()) {
@@ -275,8 +300,14 @@ public final class Trainer implements AutoCloseable {
         Trainer t = new Trainer(model, options);
         t.step = state.get("step").asLong();
         t.skippedSteps = state.path("skipped_steps").asLong(0);
-        if (options.l3StartAccuracy > 0 && state.has("l3_from")) { // without the gate, L3 is on from step 1 (l3From 0)
+        // without its gate, a loss is on from step 1 (from 0)
+        if (options.l3StartAccuracy > 0 && state.has("l3_from")) {
             t.l3From = state.get("l3_from").asLong();
+        }
+        if (options.l2StartAccuracy > 0 && state.has("l2_from")) {
+            t.l2From = state.get("l2_from").asLong();
+        }
+        if (t.l3From < 0 || t.l2From < 0) {
             state.path("l3_gate_accuracy").forEach(a -> t.recentAccuracy.addLast(a.asDouble()));
         }
         t.optimizer.load(dir.resolve(OPTIMIZER_FILE), state.path("optimizer_steps").asLong(t.step));

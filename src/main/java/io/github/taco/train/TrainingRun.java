@@ -388,6 +388,7 @@ public final class TrainingRun {
         StallDetector detector = new StallDetector(c, spec.train);
         StallDetector.Stall stall = null;
         long l3Gate = trainer.l3From();
+        long l2Gate = trainer.l2From();
         Map<String, Double> report = null;
         Map<String, Path> extras = new LinkedHashMap<>(savedFiles);
         carryCalibration(ckpt, extras); // a resumed run keeps what an earlier calibration wrote
@@ -423,6 +424,10 @@ public final class TrainingRun {
                 if (l3Gate < 0 && trainer.l3From() >= 0) {
                     l3Gate = trainer.l3From();
                     log.write(new MetricsRecord.L3Gate(step, l3Gate)); // the gate of train.l3StartAccuracy opened
+                }
+                if (l2Gate < 0 && trainer.l2From() >= 0) {
+                    l2Gate = trainer.l2From();
+                    log.write(new MetricsRecord.L2Gate(step, l2Gate));
                 }
                 StallDetector.Stall seen = stall == null ? detector.observe(last) : null;
                 if (seen != null) {
