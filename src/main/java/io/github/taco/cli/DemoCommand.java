@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Writes the built-in benchmark (YouCook2's real captions with features rendered from their "
                 + "words, docs/benchmark.md), trains TACo with the cpu preset (its objective: L1 trains the encoders, "
-                + "L3 the fusion, and the cascade's weights are chosen on 100 held-out training videos; docs/method.md "
+                + "L3 the fusion, and the cascade's weights are chosen on 50 held-out training videos; docs/method.md "
                 + "§4) and, beside it in a second JVM, the same model with L1 only; evaluates text→video and "
                 + "video→text retrieval on the 3,492 validation clips and prints both tables and the difference.",
                 "",

@@ -80,7 +80,7 @@ public final class TrainOptions {
      * that the inference cascade's weights of s2 and s3 can be chosen after training on their captions
      * ({@code eval.CascadeCalibration}, which {@code taco train} and {@code taco ablate} run) instead of the
      * paper's fixed 0.5 and 1. At most 10 % of the training videos are held out, and none when that is fewer than
-     * 10 ({@code CalibrationVideos.count}). Ignored by a run without L3 (nothing to calibrate). 100 in the cpu
+     * 10 ({@code CalibrationVideos.count}). Ignored by a run without L3 (nothing to calibrate). 50 in the cpu
      * preset; 0 (here, the paper preset and {@code --objective paper}): none held out, the configured weights.
      */
     public int calibrationVideos = 0;

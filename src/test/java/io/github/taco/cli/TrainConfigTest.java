@@ -36,7 +36,7 @@ class TrainConfigTest {
         // the cpu preset's own objective: L1 trains the encoders, L3 the fusion, the cascade calibrated [ours]
         TrainingRun.Spec cpu = spec(tmp, "model: {}\n");
         assertEquals(List.of("model.l3Detached=true", "model.lambda=0.0", "train.calibrationGuard=2.8",
-                "train.calibrationVideos=100"), cpu.train.objectiveDepartures(cpu.model));
+                "train.calibrationVideos=50"), cpu.train.objectiveDepartures(cpu.model));
         String departing = "model: {l3Weight: 0.25, lambda: 0.5}\n"
                 + "train: {l3StartAccuracy: 0.5, calibrationVideos: 0}\n";
         TrainingRun.Spec preset = spec(tmp, departing);
