@@ -42,7 +42,8 @@ final class AblateCommand implements Callable<Integer> {
             "--similarity", "model.similarity", "--temperature", "model.temperature",
             "--text-lr", "train.textLearningRate");
     static final List<String> COMMAND_ONLY = List.of("--out", "--tables", "--seeds", "--eval-clips", "--captions",
-            "--noise", "--variant", "--objective", "--only", "--bert", "--set", "--merge", "--help", "--version");
+            "--noise", "--variant", "--data", "--objective", "--only", "--bert", "--set", "--merge", "--help",
+            "--version");
 
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ablate")
     Path out;
@@ -74,6 +75,12 @@ final class AblateCommand implements Callable<Integer> {
             + "(docs/benchmark-family.md): base, lowsnr, lowersnr, wide, fps2, template, and faint (kept aside). "
             + "Not with --captions or --noise. Each member goes to its own --out.")
     String variant;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Where the benchmark is rendered, or read when it is "
+            + "there already (default: --out's synth/, a copy per folder, 0.6–2.3 GB). Several ablations of one member "
+            + "can share one folder: a youcook2 rendering found there must match --variant/--noise or the run stops "
+            + "before training. Render it first (taco synth --variant NAME --out DIR) when they start at once.")
+    Path data;
 
     @Option(names = "--objective", paramLabel = "paper|preset", description = "The objective every row trains: the "
             + "paper's (default: these are the paper's tables; docs/method.md §4) or the cpu preset's (λ = 0, L3 "
@@ -127,10 +134,11 @@ final class AblateCommand implements Callable<Integer> {
         if (merge != null) {
             if (steps != null || batch != null || temperature != null || similarity != null || bert != null
                     || textLr != null || only != null
-                    || noise != null || overrides != null || variant != null || !"paper".equals(objective)) {
+                    || noise != null || overrides != null || variant != null || data != null
+                    || !"paper".equals(objective)) {
                 throw new IllegalArgumentException("--merge trains nothing: it takes the settings of the folders it "
                         + "merges, so --steps, --batch, --temperature, --similarity, --bert, --text-lr, --noise, "
-                        + "--variant, --objective, --set and --only do not apply");
+                        + "--variant, --data, --objective, --set and --only do not apply");
             }
             Ablation.merge(out, merge, System.out);
             return 0;
@@ -158,6 +166,7 @@ final class AblateCommand implements Callable<Integer> {
             spec.captions = spec.variant.captions();
         }
         spec.noise = noise;
+        spec.data = data;
         spec.overrides = overrides == null ? List.of() : overrides;
         spec.paperObjective = Objectives.paper(objective);
         List<Ablation.Row> rows = new ArrayList<>();

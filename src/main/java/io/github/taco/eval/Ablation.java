@@ -102,6 +102,12 @@ public final class Ablation {
          * {@link #noise}, or null.
          */
         public BenchmarkVariant variant;
+        /**
+         * The folder of the rendered benchmark, or null: {@code <out>/synth}. Rendered there when it is empty; a
+         * youcook2 rendering already there must have been rendered with this table's settings (checked), so that
+         * several tables of one member can share one rendering instead of a copy each.
+         */
+        public Path data;
         /** Seed of the benchmark (the rows' seeds are {@link #seeds}). */
         public long benchmarkSeed = 42;
         /**
@@ -288,7 +294,7 @@ public final class Ablation {
         Settings settings = settings(spec);
         List<Run> runs = existing(spec.out);
         requireSettings(runs, settings, spec.out.resolve(RESULTS_FILE));
-        Path synth = spec.out.resolve("synth");
+        Path synth = spec.data != null ? spec.data : spec.out.resolve("synth");
         for (Row row : spec.rows) {
             for (long seed : spec.seeds) {
                 if (find(runs, row.name, seed) != null) {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.taco.data.YouCook2Reader;
+import io.github.taco.data.synth.BenchmarkVariant;
+import io.github.taco.data.synth.CaptionBenchmark;
 import io.github.taco.model.Similarity;
 import io.github.taco.train.Preset;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +109,28 @@ class AblationResultsTest {
         assertEquals(List.of(run("L1", 1, DEFAULT, 80)), runs);
         assertFalse(Files.exists(tmp.resolve("synth")), "nothing to train, so no benchmark is written");
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("| L1 | 1 | 80.0 |"));
+    }
+
+    @Test
+    void aSharedRenderingOfAnotherMemberIsRefusedBeforeTraining(@TempDir Path tmp) throws IOException {
+        // --data: a folder holding the lowsnr rendering cannot serve a table of base
+        Path data = tmp.resolve("lowsnr-render");
+        Files.createDirectories(data);
+        ObjectMapper json = new ObjectMapper();
+        Files.writeString(data.resolve(CaptionBenchmark.TRUTH_FILE), json.writeValueAsString(
+                Map.of("config", BenchmarkVariant.LOWSNR.renderConfig(42))));
+        Files.writeString(data.resolve(YouCook2Reader.ANNOTATION_FILE), "{}");
+        Ablation.Spec spec = new Ablation.Spec();
+        spec.out = tmp.resolve("base-table");
+        spec.variant = BenchmarkVariant.BASE;
+        spec.data = data;
+        spec.rows = List.of(Ablation.table3().get(0));
+        spec.seeds = List.of(1L);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Ablation.run(spec, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains(data.toString()) && e.getMessage().contains("noise=3.5"), e.getMessage());
+        assertFalse(Files.exists(spec.out.resolve("synth")), "no copy of its own either");
+        assertFalse(Files.exists(spec.out.resolve(Ablation.RESULTS_FILE)));
     }
 
     @Test
