@@ -19,8 +19,11 @@ import java.util.function.ToDoubleFunction;
  * once the warm-up is over (during it a loss near chance is normal):
  * <ul>
  *   <li>{@link Kind#COLLAPSE}: every loss in use within {@value #AT_CHANCE} × its chance value at every step
- *       of the window. The encoders map every clip and caption to nearly one point; the gradient then
- *       vanishes too (reported against its peak).</li>
+ *       of the window; or L1 and L2 so at every step while L3's window mean has not fallen below {@value #FALLEN}
+ *       × its chance value (L3 wobbles around chance by a few per cent from batch to batch when the encoders have
+ *       collapsed: seen on `lowersnr` under the paper's objective, 2026-12-06, L3 at 0.92–1.08 × ln 5 for 240
+ *       steps). The encoders map every clip and caption to nearly one point; the gradient then vanishes too
+ *       (reported against its peak).</li>
  *   <li>{@link Kind#ENCODERS_STALLED}: L1's mean over the window above {@value #NOT_LEFT} × ln K for
  *       {@value #STALL_PERSISTENCE} steps after the warm-up while L2 or L3 has fallen below {@value #FALLEN}
  *       × its chance value: the fusion learns from the features alone while the encoders learn nothing (seen
@@ -83,6 +86,8 @@ public final class StallDetector {
     private double peakGradNorm;
     /** First step of the present unbroken run of steps with every loss at chance (−1: none), warm-up included. */
     private long atChanceSince = -1;
+    /** As {@link #atChanceSince}, for L1 and L2 alone (−1: none, or neither is in use). */
+    private long encodersAtChanceSince = -1;
     /** First step of the present unbroken run of steps with L1 not below {@link #NOT_LEFT} × ln K (−1: none). */
     private long l1NearChanceSince = -1;
     /** The step since which L1's window mean has stayed at or above {@link #NOT_LEFT} × ln K (−1: it is below). */
@@ -122,6 +127,8 @@ public final class StallDetector {
         }
         // the onsets are tracked from step 1, so that a stall seen after the warm-up says when it really began
         atChanceSince = atChance(r) ? (atChanceSince < 0 ? r.step() : atChanceSince) : -1;
+        encodersAtChanceSince = encodersAtChance(r) ? (encodersAtChanceSince < 0 ? r.step() : encodersAtChanceSince)
+                : -1;
         l1NearChanceSince = useL1 && r.l1() >= NOT_LEFT * chanceL12
                 ? (l1NearChanceSince < 0 ? r.step() : l1NearChanceSince) : -1;
         window.addLast(r);
@@ -157,6 +164,11 @@ public final class StallDetector {
                 && (!l3 || near(r.l3(), chanceL3));
     }
 
+    /** L1 and L2, those in use (at least one), within {@link #AT_CHANCE} × ln K at this step. */
+    private boolean encodersAtChance(Trainer.StepResult r) {
+        return (useL1 || useL2) && (!useL1 || near(r.l1(), chanceL12)) && (!useL2 || near(r.l2(), chanceL12));
+    }
+
     private static boolean near(double loss, double chance) {
         return Math.abs(loss - chance) <= AT_CHANCE * chance;
     }
@@ -164,10 +176,15 @@ public final class StallDetector {
     private Stall collapse(long step, long windowStart, double norm) {
         List<String> names = new ArrayList<>();
         List<String> values = new ArrayList<>();
-        if (atChanceSince < 0 || atChanceSince > windowStart) { // not every step of the window
+        long since;
+        if (atChanceSince >= 0 && atChanceSince <= windowStart) { // every loss, every step of the window
+            since = atChanceSince;
+        } else if (encodersAtChanceSince >= 0 && encodersAtChanceSince <= windowStart
+                && !(useL3 && mean(Trainer.StepResult::l3) < FALLEN * chanceL3)) { // L3 near chance on average
+            since = encodersAtChanceSince;
+        } else {
             return null;
         }
-        long since = atChanceSince;
         addLoss(names, values, useL1, "L1", mean(Trainer.StepResult::l1), chanceL12, "ln K");
         addLoss(names, values, useL2, "L2", mean(Trainer.StepResult::l2), chanceL12, "ln K");
         addLoss(names, values, useL3 && !Double.isNaN(window.peekLast().l3()), "L3", mean(Trainer.StepResult::l3),
