@@ -48,6 +48,11 @@ final class TrainCommand implements Callable<Integer> {
             + "validationSplit, validationClips, evalEvery).")
     Path config;
 
+    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Override any key of --config's model:, "
+            + "train: and data: sections, e.g. --set train.calibrationVideos=100 --set model.lambda=0.5 (repeatable). "
+            + "Applied after --config; a flag named for the same key wins. Recorded as given, as a flag is.")
+    List<String> overrides;
+
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint, exactly where it "
             + "stopped. Its model and optimisation settings are the checkpoint's: a flag or YAML key giving one of "
             + "them another value is an error naming it; only --steps, --checkpoint-every and --fusion-chunk may "
@@ -181,8 +186,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Flags of the command itself, not run-config keys (--losses sets three: model.useL1, useL2, useL3). */
     static final List<String> COMMAND_ONLY = List.of("--annotations", "--features", "--dataset", "--fps",
-            "--on-missing", "--out", "--preset", "--config", "--resume", "--objective", "--on-stall", "--overwrite",
-            "--init", "--bert", "--vocab", "--losses", "--help", "--version");
+            "--on-missing", "--out", "--preset", "--config", "--set", "--resume", "--objective", "--on-stall",
+            "--overwrite", "--init", "--bert", "--vocab", "--losses", "--help", "--version");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
@@ -241,6 +246,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (config != null) {
             RunConfigFile.apply(spec, config);
+        }
+        if (overrides != null) {
+            RunConfigFile.applyOverrides(spec, overrides);
         }
         spec.dataset = data.dataset;
         spec.annotations = data.annotations;

@@ -32,6 +32,19 @@ class TrainConfigTest {
     }
 
     @Test
+    void setOverridesAnyKeyAfterTheConfigAndBeforeTheFlags(@TempDir Path tmp) throws IOException {
+        TrainingRun.Spec s = spec(tmp, "train: {calibrationVideos: 20}\n", "--set", "train.calibrationVideos=100",
+                "--set", "model.lambda=0.5", "--set", "train.steps=7", "--steps", "9");
+        assertEquals(100, s.train.calibrationVideos, "--set after --config");
+        assertEquals(0.5, s.model.lambda);
+        assertEquals(9, s.train.steps, "the flag named for the key wins");
+        assertTrue(s.given.containsAll(List.of("train.calibrationVideos", "model.lambda")), s.given.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> spec(tmp, "model: {}\n", "--set", "model.noSuchKey=1"));
+        assertTrue(e.getMessage().contains("noSuchKey"), e.getMessage());
+    }
+
+    @Test
     void theObjectiveIsThePaperOneFlagAway(@TempDir Path tmp) throws IOException {
         // the cpu preset's own objective: L1 trains the encoders, L3 the fusion, the cascade calibrated [ours]
         TrainingRun.Spec cpu = spec(tmp, "model: {}\n");
