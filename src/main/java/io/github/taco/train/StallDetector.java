@@ -20,10 +20,9 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>{@link Kind#COLLAPSE}: every loss in use within {@value #AT_CHANCE} × its chance value at every step
  *       of the window; or L1 and L2 so at every step while L3's window mean has not fallen below {@value #FALLEN}
- *       × its chance value (L3 wobbles around chance by a few per cent from batch to batch when the encoders have
- *       collapsed: seen on `lowersnr` under the paper's objective, 2026-12-06, L3 at 0.92–1.08 × ln 5 for 240
- *       steps). The encoders map every clip and caption to nearly one point; the gradient then vanishes too
- *       (reported against its peak).</li>
+ *       × its chance value (with collapsed encoders L3 wobbles around chance by a few per cent from batch to
+ *       batch: docs/benchmark-family.md, "The stall detector's part"). The encoders map every clip and caption to
+ *       nearly one point; the gradient then vanishes too (reported against its peak).</li>
  *   <li>{@link Kind#ENCODERS_STALLED}: L1's mean over the window above {@value #NOT_LEFT} × ln K for
  *       {@value #STALL_PERSISTENCE} steps after the warm-up while L2 or L3 has fallen below {@value #FALLEN}
  *       × its chance value: the fusion learns from the features alone while the encoders learn nothing (seen
